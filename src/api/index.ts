@@ -1,0 +1,13 @@
+/** Every implemented operation, by name. Model operations missing here answer UnsupportedOperation. */
+import type { HandlerMap } from './handler.js';
+import { regionHandlers } from './regions.js';
+import { subnetHandlers } from './subnets.js';
+import { tagHandlers } from './tags.js';
+import { vpcHandlers } from './vpcs.js';
+
+export const allHandlers: HandlerMap = {
+  ...regionHandlers,
+  ...vpcHandlers,
+  ...subnetHandlers,
+  ...tagHandlers,
+};

@@ -1,0 +1,105 @@
+/**
+ * Resource IDs and MAC addresses: one place that makes them, one table of their formats and
+ * of the error codes AWS uses when an ID is malformed or unknown.
+ */
+import { randomBytes } from 'node:crypto';
+import { Ec2Error } from './errors.js';
+
+export interface IdKind {
+  /** e.g. `vpc` for `vpc-0123456789abcdef0`. */
+  readonly prefix: string;
+  /** What AWS calls it in "The vpc ID 'vpc-x' does not exist". */
+  readonly noun: string;
+  readonly notFoundCode: string;
+  readonly malformedCode: string;
+}
+
+const kind = (prefix: string, noun: string, notFoundCode: string, malformedCode: string): IdKind =>
+  ({ prefix, noun, notFoundCode, malformedCode });
+
+/** Formats and error codes, from AWS's "Error codes for the Amazon EC2 API" page. */
+export const ID_KINDS = {
+  vpc: kind('vpc', 'vpc', 'InvalidVpcID.NotFound', 'InvalidVpcID.Malformed'),
+  subnet: kind('subnet', 'subnet', 'InvalidSubnetID.NotFound', 'InvalidSubnetID.Malformed'),
+  securityGroup: kind('sg', 'security group', 'InvalidGroup.NotFound', 'InvalidGroupId.Malformed'),
+  securityGroupRule: kind('sgr', 'security group rule', 'InvalidSecurityGroupRuleId.NotFound', 'InvalidSecurityGroupRuleId.Malformed'),
+  networkInterface: kind('eni', 'networkInterface', 'InvalidNetworkInterfaceID.NotFound', 'InvalidNetworkInterfaceId.Malformed'),
+  attachment: kind('eni-attach', 'attachment', 'InvalidAttachmentID.NotFound', 'InvalidNetworkInterfaceAttachmentId.Malformed'),
+  instance: kind('i', 'instance', 'InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed'),
+  reservation: kind('r', 'reservation', 'InvalidReservationID.NotFound', 'InvalidReservationID.Malformed'),
+  allocation: kind('eipalloc', 'allocation', 'InvalidAllocationID.NotFound', 'InvalidAllocationID.Malformed'),
+  association: kind('eipassoc', 'association', 'InvalidAssociationID.NotFound', 'InvalidAssociationID.Malformed'),
+  vpcCidrAssociation: kind('vpc-cidr-assoc', 'association', 'InvalidVpcCidrBlockAssociationID.NotFound', 'InvalidVpcCidrBlockAssociationID.Malformed'),
+  subnetCidrAssociation: kind('subnet-cidr-assoc', 'association', 'InvalidSubnetCidrBlockAssociationID.NotFound', 'InvalidSubnetCidrBlockAssociationID.Malformed'),
+  dhcpOptions: kind('dopt', 'dhcpOptions', 'InvalidDhcpOptionID.NotFound', 'InvalidDhcpOptionsId.Malformed'),
+  internetGateway: kind('igw', 'internetGateway', 'InvalidInternetGatewayID.NotFound', 'InvalidInternetGatewayId.Malformed'),
+  routeTable: kind('rtb', 'routeTable', 'InvalidRouteTableID.NotFound', 'InvalidRouteTableId.Malformed'),
+  networkAcl: kind('acl', 'networkAcl', 'InvalidNetworkAclID.NotFound', 'InvalidNetworkAclId.Malformed'),
+  eniPermission: kind('eni-perm', 'networkInterfacePermission', 'InvalidPermission.NotFound', 'InvalidNetworkInterfacePermissionId.Malformed'),
+} as const satisfies Record<string, IdKind>;
+
+export type IdKindName = keyof typeof ID_KINDS;
+
+const HEX17 = /^[0-9a-f]{17}$/;
+const HEX8 = /^[0-9a-f]{8}$/;
+
+/** True when `id` has the kind's shape: prefix, a dash, then 8 or 17 lowercase hex digits. */
+export function isWellFormed(k: IdKind, id: string): boolean {
+  if (!id.startsWith(`${k.prefix}-`)) return false;
+  const rest = id.slice(k.prefix.length + 1);
+  return HEX17.test(rest) || HEX8.test(rest);
+}
+
+/**
+ * AWS answers `…Malformed` when the prefix is wrong or the rest is not hex, and `…NotFound`
+ * for a well-prefixed hex ID of the wrong length (observed: `eni-0` is NotFound).
+ */
+export function checkId(k: IdKind, id: string): void {
+  const rest = id.startsWith(`${k.prefix}-`) ? id.slice(k.prefix.length + 1) : undefined;
+  if (rest === undefined || !/^[0-9a-f]{1,17}$/.test(rest)) {
+    throw new Ec2Error(k.malformedCode, `Invalid id: "${id}" (expecting "${k.prefix}-...")`);
+  }
+}
+
+export function notFound(k: IdKind, id: string): Ec2Error {
+  return new Ec2Error(k.notFoundCode, `The ${k.noun} ID '${id}' does not exist`);
+}
+
+/** Makes IDs and MACs that are never handed out twice by this generator (its memory can be saved and restored). */
+export class IdGenerator {
+  private readonly issued = new Set<string>();
+  private readonly macs = new Set<string>();
+
+  constructor(private readonly random: (n: number) => Buffer = randomBytes) {}
+
+  next(k: IdKind): string {
+    for (;;) {
+      const id = `${k.prefix}-${this.random(9).toString('hex').slice(0, 17)}`;
+      if (!this.issued.has(id)) {
+        this.issued.add(id);
+        return id;
+      }
+    }
+  }
+
+  /** A locally administered unicast MAC, `02:` + five random octets, as AWS's own examples show. */
+  nextMac(): string {
+    for (;;) {
+      const b = this.random(5);
+      const mac = `02:${[...b].map((x) => x.toString(16).padStart(2, '0')).join(':')}`;
+      if (!this.macs.has(mac)) {
+        this.macs.add(mac);
+        return mac;
+      }
+    }
+  }
+
+  /** Marks IDs/MACs as used (e.g. when restoring state) so they are never generated again. */
+  remember(ids: Iterable<string>): void {
+    for (const id of ids) (/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(id) ? this.macs : this.issued).add(id);
+  }
+
+  snapshot(): { ids: string[]; macs: string[] } {
+    return { ids: [...this.issued], macs: [...this.macs] };
+  }
+}

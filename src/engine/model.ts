@@ -1,0 +1,90 @@
+/**
+ * The domain records of one account × region. Plain data plus the pools that manage addresses;
+ * behaviour lives in the per-resource modules (vpc.ts, subnet.ts, security-group.ts …).
+ */
+import type { Ipv4Cidr, Ipv6Cidr } from './cidr.js';
+import type { Ipv4Pool, Ipv6Pool } from './ipam.js';
+import type { ZoneInfo } from './regions.js';
+
+export type Tags = Map<string, string>;
+
+export interface Taggable {
+  readonly id: string;
+  readonly resourceType: string;
+  readonly tags: Tags;
+}
+
+export interface VpcCidrAssociation {
+  readonly associationId: string;
+  readonly cidr: Ipv4Cidr;
+  state: 'associated' | 'disassociated';
+}
+
+export interface VpcIpv6Association {
+  readonly associationId: string;
+  readonly cidr: Ipv6Cidr;
+  readonly networkBorderGroup: string;
+  state: 'associated' | 'disassociated';
+  /** Index of the next /64 handed to a subnet that asks for one automatically (unused in practice: subnets name theirs). */
+}
+
+export interface Vpc extends Taggable {
+  readonly resourceType: 'vpc';
+  readonly ownerId: string;
+  readonly isDefault: boolean;
+  readonly cidrs: VpcCidrAssociation[];
+  readonly ipv6Cidrs: VpcIpv6Association[];
+  readonly dhcpOptionsId: string;
+  readonly instanceTenancy: string;
+  state: 'pending' | 'available';
+  enableDnsSupport: boolean;
+  enableDnsHostnames: boolean;
+}
+
+export interface SubnetIpv6Association {
+  readonly associationId: string;
+  readonly cidr: Ipv6Cidr;
+  readonly pool: Ipv6Pool;
+  state: 'associated' | 'disassociated';
+}
+
+export interface Subnet extends Taggable {
+  readonly resourceType: 'subnet';
+  readonly ownerId: string;
+  readonly vpcId: string;
+  readonly zone: ZoneInfo;
+  readonly cidr: Ipv4Cidr;
+  readonly pool: Ipv4Pool;
+  readonly defaultForAz: boolean;
+  readonly ipv6: SubnetIpv6Association[];
+  mapPublicIpOnLaunch: boolean;
+  assignIpv6AddressOnCreation: boolean;
+  state: 'pending' | 'available';
+}
+
+export interface SecurityGroupRule extends Taggable {
+  readonly resourceType: 'security-group-rule';
+  readonly groupId: string;
+  readonly groupOwnerId: string;
+  readonly isEgress: boolean;
+  readonly ipProtocol: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly cidrIpv4?: string;
+  readonly cidrIpv6?: string;
+  readonly prefixListId?: string;
+  readonly referencedGroupId?: string;
+  readonly referencedUserId?: string;
+  description?: string;
+}
+
+export interface SecurityGroup extends Taggable {
+  readonly resourceType: 'security-group';
+  readonly ownerId: string;
+  readonly vpcId: string;
+  readonly name: string;
+  readonly description: string;
+  readonly isDefault: boolean;
+  /** Rules in the order they were added, keyed by rule id. */
+  readonly rules: Map<string, SecurityGroupRule>;
+}

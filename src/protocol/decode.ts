@@ -1,0 +1,177 @@
+/**
+ * Model-driven decoder for the EC2 Query protocol: flat `Name.N.Member=value` pairs become
+ * a structured input keyed by the model's member names (the same names the SDKs use), with
+ * every value checked against its shape. Errors are AWS's: MissingParameter,
+ * InvalidParameterValue, UnknownParameter.
+ */
+import { Ec2Error, invalidValue, missingParam } from '../engine/errors.js';
+import { inputWireName, type ServiceModel, type Shape } from './model.js';
+
+/** A parsed parameter tree. Maps, never plain objects, so `__proto__` and friends are inert keys. */
+interface ParamNode {
+  value?: string;
+  children?: Map<string, ParamNode>;
+}
+
+/** Request parameters that belong to the protocol or to query-string signing, not to the operation. */
+const PROTOCOL_PARAMS = new Set([
+  'Action', 'Version', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-SignedHeaders',
+  'X-Amz-Signature', 'X-Amz-Security-Token', 'X-Amz-Expires', 'AWSAccessKeyId', 'SignatureVersion',
+  'SignatureMethod', 'Timestamp', 'Signature', 'Expires', 'SecurityToken',
+]);
+
+/** Most parameters any one request may carry; EC2's real bound is in this range. */
+export const MAX_PARAMS = 10_000;
+/** Largest list index accepted, so `Filter.999999999.Name` cannot make us allocate a huge array. */
+const MAX_LIST_INDEX = 10_000;
+
+export function buildParamTree(params: Iterable<[string, string]>): ParamNode {
+  const root: ParamNode = { children: new Map() };
+  let count = 0;
+  for (const [key, value] of params) {
+    if (PROTOCOL_PARAMS.has(key)) continue;
+    if (++count > MAX_PARAMS) throw invalidValue(`The request has more than ${MAX_PARAMS} parameters.`);
+    let node = root;
+    for (const part of key.split('.')) {
+      node.children ??= new Map();
+      let next = node.children.get(part);
+      if (!next) {
+        next = {};
+        node.children.set(part, next);
+      }
+      node = next;
+    }
+    node.value = value;
+  }
+  return root;
+}
+
+export class Decoder {
+  constructor(private readonly model: ServiceModel) {}
+
+  /** Decode the input of `shapeName` from a parameter tree. */
+  decode(shapeName: string | undefined, tree: ParamNode): Record<string, unknown> {
+    if (!shapeName) {
+      this.rejectUnknown(tree, new Set(), '');
+      return {};
+    }
+    return this.structure(shapeName, tree, '') as Record<string, unknown>;
+  }
+
+  private shape(name: string): Shape {
+    const s = this.model.shapes[name];
+    if (!s) throw new Error(`model has no shape ${name}`);
+    return s;
+  }
+
+  private value(shapeName: string, node: ParamNode, path: string): unknown {
+    const shape = this.shape(shapeName);
+    switch (shape.type) {
+      case 'structure':
+        return this.structure(shapeName, node, path);
+      case 'list':
+        return this.list(shape, node, path);
+      case 'map':
+        throw invalidValue(`Parameter ${path} of map type is not supported.`);
+      default:
+        if (node.children?.size) throw unknownParameter(`${path}.${node.children.keys().next().value}`);
+        return this.scalar(shape, node.value ?? '', path);
+    }
+  }
+
+  private structure(shapeName: string, node: ParamNode, path: string): Record<string, unknown> {
+    const shape = this.shape(shapeName);
+    const out: Record<string, unknown> = {};
+    const seen = new Set<string>();
+    const children = node.children;
+    if (node.value !== undefined && node.value !== '' && !children) {
+      throw invalidValue(`Parameter ${path} must be a structure, not a value.`);
+    }
+    for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
+      const wire = inputWireName(memberName, ref);
+      const child = children?.get(wire);
+      if (!child) continue;
+      seen.add(wire);
+      out[memberName] = this.value(ref.shape, child, path ? `${path}.${wire}` : wire);
+    }
+    this.rejectUnknown(node, seen, path);
+    for (const req of shape.required ?? []) {
+      if (out[req] === undefined) {
+        const ref = shape.members![req]!;
+        const wire = inputWireName(req, ref);
+        throw missingParam(path ? `${path}.${wire}` : wire);
+      }
+    }
+    return out;
+  }
+
+  private rejectUnknown(node: ParamNode, known: Set<string>, path: string): void {
+    for (const key of node.children?.keys() ?? []) {
+      if (!known.has(key)) throw unknownParameter(path ? `${path}.${key}` : key);
+    }
+  }
+
+  private list(shape: Shape, node: ParamNode, path: string): unknown[] {
+    const out: unknown[] = [];
+    if (!node.children) {
+      // `Name=` with no members is how some clients send an empty list.
+      if (node.value === undefined || node.value === '') return out;
+      throw invalidValue(`Parameter ${path} must be a list (${path}.1, ${path}.2, …).`);
+    }
+    const entries: [number, ParamNode][] = [];
+    for (const [key, child] of node.children) {
+      if (!/^[1-9][0-9]{0,4}$/.test(key) || Number(key) > MAX_LIST_INDEX) {
+        throw unknownParameter(`${path}.${key}`);
+      }
+      entries.push([Number(key), child]);
+    }
+    entries.sort((a, b) => a[0] - b[0]);
+    for (const [index, child] of entries) out.push(this.value(shape.member!.shape, child, `${path}.${index}`));
+    if (shape.max !== undefined && out.length > shape.max) {
+      throw invalidValue(`The parameter ${path} has ${out.length} members; at most ${shape.max} are allowed.`);
+    }
+    return out;
+  }
+
+  private scalar(shape: Shape, raw: string, path: string): unknown {
+    switch (shape.type) {
+      case 'string':
+        if (shape.enum && !shape.enum.includes(raw)) throw badValue(raw, path);
+        if (shape.max !== undefined && raw.length > shape.max) throw badValue(raw, path, `It must be at most ${shape.max} characters long.`);
+        return raw;
+      case 'boolean':
+        if (raw === 'true') return true;
+        if (raw === 'false') return false;
+        throw badValue(raw, path, 'Expected true or false.');
+      case 'integer':
+      case 'long': {
+        if (!/^-?[0-9]{1,16}$/.test(raw)) throw badValue(raw, path, 'Expected an integer.');
+        const n = Number(raw);
+        if (shape.type === 'integer' && (n > 2147483647 || n < -2147483648)) throw badValue(raw, path);
+        if (shape.min !== undefined && n < shape.min) throw badValue(raw, path, `Expecting a value greater than or equal to ${shape.min}.`);
+        if (shape.max !== undefined && n > shape.max) throw badValue(raw, path, `Expecting a value less than or equal to ${shape.max}.`);
+        return n;
+      }
+      case 'double':
+      case 'float': {
+        const n = Number(raw);
+        if (raw.trim() === '' || !Number.isFinite(n)) throw badValue(raw, path, 'Expected a number.');
+        return n;
+      }
+      case 'timestamp': {
+        const d = /^[0-9]+(\.[0-9]+)?$/.test(raw) ? new Date(Number(raw) * 1000) : new Date(raw);
+        if (Number.isNaN(d.getTime())) throw badValue(raw, path, 'Expected an ISO 8601 timestamp.');
+        return d;
+      }
+      case 'blob':
+        return raw;
+      default:
+        throw badValue(raw, path);
+    }
+  }
+}
+
+const badValue = (raw: string, path: string, why?: string) =>
+  invalidValue(`Value (${raw}) for parameter ${path} is invalid.${why ? ` ${why}` : ''}`);
+
+const unknownParameter = (name: string) => new Ec2Error('UnknownParameter', `The parameter ${name} is not recognized`);

@@ -1,0 +1,104 @@
+/**
+ * The HTTP front: one node:http listener for the EC2 Query API (POST form bodies and GET query
+ * strings) and the admin routes under /_ec2net/. Bodies are capped; every request is logged once.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { callerScope } from '../protocol/credentials.js';
+import { errorDocument } from '../protocol/encode.js';
+import { randomUUID } from 'node:crypto';
+import type { QueryApi } from './query-api.js';
+import type { AdminRoutes } from './admin.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppOptions {
+  readonly api: QueryApi;
+  readonly admin: AdminRoutes;
+  readonly logger: Logger;
+}
+
+export function createApp(opts: AppOptions): Server {
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    const started = process.hrtime.bigint();
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    if (path.startsWith('/_ec2net/')) {
+      opts.admin.handle(req, res, path).catch((e: unknown) => {
+        opts.logger.error({ err: e }, 'admin route failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      });
+      return;
+    }
+    readBody(req, MAX_BODY_BYTES).then(
+      (body) => {
+        if (body === undefined) {
+          const requestId = randomUUID();
+          send(res, 413, errorDocument('RequestEntityTooLarge', `The request body exceeds the limit of ${MAX_BODY_BYTES} bytes.`, requestId), requestId);
+          log(opts.logger, started, '', 413, requestId, 'RequestEntityTooLarge');
+          return;
+        }
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const params = new URLSearchParams(body.length > 0 ? body : url.search);
+        if (body.length > 0) for (const [k, v] of url.searchParams) if (!params.has(k)) params.append(k, v);
+        const caller = callerScope(header(req, 'authorization'), params.get('X-Amz-Credential'));
+        const result = opts.api.handle(params, caller);
+        send(res, result.status, result.body, result.requestId);
+        if (result.fault) opts.logger.error({ err: result.fault, action: result.action, requestId: result.requestId }, 'unexpected failure');
+        log(opts.logger, started, result.action, result.status, result.requestId, result.errorCode);
+      },
+      (e: unknown) => {
+        opts.logger.warn({ err: e }, 'request body could not be read');
+        if (!res.headersSent) res.destroy();
+      },
+    );
+  });
+  return server;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function log(logger: Logger, started: bigint, action: string, status: number, requestId: string, errorCode?: string): void {
+  if (!logger.isLevelEnabled('info')) return;
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  logger.info({ action, status, ms: Math.round(ms * 100) / 100, requestId, ...(errorCode ? { errorCode } : {}) }, 'request');
+}
+
+/** Reads the whole body as text, or resolves undefined once it passes `limit` bytes (the rest is discarded). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: string, requestId: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/xml;charset=UTF-8',
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': requestId,
+    server: 'ec2net',
+  });
+  res.end(body);
+}
+
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value, null, 2);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
