@@ -1,0 +1,116 @@
+/**
+ * Interop test harness: starts a real ec2net on a free port and gives tests the three real
+ * clients — the AWS SDK for JavaScript v3, the AWS CLI, and boto3 (through python3).
+ * A missing CLI or boto3 fails the test: CI must install them.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import pino from 'pino';
+import { startServer, type RunningServer } from '../../src/server/start.js';
+
+const run = promisify(execFile);
+
+export interface Harness {
+  readonly server: RunningServer;
+  readonly url: string;
+  /** An SDK client for `region` (default us-east-1) and access key (default the default account). */
+  ec2(region?: string, accessKeyId?: string): EC2Client;
+  /** Runs `aws ec2 <args> --output json` and parses the output; rejects with the CLI's stderr on failure. */
+  cli(args: string[], region?: string, accessKeyId?: string): Promise<any>;
+  /** Runs a boto3 snippet: `ec2` is a client bound to the server; the snippet's `result` is printed as JSON. */
+  boto3(code: string, region?: string, accessKeyId?: string): Promise<any>;
+  /** POST /_ec2net/reset */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const server = await startServer(
+    { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent' },
+    pino({ level: 'silent' }),
+  );
+  const url = server.url;
+  const clients: EC2Client[] = [];
+  const env = (region: string, key: string) => ({
+    ...process.env,
+    AWS_ACCESS_KEY_ID: key,
+    AWS_SECRET_ACCESS_KEY: 'test-secret',
+    AWS_DEFAULT_REGION: region,
+    AWS_REGION: region,
+    AWS_ENDPOINT_URL: url,
+    AWS_PAGER: '',
+    AWS_MAX_ATTEMPTS: '1',
+    AWS_RETRY_MODE: 'standard',
+  });
+  return {
+    server,
+    url,
+    ec2(region = 'us-east-1', accessKeyId = 'AKIAEXAMPLE') {
+      const c = new EC2Client({
+        endpoint: url,
+        region,
+        credentials: { accessKeyId, secretAccessKey: 'test-secret' },
+        maxAttempts: 1,
+      });
+      clients.push(c);
+      return c;
+    },
+    async cli(args, region = 'us-east-1', accessKeyId = 'AKIAEXAMPLE') {
+      const { stdout } = await run('aws', ['--endpoint-url', url, 'ec2', ...args, '--output', 'json'], {
+        env: env(region, accessKeyId),
+        timeout: 60_000,
+      }).catch((e: { stderr?: string; message: string }) => {
+        throw new Error(e.stderr || e.message);
+      });
+      return stdout.trim() ? JSON.parse(stdout) : {};
+    },
+    async boto3(code, region = 'us-east-1', accessKeyId = 'AKIAEXAMPLE') {
+      const script = [
+        'import json, boto3, botocore',
+        'from botocore.config import Config',
+        `ec2 = boto3.client('ec2', endpoint_url=${JSON.stringify(url)}, region_name=${JSON.stringify(region)}, aws_access_key_id=${JSON.stringify(accessKeyId)}, aws_secret_access_key='test-secret', config=Config(retries={'max_attempts': 1}))`,
+        'result = None',
+        code,
+        'print(json.dumps(result, default=str))',
+      ].join('\n');
+      const { stdout } = await run('python3', ['-c', script], { env: env(region, accessKeyId), timeout: 60_000 }).catch(
+        (e: { stderr?: string; message: string }) => {
+          throw new Error(e.stderr || e.message);
+        },
+      );
+      return JSON.parse(stdout.trim().split('\n').pop()!);
+    },
+    async reset() {
+      const res = await fetch(`${url}/_ec2net/reset`, { method: 'POST' });
+      if (res.status !== 200) throw new Error(`reset failed: ${res.status}`);
+    },
+    async close() {
+      for (const c of clients) c.destroy();
+      await server.close();
+    },
+  };
+}
+
+/** Sends a raw Query request (form body) and returns status, headers and body text. */
+export async function rawQuery(url: string, body: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', ...headers },
+    body,
+  });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+/** Asserts that a promise rejects with an SDK/CLI/boto3 error carrying `code`; returns the error. */
+export async function expectCode(p: Promise<unknown>, code: string): Promise<any> {
+  try {
+    await p;
+  } catch (e: any) {
+    const got = e?.name ?? e?.Code ?? e?.code;
+    const text = String(e?.message ?? '');
+    if (got === code || text.includes(`(${code})`)) return e;
+    throw new Error(`expected error ${code}, got ${got}: ${text}`);
+  }
+  throw new Error(`expected error ${code}, but the call succeeded`);
+}
