@@ -1,5 +1,7 @@
 /** Every implemented operation, by name. Model operations missing here answer UnsupportedOperation. */
+import { addressHandlers } from './addresses.js';
 import type { HandlerMap } from './handler.js';
+import { networkInterfaceHandlers } from './network-interfaces.js';
 import { regionHandlers } from './regions.js';
 import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
@@ -10,4 +12,6 @@ export const allHandlers: HandlerMap = {
   ...vpcHandlers,
   ...subnetHandlers,
   ...tagHandlers,
+  ...networkInterfaceHandlers,
+  ...addressHandlers,
 };

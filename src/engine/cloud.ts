@@ -5,13 +5,30 @@
 import { randomBytes } from 'node:crypto';
 import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
-import type { SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
+import type { ElasticIp, NetworkInterface, SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
+import { MultiIndex } from './multi-index.js';
+import { PublicIpPools } from './public-ips.js';
 import { findRegion, type RegionInfo } from './regions.js';
 import { createDefaultVpc } from './vpc.js';
+
+/** Adjustable limits, named after the AWS quotas they mirror. */
+export interface Quotas {
+  /** Security groups per network interface: 5 by default, adjustable up to 16 on AWS. */
+  readonly securityGroupsPerInterface: number;
+  /** Elastic IP addresses per region: 5 by default on AWS. */
+  readonly elasticIpsPerRegion: number;
+  /** Network interfaces per region: 5,000 by default on AWS. */
+  readonly networkInterfacesPerRegion: number;
+}
+
+export const DEFAULT_QUOTAS: Quotas = { securityGroupsPerInterface: 5, elasticIpsPerRegion: 5, networkInterfacesPerRegion: 5000 };
 
 export interface CloudOptions {
   /** Used for access keys that are not a 12-digit account id. */
   readonly defaultAccountId: string;
+  readonly quotas?: Partial<Quotas>;
+  /** Public IPv4 pool per region (CIDR text); regions not listed get a default /16 of their own. */
+  readonly publicPools?: Readonly<Record<string, string>>;
   readonly ids?: IdGenerator;
   readonly now?: () => Date;
 }
@@ -20,6 +37,17 @@ export class RegionState {
   readonly vpcs = new Map<string, Vpc>();
   readonly subnets = new Map<string, Subnet>();
   readonly securityGroups = new Map<string, SecurityGroup>();
+  readonly networkInterfaces = new Map<string, NetworkInterface>();
+  /** Elastic IPs by allocation id. */
+  readonly elasticIps = new Map<string, ElasticIp>();
+  /** Private IPv4 (text) → interfaces holding it (one per VPC at most): the index behind IP filters and reassignment. */
+  readonly interfacesByPrivateIp = new MultiIndex<NetworkInterface>();
+  /** Idempotency tokens: token → what the first request was and what it produced. */
+  readonly clientTokens = new Map<string, { readonly operation: string; readonly fingerprint: string; readonly resourceId: string }>();
+  /** Set by the instance module: the instance type of an instance, for per-interface limits. */
+  instanceTypeOf: (instanceId: string) => string | undefined = () => undefined;
+  /** Set by the instance module: an instance's attached interfaces, or undefined if no such instance. */
+  interfacesOfInstance: (instanceId: string) => NetworkInterface[] | undefined = () => undefined;
   /** Every taggable resource by id, for CreateTags/DeleteTags/DescribeTags. */
   readonly taggables = new Map<string, Taggable>();
 
@@ -75,6 +103,8 @@ export class Cloud {
   readonly ids: IdGenerator;
   readonly defaultAccountId: string;
   readonly now: () => Date;
+  readonly quotas: Quotas;
+  readonly publicIps: PublicIpPools;
   private readonly worlds = new Map<string, RegionState>();
   /** Amazon-provided IPv6 /56 blocks handed out so far: unique across every account and region. */
   private readonly ipv6Blocks = new Set<bigint>();
@@ -83,6 +113,8 @@ export class Cloud {
     this.defaultAccountId = options.defaultAccountId;
     this.ids = options.ids ?? new IdGenerator();
     this.now = options.now ?? (() => new Date());
+    this.quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
+    this.publicIps = new PublicIpPools(options.publicPools ?? {});
   }
 
   /** The world of one account in one region, created (with its default VPC) on first use. */

@@ -88,3 +88,65 @@ export interface SecurityGroup extends Taggable {
   /** Rules in the order they were added, keyed by rule id. */
   readonly rules: Map<string, SecurityGroupRule>;
 }
+
+/** One private IPv4 address of an interface, with the Elastic IP mapped to it (if any). */
+export interface PrivateIp {
+  readonly address: number;
+  readonly text: string;
+  primary: boolean;
+  /** Allocation id of the Elastic IP associated with this address: the interface's half of the bijection. */
+  elasticIp?: string;
+}
+
+export interface Ipv6Address {
+  readonly address: bigint;
+  readonly text: string;
+}
+
+export interface NetworkInterfaceAttachment {
+  readonly attachmentId: string;
+  readonly instanceId: string;
+  readonly instanceOwnerId: string;
+  readonly deviceIndex: number;
+  readonly networkCardIndex: number;
+  readonly attachTime: Date;
+  status: 'attaching' | 'attached' | 'detaching' | 'detached';
+  deleteOnTermination: boolean;
+}
+
+export interface NetworkInterface extends Taggable {
+  readonly resourceType: 'network-interface';
+  readonly ownerId: string;
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly zone: ZoneInfo;
+  readonly macAddress: string;
+  readonly interfaceType: string;
+  readonly requesterManaged: boolean;
+  readonly requesterId?: string;
+  readonly createdAt: Date;
+  description: string;
+  sourceDestCheck: boolean;
+  status: 'available' | 'in-use' | 'attaching' | 'detaching' | 'associated';
+  /** Primary first, then secondaries in the order assigned. */
+  readonly privateIps: PrivateIp[];
+  readonly ipv6Addresses: Ipv6Address[];
+  /** Delegated IPv4 /28 prefixes (base addresses) and IPv6 /80 prefixes. */
+  readonly ipv4Prefixes: number[];
+  readonly ipv6Prefixes: bigint[];
+  groupIds: string[];
+  attachment?: NetworkInterfaceAttachment;
+  /** An auto-assigned public IPv4 from Amazon's pool (not an Elastic IP), mapped to the primary address. */
+  autoPublicIp?: string;
+}
+
+export interface ElasticIp extends Taggable {
+  readonly resourceType: 'elastic-ip';
+  readonly allocationId: string;
+  readonly publicIp: string;
+  readonly ownerId: string;
+  readonly networkBorderGroup: string;
+  readonly publicIpv4Pool: string;
+  /** The address's half of the bijection with a private IPv4. */
+  association?: { readonly associationId: string; readonly networkInterfaceId: string; readonly privateIp: string };
+}

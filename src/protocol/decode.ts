@@ -137,7 +137,11 @@ export class Decoder {
     switch (shape.type) {
       case 'string':
         if (shape.enum && !shape.enum.includes(raw)) throw badValue(raw, path);
-        if (shape.max !== undefined && raw.length > shape.max) throw badValue(raw, path, `It must be at most ${shape.max} characters long.`);
+        if (shape.max !== undefined || shape.min !== undefined) {
+          const length = characterCount(raw);
+          if (shape.max !== undefined && length > shape.max) throw badValue(raw, path, `It must be at most ${shape.max} characters long.`);
+          if (shape.min !== undefined && length < shape.min) throw badValue(raw, path, `It must be at least ${shape.min} characters long.`);
+        }
         return raw;
       case 'boolean':
         if (raw === 'true') return true;
@@ -159,8 +163,8 @@ export class Decoder {
         return n;
       }
       case 'timestamp': {
-        const d = /^[0-9]+(\.[0-9]+)?$/.test(raw) ? new Date(Number(raw) * 1000) : new Date(raw);
-        if (Number.isNaN(d.getTime())) throw badValue(raw, path, 'Expected an ISO 8601 timestamp.');
+        const d = parseTimestamp(raw);
+        if (!d) throw badValue(raw, path, 'Expected an ISO 8601 timestamp.');
         return d;
       }
       case 'blob':
@@ -169,6 +173,33 @@ export class Decoder {
         throw badValue(raw, path);
     }
   }
+}
+
+/** Length in Unicode characters (code points), as the model's length bounds count them. */
+function characterCount(s: string): number {
+  return /[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length;
+}
+
+// YYYY-MM-DD, optionally Thh:mm[:ss[.fraction]] and a zone (Z, ±hh:mm, ±hhmm); the SDKs send
+// `2024-01-02T03:04:05Z`, botocore adds microseconds when there are any.
+const ISO_8601 = /^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:T([0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)(Z|[+-][0-9]{2}:?[0-9]{2})?)?$/;
+
+/**
+ * An ISO 8601 timestamp or epoch seconds. Anything else `Date` would guess at (`March 7`,
+ * RFC 822 dates) is refused, and a time without a zone is UTC, never the server's local time.
+ */
+function parseTimestamp(raw: string): Date | undefined {
+  let ms: number;
+  if (/^[0-9]{1,12}(\.[0-9]+)?$/.test(raw)) {
+    ms = Number(raw) * 1000;
+  } else {
+    const m = ISO_8601.exec(raw);
+    if (!m) return undefined;
+    const [, date, time, zone] = m;
+    const offset = zone === undefined ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+    ms = Date.parse(time === undefined ? `${date}T00:00:00Z` : `${date}T${time}${offset}`);
+  }
+  return Number.isFinite(ms) ? new Date(ms) : undefined;
 }
 
 const badValue = (raw: string, path: string, why?: string) =>

@@ -2,6 +2,7 @@
  * Admin routes under /_ec2net/: health, reset (back to a fresh cloud), and a JSON export of state.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkInvariants } from '../engine/invariants.js';
 import { exportState } from '../engine/snapshot.js';
 import type { Cloud } from '../engine/cloud.js';
 import { sendJson } from './app.js';
@@ -30,6 +31,10 @@ export class AdminRoutes {
       case 'POST /_ec2net/reset':
         this.deps.reset();
         return sendJson(res, 200, { status: 'reset' });
+      case 'GET /_ec2net/invariants': {
+        const violations = checkInvariants(this.deps.getCloud());
+        return sendJson(res, violations.length === 0 ? 200 : 500, { ok: violations.length === 0, violations });
+      }
       case 'GET /_ec2net/state':
         return sendJson(res, 200, exportState(this.deps.getCloud()));
       default:

@@ -37,9 +37,11 @@ export function createApp(opts: AppOptions): Server {
           log(opts.logger, started, '', 413, requestId, 'RequestEntityTooLarge');
           return;
         }
-        const url = new URL(req.url ?? '/', 'http://localhost');
-        const params = new URLSearchParams(body.length > 0 ? body : url.search);
-        if (body.length > 0) for (const [k, v] of url.searchParams) if (!params.has(k)) params.append(k, v);
+        // The query string is taken from the raw request target, never through `new URL`: an
+        // absolute-form target such as `POST http://[x/` would make it throw (and, inside this
+        // callback, become an unhandled rejection that stops the process).
+        const params = new URLSearchParams(body.length > 0 ? body : queryString(req.url));
+        if (body.length > 0) for (const [k, v] of new URLSearchParams(queryString(req.url))) if (!params.has(k)) params.append(k, v);
         const caller = callerScope(header(req, 'authorization'), params.get('X-Amz-Credential'));
         const result = opts.api.handle(params, caller);
         send(res, result.status, result.body, result.requestId);
@@ -50,9 +52,28 @@ export function createApp(opts: AppOptions): Server {
         opts.logger.warn({ err: e }, 'request body could not be read');
         if (!res.headersSent) res.destroy();
       },
-    );
+    ).catch((e: unknown) => {
+      // Last line of defence: a bug above answers 500 instead of leaving the request hanging.
+      opts.logger.error({ err: e }, 'request failed');
+      try {
+        if (res.headersSent) return void res.destroy();
+        const requestId = randomUUID();
+        send(res, 500, errorDocument('InternalError', 'An internal error has occurred', requestId), requestId);
+      } catch {
+        res.destroy();
+      }
+    });
   });
   return server;
+}
+
+/** The part of a request target between the first `?` and any `#` (undecoded), or '' when there is none. */
+function queryString(target: string | undefined): string {
+  const at = target?.indexOf('?') ?? -1;
+  if (at < 0) return '';
+  const query = target!.slice(at + 1);
+  const hash = query.indexOf('#');
+  return hash < 0 ? query : query.slice(0, hash);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

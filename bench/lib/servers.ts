@@ -1,0 +1,100 @@
+/**
+ * The servers under test, each in its own child process: ec2net (the built CLI), the bare
+ * node:http ceiling, and moto. Each is ready once it answers a real DescribeRegions.
+ */
+import { join } from 'node:path';
+import { form, query, request, target, type Target } from './http.js';
+import { cpuSeconds, freePort, rssMiB, startChild, waitReady, type Child } from './procs.js';
+
+export interface Server {
+  readonly name: string;
+  readonly child: Child;
+  readonly port: number;
+  /** Milliseconds from spawn to the first answered DescribeRegions. */
+  readonly readyMs: number;
+  /** Back to an empty cloud (a no-op for the bare server). */
+  reset(): Promise<void>;
+  rssMiB(): number | undefined;
+  /** CPU seconds the server process has used so far. */
+  cpuSeconds(): number | undefined;
+  /** A keep-alive agent for the load generator. */
+  target(concurrency: number): Target;
+  stop(): Promise<void>;
+}
+
+const PROBE = form('DescribeRegions');
+const probe = (port: number) => async () => (await query({ host: '127.0.0.1', port, agent: false }, PROBE, 2000)).status === 200;
+
+function server(name: string, child: Child, port: number, readyMs: number, reset: () => Promise<void>): Server {
+  return {
+    name,
+    child,
+    port,
+    readyMs,
+    reset,
+    rssMiB: () => rssMiB(child.pid),
+    cpuSeconds: () => cpuSeconds(child.pid),
+    target: (c) => target(port, c),
+    stop: () => child.stop(),
+  };
+}
+
+async function post(port: number, path: string, body = '', timeoutMs = 10_000): Promise<void> {
+  const res = await request({ host: '127.0.0.1', port }, 'POST', path, body, timeoutMs);
+  if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${res.body.slice(0, 200)}`);
+}
+
+/** `node dist/src/cli.js serve --port P --log-level silent` from the repo root. */
+export async function startEc2net(root: string, timeoutMs = 20_000): Promise<Server> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const child = startChild(process.execPath, [join(root, 'dist/src/cli.js'), 'serve', '--port', String(port), '--log-level', 'silent'], { cwd: root });
+    try {
+      const readyMs = await waitReady(child, probe(port), timeoutMs, 'ec2net', 2);
+      return server('ec2net', child, port, readyMs, () => post(port, '/_ec2net/reset'));
+    } catch (e) {
+      lastError = e;
+      await child.stop();
+      // Another process may have taken the port between freePort() and listen(): try a new one.
+      if (!/EADDRINUSE/.test(child.output())) break;
+    }
+  }
+  throw lastError;
+}
+
+/** The bare ceiling server; it prints its own port. */
+export async function startBare(root: string, timeoutMs = 10_000): Promise<Server> {
+  const child = startChild(process.execPath, [join(root, 'dist/bench/lib/bare-server.js')], { cwd: root });
+  let port = 0;
+  const readyMs = await waitReady(
+    child,
+    async () => {
+      const m = /PORT (\d+)/.exec(child.output());
+      if (!m) return false;
+      port = Number(m[1]);
+      return probe(port)();
+    },
+    timeoutMs,
+    'bare server',
+  );
+  return server('bare', child, port, readyMs, async () => {});
+}
+
+/** Gives the bare server the body it should answer with. */
+export function setBareBody(bare: Server, body: string): Promise<void> {
+  return post(bare.port, '/_bare/body', body);
+}
+
+/** `python3 -m moto.server -H 127.0.0.1 -p P`. */
+export async function startMoto(python = 'python3', timeoutMs = 60_000): Promise<Server> {
+  const port = await freePort();
+  const child = startChild(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)]);
+  try {
+    const readyMs = await waitReady(child, probe(port), timeoutMs, 'moto', 10);
+    return server('moto', child, port, readyMs, () => post(port, '/moto-api/reset'));
+  } catch (e) {
+    await child.stop();
+    throw e;
+  }
+}

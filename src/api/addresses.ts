@@ -1,0 +1,183 @@
+/** Elastic IP operations: Allocate, Describe, Associate, Disassociate, Release. */
+import type { RegionState } from '../engine/cloud.js';
+import { parseIpv4 } from '../engine/cidr.js';
+import {
+  allocateElasticIp,
+  associateElasticIp,
+  disassociateElasticIp,
+  findAssociation,
+  findElasticIpByPublicIp,
+  getElasticIp,
+  releaseElasticIp,
+} from '../engine/elastic-ip.js';
+import { Ec2Error, invalidCombination, invalidValue } from '../engine/errors.js';
+import { compileFilters, type FilterSpec } from '../engine/filters.js';
+import { checkId, ID_KINDS, notFound } from '../engine/ids.js';
+import type { ElasticIp, NetworkInterface } from '../engine/model.js';
+import { getNetworkInterface } from '../engine/network-interface.js';
+import { tagList, tagsFromSpecs } from '../engine/tags.js';
+import { handlers } from './handler.js';
+
+const holder = (region: RegionState, eip: ElasticIp): NetworkInterface | undefined =>
+  eip.association ? region.networkInterfaces.get(eip.association.networkInterfaceId) : undefined;
+
+export function addressView(region: RegionState, eip: ElasticIp) {
+  const eni = holder(region, eip);
+  return {
+    AllocationId: eip.allocationId,
+    AssociationId: eip.association?.associationId,
+    Domain: 'vpc' as const,
+    NetworkInterfaceId: eip.association?.networkInterfaceId,
+    NetworkInterfaceOwnerId: eni?.ownerId,
+    PrivateIpAddress: eip.association?.privateIp,
+    Tags: tagList(eip.tags),
+    PublicIpv4Pool: eip.publicIpv4Pool,
+    NetworkBorderGroup: eip.networkBorderGroup,
+    SubnetId: eni?.subnetId,
+    InstanceId: eni?.attachment?.instanceId,
+    PublicIp: eip.publicIp,
+  };
+}
+
+function addressFilters(region: RegionState): FilterSpec<ElasticIp> {
+  return {
+    resourceName: 'address',
+    tags: (e) => e.tags,
+    getters: {
+      'allocation-id': (e) => e.allocationId,
+      'association-id': (e) => e.association?.associationId,
+      domain: () => 'vpc',
+      'instance-id': (e) => holder(region, e)?.attachment?.instanceId,
+      'network-border-group': (e) => e.networkBorderGroup,
+      'network-interface-id': (e) => e.association?.networkInterfaceId,
+      'network-interface-owner-id': (e) => holder(region, e)?.ownerId,
+      'private-ip-address': (e) => e.association?.privateIp,
+      'public-ip': (e) => e.publicIp,
+      'public-ipv4-pool': (e) => e.publicIpv4Pool,
+    },
+  };
+}
+
+function checkPublicIp(text: string): void {
+  if (parseIpv4(text) === undefined) throw new Ec2Error('InvalidParameterValue', `Invalid value '${text}' for PublicIp. The address is not a valid IPv4 address.`);
+}
+
+/** A VPC Elastic IP named by public IP alone (the EC2-Classic way) is refused, as AWS does. */
+function vpcAddressByPublicIp(region: RegionState, publicIp: string, param: string): never {
+  checkPublicIp(publicIp);
+  if (findElasticIpByPublicIp(region, publicIp)) {
+    throw invalidValue(`You must specify an allocation id when ${param} a VPC Elastic IP address.`);
+  }
+  throw new Ec2Error('InvalidAddress.NotFound', `Address ${publicIp} not found.`);
+}
+
+export const addressHandlers = handlers({
+  AllocateAddress: (ctx, input) => {
+    if (input.Domain !== undefined && input.Domain !== 'vpc') {
+      throw invalidValue(`Value (${input.Domain}) for parameter domain is invalid. EC2-Classic addresses are not available; use 'vpc'.`);
+    }
+    if (input.PublicIpv4Pool !== undefined && input.PublicIpv4Pool !== 'amazon') {
+      throw new Ec2Error('InvalidPublicIpv4PoolID.NotFound', `The public IPv4 pool '${input.PublicIpv4Pool}' does not exist`);
+    }
+    if (input.CustomerOwnedIpv4Pool !== undefined || input.IpamPoolId !== undefined) {
+      throw new Ec2Error('UnsupportedOperation', 'Customer-owned and IPAM pools are not supported by ec2net yet.');
+    }
+    if (input.Address !== undefined) checkPublicIp(input.Address);
+    const eip = allocateElasticIp(ctx.region, {
+      address: input.Address,
+      networkBorderGroup: input.NetworkBorderGroup,
+      tags: tagsFromSpecs(input.TagSpecifications, 'elastic-ip'),
+    });
+    return {
+      AllocationId: eip.allocationId,
+      PublicIpv4Pool: eip.publicIpv4Pool,
+      NetworkBorderGroup: eip.networkBorderGroup,
+      Domain: 'vpc',
+      PublicIp: eip.publicIp,
+    };
+  },
+
+  DescribeAddresses: (ctx, input) => {
+    const region = ctx.region;
+    const match = compileFilters(addressFilters(region), input.Filters);
+    let chosen: ElasticIp[] = [...region.elasticIps.values()];
+    if (input.AllocationIds?.length) {
+      chosen = [...new Set(input.AllocationIds)].map((id) => getElasticIp(region, id));
+    }
+    if (input.PublicIps?.length) {
+      const wanted = new Set(input.PublicIps);
+      for (const ip of wanted) {
+        checkPublicIp(ip);
+        if (!findElasticIpByPublicIp(region, ip)) throw new Ec2Error('InvalidAddress.NotFound', `Address '${ip}' not found.`);
+      }
+      chosen = chosen.filter((e) => wanted.has(e.publicIp));
+    }
+    chosen.sort((a, b) => (a.allocationId < b.allocationId ? -1 : 1));
+    return { Addresses: chosen.filter(match).map((e) => addressView(region, e)) };
+  },
+
+  AssociateAddress: (ctx, input) => {
+    const region = ctx.region;
+    if (input.AllocationId === undefined) {
+      if (input.PublicIp !== undefined) vpcAddressByPublicIp(region, input.PublicIp, 'associating');
+      throw new Ec2Error('MissingParameter', 'The request must contain the parameter AllocationId');
+    }
+    const eip = getElasticIp(region, input.AllocationId);
+    if (input.InstanceId !== undefined && input.NetworkInterfaceId !== undefined) {
+      throw invalidCombination('Only one of InstanceId or NetworkInterfaceId may be specified.');
+    }
+    let eni: NetworkInterface;
+    if (input.NetworkInterfaceId !== undefined) {
+      eni = getNetworkInterface(region, input.NetworkInterfaceId);
+    } else if (input.InstanceId !== undefined) {
+      checkId(ID_KINDS.instance, input.InstanceId);
+      const enis = region.interfacesOfInstance(input.InstanceId);
+      if (!enis) throw notFound(ID_KINDS.instance, input.InstanceId);
+      if (enis.length > 1) {
+        throw new Ec2Error('InvalidInstanceID', `There are multiple interfaces attached to instance '${input.InstanceId}'. Please specify an interface ID for the operation instead.`);
+      }
+      eni = enis[0]!;
+    } else {
+      throw new Ec2Error('MissingParameter', 'Either an instance ID or a network interface ID must be specified.');
+    }
+    const text = input.PrivateIpAddress ?? eni.privateIps[0]!.text;
+    const ip = eni.privateIps.find((x) => x.text === text);
+    if (!ip) {
+      throw invalidValue(`The private IP address ${text} is not assigned to network interface ${eni.id}.`);
+    }
+    // In a VPC, moving an associated Elastic IP is allowed unless the caller says otherwise.
+    const allow = input.AllowReassociation ?? true;
+    const associationId = associateElasticIp(region, eip, eni, ip, allow);
+    return { AssociationId: associationId };
+  },
+
+  DisassociateAddress: (ctx, input) => {
+    if (input.AssociationId === undefined) {
+      if (input.PublicIp !== undefined) vpcAddressByPublicIp(ctx.region, input.PublicIp, 'disassociating');
+      throw new Ec2Error('MissingParameter', 'The request must contain the parameter AssociationId');
+    }
+    disassociateElasticIp(ctx.region, findAssociation(ctx.region, input.AssociationId));
+    return {};
+  },
+
+  ReleaseAddress: (ctx, input) => {
+    const region = ctx.region;
+    if (input.AllocationId !== undefined && input.PublicIp !== undefined) {
+      throw invalidCombination('You may specify either a public IP or an allocation ID, not both.');
+    }
+    if (input.AllocationId === undefined) {
+      if (input.PublicIp !== undefined) vpcAddressByPublicIp(region, input.PublicIp, 'releasing');
+      throw new Ec2Error('MissingParameter', 'The request must contain the parameter AllocationId');
+    }
+    const eip = getElasticIp(region, input.AllocationId);
+    if (input.NetworkBorderGroup !== undefined && input.NetworkBorderGroup !== eip.networkBorderGroup) {
+      throw new Ec2Error('InvalidAddress.NotFound', `Address ${eip.publicIp} not found in network border group ${input.NetworkBorderGroup}.`);
+    }
+    // [Default VPC] releasing disassociates automatically; [nondefault VPC] it must be disassociated first
+    // (ReleaseAddress API reference).
+    const eni = holder(region, eip);
+    if (eni && region.vpcs.get(eni.vpcId)?.isDefault) disassociateElasticIp(region, eip);
+    releaseElasticIp(region, eip);
+    return {};
+  },
+});

@@ -1,0 +1,311 @@
+/**
+ * Elastic network interfaces: creation with addresses and groups, attributes, deletion.
+ * Rules: the user's ENI notes (../shared/reference/eni-notes.md), aws-behaviour.md §4.1–4.6,
+ * and the EC2 API reference for CreateNetworkInterface. Every mutating function validates the
+ * whole request first and only then changes state; address allocation rolls back on failure.
+ */
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv4Cidr, parseIpv6 } from './cidr.js';
+import type { RegionState } from './cloud.js';
+import { Ec2Error, invalidCombination, invalidValue } from './errors.js';
+import { checkId, ID_KINDS, notFound } from './ids.js';
+import { findInstanceType, largestIpv4PerInterface } from './instance-types.js';
+import { insufficientFree } from './ipam.js';
+import type { Ipv6Address, NetworkInterface, PrivateIp, Subnet, Tags } from './model.js';
+import { defaultSecurityGroup, getSecurityGroup } from './security-group.js';
+import { disassociateElasticIp } from './elastic-ip.js';
+
+export function getNetworkInterface(region: RegionState, id: string): NetworkInterface {
+  checkId(ID_KINDS.networkInterface, id);
+  const eni = region.networkInterfaces.get(id);
+  if (!eni) throw notFound(ID_KINDS.networkInterface, id);
+  return eni;
+}
+
+/** The interface's subnet (always present: a subnet with interfaces cannot be deleted). */
+export const subnetOf = (region: RegionState, eni: NetworkInterface): Subnet => region.subnets.get(eni.subnetId)!;
+
+// ---- limits ---------------------------------------------------------------------------------
+
+/** IPv4 addresses (primary included, each /28 prefix counting one) allowed on this interface now. */
+export function ipv4Limit(region: RegionState, eni: NetworkInterface): number {
+  const type = eni.attachment ? region.instanceTypeOf(eni.attachment.instanceId) : undefined;
+  const info = type ? findInstanceType(type) : undefined;
+  return info ? info.ipv4AddressesPerInterface : largestIpv4PerInterface();
+}
+
+export function ipv6Limit(region: RegionState, eni: NetworkInterface): number {
+  const type = eni.attachment ? region.instanceTypeOf(eni.attachment.instanceId) : undefined;
+  const info = type ? findInstanceType(type) : undefined;
+  if (!info) return largestIpv4PerInterface();
+  return info.ipv6Supported ? (info.ipv6AddressesPerInterface ?? info.ipv4AddressesPerInterface) : 0;
+}
+
+export const ipv4Count = (eni: NetworkInterface) => eni.privateIps.length + eni.ipv4Prefixes.length;
+
+export function privateAddressLimitExceeded(eniId: string): Ec2Error {
+  return new Ec2Error('PrivateIpAddressLimitExceeded', `${eniId}: Number of private addresses will exceed limit.`);
+}
+
+// ---- security groups --------------------------------------------------------------------------
+
+/** Checks a requested group set: each exists, all in the interface's VPC, within the per-interface quota. */
+export function resolveGroups(region: RegionState, vpcId: string, subnetId: string, groupIds: readonly string[]): string[] {
+  const unique = [...new Set(groupIds)];
+  if (unique.length > region.cloud.quotas.securityGroupsPerInterface) {
+    throw new Ec2Error('SecurityGroupsPerInterfaceLimitExceeded', 'The maximum number of security groups per interface has been reached.');
+  }
+  for (const id of unique) {
+    const g = getSecurityGroup(region, id);
+    if (g.vpcId !== vpcId) {
+      throw new Ec2Error('InvalidParameter', `Security group ${id} and subnet ${subnetId} belong to different networks.`);
+    }
+  }
+  return unique;
+}
+
+// ---- address bookkeeping (the only place the IP index changes) ---------------------------------
+
+export function indexIp(region: RegionState, eni: NetworkInterface, ip: PrivateIp): void {
+  region.interfacesByPrivateIp.add(ip.text, eni);
+}
+
+export function unindexIp(region: RegionState, eni: NetworkInterface, ip: PrivateIp): void {
+  region.interfacesByPrivateIp.delete(ip.text, eni);
+}
+
+/** The interface in `subnet` that holds `ip` (as primary or secondary), if any. */
+export function holderOf(region: RegionState, subnet: Subnet, text: string): NetworkInterface | undefined {
+  return region.interfacesByPrivateIp.get(text).find((e) => e.subnetId === subnet.id);
+}
+
+/** Parses an IPv4 address that must lie in the subnet and not be one of its reserved addresses. */
+export function parseSubnetIpv4(subnet: Subnet, text: string): number {
+  const ip = parseIpv4(text);
+  if (ip === undefined) throw invalidValue(`Invalid value '${text}' for IP address. The address is not a valid IPv4 address.`);
+  if (!subnet.cidr.contains(ip)) throw invalidValue(`Address ${text} does not fall within the subnet's address range`);
+  if (subnet.pool.isReserved(ip)) throw invalidValue(`Address ${text} is in subnet's reserved address range`);
+  return ip;
+}
+
+/**
+ * Allocates addresses from a subnet all-or-nothing: runs `steps`, and if any throws, releases
+ * every address the earlier steps took before rethrowing.
+ */
+export class AllocationTxn {
+  private readonly undo: (() => void)[] = [];
+  constructor(private readonly subnet: Subnet) {}
+
+  ipv4(ip: number): number {
+    this.subnet.pool.allocate(ip);
+    this.undo.push(() => this.subnet.pool.release(ip));
+    return ip;
+  }
+
+  lowestIpv4(): number {
+    const ip = this.subnet.pool.allocateLowest();
+    if (ip === undefined) throw insufficientFree();
+    this.undo.push(() => this.subnet.pool.release(ip));
+    return ip;
+  }
+
+  ipv4Prefix(base?: number): number {
+    const pool = this.subnet.pool;
+    let got: number;
+    if (base === undefined) {
+      const b = pool.allocatePrefix28();
+      if (b === undefined) throw insufficientFree();
+      got = b;
+    } else {
+      pool.allocatePrefix(base, 28);
+      got = base;
+    }
+    this.undo.push(() => pool.releasePrefix(got));
+    return got;
+  }
+
+  ipv6(text?: string): bigint {
+    const assoc = this.subnet.ipv6.find((a) => a.state === 'associated');
+    if (!assoc) throw invalidValue(`The subnet ${this.subnet.id} has no IPv6 CIDR block; IPv6 addresses cannot be assigned.`);
+    let ip: bigint;
+    if (text === undefined) {
+      ip = assoc.pool.allocateRandom(Math.random);
+    } else {
+      const parsed = parseIpv6(text);
+      if (parsed === undefined) throw invalidValue(`Invalid value '${text}' for IPv6 address.`);
+      assoc.pool.allocate(parsed);
+      ip = parsed;
+    }
+    this.undo.push(() => assoc.pool.release(ip));
+    return ip;
+  }
+
+  run<T>(steps: () => T): T {
+    try {
+      return steps();
+    } catch (e) {
+      for (const u of this.undo.reverse()) u();
+      throw e;
+    }
+  }
+}
+
+// ---- create -----------------------------------------------------------------------------------
+
+export interface CreateInterfaceParams {
+  readonly subnet: Subnet;
+  readonly description?: string;
+  readonly primaryIp?: string;
+  readonly secondaryIps?: readonly string[];
+  readonly secondaryCount?: number;
+  readonly ipv6Addresses?: readonly string[];
+  readonly ipv6Count?: number;
+  readonly ipv4Prefixes?: readonly string[];
+  readonly ipv4PrefixCount?: number;
+  readonly groupIds?: readonly string[];
+  readonly interfaceType?: string;
+  readonly tags?: Tags;
+}
+
+export function createNetworkInterface(region: RegionState, p: CreateInterfaceParams): NetworkInterface {
+  const { subnet } = p;
+  if (region.networkInterfaces.size >= region.cloud.quotas.networkInterfacesPerRegion) {
+    throw new Ec2Error('NetworkInterfaceLimitExceeded', `You have reached the maximum number of network interfaces (${region.cloud.quotas.networkInterfacesPerRegion}) in this region.`);
+  }
+  const v4Ways = [p.secondaryIps?.length ? 1 : 0, p.secondaryCount !== undefined ? 1 : 0, p.ipv4Prefixes?.length ? 1 : 0, p.ipv4PrefixCount !== undefined ? 1 : 0];
+  if (v4Ways.reduce((a, b) => a + b, 0) > 1) {
+    throw invalidCombination('Only one of secondary private IP addresses, a secondary private IP address count, IPv4 prefixes or an IPv4 prefix count may be specified.');
+  }
+  if (p.ipv6Addresses?.length && p.ipv6Count !== undefined) {
+    throw invalidCombination('Only one of Ipv6Addresses or Ipv6AddressCount may be specified.');
+  }
+  for (const [name, n] of [['SecondaryPrivateIpAddressCount', p.secondaryCount], ['Ipv6AddressCount', p.ipv6Count], ['Ipv4PrefixCount', p.ipv4PrefixCount]] as const) {
+    if (n !== undefined && n < 0) throw invalidValue(`Value (${n}) for parameter ${name} is invalid. Expecting a non-negative integer.`);
+  }
+  const interfaceType = p.interfaceType ?? 'interface';
+  if (!['interface', 'efa', 'trunk', 'branch'].includes(interfaceType)) {
+    throw new Ec2Error('UnsupportedOperation', `Interface type ${interfaceType} is not supported by ec2net yet.`);
+  }
+  const groupIds = p.groupIds?.length
+    ? resolveGroups(region, subnet.vpcId, subnet.id, p.groupIds)
+    : [defaultSecurityGroup(region, subnet.vpcId).id];
+
+  // Explicit addresses: parsed and checked before anything is taken.
+  const primary = p.primaryIp !== undefined ? parseSubnetIpv4(subnet, p.primaryIp) : undefined;
+  const secondaries = (p.secondaryIps ?? []).map((t) => parseSubnetIpv4(subnet, t));
+  const all = primary !== undefined ? [primary, ...secondaries] : secondaries;
+  if (new Set(all).size !== all.length) throw invalidValue('The same private IP address may not be specified more than once.');
+  const prefixes = (p.ipv4Prefixes ?? []).map((t) => parsePrefix28(subnet, t));
+
+  const total = 1 + secondaries.length + (p.secondaryCount ?? 0) + prefixes.length + (p.ipv4PrefixCount ?? 0);
+  if (total > largestIpv4PerInterface()) throw new Ec2Error('PrivateIpAddressLimitExceeded', 'Number of private addresses will exceed limit.');
+  const v6Total = (p.ipv6Addresses?.length ?? 0) + (p.ipv6Count ?? 0);
+  if (v6Total > largestIpv4PerInterface()) throw new Ec2Error('PrivateIpAddressLimitExceeded', 'Number of IPv6 addresses will exceed limit.');
+  const singles = (primary === undefined ? 1 : 0) + (p.secondaryCount ?? 0);
+  if (!subnet.pool.canAllocateCount(singles + all.length)) throw insufficientFree();
+
+  const wantsV6Default = p.ipv6Count === undefined && !p.ipv6Addresses?.length && subnet.assignIpv6AddressOnCreation;
+  const txn = new AllocationTxn(subnet);
+  const { ips, v6, v4Prefixes } = txn.run(() => {
+    const ips: number[] = [];
+    ips.push(primary !== undefined ? txn.ipv4(primary) : txn.lowestIpv4());
+    for (const s of secondaries) ips.push(txn.ipv4(s));
+    for (let i = 0; i < (p.secondaryCount ?? 0); i++) ips.push(txn.lowestIpv4());
+    const v4Prefixes = prefixes.map((b) => txn.ipv4Prefix(b));
+    for (let i = 0; i < (p.ipv4PrefixCount ?? 0); i++) v4Prefixes.push(txn.ipv4Prefix());
+    const v6: bigint[] = (p.ipv6Addresses ?? []).map((t) => txn.ipv6(t));
+    const v6Count = p.ipv6Count ?? (wantsV6Default ? 1 : 0);
+    for (let i = 0; i < v6Count; i++) v6.push(txn.ipv6());
+    return { ips, v6, v4Prefixes };
+  });
+
+  const eni: NetworkInterface = {
+    id: region.ids.next(ID_KINDS.networkInterface),
+    resourceType: 'network-interface',
+    ownerId: region.accountId,
+    subnetId: subnet.id,
+    vpcId: subnet.vpcId,
+    zone: subnet.zone,
+    macAddress: region.ids.nextMac(),
+    interfaceType,
+    requesterManaged: false,
+    createdAt: region.now(),
+    description: p.description ?? '',
+    sourceDestCheck: true,
+    status: 'available',
+    privateIps: ips.map((address, i) => ({ address, text: formatIpv4(address), primary: i === 0 })),
+    ipv6Addresses: v6.map(ipv6Record),
+    ipv4Prefixes: v4Prefixes,
+    ipv6Prefixes: [],
+    groupIds,
+    tags: p.tags ?? new Map(),
+  };
+  region.networkInterfaces.set(eni.id, region.register(eni));
+  for (const ip of eni.privateIps) indexIp(region, eni, ip);
+  return eni;
+}
+
+export function ipv6Record(address: bigint): Ipv6Address {
+  return { address, text: formatIpv6(address) };
+}
+
+/** An explicit IPv4 prefix: a /28 CIDR inside the subnet. */
+export function parsePrefix28(subnet: Subnet, text: string): number {
+  const cidr = parseIpv4Cidr(text);
+  if (!cidr || cidr.prefix !== 28 || `${formatIpv4(cidr.base)}/28` !== text) {
+    throw invalidValue(`Invalid value '${text}' for IPv4 prefix. Prefixes must be /28 CIDR blocks.`);
+  }
+  if (!subnet.cidr.containsCidr(cidr)) throw invalidValue(`Prefix ${text} does not fall within the subnet's address range`);
+  return cidr.base;
+}
+
+// ---- delete -----------------------------------------------------------------------------------
+
+/** Releases every address; Elastic IPs on it are disassociated and stay allocated. Refused while attached. */
+export function deleteNetworkInterface(region: RegionState, eni: NetworkInterface): void {
+  if (eni.attachment) {
+    throw new Ec2Error('InvalidNetworkInterface.InUse', `Network interface '${eni.id}' is currently in use.`);
+  }
+  destroyNetworkInterface(region, eni);
+}
+
+/** Removes an interface and everything it holds, without the attachment check (termination uses it). */
+export function destroyNetworkInterface(region: RegionState, eni: NetworkInterface): void {
+  const subnet = subnetOf(region, eni);
+  for (const ip of eni.privateIps) {
+    if (ip.elasticIp) disassociateElasticIp(region, region.elasticIps.get(ip.elasticIp)!);
+    unindexIp(region, eni, ip);
+    subnet.pool.release(ip.address);
+  }
+  for (const base of eni.ipv4Prefixes) subnet.pool.releasePrefix(base);
+  const v6 = subnet.ipv6.find((a) => a.state === 'associated');
+  for (const a of eni.ipv6Addresses) v6?.pool.release(a.address);
+  for (const b of eni.ipv6Prefixes) v6?.pool.releasePrefix(b);
+  if (eni.autoPublicIp) region.cloud.publicIps.release(region.name, eni.autoPublicIp);
+  region.networkInterfaces.delete(eni.id);
+  region.unregister(eni.id);
+}
+
+// ---- attributes -------------------------------------------------------------------------------
+
+export function setGroups(region: RegionState, eni: NetworkInterface, groupIds: readonly string[]): void {
+  if (groupIds.length === 0) throw invalidValue('At least one security group must be specified.');
+  eni.groupIds = resolveGroups(region, eni.vpcId, eni.subnetId, groupIds);
+}
+
+/** Whether a security group is used by any interface of the world (it then cannot be deleted). */
+export function groupInUse(region: RegionState, groupId: string): boolean {
+  for (const eni of region.networkInterfaces.values()) if (eni.groupIds.includes(groupId)) return true;
+  return false;
+}
+
+/** Private DNS name as AWS forms it: ip-a-b-c-d.ec2.internal in us-east-1, else ip-a-b-c-d.<region>.compute.internal. */
+export function privateDnsName(region: string, ipText: string): string {
+  const host = `ip-${ipText.replaceAll('.', '-')}`;
+  return region === 'us-east-1' ? `${host}.ec2.internal` : `${host}.${region}.compute.internal`;
+}
+
+/** Public DNS name: ec2-a-b-c-d.compute-1.amazonaws.com in us-east-1, else ec2-a-b-c-d.<region>.compute.amazonaws.com. */
+export function publicDnsName(region: string, ipText: string): string {
+  const host = `ec2-${ipText.replaceAll('.', '-')}`;
+  return region === 'us-east-1' ? `${host}.compute-1.amazonaws.com` : `${host}.${region}.compute.amazonaws.com`;
+}

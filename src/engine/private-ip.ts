@@ -1,0 +1,172 @@
+/**
+ * Secondary addresses: Assign/UnassignPrivateIpAddresses and Assign/UnassignIpv6Addresses.
+ * The rules that matter most to failover scripts (the user's ENI notes, "Secondary IP address
+ * Re-Assignment"): a reassigned address MOVES with its Elastic IP; an unassigned address LOSES
+ * its Elastic IP, which stays allocated. Reassign is different from unassign.
+ */
+import { formatIpv4 } from './cidr.js';
+import type { RegionState } from './cloud.js';
+import { Ec2Error, invalidCombination, invalidValue } from './errors.js';
+import { insufficientFree } from './ipam.js';
+import type { NetworkInterface, PrivateIp } from './model.js';
+import {
+  AllocationTxn,
+  holderOf,
+  indexIp,
+  ipv4Count,
+  ipv4Limit,
+  ipv6Limit,
+  ipv6Record,
+  parsePrefix28,
+  parseSubnetIpv4,
+  privateAddressLimitExceeded,
+  subnetOf,
+  unindexIp,
+} from './network-interface.js';
+import { disassociateElasticIp, followMovedIp } from './elastic-ip.js';
+import { parseIpv6 } from './cidr.js';
+
+export interface AssignPrivateParams {
+  readonly addresses?: readonly string[];
+  readonly count?: number;
+  readonly prefixes?: readonly string[];
+  readonly prefixCount?: number;
+  readonly allowReassignment?: boolean;
+}
+
+export interface AssignPrivateResult {
+  readonly addresses: string[];
+  readonly prefixes: string[];
+}
+
+export function assignPrivateIps(region: RegionState, eni: NetworkInterface, p: AssignPrivateParams): AssignPrivateResult {
+  const ways = [p.addresses?.length, p.count !== undefined, p.prefixes?.length, p.prefixCount !== undefined].filter(Boolean).length;
+  if (ways === 0) throw new Ec2Error('MissingParameter', 'Either PrivateIpAddress, SecondaryPrivateIpAddressCount, Ipv4Prefix or Ipv4PrefixCount must be specified.');
+  if (ways > 1) throw invalidCombination('Only one of PrivateIpAddress, SecondaryPrivateIpAddressCount, Ipv4Prefix or Ipv4PrefixCount may be specified.');
+  for (const n of [p.count, p.prefixCount]) if (n !== undefined && n < 1) throw invalidValue(`Value (${n}) for the address count is invalid. Expecting a value greater than 0.`);
+  const subnet = subnetOf(region, eni);
+
+  // Validate every explicit address first: in the subnet, and either free or movable.
+  const moves: { ip: PrivateIp; from: NetworkInterface }[] = [];
+  const fresh: number[] = [];
+  const seen = new Set<string>();
+  for (const text of p.addresses ?? []) {
+    const address = parseSubnetIpv4(subnet, text);
+    const canonical = formatIpv4(address);
+    if (seen.has(canonical)) throw invalidValue(`The address ${canonical} is specified more than once.`);
+    seen.add(canonical);
+    const holder = holderOf(region, subnet, canonical);
+    if (holder === eni) throw invalidValue(`Address ${canonical} is already assigned to the network interface ${eni.id}.`);
+    if (holder) {
+      const ip = holder.privateIps.find((x) => x.text === canonical)!;
+      if (ip.primary) throw new Ec2Error('InvalidIPAddress.InUse', `Address ${canonical} is in use.`);
+      if (!p.allowReassignment) {
+        throw invalidValue(`Address ${canonical} is already assigned to another network interface; set AllowReassignment to move it.`);
+      }
+      moves.push({ ip, from: holder });
+    } else {
+      if (subnet.pool.isAllocated(address)) throw new Ec2Error('InvalidIPAddress.InUse', `Address ${canonical} is in use.`);
+      fresh.push(address);
+    }
+  }
+  const prefixBases = (p.prefixes ?? []).map((t) => parsePrefix28(subnet, t));
+  const adding = (p.addresses?.length ?? 0) + (p.count ?? 0) + prefixBases.length + (p.prefixCount ?? 0);
+  if (ipv4Count(eni) + adding > ipv4Limit(region, eni)) throw privateAddressLimitExceeded(eni.id);
+  if (!subnet.pool.canAllocateCount(fresh.length + (p.count ?? 0))) throw insufficientFree();
+
+  const txn = new AllocationTxn(subnet);
+  const taken = txn.run(() => {
+    const singles = fresh.map((a) => txn.ipv4(a));
+    for (let i = 0; i < (p.count ?? 0); i++) singles.push(txn.lowestIpv4());
+    const prefixes = prefixBases.map((b) => txn.ipv4Prefix(b));
+    for (let i = 0; i < (p.prefixCount ?? 0); i++) prefixes.push(txn.ipv4Prefix());
+    return { singles, prefixes };
+  });
+
+  // Nothing can fail from here on.
+  for (const { ip, from } of moves) {
+    from.privateIps.splice(from.privateIps.indexOf(ip), 1);
+    unindexIp(region, from, ip);
+    eni.privateIps.push(ip);
+    indexIp(region, eni, ip);
+    followMovedIp(region, ip, eni, from);
+  }
+  const added: string[] = moves.map((m) => m.ip.text);
+  for (const address of taken.singles) {
+    const ip: PrivateIp = { address, text: formatIpv4(address), primary: false };
+    eni.privateIps.push(ip);
+    indexIp(region, eni, ip);
+    added.push(ip.text);
+  }
+  eni.ipv4Prefixes.push(...taken.prefixes);
+  return { addresses: added, prefixes: taken.prefixes.map((b) => `${formatIpv4(b)}/28`) };
+}
+
+export function unassignPrivateIps(region: RegionState, eni: NetworkInterface, addresses: readonly string[], prefixes: readonly string[]): void {
+  if (addresses.length === 0 && prefixes.length === 0) {
+    throw new Ec2Error('MissingParameter', 'Either PrivateIpAddress or Ipv4Prefix must be specified.');
+  }
+  const subnet = subnetOf(region, eni);
+  const ips = addresses.map((text) => {
+    const ip = eni.privateIps.find((x) => x.text === text);
+    if (!ip) throw invalidValue(`Some of the specified addresses are not assigned to interface ${eni.id}`);
+    if (ip.primary) throw invalidValue(`The primary private IP address ${text} of ${eni.id} cannot be unassigned.`);
+    return ip;
+  });
+  const bases = prefixes.map((text) => {
+    const base = parsePrefix28(subnet, text);
+    if (!eni.ipv4Prefixes.includes(base)) throw invalidValue(`Some of the specified prefixes are not assigned to interface ${eni.id}`);
+    return base;
+  });
+  for (const ip of new Set(ips)) {
+    // Unassign is not reassign: the Elastic IP is disassociated and stays allocated.
+    if (ip.elasticIp) disassociateElasticIp(region, region.elasticIps.get(ip.elasticIp)!);
+    eni.privateIps.splice(eni.privateIps.indexOf(ip), 1);
+    unindexIp(region, eni, ip);
+    subnet.pool.release(ip.address);
+  }
+  for (const base of new Set(bases)) {
+    eni.ipv4Prefixes.splice(eni.ipv4Prefixes.indexOf(base), 1);
+    subnet.pool.releasePrefix(base);
+  }
+}
+
+export function assignIpv6(region: RegionState, eni: NetworkInterface, addresses: readonly string[], count: number | undefined): string[] {
+  if (addresses.length > 0 && count !== undefined) throw invalidCombination('Only one of Ipv6Addresses or Ipv6AddressCount may be specified.');
+  if (addresses.length === 0 && count === undefined) throw new Ec2Error('MissingParameter', 'Either Ipv6Addresses or Ipv6AddressCount must be specified.');
+  if (count !== undefined && count < 1) throw invalidValue(`Value (${count}) for parameter Ipv6AddressCount is invalid. Expecting a value greater than 0.`);
+  const subnet = subnetOf(region, eni);
+  const adding = addresses.length + (count ?? 0);
+  if (eni.ipv6Addresses.length + adding > ipv6Limit(region, eni)) throw privateAddressLimitExceeded(eni.id);
+  for (const text of addresses) {
+    const a = parseIpv6(text);
+    if (a !== undefined && eni.ipv6Addresses.some((x) => x.address === a)) {
+      throw invalidValue(`Address ${text} is already assigned to the network interface ${eni.id}.`);
+    }
+  }
+  const txn = new AllocationTxn(subnet);
+  const got = txn.run(() => {
+    const out = addresses.map((t) => txn.ipv6(t));
+    for (let i = 0; i < (count ?? 0); i++) out.push(txn.ipv6());
+    return out;
+  });
+  const records = got.map(ipv6Record);
+  eni.ipv6Addresses.push(...records);
+  return records.map((r) => r.text);
+}
+
+export function unassignIpv6(region: RegionState, eni: NetworkInterface, addresses: readonly string[]): string[] {
+  if (addresses.length === 0) throw new Ec2Error('MissingParameter', 'The request must contain the parameter Ipv6Addresses');
+  const records = addresses.map((text) => {
+    const a = parseIpv6(text);
+    const rec = a === undefined ? undefined : eni.ipv6Addresses.find((x) => x.address === a);
+    if (!rec) throw invalidValue(`Some of the specified addresses are not assigned to interface ${eni.id}`);
+    return rec;
+  });
+  const assoc = subnetOf(region, eni).ipv6.find((x) => x.state === 'associated');
+  for (const rec of new Set(records)) {
+    eni.ipv6Addresses.splice(eni.ipv6Addresses.indexOf(rec), 1);
+    assoc?.pool.release(rec.address);
+  }
+  return [...new Set(records)].map((r) => r.text);
+}

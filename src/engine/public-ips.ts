@@ -1,0 +1,54 @@
+/**
+ * Amazon's public IPv4 pool per region, shared by every account so that no public address is
+ * ever held twice: Elastic IPs and auto-assigned public IPs both come from here.
+ */
+import { formatIpv4, parseIpv4, parseIpv4Cidr, type Ipv4Cidr } from './cidr.js';
+import { Ec2Error } from './errors.js';
+import { REGIONS } from './regions.js';
+
+export class PublicIpPools {
+  private readonly pools = new Map<string, { cidr: Ipv4Cidr; next: number; inUse: Set<number> }>();
+
+  constructor(private readonly configured: Readonly<Record<string, string>>) {}
+
+  /** The pool of a region: configured, else 3.<k>.0.0/16 where k is the region's index in our region list. */
+  private pool(region: string) {
+    let p = this.pools.get(region);
+    if (!p) {
+      const text = this.configured[region] ?? `3.${Math.max(0, REGIONS.findIndex((r) => r.name === region)) + 1}.0.0/16`;
+      const cidr = parseIpv4Cidr(text);
+      if (!cidr) throw new Error(`bad public pool ${text} for ${region}`);
+      p = { cidr, next: cidr.base + 1, inUse: new Set() };
+      this.pools.set(region, p);
+    }
+    return p;
+  }
+
+  /** Takes the next free address (round-robin, so a released address is not handed straight back). */
+  allocate(region: string): string {
+    const p = this.pool(region);
+    for (let tries = 0; tries < p.cidr.size; tries++) {
+      const ip = p.next;
+      p.next = ip + 1 >= p.cidr.base + p.cidr.size - 1 ? p.cidr.base + 1 : ip + 1;
+      if (!p.inUse.has(ip)) {
+        p.inUse.add(ip);
+        return formatIpv4(ip);
+      }
+    }
+    throw new Ec2Error('InsufficientAddressCapacity', `There are no free public IPv4 addresses left in the pool of ${region}.`);
+  }
+
+  /** Takes a specific address (AllocateAddress with Address=…); false if it is not in the pool or is taken. */
+  claim(region: string, text: string): boolean {
+    const p = this.pool(region);
+    const ip = parseIpv4(text);
+    if (ip === undefined || !p.cidr.contains(ip) || p.inUse.has(ip)) return false;
+    p.inUse.add(ip);
+    return true;
+  }
+
+  release(region: string, text: string): void {
+    const ip = parseIpv4(text);
+    if (ip !== undefined) this.pool(region).inUse.delete(ip);
+  }
+}
