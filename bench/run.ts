@@ -8,6 +8,7 @@
  *   --moto-requests N   measured requests per workload for moto (default 500)
  *   --no-moto           skip moto
  *   --rounds R          split the measured requests into R rounds, alternating ec2net and the ceiling (default 3)
+ *   --cpu-prof DIR      run the measured ec2net under `node --cpu-prof`, writing the profile into DIR
  *   --cold-runs N       ec2net cold starts to take the best of (default 5)
  *   --only TEXT         run only workloads whose name contains TEXT
  *   --write             rewrite bench/RESULTS.md (keeps the notes below its marker)
@@ -49,6 +50,7 @@ function parse() {
       'no-moto': { type: 'boolean', default: false },
       'cold-runs': { type: 'string' },
       rounds: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       only: { type: 'string' },
       write: { type: 'boolean', default: false },
       'max-minutes': { type: 'string' },
@@ -64,6 +66,7 @@ function parse() {
     warmup: intFlag(values.warmup, 'warmup', Math.min(5000, Math.floor(requests / 4)), 0),
     concurrency: intFlag(values.concurrency, 'concurrency', 16, 1),
     motoRequests: values['no-moto'] ? undefined : intFlag(values['moto-requests'], 'moto-requests', 500, 1),
+    cpuProf: values['cpu-prof'],
     rounds: intFlag(values.rounds, 'rounds', 3, 1),
     coldRuns: intFlag(values['cold-runs'], 'cold-runs', 5, 1),
     only: values.only,
@@ -83,10 +86,11 @@ function apiOn(s: Server) {
 
 interface Prepared {
   readonly server: Server;
-  readonly workload: Workload;
   readonly body: (i: number) => string;
   readonly target: Target;
   readonly runs: LoadRun[];
+  /** Text a successful answer contains; none for the ceiling, whose answer is whatever it was given. */
+  readonly expect: string | undefined;
   /** The next request index (warm-up and earlier rounds used the ones before it). */
   next: number;
   cpu: number | undefined;
@@ -94,12 +98,12 @@ interface Prepared {
 }
 
 /** Reset, set up for `total` requests, warm up. */
-async function prepare(s: Server, w: Workload, warmup: number, total: number, concurrency: number): Promise<Prepared> {
+async function prepare(s: Server, w: Workload, warmup: number, total: number, concurrency: number, expect: string | undefined = w.expect): Promise<Prepared> {
   await s.reset();
   const body = await withTimeout(w.setup(apiOn(s), total), SETUP_TIMEOUT_MS, `${w.name} setup on ${s.name}`);
-  const p: Prepared = { server: s, workload: w, body, target: s.target(concurrency), runs: [], next: 0, cpu: 0 };
+  const p: Prepared = { server: s, body, target: s.target(concurrency), runs: [], expect, next: 0, cpu: 0 };
   if (warmup > 0) {
-    const run = await runLoad(p.target, { count: warmup, concurrency, body, first: 0, expect: w.expect, deadlineMs: ROUND_DEADLINE_MS });
+    const run = await runLoad(p.target, { count: warmup, concurrency, body, first: 0, expect, deadlineMs: ROUND_DEADLINE_MS });
     if (run.errors > 0) throw new Error(`warm-up failed: ${run.firstError}`);
     p.sample = run.sample;
     p.next = warmup;
@@ -110,7 +114,7 @@ async function prepare(s: Server, w: Workload, warmup: number, total: number, co
 /** One measured round of `count` requests; the server's CPU time is read around it. */
 async function round(p: Prepared, count: number, concurrency: number): Promise<void> {
   const cpu0 = p.server.cpuSeconds();
-  const run = await runLoad(p.target, { count, concurrency, body: p.body, first: p.next, expect: p.workload.expect, deadlineMs: ROUND_DEADLINE_MS });
+  const run = await runLoad(p.target, { count, concurrency, body: p.body, first: p.next, expect: p.expect, deadlineMs: ROUND_DEADLINE_MS });
   const cpu1 = p.server.cpuSeconds();
   p.next += count;
   p.runs.push(run);
@@ -126,7 +130,7 @@ function finish(p: Prepared): LoadResult {
 /** Sizes of `rounds` rounds adding up to `n`. */
 const split = (n: number, rounds: number) => Array.from({ length: rounds }, (_, k) => Math.floor(((k + 1) * n) / rounds) - Math.floor((k * n) / rounds));
 
-async function machine(withMoto: boolean): Promise<Machine> {
+async function machine(withMoto: boolean, loadAverage: number): Promise<Machine> {
   let moto: string | undefined;
   if (withMoto) {
     moto = await promisify(execFile)('python3', ['-c', 'import moto, sys; print(moto.__version__, "on Python", sys.version.split()[0])'], { timeout: 20_000 })
@@ -139,6 +143,7 @@ async function machine(withMoto: boolean): Promise<Machine> {
     memGiB: os.totalmem() / 2 ** 30,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
+    loadAverage,
     ...(moto ? { moto } : {}),
   };
 }
@@ -163,6 +168,7 @@ async function main(): Promise<number> {
   for (const f of ['dist/src/cli.js', 'dist/bench/lib/bare-server.js']) {
     if (!existsSync(join(ROOT, f))) throw new Error(`${f} is missing: build first (npm run build)`);
   }
+  const loadAverage = os.loadavg()[0]!;
   const workloads = WORKLOADS.filter((w) => o.only === undefined || w.name.includes(o.only));
   if (workloads.length === 0) throw new Error(`no workload matches --only '${o.only}'`);
 
@@ -174,7 +180,7 @@ async function main(): Promise<number> {
     await s.stop();
   }
 
-  const ec2net = await startEc2net(ROOT);
+  const ec2net = await startEc2net(ROOT, o.cpuProf !== undefined ? ['--cpu-prof', '--cpu-prof-dir', resolve(o.cpuProf)] : []);
   const bare = await startBare(ROOT);
   let moto: Server | undefined;
   if (o.motoRequests !== undefined) {
@@ -205,7 +211,7 @@ async function main(): Promise<number> {
       if (!b && !r.skipped?.bare) {
         try {
           if (e?.sample) await setBareBody(bare, e.sample);
-          b = await prepare(bare, w, o.warmup, total, o.concurrency);
+          b = await prepare(bare, w, o.warmup, total, o.concurrency, undefined);
         } catch (err) {
           skip('bare', err);
         }
@@ -234,7 +240,7 @@ async function main(): Promise<number> {
   const report: RunReport = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     command: commandLine(),
-    machine: await machine(moto !== undefined),
+    machine: await machine(moto !== undefined, loadAverage),
     options: { requests: o.requests, rounds: o.rounds, warmup: o.warmup, concurrency: o.concurrency, ...(o.motoRequests !== undefined ? { motoRequests: o.motoRequests } : {}) },
     coldStart: { ec2netMs: ec2netCold, ...(moto ? { motoMs: moto.readyMs } : {}) },
     idleRssMiB,

@@ -88,6 +88,7 @@ export interface LoadResult {
   readonly errors: number;
   readonly firstError?: string;
   readonly seconds: number;
+  /** Successful requests per second. */
   readonly opsPerSec: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -157,13 +158,14 @@ export function summarize(runs: readonly LoadRun[], cpuSeconds?: number): LoadRe
   }
   all.sort();
   const firstError = runs.find((r) => r.firstError !== undefined)?.firstError;
+  const errors = runs.reduce((n, r) => n + r.errors, 0);
   const sample = runs.find((r) => r.sample !== undefined)?.sample;
   return {
     completed,
-    errors: runs.reduce((n, r) => n + r.errors, 0),
+    errors,
     ...(firstError !== undefined ? { firstError } : {}),
     seconds,
-    opsPerSec: completed / seconds,
+    opsPerSec: (completed - errors) / seconds,
     p50Ms: percentile(all, 0.5),
     p99Ms: percentile(all, 0.99),
     timedOut: runs.some((r) => r.timedOut),

@@ -7,6 +7,8 @@ export interface Machine {
   readonly memGiB: number;
   readonly os: string;
   readonly node: string;
+  /** 1-minute load average when the run started: other work on the machine skews every figure. */
+  readonly loadAverage: number;
   readonly moto?: string;
 }
 
@@ -69,6 +71,7 @@ function summaryRows(r: RunReport): string[][] {
     f0(w.ec2net?.opsPerSec),
     f0(w.bare?.opsPerSec),
     fr(ratio(w.ec2net, w.bare)),
+    fr(w.ec2net?.cpuUsPerRequest && w.bare?.cpuUsPerRequest ? w.bare.cpuUsPerRequest / w.ec2net.cpuUsPerRequest : undefined),
     f0(w.moto?.opsPerSec),
     fr(ratio(w.ec2net, w.moto)),
     mib(w.ec2netRssMiB),
@@ -76,8 +79,8 @@ function summaryRows(r: RunReport): string[][] {
 }
 
 const DETAIL_HEAD = ['workload', 'server', 'requests', 'ops/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'errors', 'notes'];
-const SUMMARY_HEAD = ['workload', 'ec2net ops/s', 'ceiling ops/s', 'ec2net/ceiling', 'moto ops/s', 'ec2net/moto', 'ec2net RSS after'];
-const NUMERIC = new Set(['server CPU µs/req', 'requests', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'ec2net ops/s', 'ceiling ops/s', 'ec2net/ceiling', 'moto ops/s', 'ec2net/moto', 'ec2net RSS after']);
+const SUMMARY_HEAD = ['workload', 'ec2net ops/s', 'ceiling ops/s', 'ec2net/ceiling', 'CPU ceiling/ec2net', 'moto ops/s', 'ec2net/moto', 'ec2net RSS after'];
+const NUMERIC = new Set(['server CPU µs/req', 'requests', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'ec2net ops/s', 'ceiling ops/s', 'ec2net/ceiling', 'CPU ceiling/ec2net', 'moto ops/s', 'ec2net/moto', 'ec2net RSS after']);
 
 function textTable(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -111,7 +114,7 @@ export function renderText(r: RunReport): string {
   const cold = coldText(r);
   const o = r.options;
   return [
-    `ec2net benchmark — ${r.date} — ${r.machine.nproc} CPUs, Node ${r.machine.node}`,
+    `ec2net benchmark — ${r.date} — ${r.machine.nproc} CPUs, Node ${r.machine.node}, load average at start ${r.machine.loadAverage.toFixed(2)}`,
     `requests ${o.requests} in ${o.rounds} rounds (+${o.warmup} warm-up) at concurrency ${o.concurrency}` +
       (o.motoRequests !== undefined ? `; moto ${o.motoRequests} requests` : '; moto skipped'),
     '',
@@ -140,6 +143,7 @@ ${r.command}
 \`\`\`
 
 Machine: ${m.nproc} CPUs (${m.cpu}), ${m.memGiB.toFixed(1)} GiB RAM, ${m.os}; Node ${m.node}${m.moto ? `; moto ${m.moto}` : ''}.
+1-minute load average when the run started: ${m.loadAverage.toFixed(2)}.
 
 Every server runs in its own child process; the load generator is one Node process sending EC2 Query
 requests (form-encoded POST, keep-alive node:http agent) with ${o.concurrency} requests in flight.
@@ -147,7 +151,10 @@ ec2net and the ceiling get ${o.requests.toLocaleString('en-US')} measured reques
 in ${o.rounds} rounds that alternate between the two (so drift in the machine's speed hits both alike);
 ${o.motoRequests !== undefined ? `moto gets ${o.motoRequests.toLocaleString('en-US')} (it manages a few hundred per second).` : 'moto was skipped (`--no-moto`).'}
 The **ceiling** is a bare \`node:http\` server that reads the same request bodies and answers ec2net's
-own answer for the workload as a fixed body, so the ratio is the share of pure HTTP throughput ec2net keeps.
+own answer for the workload as a fixed body, so *ec2net/ceiling* is the share of pure HTTP throughput
+ec2net keeps. When the load generator (one Node process) is itself the bottleneck — likely on a machine with
+few CPUs — that ratio is squeezed towards 1; *CPU ceiling/ec2net* (server CPU per request, ceiling ÷ ec2net)
+does not depend on the generator and is the stricter figure.
 
 ## Throughput
 

@@ -45,11 +45,11 @@ async function post(port: number, path: string, body = '', timeoutMs = 10_000): 
 }
 
 /** `node dist/src/cli.js serve --port P --log-level silent` from the repo root. */
-export async function startEc2net(root: string, timeoutMs = 20_000): Promise<Server> {
+export async function startEc2net(root: string, nodeArgs: readonly string[] = [], timeoutMs = 20_000): Promise<Server> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = startChild(process.execPath, [join(root, 'dist/src/cli.js'), 'serve', '--port', String(port), '--log-level', 'silent'], { cwd: root });
+    const child = startChild(process.execPath, [...nodeArgs, join(root, 'dist/src/cli.js'), 'serve', '--port', String(port), '--log-level', 'silent'], { cwd: root });
     try {
       const readyMs = await waitReady(child, probe(port), timeoutMs, 'ec2net', 2);
       return server('ec2net', child, port, readyMs, () => post(port, '/_ec2net/reset'));

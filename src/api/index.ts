@@ -1,6 +1,7 @@
 /** Every implemented operation, by name. Model operations missing here answer UnsupportedOperation. */
 import { addressHandlers } from './addresses.js';
 import type { HandlerMap } from './handler.js';
+import { instanceHandlers } from './instances.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { regionHandlers } from './regions.js';
 import { subnetHandlers } from './subnets.js';
@@ -14,4 +15,6 @@ export const allHandlers: HandlerMap = {
   ...tagHandlers,
   ...networkInterfaceHandlers,
   ...addressHandlers,
+  ...instanceHandlers,
+  ...(await import('./security-groups.js')).securityGroupHandlers,
 };

@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
-import type { ElasticIp, NetworkInterface, SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
+import type { ElasticIp, Instance, NetworkInterface, SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
+import { TIMER_HANDLERS, type Timer } from './timers.js';
 import { findRegion, type RegionInfo } from './regions.js';
 import { createDefaultVpc } from './vpc.js';
 
@@ -31,23 +32,46 @@ export interface CloudOptions {
   readonly publicPools?: Readonly<Record<string, string>>;
   readonly ids?: IdGenerator;
   readonly now?: () => Date;
+  readonly lifecycle?: Partial<LifecycleTimings>;
+  /** RunInstances refuses image ids outside the built-in catalogue. */
+  readonly strictImages?: boolean;
 }
+
+/** How long transitional states last, and how long terminated instances stay visible (milliseconds). */
+export interface LifecycleTimings {
+  readonly pendingMs: number;
+  readonly stoppingMs: number;
+  readonly shuttingDownMs: number;
+  readonly attachingMs: number;
+  readonly detachingMs: number;
+  readonly terminatedVisibleMs: number;
+}
+
+export const DEFAULT_TIMINGS: LifecycleTimings = {
+  pendingMs: 500,
+  stoppingMs: 500,
+  shuttingDownMs: 500,
+  attachingMs: 200,
+  detachingMs: 200,
+  terminatedVisibleMs: 60 * 60 * 1000,
+};
+
+
 
 export class RegionState {
   readonly vpcs = new Map<string, Vpc>();
   readonly subnets = new Map<string, Subnet>();
   readonly securityGroups = new Map<string, SecurityGroup>();
   readonly networkInterfaces = new Map<string, NetworkInterface>();
+  readonly instances = new Map<string, Instance>();
+  /** Transitions waiting for their time (instance states, attachment states), settled at each request. */
+  readonly timers: Timer[] = [];
   /** Elastic IPs by allocation id. */
   readonly elasticIps = new Map<string, ElasticIp>();
   /** Private IPv4 (text) → interfaces holding it (one per VPC at most): the index behind IP filters and reassignment. */
   readonly interfacesByPrivateIp = new MultiIndex<NetworkInterface>();
   /** Idempotency tokens: token → what the first request was and what it produced. */
   readonly clientTokens = new Map<string, { readonly operation: string; readonly fingerprint: string; readonly resourceId: string }>();
-  /** Set by the instance module: the instance type of an instance, for per-interface limits. */
-  instanceTypeOf: (instanceId: string) => string | undefined = () => undefined;
-  /** Set by the instance module: an instance's attached interfaces, or undefined if no such instance. */
-  interfacesOfInstance: (instanceId: string) => NetworkInterface[] | undefined = () => undefined;
   /** Every taggable resource by id, for CreateTags/DeleteTags/DescribeTags. */
   readonly taggables = new Map<string, Taggable>();
 
@@ -85,12 +109,52 @@ export class RegionState {
     this.taggables.delete(id);
   }
 
+  /** The instance type of an instance, for per-interface limits. */
+  instanceTypeOf(instanceId: string): string | undefined {
+    return this.instances.get(instanceId)?.instanceType;
+  }
+
+  /** An instance's attached interfaces in device order, or undefined if there is no such instance. */
+  interfacesOfInstance(instanceId: string): NetworkInterface[] | undefined {
+    return this.instances.get(instanceId)?.interfaceIds.map((id) => this.networkInterfaces.get(id)!);
+  }
+
   vpcHasOtherDependencies(vpcId: string): boolean {
     return this.vpcDependencyChecks.some((check) => check(vpcId));
   }
 
   subnetHasOtherDependencies(subnetId: string): boolean {
     return this.subnetDependencyChecks.some((check) => check(subnetId));
+  }
+
+  /** Schedules the `kind` transition of resource `id` for when the clock reaches `at` (ms since epoch). */
+  schedule(at: number, kind: string, id: string): void {
+    this.timers.push({ at, kind, id });
+  }
+
+  /** Drops scheduled transitions of a resource (e.g. a stop overtaken by a terminate). */
+  unschedule(id: string, kind?: string): void {
+    for (let i = this.timers.length - 1; i >= 0; i--) {
+      const t = this.timers[i]!;
+      if (t.id === id && (kind === undefined || t.kind === kind)) this.timers.splice(i, 1);
+    }
+  }
+
+  /** Runs every transition whose time has come, oldest first. Called before each request is handled. */
+  settle(): void {
+    if (this.timers.length === 0) return;
+    const now = this.now().getTime();
+    for (;;) {
+      let next = -1;
+      for (let i = 0; i < this.timers.length; i++) {
+        if (this.timers[i]!.at <= now && (next < 0 || this.timers[i]!.at < this.timers[next]!.at)) next = i;
+      }
+      if (next < 0) return;
+      const [timer] = this.timers.splice(next, 1);
+      const handler = TIMER_HANDLERS.get(timer!.kind);
+      if (!handler) throw new Error(`no handler for timer kind ${timer!.kind}`);
+      handler(this, timer!.id);
+    }
   }
 
   defaultVpc(): Vpc | undefined {
@@ -105,6 +169,8 @@ export class Cloud {
   readonly now: () => Date;
   readonly quotas: Quotas;
   readonly publicIps: PublicIpPools;
+  readonly timings: LifecycleTimings;
+  readonly strictImages: boolean;
   private readonly worlds = new Map<string, RegionState>();
   /** Amazon-provided IPv6 /56 blocks handed out so far: unique across every account and region. */
   private readonly ipv6Blocks = new Set<bigint>();
@@ -114,6 +180,8 @@ export class Cloud {
     this.ids = options.ids ?? new IdGenerator();
     this.now = options.now ?? (() => new Date());
     this.quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
+    this.timings = { ...DEFAULT_TIMINGS, ...options.lifecycle };
+    this.strictImages = options.strictImages ?? false;
     this.publicIps = new PublicIpPools(options.publicPools ?? {});
   }
 

@@ -150,3 +150,30 @@ export interface ElasticIp extends Taggable {
   /** The address's half of the bijection with a private IPv4. */
   association?: { readonly associationId: string; readonly networkInterfaceId: string; readonly privateIp: string };
 }
+
+export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+
+export interface Instance extends Taggable {
+  readonly resourceType: 'instance';
+  readonly reservationId: string;
+  readonly ownerId: string;
+  readonly imageId: string;
+  readonly instanceType: string;
+  readonly zone: ZoneInfo;
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly launchTime: Date;
+  readonly amiLaunchIndex: number;
+  readonly clientToken?: string;
+  readonly keyName?: string;
+  state: InstanceStateName;
+  stateTransitionReason: string;
+  /** Attached interfaces by id, in device order when listed. */
+  readonly interfaceIds: string[];
+  /** Whether eth0 asked for a public IPv4 at launch (the subnet default or AssociatePublicIpAddress). */
+  readonly wantsPublicIp: boolean;
+  metadata: { httpTokens: 'optional' | 'required'; httpEndpoint: 'enabled' | 'disabled'; httpPutResponseHopLimit: number; instanceMetadataTags: 'enabled' | 'disabled' };
+  terminatedAt?: Date;
+  /** Device indexes freed by a forced detach stay unusable until the instance stops (API reference, DetachNetworkInterface). */
+  readonly blockedDeviceIndexes: Set<number>;
+}

@@ -79,6 +79,7 @@ export class QueryApi {
       requestId,
       operation: action,
     };
+    ctx.region.settle();
     const output = handler(ctx, input);
     return this.encoder.response(action, op.output, output, requestId);
   }

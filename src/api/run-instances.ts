@@ -1,0 +1,225 @@
+/**
+ * RunInstances: validates the whole launch first (image, type, subnet/zone, interfaces, groups,
+ * addresses, limits), then creates every instance with its interfaces, all or nothing.
+ * Rules: aws-behaviour.md §4.17, the user's ENI notes (cold attach; eth1 at launch means no
+ * public IPv4 on eth0; interfaces made at launch are deleted on termination by default).
+ */
+import type { RegionState } from '../engine/cloud.js';
+import { Ec2Error, invalidCombination, invalidValue } from '../engine/errors.js';
+import { ID_KINDS } from '../engine/ids.js';
+import { findInstanceType } from '../engine/instance-types.js';
+import { launchInstance, type LaunchInterface } from '../engine/instance.js';
+import type { Instance, NetworkInterface, Subnet } from '../engine/model.js';
+import { createNetworkInterface, destroyNetworkInterface, getNetworkInterface } from '../engine/network-interface.js';
+import { getSubnet } from '../engine/subnet.js';
+import { tagsFromSpecs } from '../engine/tags.js';
+import { attachedInterfaces } from '../engine/attachment.js';
+import { releasePublicIp } from '../engine/instance.js';
+import type { Input } from './handler.js';
+import { imageAllowed } from './launch-images.js';
+
+type RunInput = Input<'RunInstances'>;
+type NiSpec = NonNullable<RunInput['NetworkInterfaces']>[number];
+
+const DEFAULT_INSTANCE_TYPE = 'm1.small';
+
+interface PlannedInterface {
+  readonly spec: NiSpec;
+  readonly existing?: NetworkInterface;
+  readonly subnet: Subnet;
+  readonly deviceIndex: number;
+  readonly groupIds?: string[];
+}
+
+/** Turns the top-level shortcut parameters into the one-interface form, refusing mixtures. */
+function interfaceSpecs(input: RunInput): NiSpec[] {
+  const specs = input.NetworkInterfaces ?? [];
+  if (specs.length === 0) {
+    return [{
+      DeviceIndex: 0,
+      SubnetId: input.SubnetId,
+      Groups: input.SecurityGroupIds,
+      PrivateIpAddress: input.PrivateIpAddress,
+      Ipv6AddressCount: input.Ipv6AddressCount,
+      Ipv6Addresses: input.Ipv6Addresses,
+      DeleteOnTermination: true,
+    }];
+  }
+  const clash = (what: string) => invalidCombination(`Network interfaces and an instance-level ${what} may not be specified on the same request`);
+  if (input.SubnetId !== undefined) throw clash('subnet ID');
+  if (input.SecurityGroupIds?.length || input.SecurityGroups?.length) throw clash('security groups');
+  if (input.PrivateIpAddress !== undefined) throw clash('private IP address');
+  if (input.Ipv6Addresses?.length || input.Ipv6AddressCount !== undefined) throw clash('IPv6 addresses');
+  return specs;
+}
+
+function resolveDefaultSubnet(region: RegionState, zoneName: string | undefined): Subnet {
+  const vpc = region.defaultVpc();
+  if (!vpc) throw new Ec2Error('VPCIdNotSpecified', 'No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.');
+  const subnets = [...region.subnets.values()].filter((s) => s.vpcId === vpc.id && s.defaultForAz);
+  const chosen = zoneName ? subnets.find((s) => s.zone.zoneName === zoneName) : subnets.sort((a, b) => (a.zone.zoneName < b.zone.zoneName ? -1 : 1))[0];
+  if (!chosen) {
+    if (zoneName && !region.info.zones.some((z) => z.zoneName === zoneName)) {
+      throw invalidValue(`Invalid availability zone: [${zoneName}]`);
+    }
+    throw new Ec2Error('VPCResourceNotSpecified', `The default VPC has no default subnet in ${zoneName ?? 'any availability zone'}; specify a subnet.`);
+  }
+  return chosen;
+}
+
+/** Security group names (SecurityGroups) are looked up in the launch VPC. */
+function groupIdsByName(region: RegionState, vpcId: string, names: readonly string[]): string[] {
+  return names.map((name) => {
+    for (const g of region.securityGroups.values()) if (g.vpcId === vpcId && g.name === name) return g.id;
+    throw new Ec2Error('InvalidGroup.NotFound', `The security group '${name}' does not exist in VPC '${vpcId}'`);
+  });
+}
+
+export interface LaunchResult {
+  readonly reservationId: string;
+  readonly instances: Instance[];
+}
+
+export function runInstances(region: RegionState, input: RunInput): LaunchResult {
+  if (input.MinCount < 1) throw invalidValue(`Value (${input.MinCount}) for parameter minCount is invalid. Expected a positive integer.`);
+  if (input.MaxCount < input.MinCount) throw invalidValue(`Value (${input.MaxCount}) for parameter maxCount is invalid. Expected a value greater than or equal to minCount (${input.MinCount}).`);
+  if (input.ImageId === undefined && input.LaunchTemplate === undefined) throw new Ec2Error('MissingParameter', 'The request must contain the parameter ImageId');
+  if (input.LaunchTemplate !== undefined) throw new Ec2Error('UnsupportedOperation', 'Launch templates are not supported by ec2net yet.');
+  imageAllowed(region, input.ImageId!);
+  const instanceType = input.InstanceType ?? DEFAULT_INSTANCE_TYPE;
+  const type = findInstanceType(instanceType);
+  if (!type) throw invalidValue(`Invalid value '${instanceType}' for InstanceType.`);
+
+  const specs = interfaceSpecs(input);
+  const indexes = specs.map((s) => {
+    if (s.DeviceIndex === undefined) throw invalidValue('Each network interface requires a device index.');
+    return s.DeviceIndex;
+  });
+  if (new Set(indexes).size !== indexes.length) throw invalidValue('Each network interface must have a unique device index.');
+  if (!indexes.includes(0)) throw invalidValue('A network interface at device index 0 is required.');
+  if (specs.some((s) => s.AssociatePublicIpAddress !== undefined)) {
+    if (specs.length > 1) throw invalidCombination('The associatePublicIPAddress parameter cannot be specified when launching with multiple network interfaces.');
+    if (specs[0]!.NetworkInterfaceId !== undefined) throw invalidCombination('The associatePublicIPAddress parameter cannot be specified for an existing network interface.');
+  }
+  if (specs.length > type.maxNetworkInterfaces) {
+    throw new Ec2Error('AttachmentLimitExceeded', `Interface count ${specs.length} exceeds the limit for ${instanceType}`);
+  }
+  const pinsAddresses = specs.some((s) => s.PrivateIpAddress !== undefined || s.PrivateIpAddresses?.length || s.Ipv6Addresses?.length || s.NetworkInterfaceId !== undefined);
+  if (pinsAddresses && input.MaxCount > 1) {
+    throw invalidCombination('Specific network interfaces or private IP addresses cannot be used when launching more than one instance.');
+  }
+
+  // Plan each interface: existing (cold attach) or new, and its subnet.
+  const zoneWanted = input.Placement?.AvailabilityZone;
+  const planned: PlannedInterface[] = specs.map((spec) => {
+    if (spec.NetworkInterfaceId !== undefined) {
+      const eni = getNetworkInterface(region, spec.NetworkInterfaceId);
+      if (spec.DeleteOnTermination === true) {
+        throw invalidCombination('A network interface may not specify a network interface ID and delete on termination as true');
+      }
+      if (spec.SubnetId !== undefined || spec.Groups?.length || spec.PrivateIpAddress !== undefined || spec.SecondaryPrivateIpAddressCount !== undefined) {
+        throw invalidCombination('An existing network interface may not be combined with subnet, group or address parameters.');
+      }
+      if (eni.attachment) throw invalidValue(`Network interface '${eni.id}' is currently in use.`);
+      return { spec, existing: eni, subnet: region.subnets.get(eni.subnetId)!, deviceIndex: spec.DeviceIndex! };
+    }
+    const subnet = spec.SubnetId !== undefined ? getSubnet(region, spec.SubnetId) : undefined;
+    return { spec, subnet: subnet!, deviceIndex: spec.DeviceIndex! };
+  });
+  const primary = planned.find((p) => p.deviceIndex === 0)!;
+  const launchSubnet = primary.subnet ?? resolveDefaultSubnet(region, zoneWanted);
+  for (const p of planned) (p as { subnet: Subnet }).subnet ??= launchSubnet;
+  const zone = launchSubnet.zone;
+  if (zoneWanted !== undefined && zoneWanted !== zone.zoneName) {
+    throw invalidValue(`Value (${zoneWanted}) for parameter availabilityZone is invalid. Subnet '${launchSubnet.id}' is in the availability zone ${zone.zoneName}`);
+  }
+  for (const p of planned) {
+    if (p.subnet.zone.zoneName !== zone.zoneName) {
+      throw invalidValue(`The network interface at device index ${p.deviceIndex} is in availability zone ${p.subnet.zone.zoneName}; all interfaces must be in ${zone.zoneName}.`);
+    }
+    if (p.subnet.vpcId !== launchSubnet.vpcId) throw invalidValue('All network interfaces of an instance must be in the same VPC.');
+    const addresses = 1 + Math.max(0, (p.spec.PrivateIpAddresses?.length ?? 0) - (p.spec.PrivateIpAddresses?.some((a) => a.Primary) || p.spec.PrivateIpAddress ? 1 : 0)) + (p.spec.SecondaryPrivateIpAddressCount ?? 0) + (p.spec.Ipv4PrefixCount ?? 0) + (p.spec.Ipv4Prefixes?.length ?? 0);
+    if (!p.existing && addresses > type.ipv4AddressesPerInterface) {
+      throw new Ec2Error('InvalidInterface.IpAddressLimitExceeded', `The number of private IP addresses (${addresses}) for the network interface at device index ${p.deviceIndex} exceeds the limit of ${type.ipv4AddressesPerInterface} for ${instanceType}.`);
+    }
+  }
+  const namedGroups = input.SecurityGroups?.length ? groupIdsByName(region, launchSubnet.vpcId, input.SecurityGroups) : [];
+  if (namedGroups.length) (planned[0] as { groupIds?: string[] }).groupIds = [...new Set([...(input.SecurityGroupIds ?? []), ...namedGroups])];
+
+  // How many instances fit in the subnets' free addresses (each new interface takes its addresses).
+  const perInstance = new Map<Subnet, number>();
+  for (const p of planned) {
+    if (p.existing) continue;
+    const n = 1 + (p.spec.SecondaryPrivateIpAddressCount ?? 0) + Math.max(0, (p.spec.PrivateIpAddresses?.length ?? 1) - 1);
+    perInstance.set(p.subnet, (perInstance.get(p.subnet) ?? 0) + n);
+  }
+  let count = input.MaxCount;
+  for (const [subnet, n] of perInstance) count = Math.min(count, Math.floor(subnet.pool.freeCount / n));
+  if (count < input.MinCount) {
+    throw new Ec2Error('InsufficientFreeAddressesInSubnet', `There are not enough free addresses in subnet '${[...perInstance.keys()][0]!.id}' to satisfy the requested number of instances.`);
+  }
+
+  const instanceTags = tagsFromSpecs(input.TagSpecifications, 'instance', ['instance', 'network-interface', 'volume', 'spot-instances-request', 'elastic-gpu']);
+  const eniTags = tagsFromSpecs(input.TagSpecifications, 'network-interface', ['instance', 'network-interface', 'volume', 'spot-instances-request', 'elastic-gpu']);
+  const wantsPublicIp = !primary.existing && (primary.spec.AssociatePublicIpAddress ?? launchSubnet.mapPublicIpOnLaunch);
+  const reservationId = region.ids.next(ID_KINDS.reservation);
+  const created: NetworkInterface[] = [];
+  const instances: Instance[] = [];
+  try {
+    for (let k = 0; k < count; k++) {
+      const interfaces: LaunchInterface[] = planned.map((p) => {
+        if (p.existing) return { eni: p.existing, deviceIndex: p.deviceIndex, networkCardIndex: p.spec.NetworkCardIndex ?? 0, deleteOnTermination: false };
+        const s = p.spec;
+        const primaryIp = s.PrivateIpAddress ?? s.PrivateIpAddresses?.find((a) => a.Primary)?.PrivateIpAddress;
+        const eni = createNetworkInterface(region, {
+          subnet: p.subnet,
+          description: s.Description,
+          primaryIp,
+          secondaryIps: (s.PrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress!).filter((a) => a !== primaryIp),
+          secondaryCount: s.SecondaryPrivateIpAddressCount,
+          ipv6Addresses: (s.Ipv6Addresses ?? []).map((a) => a.Ipv6Address ?? ''),
+          ipv6Count: s.Ipv6AddressCount,
+          ipv4Prefixes: (s.Ipv4Prefixes ?? []).map((x) => x.Ipv4Prefix ?? ''),
+          ipv4PrefixCount: s.Ipv4PrefixCount,
+          groupIds: p.groupIds ?? s.Groups,
+          interfaceType: s.InterfaceType,
+          tags: new Map(eniTags),
+        });
+        created.push(eni);
+        return { eni, deviceIndex: p.deviceIndex, networkCardIndex: s.NetworkCardIndex ?? 0, deleteOnTermination: s.DeleteOnTermination ?? true };
+      });
+      instances.push(launchInstance(region, {
+        reservationId,
+        imageId: input.ImageId!,
+        instanceType,
+        zone,
+        subnet: launchSubnet,
+        launchIndex: k,
+        interfaces,
+        wantsPublicIp,
+        tags: new Map(instanceTags),
+        clientToken: input.ClientToken,
+        keyName: input.KeyName,
+        httpTokens: input.MetadataOptions?.HttpTokens,
+        httpEndpoint: input.MetadataOptions?.HttpEndpoint,
+        hopLimit: input.MetadataOptions?.HttpPutResponseHopLimit,
+        metadataTags: input.MetadataOptions?.InstanceMetadataTags,
+      }));
+    }
+  } catch (e) {
+    // All or nothing: undo what this request made.
+    for (const i of instances) {
+      releasePublicIp(region, i);
+      for (const eni of attachedInterfaces(region, i)) {
+        delete eni.attachment;
+        eni.status = 'available';
+      }
+      region.instances.delete(i.id);
+      region.unregister(i.id);
+      region.unschedule(i.id);
+    }
+    for (const eni of created) destroyNetworkInterface(region, eni);
+    throw e;
+  }
+  return { reservationId, instances };
+}
