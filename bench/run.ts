@@ -104,7 +104,10 @@ async function prepare(s: Server, w: Workload, warmup: number, total: number, co
   const p: Prepared = { server: s, body, target: s.target(concurrency), runs: [], expect, next: 0, cpu: 0 };
   if (warmup > 0) {
     const run = await runLoad(p.target, { count: warmup, concurrency, body, first: 0, expect, deadlineMs: ROUND_DEADLINE_MS });
-    if (run.errors > 0) throw new Error(`warm-up failed: ${run.firstError}`);
+    if (run.errors > 0) {
+      p.target.agent.destroy();
+      throw new Error(`warm-up failed: ${run.firstError}`);
+    }
     p.sample = run.sample;
     p.next = warmup;
   }
@@ -230,8 +233,8 @@ async function main(): Promise<number> {
         await round(m, o.motoRequests, o.concurrency);
         r.moto = finish(m);
         r.motoRssMiB = moto.rssMiB();
-      } catch (e) {
-        skip('moto', e);
+      } catch (err) {
+        skip('moto', err);
       }
     }
     results.push(r);

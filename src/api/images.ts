@@ -11,8 +11,8 @@
  * - IncludeDeprecated (default false) hides images whose DeprecationTime has passed.
  * - MaxResults 5–1000 with NextToken; without MaxResults every match comes back at once.
  */
-import { invalidParam, Ec2Error } from '../engine/errors.js';
-import type { FilterSpec } from '../engine/filters.js';
+import { Ec2Error, invalidParam } from '../engine/errors.js';
+import { compileFilters, type FilterSpec } from '../engine/filters.js';
 import {
   checkImageId,
   findImage,
@@ -23,7 +23,6 @@ import {
   regionImages,
   type ImageInfo,
 } from '../engine/images.js';
-import { compileFilters } from '../engine/filters.js';
 import { handlers, type Output } from './handler.js';
 import { imageCatalogue } from './launch-images.js';
 import { paginate } from './paginate.js';
@@ -47,7 +46,6 @@ export const imageFilters: FilterSpec<ImageInfo> = {
     'block-device-mapping.volume-type': (i) => i.rootVolume.type,
     'block-device-mapping.encrypted': () => false,
     'creation-date': (i) => i.creationDate,
-    'deprecation-time': (i) => i.deprecationTime,
     description: (i) => i.description,
     'ena-support': (i) => i.enaSupport,
     'free-tier-eligible': () => true,
@@ -62,7 +60,6 @@ export const imageFilters: FilterSpec<ImageInfo> = {
     'owner-alias': (i) => i.ownerAlias,
     'owner-id': (i) => i.ownerId,
     platform: (i) => i.platform,
-    'platform-details': (i) => i.platformDetails,
     'product-code': () => undefined,
     'product-code.type': () => undefined,
     'ramdisk-id': () => undefined,
@@ -75,7 +72,6 @@ export const imageFilters: FilterSpec<ImageInfo> = {
     'state-reason-code': () => undefined,
     'state-reason-message': () => undefined,
     'sriov-net-support': (i) => i.sriovNetSupport,
-    'usage-operation': (i) => i.usageOperation,
     'virtualization-type': (i) => i.virtualizationType,
   },
 };
@@ -90,7 +86,8 @@ export function imageView(i: ImageInfo): ImageView {
     Public: i.public,
     Architecture: i.architecture,
     ImageType: i.imageType,
-    Platform: i.platform,
+    // AWS sends `windows` (lowercase) although the model's PlatformValues enum spells it `Windows`.
+    Platform: i.platform as 'Windows' | undefined,
     PlatformDetails: i.platformDetails,
     UsageOperation: i.usageOperation,
     EnaSupport: i.enaSupport,
@@ -118,7 +115,6 @@ export function imageView(i: ImageInfo): ImageView {
         },
       },
     ],
-    Tags: [],
   };
 }
 

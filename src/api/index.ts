@@ -1,6 +1,8 @@
 /** Every implemented operation, by name. Model operations missing here answer UnsupportedOperation. */
 import { addressHandlers } from './addresses.js';
 import type { HandlerMap } from './handler.js';
+import { imageHandlers } from './images.js';
+import { instanceTypeHandlers } from './instance-types.js';
 import { instanceHandlers } from './instances.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { regionHandlers } from './regions.js';
@@ -15,6 +17,8 @@ export const allHandlers: HandlerMap = {
   ...tagHandlers,
   ...networkInterfaceHandlers,
   ...addressHandlers,
+  ...instanceTypeHandlers,
+  ...imageHandlers,
   ...instanceHandlers,
   ...(await import('./security-groups.js')).securityGroupHandlers,
 };

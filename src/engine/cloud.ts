@@ -2,12 +2,12 @@
  * The whole emulated cloud: accounts × regions, each its own world, created on first use with
  * a default VPC as AWS does. IDs come from one generator so they are unique across all worlds.
  */
-import { randomBytes } from 'node:crypto';
 import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
 import type { ElasticIp, Instance, NetworkInterface, SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
+import { SeededRandom } from './random.js';
 import { TIMER_HANDLERS, type Timer } from './timers.js';
 import { findRegion, type RegionInfo } from './regions.js';
 import { createDefaultVpc } from './vpc.js';
@@ -31,6 +31,8 @@ export interface CloudOptions {
   /** Public IPv4 pool per region (CIDR text); regions not listed get a default /16 of their own. */
   readonly publicPools?: Readonly<Record<string, string>>;
   readonly ids?: IdGenerator;
+  /** Seed of the cloud's random source; the same seed and requests give the same IDs and addresses. */
+  readonly seed?: string;
   readonly now?: () => Date;
   readonly lifecycle?: Partial<LifecycleTimings>;
   /** RunInstances refuses image ids outside the built-in catalogue. */
@@ -165,6 +167,7 @@ export class RegionState {
 
 export class Cloud {
   readonly ids: IdGenerator;
+  readonly random: SeededRandom;
   readonly defaultAccountId: string;
   readonly now: () => Date;
   readonly quotas: Quotas;
@@ -177,7 +180,8 @@ export class Cloud {
 
   constructor(options: CloudOptions) {
     this.defaultAccountId = options.defaultAccountId;
-    this.ids = options.ids ?? new IdGenerator();
+    this.random = new SeededRandom(options.seed);
+    this.ids = options.ids ?? new IdGenerator((n) => this.random.bytes(n));
     this.now = options.now ?? (() => new Date());
     this.quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
     this.timings = { ...DEFAULT_TIMINGS, ...options.lifecycle };
@@ -202,7 +206,7 @@ export class Cloud {
   /** A fresh Amazon-provided IPv6 /56 from 2600:1f00::/24, as AWS hands out for VPCs. */
   allocateIpv6Block(): Ipv6Cidr {
     for (;;) {
-      const bits = BigInt(randomBytes(4).readUInt32BE(0));
+      const bits = BigInt(this.random.bytes(4).readUInt32BE(0));
       const base = (0x26001fn << 104n) | (bits << 72n);
       if (this.ipv6Blocks.has(base)) continue;
       this.ipv6Blocks.add(base);

@@ -1,0 +1,31 @@
+/**
+ * The cloud's one source of randomness (IDs, MACs, IPv6 addresses and blocks). It is seeded and
+ * counter-based, so a world rebuilt by replaying the same requests from the same seed gets the
+ * same IDs and addresses — the basis of durable state.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+export class SeededRandom {
+  private counter = 0;
+  private buffer = Buffer.alloc(0);
+  private offset = 0;
+
+  constructor(readonly seed: string = randomBytes(16).toString('hex')) {}
+
+  bytes(n: number): Buffer {
+    const out = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) {
+      if (this.offset >= this.buffer.length) {
+        this.buffer = createHash('sha256').update(`${this.seed}:${this.counter++}`).digest();
+        this.offset = 0;
+      }
+      out[i] = this.buffer[this.offset++]!;
+    }
+    return out;
+  }
+
+  /** A float in [0, 1), like Math.random. */
+  float(): number {
+    return this.bytes(6).readUIntBE(0, 6) / 2 ** 48;
+  }
+}
