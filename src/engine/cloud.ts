@@ -8,6 +8,7 @@ import type { ElasticIp, Instance, NetworkInterface, SecurityGroup, Subnet, Tagg
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
 import { SeededRandom } from './random.js';
+import { VpcSubnets } from './subnet-index.js';
 import { TIMER_HANDLERS, type Timer } from './timers.js';
 import { findRegion, type RegionInfo } from './regions.js';
 import { createDefaultVpc } from './vpc.js';
@@ -63,6 +64,8 @@ export const DEFAULT_TIMINGS: LifecycleTimings = {
 export class RegionState {
   readonly vpcs = new Map<string, Vpc>();
   readonly subnets = new Map<string, Subnet>();
+  /** Subnets per VPC, sorted by address (see subnet-index.ts). */
+  private readonly vpcSubnetIndex = new Map<string, VpcSubnets>();
   readonly securityGroups = new Map<string, SecurityGroup>();
   readonly networkInterfaces = new Map<string, NetworkInterface>();
   readonly instances = new Map<string, Instance>();
@@ -121,6 +124,15 @@ export class RegionState {
     return this.instances.get(instanceId)?.interfaceIds.map((id) => this.networkInterfaces.get(id)!);
   }
 
+  subnetsOf(vpcId: string): VpcSubnets {
+    let index = this.vpcSubnetIndex.get(vpcId);
+    if (!index) {
+      index = new VpcSubnets();
+      this.vpcSubnetIndex.set(vpcId, index);
+    }
+    return index;
+  }
+
   vpcHasOtherDependencies(vpcId: string): boolean {
     return this.vpcDependencyChecks.some((check) => check(vpcId));
   }
@@ -155,7 +167,8 @@ export class RegionState {
       const [timer] = this.timers.splice(next, 1);
       const handler = TIMER_HANDLERS.get(timer!.kind);
       if (!handler) throw new Error(`no handler for timer kind ${timer!.kind}`);
-      handler(this, timer!.id);
+      // The transition happens at its own time, whenever it is noticed: replays stay exact.
+      this.cloud.at(timer!.at, () => handler(this, timer!.id));
     }
   }
 
@@ -169,7 +182,9 @@ export class Cloud {
   readonly ids: IdGenerator;
   readonly random: SeededRandom;
   readonly defaultAccountId: string;
-  readonly now: () => Date;
+  private clock: () => Date;
+  /** While set, the clock reads this instant: a timer firing sees its own time, a replayed request its recorded time. */
+  private frozenAt?: number;
   readonly quotas: Quotas;
   readonly publicIps: PublicIpPools;
   readonly timings: LifecycleTimings;
@@ -182,11 +197,31 @@ export class Cloud {
     this.defaultAccountId = options.defaultAccountId;
     this.random = new SeededRandom(options.seed);
     this.ids = options.ids ?? new IdGenerator((n) => this.random.bytes(n));
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.now ?? (() => new Date());
     this.quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
     this.timings = { ...DEFAULT_TIMINGS, ...options.lifecycle };
     this.strictImages = options.strictImages ?? false;
-    this.publicIps = new PublicIpPools(options.publicPools ?? {});
+    this.publicIps = new PublicIpPools(options.publicPools ?? {}, () => this.random.float());
+  }
+
+  now(): Date {
+    return this.frozenAt !== undefined ? new Date(this.frozenAt) : this.clock();
+  }
+
+  /** Runs `fn` with the clock reading `at` (nested calls keep the outer instant's place). */
+  at<T>(at: number, fn: () => T): T {
+    const outer = this.frozenAt;
+    this.frozenAt = at;
+    try {
+      return fn();
+    } finally {
+      this.frozenAt = outer;
+    }
+  }
+
+  /** Number of account × region worlds created so far. */
+  get worldCount(): number {
+    return this.worlds.size;
   }
 
   /** The world of one account in one region, created (with its default VPC) on first use. */

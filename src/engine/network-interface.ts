@@ -93,7 +93,11 @@ export function parseSubnetIpv4(subnet: Subnet, text: string): number {
  */
 export class AllocationTxn {
   private readonly undo: (() => void)[] = [];
-  constructor(private readonly subnet: Subnet) {}
+  /** `random` must be the cloud's seeded source, so replayed requests pick the same IPv6 addresses. */
+  constructor(
+    private readonly subnet: Subnet,
+    private readonly random: () => number,
+  ) {}
 
   ipv4(ip: number): number {
     this.subnet.pool.allocate(ip);
@@ -128,7 +132,7 @@ export class AllocationTxn {
     if (!assoc) throw invalidValue(`The subnet ${this.subnet.id} has no IPv6 CIDR block; IPv6 addresses cannot be assigned.`);
     let ip: bigint;
     if (text === undefined) {
-      ip = assoc.pool.allocateRandom(Math.random);
+      ip = assoc.pool.allocateRandom(this.random);
     } else {
       const parsed = parseIpv6(text);
       if (parsed === undefined) throw invalidValue(`Invalid value '${text}' for IPv6 address.`);
@@ -204,7 +208,7 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
   if (!subnet.pool.canAllocateCount(singles + all.length)) throw insufficientFree();
 
   const wantsV6Default = p.ipv6Count === undefined && !p.ipv6Addresses?.length && subnet.assignIpv6AddressOnCreation;
-  const txn = new AllocationTxn(subnet);
+  const txn = new AllocationTxn(subnet, () => region.cloud.random.float());
   const { ips, v6, v4Prefixes } = txn.run(() => {
     const ips: number[] = [];
     ips.push(primary !== undefined ? txn.ipv4(primary) : txn.lowestIpv4());

@@ -74,7 +74,7 @@ export function assignPrivateIps(region: RegionState, eni: NetworkInterface, p: 
   if (ipv4Count(eni) + adding > ipv4Limit(region, eni)) throw privateAddressLimitExceeded(eni.id);
   if (!subnet.pool.canAllocateCount(fresh.length + (p.count ?? 0))) throw insufficientFree();
 
-  const txn = new AllocationTxn(subnet);
+  const txn = new AllocationTxn(subnet, () => region.cloud.random.float());
   const taken = txn.run(() => {
     const singles = fresh.map((a) => txn.ipv4(a));
     for (let i = 0; i < (p.count ?? 0); i++) singles.push(txn.lowestIpv4());
@@ -144,7 +144,7 @@ export function assignIpv6(region: RegionState, eni: NetworkInterface, addresses
       throw invalidValue(`Address ${text} is already assigned to the network interface ${eni.id}.`);
     }
   }
-  const txn = new AllocationTxn(subnet);
+  const txn = new AllocationTxn(subnet, () => region.cloud.random.float());
   const got = txn.run(() => {
     const out = addresses.map((t) => txn.ipv6(t));
     for (let i = 0; i < (count ?? 0); i++) out.push(txn.ipv6());

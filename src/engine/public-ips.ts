@@ -7,9 +7,12 @@ import { Ec2Error } from './errors.js';
 import { REGIONS } from './regions.js';
 
 export class PublicIpPools {
-  private readonly pools = new Map<string, { cidr: Ipv4Cidr; next: number; inUse: Set<number> }>();
+  private readonly pools = new Map<string, { cidr: Ipv4Cidr; inUse: Set<number> }>();
 
-  constructor(private readonly configured: Readonly<Record<string, string>>) {}
+  constructor(
+    private readonly configured: Readonly<Record<string, string>>,
+    private readonly random: () => number,
+  ) {}
 
   /** The pool of a region: configured, else 3.<k>.0.0/16 where k is the region's index in our region list. */
   private pool(region: string) {
@@ -18,24 +21,23 @@ export class PublicIpPools {
       const text = this.configured[region] ?? `3.${Math.max(0, REGIONS.findIndex((r) => r.name === region)) + 1}.0.0/16`;
       const cidr = parseIpv4Cidr(text);
       if (!cidr) throw new Error(`bad public pool ${text} for ${region}`);
-      p = { cidr, next: cidr.base + 1, inUse: new Set() };
+      p = { cidr, inUse: new Set() };
       this.pools.set(region, p);
     }
     return p;
   }
 
-  /** Takes the next free address (round-robin, so a released address is not handed straight back). */
+  /** Takes a random free address (as AWS does), skipping the pool's network and broadcast addresses. */
   allocate(region: string): string {
     const p = this.pool(region);
-    for (let tries = 0; tries < p.cidr.size; tries++) {
-      const ip = p.next;
-      p.next = ip + 1 >= p.cidr.base + p.cidr.size - 1 ? p.cidr.base + 1 : ip + 1;
-      if (!p.inUse.has(ip)) {
-        p.inUse.add(ip);
-        return formatIpv4(ip);
-      }
+    const usable = p.cidr.size - 2;
+    if (p.inUse.size >= usable) {
+      throw new Ec2Error('InsufficientAddressCapacity', `There are no free public IPv4 addresses left in the pool of ${region}.`);
     }
-    throw new Ec2Error('InsufficientAddressCapacity', `There are no free public IPv4 addresses left in the pool of ${region}.`);
+    let ip = p.cidr.base + 1 + Math.floor(this.random() * usable);
+    while (p.inUse.has(ip)) ip = ip + 1 > p.cidr.base + usable ? p.cidr.base + 1 : ip + 1;
+    p.inUse.add(ip);
+    return formatIpv4(ip);
   }
 
   /** Takes a specific address (AllocateAddress with Address=…); false if it is not in the pool or is taken. */

@@ -24,6 +24,27 @@ export class SeededRandom {
     return out;
   }
 
+  /** Where the stream is: recorded with each journaled request so a replay draws exactly the same values. */
+  position(): string {
+    return `${this.counter}:${this.offset}`;
+  }
+
+  seek(position: string): void {
+    const [counter, offset] = position.split(':').map(Number);
+    if (!Number.isInteger(counter) || !Number.isInteger(offset) || counter! < 0 || offset! < 0 || offset! > 32) {
+      throw new Error(`bad random position ${position}`);
+    }
+    if (counter === 0) {
+      this.counter = 0;
+      this.buffer = Buffer.alloc(0);
+      this.offset = 0;
+      return;
+    }
+    this.counter = counter! - 1;
+    this.buffer = createHash('sha256').update(`${this.seed}:${this.counter++}`).digest();
+    this.offset = offset!;
+  }
+
   /** A float in [0, 1), like Math.random. */
   float(): number {
     return this.bytes(6).readUIntBE(0, 6) / 2 ** 48;

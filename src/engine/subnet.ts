@@ -48,6 +48,7 @@ export function createSubnetRecord(region: RegionState, p: SubnetRecordParams): 
   };
   if (p.ipv6Cidr) addSubnetIpv6(region, subnet, p.ipv6Cidr);
   region.subnets.set(subnet.id, region.register(subnet));
+  region.subnetsOf(subnet.vpcId).add(subnet);
   return subnet;
 }
 
@@ -82,9 +83,10 @@ export function resolveZone(region: RegionState, vpc: Vpc, zoneName?: string, zo
     }
     return zone;
   }
-  const counts = new Map(region.info.zones.map((z) => [z.zoneName, 0]));
-  for (const s of region.subnets.values()) if (s.vpcId === vpc.id) counts.set(s.zone.zoneName, (counts.get(s.zone.zoneName) ?? 0) + 1);
-  return [...region.info.zones].sort((a, b) => counts.get(a.zoneName)! - counts.get(b.zoneName)!)[0]!;
+  const counts = region.subnetsOf(vpc.id).zoneCounts;
+  let best = region.info.zones[0]!;
+  for (const z of region.info.zones) if ((counts.get(z.zoneName) ?? 0) < (counts.get(best.zoneName) ?? 0)) best = z;
+  return best;
 }
 
 /** Validates everything first, then creates: a refused request changes nothing. */
@@ -98,10 +100,8 @@ export function createSubnet(region: RegionState, p: CreateSubnetParams): Subnet
   if (!vpc.cidrs.some((c) => c.state === 'associated' && c.cidr.containsCidr(cidr))) {
     throw new Ec2Error('InvalidSubnet.Range', `The CIDR '${p.cidrBlock}' is invalid.`);
   }
-  for (const s of region.subnets.values()) {
-    if (s.vpcId === vpc.id && s.cidr.overlaps(cidr)) {
-      throw new Ec2Error('InvalidSubnet.Conflict', `The CIDR '${p.cidrBlock}' conflicts with another subnet`);
-    }
+  if (region.subnetsOf(vpc.id).overlapping(cidr)) {
+    throw new Ec2Error('InvalidSubnet.Conflict', `The CIDR '${p.cidrBlock}' conflicts with another subnet`);
   }
   const ipv6Cidr = p.ipv6CidrBlock !== undefined ? checkSubnetIpv6(region, vpc, p.ipv6CidrBlock) : undefined;
   const zone = resolveZone(region, vpc, p.zoneName, p.zoneId);
@@ -116,8 +116,8 @@ export function checkSubnetIpv6(region: RegionState, vpc: Vpc, text: string): Ip
   if (!vpc.ipv6Cidrs.some((c) => c.state === 'associated' && c.cidr.containsCidr(cidr))) {
     throw new Ec2Error('InvalidSubnet.Range', `The IPv6 CIDR '${text}' is invalid.`);
   }
-  for (const s of region.subnets.values()) {
-    if (s.vpcId === vpc.id && s.ipv6.some((a) => a.state === 'associated' && a.cidr.overlaps(cidr))) {
+  for (const s of region.subnetsOf(vpc.id).all()) {
+    if (s.ipv6.some((a) => a.state === 'associated' && a.cidr.overlaps(cidr))) {
       throw new Ec2Error('InvalidSubnet.Conflict', `The IPv6 CIDR '${text}' conflicts with another subnet`);
     }
   }
@@ -153,6 +153,7 @@ export function deleteSubnet(region: RegionState, id: string): void {
     throw new Ec2Error('DependencyViolation', `The subnet '${id}' has dependencies and cannot be deleted.`);
   }
   region.subnets.delete(id);
+  region.subnetsOf(subnet.vpcId).delete(subnet);
   region.unregister(id);
 }
 

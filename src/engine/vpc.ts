@@ -88,7 +88,7 @@ function addIpv6Block(region: RegionState, vpc: Vpc, cidr: Ipv6Cidr): void {
 export function deleteVpc(region: RegionState, id: string): void {
   const vpc = getVpc(region, id);
   const busy =
-    [...region.subnets.values()].some((s) => s.vpcId === id) ||
+    region.subnetsOf(id).size > 0 ||
     [...region.securityGroups.values()].some((g) => g.vpcId === id && !g.isDefault) ||
     region.vpcHasOtherDependencies(id);
   if (busy) throw new Ec2Error('DependencyViolation', `The vpc '${id}' has dependencies and cannot be deleted.`);
@@ -141,7 +141,7 @@ export function findVpcCidrAssociation(region: RegionState, associationId: strin
 export function disassociateVpcCidr(region: RegionState, associationId: string) {
   const found = findVpcCidrAssociation(region, associationId);
   const { vpc } = found;
-  const subnets = [...region.subnets.values()].filter((s) => s.vpcId === vpc.id);
+  const subnets = region.subnetsOf(vpc.id).all();
   if (found.v4) {
     if (vpc.cidrs[0] === found.v4) {
       throw new Ec2Error('OperationNotPermitted', `The vpc CIDR block with association ID ${associationId} may not be disassociated. It is the primary IPv4 CIDR block of the VPC`);

@@ -64,36 +64,38 @@ export class Encoder {
     const shape = this.shape(shapeName);
     switch (shape.type) {
       case 'structure': {
-        const members = Object.entries(shape.members ?? {}).map(([name, ref]) => ({
-          name,
-          tag: outputElementName(name, ref),
-          shape: ref.shape,
-        }));
+        // Tags are built once; member writers are looked up on first use (shapes can be recursive).
+        const members = Object.entries(shape.members ?? {}).map(([name, ref]) => {
+          const tag = outputElementName(name, ref);
+          return { name, shape: ref.shape, open: `<${tag}>`, close: `</${tag}>`, empty: `<${tag}/>`, write: undefined as Writer | undefined };
+        });
         return (value, out) => {
           const obj = value as Record<string, unknown>;
           for (const m of members) {
             const v = obj[m.name];
             if (v === undefined || v === null) continue;
-            const content = this.writer(m.shape);
             if (Array.isArray(v) && v.length === 0) {
-              out.push(`<${m.tag}/>`);
+              out.push(m.empty);
               continue;
             }
-            out.push(`<${m.tag}>`);
-            content(v, out);
-            out.push(`</${m.tag}>`);
+            out.push(m.open);
+            (m.write ??= this.writer(m.shape))(v, out);
+            out.push(m.close);
           }
         };
       }
       case 'list': {
         const itemTag = shape.member!.locationName ?? 'member';
+        const open = `<${itemTag}>`;
+        const close = `</${itemTag}>`;
         const itemShape = shape.member!.shape;
+        let write: Writer | undefined;
         return (value, out) => {
-          const content = this.writer(itemShape);
+          write ??= this.writer(itemShape);
           for (const item of value as unknown[]) {
-            out.push(`<${itemTag}>`);
-            content(item, out);
-            out.push(`</${itemTag}>`);
+            out.push(open);
+            write(item, out);
+            out.push(close);
           }
         };
       }
