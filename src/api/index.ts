@@ -6,6 +6,7 @@ import { instanceTypeHandlers } from './instance-types.js';
 import { instanceHandlers } from './instances.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { regionHandlers } from './regions.js';
+import { securityGroupHandlers } from './security-groups.js';
 import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
 import { vpcHandlers } from './vpcs.js';
@@ -20,5 +21,5 @@ export const allHandlers: HandlerMap = {
   ...instanceTypeHandlers,
   ...imageHandlers,
   ...instanceHandlers,
-  ...(await import('./security-groups.js')).securityGroupHandlers,
+  ...securityGroupHandlers,
 };

@@ -12,6 +12,8 @@ export interface IdKind {
   readonly noun: string;
   readonly notFoundCode: string;
   readonly malformedCode: string;
+  /** AWS's NotFound wording when it is not "The <noun> ID '<id>' does not exist". */
+  readonly notFoundMessage?: (id: string) => string;
 }
 
 const kind = (prefix: string, noun: string, notFoundCode: string, malformedCode: string): IdKind =>
@@ -21,7 +23,7 @@ const kind = (prefix: string, noun: string, notFoundCode: string, malformedCode:
 export const ID_KINDS = {
   vpc: kind('vpc', 'vpc', 'InvalidVpcID.NotFound', 'InvalidVpcID.Malformed'),
   subnet: kind('subnet', 'subnet', 'InvalidSubnetID.NotFound', 'InvalidSubnetID.Malformed'),
-  securityGroup: kind('sg', 'security group', 'InvalidGroup.NotFound', 'InvalidGroupId.Malformed'),
+  securityGroup: { ...kind('sg', 'security group', 'InvalidGroup.NotFound', 'InvalidGroupId.Malformed'), notFoundMessage: (id: string) => `The security group '${id}' does not exist` },
   securityGroupRule: kind('sgr', 'security group rule', 'InvalidSecurityGroupRuleId.NotFound', 'InvalidSecurityGroupRuleId.Malformed'),
   networkInterface: kind('eni', 'networkInterface', 'InvalidNetworkInterfaceID.NotFound', 'InvalidNetworkInterfaceId.Malformed'),
   attachment: kind('eni-attach', 'attachment', 'InvalidAttachmentID.NotFound', 'InvalidNetworkInterfaceAttachmentId.Malformed'),
@@ -40,16 +42,6 @@ export const ID_KINDS = {
 
 export type IdKindName = keyof typeof ID_KINDS;
 
-const HEX17 = /^[0-9a-f]{17}$/;
-const HEX8 = /^[0-9a-f]{8}$/;
-
-/** True when `id` has the kind's shape: prefix, a dash, then 8 or 17 lowercase hex digits. */
-export function isWellFormed(k: IdKind, id: string): boolean {
-  if (!id.startsWith(`${k.prefix}-`)) return false;
-  const rest = id.slice(k.prefix.length + 1);
-  return HEX17.test(rest) || HEX8.test(rest);
-}
-
 /**
  * AWS answers `…Malformed` when the prefix is wrong or the rest is not hex, and `…NotFound`
  * for a well-prefixed hex ID of the wrong length (observed: `eni-0` is NotFound).
@@ -62,7 +54,7 @@ export function checkId(k: IdKind, id: string): void {
 }
 
 export function notFound(k: IdKind, id: string): Ec2Error {
-  return new Ec2Error(k.notFoundCode, `The ${k.noun} ID '${id}' does not exist`);
+  return new Ec2Error(k.notFoundCode, k.notFoundMessage ? k.notFoundMessage(id) : `The ${k.noun} ID '${id}' does not exist`);
 }
 
 /** Makes IDs and MACs that are never handed out twice by this generator (its memory can be saved and restored). */

@@ -558,8 +558,10 @@ export function updateRuleDescriptions(
 export function getSecurityGroupRule(region: RegionState, id: string): SecurityGroupRule {
   checkId(ID_KINDS.securityGroupRule, id);
   const found = region.taggables.get(id);
-  if (!found || found.resourceType !== 'security-group-rule') throw notFound(ID_KINDS.securityGroupRule, id);
-  return found as SecurityGroupRule;
+  // The owning group must still hold it (a rule is only ever reachable through a live group).
+  const rule = found?.resourceType === 'security-group-rule' ? (found as SecurityGroupRule) : undefined;
+  if (!rule || region.securityGroups.get(rule.groupId)?.rules.get(id) !== rule) throw notFound(ID_KINDS.securityGroupRule, id);
+  return rule;
 }
 
 export function* allSecurityGroupRules(region: RegionState): Generator<SecurityGroupRule> {

@@ -3,7 +3,8 @@
  * tags. Used by GET /_ec2net/state (and later by export/import).
  */
 import type { Cloud, RegionState } from './cloud.js';
-import type { SecurityGroup, Subnet, Tags, Vpc } from './model.js';
+import { formatIpv4 } from './cidr.js';
+import type { ElasticIp, Instance, NetworkInterface, SecurityGroup, Subnet, Tags, Vpc } from './model.js';
 
 const tagsJson = (tags: Tags) => Object.fromEntries(tags);
 
@@ -49,6 +50,56 @@ function groupJson(g: SecurityGroup) {
   };
 }
 
+function interfaceJson(e: NetworkInterface) {
+  return {
+    id: e.id,
+    subnetId: e.subnetId,
+    vpcId: e.vpcId,
+    availabilityZone: e.zone.zoneName,
+    macAddress: e.macAddress,
+    interfaceType: e.interfaceType,
+    description: e.description,
+    sourceDestCheck: e.sourceDestCheck,
+    status: e.status,
+    privateIps: e.privateIps.map((ip) => ({ address: ip.text, primary: ip.primary, elasticIp: ip.elasticIp })),
+    ipv6Addresses: e.ipv6Addresses.map((a) => a.text),
+    ipv4Prefixes: e.ipv4Prefixes.map((b) => `${formatIpv4(b)}/28`),
+    groupIds: e.groupIds,
+    attachment: e.attachment ? { ...e.attachment, attachTime: e.attachment.attachTime.toISOString() } : undefined,
+    autoPublicIp: e.autoPublicIp,
+    createdAt: e.createdAt.toISOString(),
+    tags: tagsJson(e.tags),
+  };
+}
+
+function instanceJson(i: Instance) {
+  return {
+    id: i.id,
+    reservationId: i.reservationId,
+    imageId: i.imageId,
+    instanceType: i.instanceType,
+    availabilityZone: i.zone.zoneName,
+    subnetId: i.subnetId,
+    vpcId: i.vpcId,
+    state: i.state,
+    launchTime: i.launchTime.toISOString(),
+    interfaceIds: i.interfaceIds,
+    wantsPublicIp: i.wantsPublicIp,
+    metadata: i.metadata,
+    tags: tagsJson(i.tags),
+  };
+}
+
+function elasticIpJson(a: ElasticIp) {
+  return {
+    allocationId: a.allocationId,
+    publicIp: a.publicIp,
+    networkBorderGroup: a.networkBorderGroup,
+    association: a.association,
+    tags: tagsJson(a.tags),
+  };
+}
+
 function regionJson(r: RegionState) {
   return {
     accountId: r.accountId,
@@ -56,6 +107,10 @@ function regionJson(r: RegionState) {
     vpcs: [...r.vpcs.values()].map(vpcJson),
     subnets: [...r.subnets.values()].map(subnetJson),
     securityGroups: [...r.securityGroups.values()].map(groupJson),
+    networkInterfaces: [...r.networkInterfaces.values()].map(interfaceJson),
+    instances: [...r.instances.values()].map(instanceJson),
+    elasticIps: [...r.elasticIps.values()].map(elasticIpJson),
+    pendingTransitions: r.timers.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
   };
 }
 

@@ -7,7 +7,7 @@ import type { RegionState } from './cloud.js';
 import { Ec2Error, invalidParam } from './errors.js';
 import { checkId, ID_KINDS, notFound } from './ids.js';
 import type { Tags, Vpc } from './model.js';
-import { createDefaultSecurityGroup } from './security-group.js';
+import { createDefaultSecurityGroup, removeSecurityGroupRecord } from './security-group.js';
 import { createSubnetRecord } from './subnet.js';
 
 /** Up to 5 IPv4 CIDR blocks per VPC (a default quota); IPv6 likewise. */
@@ -92,12 +92,7 @@ export function deleteVpc(region: RegionState, id: string): void {
     [...region.securityGroups.values()].some((g) => g.vpcId === id && !g.isDefault) ||
     region.vpcHasOtherDependencies(id);
   if (busy) throw new Ec2Error('DependencyViolation', `The vpc '${id}' has dependencies and cannot be deleted.`);
-  for (const g of [...region.securityGroups.values()]) {
-    if (g.vpcId === id) {
-      region.securityGroups.delete(g.id);
-      region.unregister(g.id);
-    }
-  }
+  for (const g of [...region.securityGroups.values()]) if (g.vpcId === id) removeSecurityGroupRecord(region, g);
   region.vpcs.delete(id);
   region.unregister(id);
 }

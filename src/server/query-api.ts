@@ -12,6 +12,10 @@ import { accountFor, type CallerScope } from '../protocol/credentials.js';
 import { buildParamTree, Decoder } from '../protocol/decode.js';
 import { Encoder, errorDocument } from '../protocol/encode.js';
 import type { ServiceModel } from '../protocol/model.js';
+import type { JournalEntry } from '../store/journal.js';
+
+/** Operations that only read; they are journaled only when they happen to create a world. */
+const READ_ONLY = /^(Describe|Get|List)/;
 
 export interface QueryResult {
   readonly status: number;
@@ -54,7 +58,42 @@ export class QueryApi {
     }
   }
 
-  private run(action: string, params: URLSearchParams, caller: CallerScope, requestId: string): string {
+  /** Where committed changes go (the durable journal); unset in ephemeral mode. */
+  journal?: { append(entry: JournalEntry): void };
+
+  /**
+   * Re-applies a journaled request at its recorded time and random position. A journaled
+   * request succeeded once, so failing now means the journal does not fit this engine.
+   */
+  replay(entry: JournalEntry): void {
+    const cloud = this.getCloud();
+    cloud.random.seek(entry.rng);
+    const params = new URLSearchParams(entry.params);
+    const action = params.get('Action') ?? '';
+    cloud.at(entry.at, () => this.run(action, params, { accessKeyId: entry.account, region: entry.region }, 'replay', false));
+  }
+
+  private run(action: string, params: URLSearchParams, caller: CallerScope, requestId: string, journal = true): string {
+    const cloud = this.getCloud();
+    const sink = journal ? this.journal : undefined;
+    // One instant and one random position per request, recorded so a replay is exact.
+    const at = cloud.now().getTime();
+    const rng = cloud.random.position();
+    const worldsBefore = cloud.worldCount;
+    const record = (recorded: string) =>
+      sink!.append({ at, rng, account: accountFor(caller.accessKeyId, cloud.defaultAccountId), region: caller.region ?? DEFAULT_REGION, params: recorded });
+    try {
+      const body = cloud.at(at, () => this.execute(action, params, caller, requestId));
+      if (sink && (!READ_ONLY.test(action) || cloud.worldCount !== worldsBefore)) record(params.toString());
+      return body;
+    } catch (e) {
+      // A refused request changes nothing, except that a first request in a region creates its world.
+      if (sink && cloud.worldCount !== worldsBefore) record('Action=DescribeAvailabilityZones&Version=2016-11-15');
+      throw e;
+    }
+  }
+
+  private execute(action: string, params: URLSearchParams, caller: CallerScope, requestId: string): string {
     if (!action) throw new Ec2Error('MissingAction', 'The request must contain the parameter Action');
     const op = Object.prototype.hasOwnProperty.call(this.model.operations, action) ? this.model.operations[action] : undefined;
     if (!op) throw new Ec2Error('InvalidAction', `The action ${action} is not valid for this web service.`);

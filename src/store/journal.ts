@@ -11,7 +11,10 @@ import Database from 'better-sqlite3';
 export interface JournalEntry {
   /** Clock time of the request, ms since epoch: replay runs the request at this time. */
   readonly at: number;
-  readonly accessKeyId: string;
+  /** Position of the cloud's random stream when the request began (see engine/random.ts). */
+  readonly rng: string;
+  /** The account the request acted in (a 12-digit id, which selects itself on replay). */
+  readonly account: string;
   readonly region: string;
   /** The request's form parameters, URL-encoded. */
   readonly params: string;
@@ -20,7 +23,7 @@ export interface JournalEntry {
 /** Schema migrations, applied in order; the index + 1 is the schema version they produce. */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-   CREATE TABLE ops (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, access_key TEXT NOT NULL, region TEXT NOT NULL, params TEXT NOT NULL);`,
+   CREATE TABLE ops (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, rng TEXT NOT NULL, account TEXT NOT NULL, region TEXT NOT NULL, params TEXT NOT NULL);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -35,7 +38,7 @@ export class Journal {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.migrate();
-    this.insert = this.db.prepare('INSERT INTO ops (at, access_key, region, params) VALUES (?, ?, ?, ?)');
+    this.insert = this.db.prepare('INSERT INTO ops (at, rng, account, region, params) VALUES (?, ?, ?, ?, ?)');
   }
 
   static open(dataDir: string): Journal {
@@ -66,11 +69,11 @@ export class Journal {
   }
 
   append(e: JournalEntry): void {
-    this.insert.run(e.at, e.accessKeyId, e.region, e.params);
+    this.insert.run(e.at, e.rng, e.account, e.region, e.params);
   }
 
   *entries(): IterableIterator<JournalEntry> {
-    const rows = this.db.prepare('SELECT at, access_key AS accessKeyId, region, params FROM ops ORDER BY seq').iterate();
+    const rows = this.db.prepare('SELECT at, rng, account, region, params FROM ops ORDER BY seq').iterate();
     for (const row of rows) yield row as JournalEntry;
   }
 
