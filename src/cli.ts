@@ -6,10 +6,12 @@ import { VERSION } from './version.js';
 
 const USAGE = `ec2net ${VERSION} — a local emulator of the AWS EC2 networking control plane
 
-Usage: ec2net serve [--host H] [--port N] [--account-id ID] [--log-level L]
+Usage: ec2net serve [--host H] [--port N] [--imds-port N|off] [--account-id ID] [--log-level L]
 
   --host        listen address (EC2NET_HOST, default 127.0.0.1)
   --port        listen port (EC2NET_PORT, default 4566)
+  --imds-port   instance metadata service port, or off (EC2NET_IMDS_PORT, default 4567);
+                select the instance with /<instance-id>/latest/meta-data/… or an X-ec2net-Instance-Id header
   --account-id  account for access keys that are not 12 digits (EC2NET_ACCOUNT_ID, default 123456789012)
   --log-level   fatal|error|warn|info|debug|trace|silent (EC2NET_LOG_LEVEL, default info)
 `;
@@ -30,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = parseServeConfig(rest);
   const server = await startServer(config);
-  server.logger.info({ url: server.url, accountId: config.accountId }, `ec2net ${VERSION} listening on ${server.url}`);
+  server.logger.info({ url: server.url, imdsUrl: server.imdsUrl, accountId: config.accountId }, `ec2net ${VERSION} listening on ${server.url}`);
   const stop = () => {
     server.close().then(() => process.exit(0));
   };

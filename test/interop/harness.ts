@@ -14,6 +14,8 @@ const run = promisify(execFile);
 export interface Harness {
   readonly server: RunningServer;
   readonly url: string;
+  /** The instance metadata service (started on a free port). */
+  readonly imdsUrl: string;
   /** An SDK client for `region` (default us-east-1) and access key (default the default account). */
   ec2(region?: string, accessKeyId?: string): EC2Client;
   /** Runs `aws ec2 <args> --output json` and parses the output; rejects with the CLI's stderr on failure. */
@@ -27,7 +29,7 @@ export interface Harness {
 
 export async function startHarness(): Promise<Harness> {
   const server = await startServer(
-    { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent' },
+    { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', imdsPort: 0 },
     pino({ level: 'silent' }),
   );
   const url = server.url;
@@ -46,6 +48,7 @@ export async function startHarness(): Promise<Harness> {
   return {
     server,
     url,
+    imdsUrl: server.imdsUrl!,
     ec2(region = 'us-east-1', accessKeyId = 'AKIAEXAMPLE') {
       const c = new EC2Client({
         endpoint: url,
