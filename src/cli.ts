@@ -2,11 +2,15 @@
 /** The `ec2net` command: `ec2net serve [flags]`. */
 import { ConfigError, parseServeConfig } from './config.js';
 import { startServer } from './server/start.js';
+import { exportCommand, importCommand } from './cli-transfer.js';
 import { VERSION } from './version.js';
+import { ImportError } from './store/transfer.js';
 
 const USAGE = `ec2net ${VERSION} — a local emulator of the AWS EC2 networking control plane
 
-Usage: ec2net serve [--host H] [--port N] [--imds-port N|off] [--account-id ID] [--log-level L]
+Usage: ec2net serve [flags]
+       ec2net export [--data-dir DIR] [--out FILE]      write the whole state as one JSON file
+       ec2net import FILE [--data-dir DIR]              replace the state (server stopped); refused if invalid
 
   --host        listen address (EC2NET_HOST, default 127.0.0.1)
   --port        listen port (EC2NET_PORT, default 4566)
@@ -14,6 +18,14 @@ Usage: ec2net serve [--host H] [--port N] [--imds-port N|off] [--account-id ID] 
                 select the instance with /<instance-id>/latest/meta-data/… or an X-ec2net-Instance-Id header
   --account-id  account for access keys that are not 12 digits (EC2NET_ACCOUNT_ID, default 123456789012)
   --log-level   fatal|error|warn|info|debug|trace|silent (EC2NET_LOG_LEVEL, default info)
+  --data-dir    where state is kept durably (EC2NET_DATA_DIR, default ./.ec2net)
+  --ephemeral   keep everything in memory only (EC2NET_EPHEMERAL=1)
+  --quota NAME=N   raise or lower a quota: security-groups-per-interface (5), elastic-ips-per-region (5),
+                   network-interfaces-per-region (5000); repeatable (EC2NET_QUOTAS=a=1,b=2)
+  --public-ip-pool REGION=CIDR   public IPv4 pool of a region (default 3.<k>.0.0/16; EC2NET_PUBLIC_IP_POOLS)
+  --transition-ms N   how long pending/stopping/shutting-down/attaching/detaching last (EC2NET_TRANSITION_MS)
+  --terminated-visible-ms N   how long terminated instances stay visible (default 3600000)
+  --strict-images   RunInstances accepts only images of the built-in catalogue (EC2NET_STRICT_IMAGES=1)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -26,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  if (command === 'export') return exportCommand(rest);
+  if (command === 'import') return importCommand(rest);
   if (command !== 'serve') {
     process.stderr.write(`ec2net: unknown command '${command}'\n\n${USAGE}`);
     return 2;
@@ -46,7 +60,8 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`ec2net: ${e instanceof ConfigError || (e instanceof Error && e.name === 'TypeError') ? e.message : String(e)}\n`);
+    const known = e instanceof ConfigError || e instanceof ImportError || (e instanceof Error && e.name === 'TypeError');
+    process.stderr.write(`ec2net: ${known ? (e as Error).message : String(e)}\n`);
     process.exitCode = 2;
   },
 );

@@ -2,6 +2,8 @@
  * Configuration: command-line flags, each with an EC2NET_* environment equivalent; flags win.
  */
 import { parseArgs } from 'node:util';
+import { parseIpv4Cidr } from './engine/cidr.js';
+import type { LifecycleTimings, Quotas } from './engine/cloud.js';
 
 export interface ServeConfig {
   readonly host: string;
@@ -12,6 +14,66 @@ export interface ServeConfig {
   readonly imdsPort?: number;
   /** Where the durable state lives; undefined = in memory only (--ephemeral). */
   readonly dataDir?: string;
+  /** Request signature checking: 'sigv4' verifies every Query request against `credentialsFile`; unset = none. */
+  readonly auth?: 'none' | 'sigv4';
+  /** The credentials file (README "Signature checking"); used with auth 'sigv4'. */
+  readonly credentialsFile?: string;
+  /** Engine options: quotas, public IP pools, lifecycle timings, strict image checking. */
+  readonly cloud?: EngineOptions;
+}
+
+export interface EngineOptions {
+  readonly quotas?: Partial<Quotas>;
+  readonly publicPools?: Readonly<Record<string, string>>;
+  readonly lifecycle?: Partial<LifecycleTimings>;
+  readonly strictImages?: boolean;
+}
+
+const QUOTA_NAMES: Record<string, keyof Quotas> = {
+  'security-groups-per-interface': 'securityGroupsPerInterface',
+  'elastic-ips-per-region': 'elasticIpsPerRegion',
+  'network-interfaces-per-region': 'networkInterfacesPerRegion',
+};
+
+/** `NAME=VALUE` pairs from repeated flags and a comma-separated environment variable. */
+function pairs(flagValues: readonly string[] | undefined, envValue: string | undefined, flag: string): [string, string][] {
+  const items = [...(envValue ? envValue.split(',') : []), ...(flagValues ?? [])];
+  return items.map((item) => {
+    const i = item.indexOf('=');
+    if (i <= 0) throw new ConfigError(`--${flag} takes NAME=VALUE, not '${item}'`);
+    return [item.slice(0, i).trim(), item.slice(i + 1).trim()];
+  });
+}
+
+function engineOptions(values: Record<string, unknown>, env: (name: string) => string | undefined): EngineOptions {
+  const quotas: Partial<Record<keyof Quotas, number>> = {};
+  for (const [name, value] of pairs(values.quota as string[] | undefined, env('EC2NET_QUOTAS'), 'quota')) {
+    const key = QUOTA_NAMES[name];
+    if (!key) throw new ConfigError(`unknown quota '${name}' (known: ${Object.keys(QUOTA_NAMES).join(', ')})`);
+    if (!/^[0-9]+$/.test(value) || Number(value) < 1) throw new ConfigError(`quota ${name} must be a positive integer, not '${value}'`);
+    quotas[key] = Number(value);
+  }
+  const publicPools: Record<string, string> = {};
+  for (const [region, cidr] of pairs(values['public-ip-pool'] as string[] | undefined, env('EC2NET_PUBLIC_IP_POOLS'), 'public-ip-pool')) {
+    if (!parseIpv4Cidr(cidr) || parseIpv4Cidr(cidr)!.prefix > 28) throw new ConfigError(`--public-ip-pool ${region} needs an IPv4 CIDR of /28 or larger, not '${cidr}'`);
+    publicPools[region] = cidr;
+  }
+  const ms = (flag: string, envName: string): number | undefined => {
+    const text = (values[flag] as string | undefined) ?? env(envName);
+    if (text === undefined) return undefined;
+    if (!/^[0-9]+$/.test(text)) throw new ConfigError(`--${flag} must be a number of milliseconds, not '${text}'`);
+    return Number(text);
+  };
+  const transition = ms('transition-ms', 'EC2NET_TRANSITION_MS');
+  const visible = ms('terminated-visible-ms', 'EC2NET_TERMINATED_VISIBLE_MS');
+  const lifecycle: Partial<LifecycleTimings> = {
+    ...(transition !== undefined
+      ? { pendingMs: transition, stoppingMs: transition, shuttingDownMs: transition, attachingMs: transition, detachingMs: transition }
+      : {}),
+    ...(visible !== undefined ? { terminatedVisibleMs: visible } : {}),
+  };
+  const strictImages = (values['strict-images'] as boolean | undefined) ?? ['1', 'true'].includes(env('EC2NET_STRICT_IMAGES') ?? '');
+  return { quotas, publicPools, lifecycle, strictImages };
 }
 
 export const DEFAULTS: ServeConfig = { host: '127.0.0.1', port: 4566, accountId: '123456789012', logLevel: 'info', imdsPort: 4567, dataDir: '.ec2net' };
@@ -31,6 +93,13 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       'imds-port': { type: 'string' },
       'data-dir': { type: 'string' },
       ephemeral: { type: 'boolean' },
+      auth: { type: 'string' },
+      credentials: { type: 'string' },
+      quota: { type: 'string', multiple: true },
+      'public-ip-pool': { type: 'string', multiple: true },
+      'transition-ms': { type: 'string' },
+      'terminated-visible-ms': { type: 'string' },
+      'strict-images': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -52,5 +121,10 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   const imdsPort = imdsText === 'off' ? undefined : Number(imdsText);
   const ephemeral = values.ephemeral ?? ['1', 'true'].includes(fromEnv('EC2NET_EPHEMERAL') ?? '');
   const dataDir = ephemeral ? undefined : (values['data-dir'] ?? fromEnv('EC2NET_DATA_DIR') ?? DEFAULTS.dataDir);
-  return { host, port, accountId, logLevel, imdsPort, dataDir };
+  const auth = values.auth ?? fromEnv('EC2NET_AUTH') ?? 'none';
+  if (auth !== 'none' && auth !== 'sigv4') throw new ConfigError(`--auth must be none or sigv4, not '${auth}'`);
+  const credentialsFile = values.credentials ?? fromEnv('EC2NET_CREDENTIALS');
+  if (auth === 'sigv4' && credentialsFile === undefined) throw new ConfigError('--auth sigv4 needs --credentials FILE (or EC2NET_CREDENTIALS)');
+  const signing = auth === 'sigv4' ? { auth: 'sigv4' as const, credentialsFile } : {};
+  return { host, port, accountId, logLevel, imdsPort, dataDir, cloud: engineOptions(values, fromEnv), ...signing };
 }

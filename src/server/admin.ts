@@ -4,6 +4,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkInvariants } from '../engine/invariants.js';
 import { exportState } from '../engine/snapshot.js';
+import { ImportError, type ExportFile } from '../store/transfer.js';
+
+const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 import type { Cloud } from '../engine/cloud.js';
 import { sendJson } from './app.js';
 
@@ -12,15 +15,25 @@ export interface AdminDeps {
   readonly startedAt: number;
   readonly getCloud: () => Cloud;
   readonly reset: () => void;
+  /** The journal as an export file; undefined when running with --ephemeral (nothing is journaled). */
+  readonly exportFile: () => ExportFile | undefined;
+  /** Replaces the whole state from an export file; throws ImportError and changes nothing if it is refused. */
+  readonly importFile: (text: string) => void;
 }
 
 export class AdminRoutes {
   constructor(private readonly deps: AdminDeps) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    req.resume();
     const route = `${req.method} ${path}`;
+    if (route === 'POST /_ec2net/import') return this.import(req, res);
+    req.resume();
     switch (route) {
+      case 'GET /_ec2net/export': {
+        const file = this.deps.exportFile();
+        if (!file) return sendJson(res, 409, { error: 'export needs the durable journal; this server runs with --ephemeral' });
+        return sendJson(res, 200, file);
+      }
       case 'GET /_ec2net/health':
         return sendJson(res, 200, {
           status: 'ok',
@@ -40,5 +53,22 @@ export class AdminRoutes {
       default:
         return sendJson(res, 404, { error: `no admin route ${route}` });
     }
+  }
+
+  private async import(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_IMPORT_BYTES) return sendJson(res, 413, { error: `import files are limited to ${MAX_IMPORT_BYTES} bytes` });
+      chunks.push(chunk);
+    }
+    try {
+      this.deps.importFile(Buffer.concat(chunks).toString('utf8'));
+    } catch (e) {
+      if (e instanceof ImportError) return sendJson(res, 400, { error: `import refused: ${e.message}` });
+      throw e;
+    }
+    return sendJson(res, 200, { status: 'imported' });
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Wires a running ec2net: the cloud, the Query API, the admin routes and the HTTP listener.
+ * Wires a running ec2net: the cloud, the Query API, the admin routes, the web console and the
+ * HTTP listener.
  * Used by the CLI and by tests (which start it on port 0).
  */
 import type { AddressInfo } from 'node:net';
@@ -11,8 +12,11 @@ import type { ServeConfig } from '../config.js';
 import { startImds, type RunningImds } from '../imds/server.js';
 import { AdminRoutes } from './admin.js';
 import { createApp } from './app.js';
+import { isLoopbackHost, loadCredentials, sigv4Authenticator } from './auth.js';
+import { ConsoleRoutes } from '../console/routes.js';
 import { QueryApi } from './query-api.js';
 import { Journal } from '../store/journal.js';
+import { makeExport, parseExport, rebuild } from '../store/transfer.js';
 import { VERSION } from '../version.js';
 
 export interface RunningServer {
@@ -25,13 +29,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Engine options beyond the flags (tests set short lifecycle timings, quotas…). */
-export type ServerConfig = ServeConfig & { readonly cloud?: Partial<Omit<CloudOptions, 'defaultAccountId' | 'seed'>> };
+/** Tests may pass any engine option (an injected clock, quotas…) beyond what the flags offer. */
+export type ServerConfig = Omit<ServeConfig, 'cloud'> & { readonly cloud?: Partial<Omit<CloudOptions, 'defaultAccountId' | 'seed'>> };
 
 export async function startServer(config: ServerConfig, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? pino({ level: config.logLevel, base: { service: 'ec2net' } });
+  // The credentials file is read first: a bad one stops the start before anything listens.
+  const credentials = config.auth === 'sigv4' ? loadCredentials(config.credentialsFile!) : undefined;
+  if (credentials) log.info({ credentialsFile: config.credentialsFile, keys: credentials.size }, 'signature checking on (SigV4)');
+  else if (!isLoopbackHost(config.host)) {
+    log.warn({ host: config.host }, `listening on ${config.host} with signature checking off: anyone who can reach this port can act in any account; use --auth sigv4 --credentials FILE`);
+  }
   const journal = config.dataDir !== undefined ? Journal.open(config.dataDir) : undefined;
-  const freshCloud = (seed?: string) => new Cloud({ defaultAccountId: config.accountId, seed, ...config.cloud });
+  const cloudOptions = { defaultAccountId: config.accountId, ...config.cloud };
+  const freshCloud = (seed?: string) => new Cloud({ ...cloudOptions, seed });
   let cloud = freshCloud(journal?.get('seed'));
   const getCloud = () => cloud;
   const api = new QueryApi(loadModel(), allHandlers, getCloud);
@@ -54,8 +65,16 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
       cloud = freshCloud();
       journal?.replace({ seed: cloud.random.seed }, []);
     },
+    exportFile: () => (journal ? makeExport(journal.get('seed')!, journal.entries()) : undefined),
+    importFile: (text) => {
+      const file = parseExport(text);
+      const rebuilt = rebuild(file, cloudOptions, (get) => new QueryApi(loadModel(), allHandlers, get));
+      journal?.replace({ seed: file.seed }, file.entries);
+      cloud = rebuilt;
+    },
   });
-  const server = createApp({ api, admin, logger: log });
+  const webConsole = new ConsoleRoutes({ api, getCloud });
+  const server = createApp({ api, admin, logger: log, console: webConsole, authenticate: credentials && sigv4Authenticator(credentials) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -80,6 +99,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
       Promise.all([
         imds?.close(),
         new Promise<void>((resolve) => {
+          webConsole.close();
           server.closeAllConnections();
           server.close(() => resolve());
         }),

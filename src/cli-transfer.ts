@@ -1,0 +1,53 @@
+/** `ec2net export` and `ec2net import`: move a stopped server's whole state as one JSON file. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { allHandlers } from './api/index.js';
+import { ConfigError, DEFAULTS } from './config.js';
+import { loadModel } from './protocol/model.js';
+import { QueryApi } from './server/query-api.js';
+import { Journal } from './store/journal.js';
+import { makeExport, parseExport, rebuild } from './store/transfer.js';
+
+function dataDirFlag(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { 'data-dir': { type: 'string' }, out: { type: 'string' }, 'account-id': { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const dataDir = values['data-dir'] ?? process.env.EC2NET_DATA_DIR ?? DEFAULTS.dataDir!;
+  const accountId = values['account-id'] ?? process.env.EC2NET_ACCOUNT_ID ?? DEFAULTS.accountId;
+  return { dataDir, accountId, out: values.out, positionals };
+}
+
+export function exportCommand(argv: readonly string[]): number {
+  const { dataDir, out } = dataDirFlag(argv);
+  const journal = Journal.open(dataDir);
+  try {
+    const seed = journal.get('seed');
+    if (seed === undefined) throw new ConfigError(`${dataDir} holds no ec2net state`);
+    const text = `${JSON.stringify(makeExport(seed, journal.entries()))}\n`;
+    if (out) writeFileSync(out, text);
+    else process.stdout.write(text);
+  } finally {
+    journal.close();
+  }
+  return 0;
+}
+
+/** Validates the whole file by rebuilding the cloud from it; only then replaces the data directory's journal. */
+export function importCommand(argv: readonly string[]): number {
+  const { dataDir, accountId, positionals } = dataDirFlag(argv);
+  const path = positionals[0];
+  if (!path) throw new ConfigError('usage: ec2net import FILE [--data-dir DIR]');
+  const file = parseExport(readFileSync(path, 'utf8'));
+  rebuild(file, { defaultAccountId: accountId }, (get) => new QueryApi(loadModel(), allHandlers, get));
+  const journal = Journal.open(dataDir);
+  try {
+    journal.replace({ seed: file.seed }, file.entries);
+  } finally {
+    journal.close();
+  }
+  process.stdout.write(`imported ${file.entries.length} changes into ${dataDir}\n`);
+  return 0;
+}
