@@ -18,7 +18,8 @@
  * - FreeTierEligible: t3.micro, t3.small, t4g.micro, t4g.small, c7i-flex.large, m7i-flex.large
  *   (AWS's Free Tier since July 2025; t2.micro reports false there).
  * - NetworkInfo.EnaSupport: `required` on Nitro and bare metal; on Xen `supported` for h1, i3,
- *   r4, x1, x1e, f1, p3 and m4.16xlarge, `unsupported` for the rest.
+ *   r4, x1, x1e and m4.16xlarge (and f1, p3, which the dump no longer lists but which have ENA),
+ *   `unsupported` for the rest.
  * - NetworkInfo.EncryptionInTransitSupported: false on Xen and for the Nitro families listed in
  *   NO_ENCRYPTION_IN_TRANSIT, true otherwise.
  * - NetworkInfo.BandwidthWeightings: `default`, `ebs-1`, `vpc-1` for the 8th-generation families

@@ -1,7 +1,7 @@
 /**
  * A small built-in catalogue of well-known public images (AMIs), the same list in every Region.
  *
- * Each Region has its own ids, as on AWS: `ami-` + 17 hex digits taken from SHA-256 of
+ * Each Region has its own ids, as on AWS: `ami-0` + 16 hex digits taken from SHA-256 of
  * `<region>/<image name>`, so an id is stable across restarts and differs between Regions (and its
  * root snapshot id is made the same way). Names, descriptions, owners, root devices and boot modes
  * follow what AWS shows for these images; the owners are Amazon (137112412989, alias `amazon`),
@@ -170,7 +170,8 @@ const TEMPLATES: readonly Template[] = [
   },
 ];
 
-const hex17 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 17);
+/** 17 hex digits from a hash; the first is `0`, as in every long-format id AWS hands out. */
+const hex17 = (text: string) => `0${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 
 function build(region: string, t: Template): ImageInfo {
   const amazonOwned = t.ownerId === AMAZON || t.ownerId === AMAZON_WINDOWS;

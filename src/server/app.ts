@@ -1,14 +1,17 @@
 /**
  * The HTTP front: one node:http listener for the EC2 Query API (POST form bodies and GET query
- * strings) and the admin routes under /_ec2net/. Bodies are capped; every request is logged once.
+ * strings), the admin routes under /_ec2net/ and the web console under /console/. Bodies are
+ * capped; every Query request is logged once.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { callerScope } from '../protocol/credentials.js';
 import { errorDocument } from '../protocol/encode.js';
+import { isEc2Error } from '../engine/errors.js';
 import { randomUUID } from 'node:crypto';
-import type { QueryApi } from './query-api.js';
+import type { CallerScope, QueryApi } from './query-api.js';
 import type { AdminRoutes } from './admin.js';
+import type { ConsoleRoutes } from '../console/routes.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -16,6 +19,14 @@ export interface AppOptions {
   readonly api: QueryApi;
   readonly admin: AdminRoutes;
   readonly logger: Logger;
+  /** The web console under /console/ (absent: those paths are Query requests like any other). */
+  readonly console?: ConsoleRoutes;
+  /**
+   * Signature checking (`--auth sigv4`, src/server/auth.ts): runs on the raw request before any
+   * parameter is decoded, returns the caller or throws the Ec2Error to answer; absent, the caller
+   * is read from the credential scope and signatures are not checked.
+   */
+  readonly authenticate?: (req: IncomingMessage, body: Buffer) => CallerScope;
 }
 
 export function createApp(opts: AppOptions): Server {
@@ -29,9 +40,17 @@ export function createApp(opts: AppOptions): Server {
       });
       return;
     }
+    if (opts.console && (path === '/console' || path.startsWith('/console/'))) {
+      opts.console.handle(req, res, path).catch((e: unknown) => {
+        opts.logger.error({ err: e }, 'console route failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+      return;
+    }
     readBody(req, MAX_BODY_BYTES).then(
-      (body) => {
-        if (body === undefined) {
+      (raw) => {
+        if (raw === undefined) {
           const requestId = randomUUID();
           send(res, 413, errorDocument('RequestEntityTooLarge', `The request body exceeds the limit of ${MAX_BODY_BYTES} bytes.`, requestId), requestId);
           log(opts.logger, started, '', 413, requestId, 'RequestEntityTooLarge');
@@ -40,9 +59,21 @@ export function createApp(opts: AppOptions): Server {
         // The query string is taken from the raw request target, never through `new URL`: an
         // absolute-form target such as `POST http://[x/` would make it throw (and, inside this
         // callback, become an unhandled rejection that stops the process).
+        let verified: CallerScope | undefined;
+        try {
+          verified = opts.authenticate?.(req, raw);
+        } catch (e) {
+          if (!isEc2Error(e)) throw e;
+          // Refused before decoding: nothing is read, run or journaled.
+          const requestId = randomUUID();
+          send(res, e.status, errorDocument(e.code, e.message, requestId), requestId);
+          log(opts.logger, started, '', e.status, requestId, e.code);
+          return;
+        }
+        const body = raw.toString('utf8');
         const params = new URLSearchParams(body.length > 0 ? body : queryString(req.url));
         if (body.length > 0) for (const [k, v] of new URLSearchParams(queryString(req.url))) if (!params.has(k)) params.append(k, v);
-        const caller = callerScope(header(req, 'authorization'), params.get('X-Amz-Credential'));
+        const caller = verified ?? callerScope(header(req, 'authorization'), params.get('X-Amz-Credential'));
         const result = opts.api.handle(params, caller);
         send(res, result.status, result.body, result.requestId);
         if (result.fault) opts.logger.error({ err: result.fault, action: result.action, requestId: result.requestId }, 'unexpected failure');
@@ -87,8 +118,8 @@ function log(logger: Logger, started: bigint, action: string, status: number, re
   logger.info({ action, status, ms: Math.round(ms * 100) / 100, requestId, ...(errorCode ? { errorCode } : {}) }, 'request');
 }
 
-/** Reads the whole body as text, or resolves undefined once it passes `limit` bytes (the rest is discarded). */
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+/** Reads the whole body as bytes (signatures cover them), or resolves undefined once it passes `limit` bytes (the rest is discarded). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -103,7 +134,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

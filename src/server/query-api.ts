@@ -8,11 +8,19 @@ import type { HandlerMap, RequestContext } from '../api/handler.js';
 import { Cloud } from '../engine/cloud.js';
 import { Ec2Error, dryRunOk, isEc2Error } from '../engine/errors.js';
 import { findRegion, DEFAULT_REGION } from '../engine/regions.js';
-import { accountFor, type CallerScope } from '../protocol/credentials.js';
+import { accountFor, type CallerScope as KeyScope } from '../protocol/credentials.js';
 import { buildParamTree, Decoder } from '../protocol/decode.js';
 import { Encoder, errorDocument } from '../protocol/encode.js';
 import type { ServiceModel } from '../protocol/model.js';
 import type { JournalEntry } from '../store/journal.js';
+
+/**
+ * Who is calling. With signature checking on (src/server/auth.ts) `accountId` is the account the
+ * credentials file gives the key; without it, a 12-digit key selects that account.
+ */
+export type CallerScope = KeyScope & { readonly accountId?: string };
+
+const callerAccount = (caller: CallerScope, defaultAccountId: string) => caller.accountId ?? accountFor(caller.accessKeyId, defaultAccountId);
 
 /** Operations that only read; they are journaled only when they happen to create a world. */
 const READ_ONLY = /^(Describe|Get|List)/;
@@ -23,8 +31,27 @@ export interface QueryResult {
   readonly requestId: string;
   readonly action: string;
   readonly errorCode?: string;
+  /** The error's message, when errorCode is set (the console shows it). */
+  readonly errorMessage?: string;
   /** The unexpected error behind a 500, for the log. */
   readonly fault?: unknown;
+}
+
+/** One handled Query request, as the activity feed sees it (published only while someone listens). */
+export interface ActivityEvent {
+  readonly time: string;
+  readonly action: string;
+  readonly accessKeyId: string;
+  readonly account: string;
+  readonly region: string;
+  readonly status: number;
+  readonly errorCode?: string;
+  readonly requestId: string;
+  /** False for Describe/Get/List: the event may have changed state. */
+  readonly readOnly: boolean;
+  /** Who sent it: 'api' (HTTP clients) or 'console'. */
+  readonly origin: string;
+  readonly ms: number;
 }
 
 export class QueryApi {
@@ -40,13 +67,44 @@ export class QueryApi {
     this.encoder = new Encoder(model);
   }
 
-  handle(params: URLSearchParams, caller: CallerScope): QueryResult {
+  /** Activity listeners (the console's feed); with none, handling costs nothing extra. */
+  readonly activity = new Set<(event: ActivityEvent) => void>();
+
+  handle(params: URLSearchParams, caller: CallerScope, origin = 'api'): QueryResult {
+    if (this.activity.size === 0) return this.answer(params, caller);
+    const started = performance.now();
+    const result = this.answer(params, caller);
+    const cloud = this.getCloud();
+    const event: ActivityEvent = {
+      time: cloud.now().toISOString(),
+      action: result.action,
+      accessKeyId: caller.accessKeyId,
+      account: callerAccount(caller, cloud.defaultAccountId),
+      region: caller.region ?? DEFAULT_REGION,
+      status: result.status,
+      errorCode: result.errorCode,
+      requestId: result.requestId,
+      readOnly: READ_ONLY.test(result.action),
+      origin,
+      ms: Math.round((performance.now() - started) * 100) / 100,
+    };
+    for (const listener of this.activity) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is not the caller's: the request has been answered already.
+      }
+    }
+    return result;
+  }
+
+  private answer(params: URLSearchParams, caller: CallerScope): QueryResult {
     const requestId = randomUUID();
     const action = params.get('Action') ?? '';
     try {
       return { status: 200, body: this.run(action, params, caller, requestId), requestId, action };
     } catch (e) {
-      if (isEc2Error(e)) return { status: e.status, body: errorDocument(e.code, e.message, requestId), requestId, action, errorCode: e.code };
+      if (isEc2Error(e)) return { status: e.status, body: errorDocument(e.code, e.message, requestId), requestId, action, errorCode: e.code, errorMessage: e.message };
       return {
         status: 500,
         body: errorDocument('InternalError', 'An internal error has occurred', requestId),
@@ -81,7 +139,7 @@ export class QueryApi {
     const rng = cloud.random.position();
     const worldsBefore = cloud.worldCount;
     const record = (recorded: string) =>
-      sink!.append({ at, rng, account: accountFor(caller.accessKeyId, cloud.defaultAccountId), region: caller.region ?? DEFAULT_REGION, params: recorded });
+      sink!.append({ at, rng, account: callerAccount(caller, cloud.defaultAccountId), region: caller.region ?? DEFAULT_REGION, params: recorded });
     try {
       const body = cloud.at(at, () => this.execute(action, params, caller, requestId));
       if (sink && (!READ_ONLY.test(action) || cloud.worldCount !== worldsBefore)) record(params.toString());
@@ -109,7 +167,7 @@ export class QueryApi {
     // DryRun only asks "would I be allowed?": answered before the handler runs, so nothing can change.
     if (input.DryRun === true) throw dryRunOk();
     const cloud = this.getCloud();
-    const accountId = accountFor(caller.accessKeyId, cloud.defaultAccountId);
+    const accountId = callerAccount(caller, cloud.defaultAccountId);
     const ctx: RequestContext = {
       cloud,
       region: cloud.region(accountId, regionName),

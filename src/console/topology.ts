@@ -1,0 +1,141 @@
+/**
+ * The console's read model: a compact picture of one account × region world, built from the
+ * engine (the detail panels use the API's own views instead, see routes.ts). Reading never
+ * creates a world: only worlds that exist are found.
+ */
+import { formatIpv4 } from '../engine/cidr.js';
+import type { Cloud, RegionState } from '../engine/cloud.js';
+import type { ElasticIp, Instance, NetworkInterface, Subnet, Tags, Vpc } from '../engine/model.js';
+import type { ElasticIpNode, InstanceNode, InterfaceNode, SubnetNode, TopologyResponse, VpcSummary, WorldsResponse } from './types.js';
+
+const nameOf = (tags: Tags) => tags.get('Name');
+
+/** The world of `account` in `region`, if it exists (never created here). */
+export function findWorld(cloud: Cloud, account: string, region: string): RegionState | undefined {
+  for (const world of cloud.allRegions()) if (world.accountId === account && world.name === region) return world;
+  return undefined;
+}
+
+export function worldsView(cloud: Cloud, defaultRegion: string): WorldsResponse {
+  const worlds = [...cloud.allRegions()]
+    .map((w) => ({ account: w.accountId, region: w.name, vpcCount: w.vpcs.size, interfaceCount: w.networkInterfaces.size }))
+    .sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
+  return { defaultAccount: cloud.defaultAccountId, defaultRegion, worlds };
+}
+
+function vpcSummaries(world: RegionState): VpcSummary[] {
+  const counts = new Map<string, { subnets: number; interfaces: number; instances: number }>();
+  const bump = (vpcId: string, key: 'subnets' | 'interfaces' | 'instances') => {
+    let c = counts.get(vpcId);
+    if (!c) counts.set(vpcId, (c = { subnets: 0, interfaces: 0, instances: 0 }));
+    c[key]++;
+  };
+  for (const s of world.subnets.values()) bump(s.vpcId, 'subnets');
+  for (const e of world.networkInterfaces.values()) bump(e.vpcId, 'interfaces');
+  for (const i of world.instances.values()) bump(i.vpcId, 'instances');
+  return [...world.vpcs.values()].map((v: Vpc) => {
+    const c = counts.get(v.id);
+    return {
+      id: v.id,
+      name: nameOf(v.tags),
+      cidrs: v.cidrs.filter((a) => a.state === 'associated').map((a) => a.cidr.toString()),
+      ipv6Cidrs: v.ipv6Cidrs.filter((a) => a.state === 'associated').map((a) => a.cidr.toString()),
+      isDefault: v.isDefault,
+      state: v.state,
+      subnetCount: c?.subnets ?? 0,
+      interfaceCount: c?.interfaces ?? 0,
+      instanceCount: c?.instances ?? 0,
+    };
+  });
+}
+
+function subnetNode(s: Subnet): SubnetNode {
+  const pool = s.pool;
+  return {
+    id: s.id,
+    name: nameOf(s.tags),
+    cidr: s.cidr.toString(),
+    ipv6Cidrs: s.ipv6.filter((a) => a.state === 'associated').map((a) => a.cidr.toString()),
+    zone: s.zone.zoneName,
+    zoneId: s.zone.zoneId,
+    defaultForAz: s.defaultForAz,
+    usage: { total: pool.size, reserved: pool.reservedCount, used: pool.usedCount, free: pool.freeCount, prefixes: pool.prefixCount },
+  };
+}
+
+function instanceNode(i: Instance): InstanceNode {
+  return { id: i.id, name: nameOf(i.tags), type: i.instanceType, state: i.state, subnetId: i.subnetId, zone: i.zone.zoneName, interfaceIds: [...i.interfaceIds] };
+}
+
+function interfaceNode(e: NetworkInterface): InterfaceNode {
+  const a = e.attachment;
+  return {
+    id: e.id,
+    name: nameOf(e.tags),
+    description: e.description,
+    subnetId: e.subnetId,
+    zone: e.zone.zoneName,
+    status: e.status,
+    type: e.interfaceType,
+    addresses: e.privateIps.map((ip) => (ip.elasticIp ? { ip: ip.text, primary: ip.primary, eip: ip.elasticIp } : { ip: ip.text, primary: ip.primary })),
+    ipv6: e.ipv6Addresses.map((x) => x.text),
+    prefixes: e.ipv4Prefixes.map((b) => `${formatIpv4(b)}/28`),
+    publicIp: e.autoPublicIp,
+    attachment: a
+      ? { instanceId: a.instanceId, deviceIndex: a.deviceIndex, networkCardIndex: a.networkCardIndex, status: a.status, deleteOnTermination: a.deleteOnTermination }
+      : undefined,
+  };
+}
+
+function elasticIpNode(x: ElasticIp): ElasticIpNode {
+  return { allocationId: x.allocationId, publicIp: x.publicIp, name: nameOf(x.tags), association: x.association ? { ...x.association } : undefined };
+}
+
+/**
+ * One VPC of a world, drawn: its subnets, instances, interfaces, and the Elastic IPs on its
+ * addresses or on none. Pending transitions are settled first, as a request would.
+ */
+export function topologyView(world: RegionState, vpcId: string | undefined): TopologyResponse {
+  world.settle();
+  const vpcs = vpcSummaries(world);
+  const chosen = (vpcId && world.vpcs.get(vpcId)) || world.defaultVpc() || world.vpcs.values().next().value;
+  const id = chosen?.id;
+  const subnets: SubnetNode[] = [];
+  for (const s of world.subnets.values()) if (s.vpcId === id) subnets.push(subnetNode(s));
+  subnets.sort((a, b) => a.zone.localeCompare(b.zone) || compareCidr(a.cidr, b.cidr));
+  const instances: InstanceNode[] = [];
+  for (const i of world.instances.values()) if (i.vpcId === id) instances.push(instanceNode(i));
+  const interfaces: InterfaceNode[] = [];
+  const interfaceIds = new Set<string>();
+  for (const e of world.networkInterfaces.values()) {
+    if (e.vpcId !== id) continue;
+    interfaces.push(interfaceNode(e));
+    interfaceIds.add(e.id);
+  }
+  const elasticIps: ElasticIpNode[] = [];
+  for (const x of world.elasticIps.values()) {
+    if (!x.association || interfaceIds.has(x.association.networkInterfaceId)) elasticIps.push(elasticIpNode(x));
+  }
+  let next: number | undefined;
+  for (const t of world.timers) if (next === undefined || t.at < next) next = t.at;
+  return {
+    account: world.accountId,
+    region: world.name,
+    vpcs,
+    vpcId: id,
+    subnets,
+    instances,
+    interfaces,
+    elasticIps,
+    nextChangeAt: next,
+    serverTime: world.now().getTime(),
+  };
+}
+
+function compareCidr(a: string, b: string): number {
+  const key = (c: string) => {
+    const [ip = '', len = '0'] = c.split('/');
+    return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0) * 64 + Number(len);
+  };
+  return key(a) - key(b);
+}

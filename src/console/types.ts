@@ -1,0 +1,154 @@
+/**
+ * The JSON the web console reads: shared by the server routes (src/console/) and the front end
+ * (console/src/), which imports these types only. No runtime code here.
+ */
+
+/** One account × region world that exists. */
+export interface WorldRef {
+  readonly account: string;
+  readonly region: string;
+  readonly vpcCount: number;
+  readonly interfaceCount: number;
+}
+
+export interface WorldsResponse {
+  readonly defaultAccount: string;
+  readonly defaultRegion: string;
+  readonly worlds: WorldRef[];
+}
+
+export interface VpcSummary {
+  readonly id: string;
+  readonly name?: string;
+  readonly cidrs: string[];
+  readonly ipv6Cidrs: string[];
+  readonly isDefault: boolean;
+  readonly state: string;
+  readonly subnetCount: number;
+  readonly interfaceCount: number;
+  readonly instanceCount: number;
+}
+
+/** Address usage of a subnet's IPv4 block: used + reserved + free = total. */
+export interface SubnetUsage {
+  readonly total: number;
+  readonly reserved: number;
+  /** Taken one by one or inside delegated /28 prefixes. */
+  readonly used: number;
+  readonly free: number;
+  readonly prefixes: number;
+}
+
+export interface SubnetNode {
+  readonly id: string;
+  readonly name?: string;
+  readonly cidr: string;
+  readonly ipv6Cidrs: string[];
+  readonly zone: string;
+  readonly zoneId: string;
+  readonly defaultForAz: boolean;
+  readonly usage: SubnetUsage;
+}
+
+export interface InstanceNode {
+  readonly id: string;
+  readonly name?: string;
+  readonly type: string;
+  readonly state: string;
+  readonly subnetId: string;
+  readonly zone: string;
+  /** Attached interfaces in device order. */
+  readonly interfaceIds: string[];
+}
+
+export interface AddressNode {
+  readonly ip: string;
+  readonly primary: boolean;
+  /** Allocation id of the Elastic IP mapped to this address. */
+  readonly eip?: string;
+}
+
+export interface InterfaceNode {
+  readonly id: string;
+  readonly name?: string;
+  readonly description: string;
+  readonly subnetId: string;
+  readonly zone: string;
+  readonly status: string;
+  readonly type: string;
+  readonly addresses: AddressNode[];
+  readonly ipv6: string[];
+  readonly prefixes: string[];
+  /** Auto-assigned public IPv4 (not an Elastic IP), on the primary address. */
+  readonly publicIp?: string;
+  readonly attachment?: {
+    readonly instanceId: string;
+    readonly deviceIndex: number;
+    readonly networkCardIndex: number;
+    readonly status: string;
+    readonly deleteOnTermination: boolean;
+  };
+}
+
+export interface ElasticIpNode {
+  readonly allocationId: string;
+  readonly publicIp: string;
+  readonly name?: string;
+  readonly association?: { readonly associationId: string; readonly networkInterfaceId: string; readonly privateIp: string };
+}
+
+export interface TopologyResponse {
+  readonly account: string;
+  readonly region: string;
+  /** Every VPC of the world, for the VPC tabs. */
+  readonly vpcs: VpcSummary[];
+  /** The VPC drawn (the requested one, else the default VPC, else the first). */
+  readonly vpcId?: string;
+  readonly subnets: SubnetNode[];
+  readonly instances: InstanceNode[];
+  readonly interfaces: InterfaceNode[];
+  /** Every Elastic IP of the world: those on this VPC's addresses and the unassociated ones. */
+  readonly elasticIps: ElasticIpNode[];
+  /** When the next scheduled transition (pending → running, attaching → attached…) is due (ms since epoch). */
+  readonly nextChangeAt?: number;
+  readonly serverTime: number;
+}
+
+/** The request the console sends to act: one EC2 Query action with its wire parameters. */
+export interface ActionRequest {
+  readonly account: string;
+  readonly region: string;
+  readonly action: string;
+  readonly params: Record<string, string>;
+}
+
+export interface ActionResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly action: string;
+  readonly requestId: string;
+  readonly errorCode?: string;
+  readonly message?: string;
+}
+
+/** A server-sent event on /console/api/events. */
+export type ConsoleEvent =
+  | {
+      readonly type: 'activity';
+      readonly seq: number;
+      readonly time: string;
+      readonly action: string;
+      readonly accessKeyId: string;
+      readonly account: string;
+      readonly region: string;
+      readonly status: number;
+      readonly errorCode?: string;
+      readonly requestId: string;
+      readonly readOnly: boolean;
+      readonly origin: string;
+      readonly ms: number;
+    }
+  /** The whole state was replaced (reset or import): every view reloads. */
+  | { readonly type: 'reset'; readonly seq: number };
+
+export type ActivityEntry = Extract<ConsoleEvent, { type: 'activity' }>;
