@@ -4,6 +4,7 @@ import type { HandlerMap } from './handler.js';
 import { imageHandlers } from './images.js';
 import { instanceTypeHandlers } from './instance-types.js';
 import { instanceHandlers } from './instances.js';
+import { networkInterfacePermissionHandlers } from './network-interface-permissions.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { regionHandlers } from './regions.js';
 import { securityGroupHandlers } from './security-groups.js';
@@ -17,6 +18,7 @@ export const allHandlers: HandlerMap = {
   ...subnetHandlers,
   ...tagHandlers,
   ...networkInterfaceHandlers,
+  ...networkInterfacePermissionHandlers,
   ...addressHandlers,
   ...instanceTypeHandlers,
   ...imageHandlers,
