@@ -22,6 +22,14 @@ const PROTOCOL_PARAMS = new Set([
 
 /** Most parameters any one request may carry; EC2's real bound is in this range. */
 export const MAX_PARAMS = 10_000;
+/**
+ * Enums the decoder does not enforce. `InstanceType` grows with every instance launch (1,200+ values),
+ * so a newer SDK knows values our pinned model does not; and AWS answers an unknown type per
+ * operation (DescribeInstanceTypes: InvalidInstanceType "The following supplied instance types do
+ * not exist: […]"; RunInstances: InvalidParameterValue "Invalid value '…' for InstanceType."), which
+ * the handlers do.
+ */
+const OPEN_ENUMS = new Set(['InstanceType']);
 /** Largest list index accepted, so `Filter.999999999.Name` cannot make us allocate a huge array. */
 const MAX_LIST_INDEX = 10_000;
 
@@ -75,7 +83,7 @@ export class Decoder {
         throw invalidValue(`Parameter ${path} of map type is not supported.`);
       default:
         if (node.children?.size) throw unknownParameter(`${path}.${node.children.keys().next().value}`);
-        return this.scalar(shape, node.value ?? '', path);
+        return this.scalar(shapeName, shape, node.value ?? '', path);
     }
   }
 
@@ -133,10 +141,10 @@ export class Decoder {
     return out;
   }
 
-  private scalar(shape: Shape, raw: string, path: string): unknown {
+  private scalar(shapeName: string, shape: Shape, raw: string, path: string): unknown {
     switch (shape.type) {
       case 'string':
-        if (shape.enum && !shape.enum.includes(raw)) throw badValue(raw, path);
+        if (shape.enum && !shape.enum.includes(raw) && !OPEN_ENUMS.has(shapeName)) throw badValue(raw, path);
         if (shape.max !== undefined || shape.min !== undefined) {
           const length = characterCount(raw);
           if (shape.max !== undefined && length > shape.max) throw badValue(raw, path, `It must be at most ${shape.max} characters long.`);

@@ -170,7 +170,9 @@ except botocore.exceptions.ClientError as e:
       assert.deepEqual(filtered.Subnets!.map((x) => x.SubnetId), [s!.SubnetId]);
       await h.cli(['modify-subnet-attribute', '--subnet-id', s!.SubnetId!, '--no-map-public-ip-on-launch']);
       assert.equal((await subnetsOf(vpc.VpcId!))[0]!.MapPublicIpOnLaunch, false);
+      const before = await snapshot();
       await expectCode(ec2().send(new ModifySubnetAttributeCommand({ SubnetId: 'subnet-0123456789abcdef0', MapPublicIpOnLaunch: { Value: true } })), 'InvalidSubnetID.NotFound');
+      assert.equal(await snapshot(), before);
     });
   });
 

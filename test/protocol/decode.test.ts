@@ -138,6 +138,11 @@ describe('decoder: scalar values', () => {
     rejects(() => decode('CreateVpc', 'CidrBlock=10.0.0.0/16&InstanceTenancy=Dedicated'), 'InvalidParameterValue', 'Value (Dedicated) for parameter InstanceTenancy is invalid');
   });
 
+  it('InstanceType is an open enum: values newer than the pinned model reach the handler', () => {
+    assert.deepEqual(decode('DescribeInstanceTypes', 'InstanceType.1=foo.bar&InstanceType.2=t3.micro'), { InstanceTypes: ['foo.bar', 't3.micro'] });
+    assert.deepEqual(decode('RunInstances', 'MinCount=1&MaxCount=1&InstanceType=zz9.galactic'), { MinCount: 1, MaxCount: 1, InstanceType: 'zz9.galactic' });
+  });
+
   it('string length bounds from the model (LaunchTemplateName is 3–128 characters)', () => {
     const ok = (name: string) => decode('DeleteLaunchTemplate', [['LaunchTemplateName', name]]);
     assert.deepEqual(ok('abc'), { LaunchTemplateName: 'abc' });
