@@ -100,17 +100,22 @@ export const addressHandlers = handlers({
   DescribeAddresses: (ctx, input) => {
     const region = ctx.region;
     const match = compileFilters(addressFilters(region), input.Filters);
-    let chosen: ElasticIp[] = [...region.elasticIps.values()];
-    if (input.AllocationIds?.length) {
-      chosen = [...new Set(input.AllocationIds)].map((id) => getElasticIp(region, id));
-    }
-    if (input.PublicIps?.length) {
-      const wanted = new Set(input.PublicIps);
-      for (const ip of wanted) {
+    // AllocationIds and PublicIps together select the UNION of both lists, as AWS answers
+    // (openstack/ec2-api test_describe_vpc_addresses, run against AWS: PublicIps=[ip1] with
+    // AllocationIds=[id2] returns both addresses). Each named address must exist.
+    let chosen: ElasticIp[];
+    if (input.AllocationIds?.length || input.PublicIps?.length) {
+      const picked = new Set<ElasticIp>();
+      for (const id of input.AllocationIds ?? []) picked.add(getElasticIp(region, id));
+      for (const ip of input.PublicIps ?? []) {
         checkPublicIp(ip);
-        if (!findElasticIpByPublicIp(region, ip)) throw new Ec2Error('InvalidAddress.NotFound', `Address '${ip}' not found.`);
+        const eip = findElasticIpByPublicIp(region, ip);
+        if (!eip) throw new Ec2Error('InvalidAddress.NotFound', `Address '${ip}' not found.`);
+        picked.add(eip);
       }
-      chosen = chosen.filter((e) => wanted.has(e.publicIp));
+      chosen = [...picked];
+    } else {
+      chosen = [...region.elasticIps.values()];
     }
     chosen.sort((a, b) => (a.allocationId < b.allocationId ? -1 : 1));
     return { Addresses: chosen.filter(match).map((e) => addressView(region, e)) };
@@ -131,14 +136,27 @@ export const addressHandlers = handlers({
       eni = getNetworkInterface(region, input.NetworkInterfaceId);
     } else if (input.InstanceId !== undefined) {
       checkId(ID_KINDS.instance, input.InstanceId);
+      const instance = region.instances.get(input.InstanceId);
       const enis = region.interfacesOfInstance(input.InstanceId);
-      if (!enis) throw notFound(ID_KINDS.instance, input.InstanceId);
+      if (!instance || !enis) throw notFound(ID_KINDS.instance, input.InstanceId);
+      // Observed AWS answers (terraform-provider-aws#3072, #21228; cloudposse/terraform-aws-ec2-instance#95):
+      // "InvalidInstanceID: The pending instance 'i-x' is not in a valid state for this operation." (also "terminated").
+      if (instance.state === 'pending' || instance.state === 'shutting-down' || instance.state === 'terminated' || enis.length === 0) {
+        throw new Ec2Error('InvalidInstanceID', `The ${instance.state} instance '${instance.id}' is not in a valid state for this operation.`);
+      }
       if (enis.length > 1) {
         throw new Ec2Error('InvalidInstanceID', `There are multiple interfaces attached to instance '${input.InstanceId}'. Please specify an interface ID for the operation instead.`);
       }
       eni = enis[0]!;
     } else {
       throw new Ec2Error('MissingParameter', 'Either an instance ID or a network interface ID must be specified.');
+    }
+    // An interface attached to an instance still launching (observed, terraform-provider-aws#19699, #6189:
+    // "IncorrectInstanceState: The pending-instance-creation instance to which 'eni-x' is attached is not in a valid
+    // state for this operation"; aws-behaviour.md §4.13 "The instance is pending → IncorrectInstanceState").
+    const attachedTo = eni.attachment ? region.instances.get(eni.attachment.instanceId) : undefined;
+    if (attachedTo?.state === 'pending') {
+      throw new Ec2Error('IncorrectInstanceState', `The pending-instance-creation instance to which '${eni.id}' is attached is not in a valid state for this operation`);
     }
     const text = input.PrivateIpAddress ?? eni.privateIps[0]!.text;
     const ip = eni.privateIps.find((x) => x.text === text);

@@ -12,7 +12,22 @@ export interface Violation {
 
 export function checkInvariants(cloud: Cloud): Violation[] {
   const out: Violation[] = [];
-  for (const region of cloud.allRegions()) checkRegion(region, out);
+  // Public IPv4s (Elastic IPs and auto-assigned ones) come from one pool per region shared by
+  // every account: no public address is ever held twice, across accounts and regions.
+  const publicHolders = new Map<string, string>();
+  for (const region of cloud.allRegions()) {
+    checkRegion(region, out);
+    const world = `${region.accountId}/${region.name}`;
+    const held = [
+      ...[...region.elasticIps.values()].map((e) => [e.publicIp, e.allocationId] as const),
+      ...[...region.networkInterfaces.values()].flatMap((e) => (e.autoPublicIp ? [[e.autoPublicIp, e.id] as const] : [])),
+    ];
+    for (const [ip, holder] of held) {
+      const other = publicHolders.get(ip);
+      if (other) out.push({ world, rule: 'public-ip-unique', detail: `${ip} held by both ${other} and ${world} ${holder}` });
+      publicHolders.set(ip, `${world} ${holder}`);
+    }
+  }
   return out;
 }
 
@@ -22,6 +37,8 @@ function checkRegion(region: RegionState, out: Violation[]): void {
 
   // No private IPv4 held twice in a VPC; every held address allocated in its subnet's pool; index agrees.
   const heldPerSubnet = new Map<string, number>();
+  const heldV6PerSubnet = new Map<string, number>();
+  const heldTexts = new Set<string>();
   const seenInVpc = new Map<string, string>();
   for (const eni of region.networkInterfaces.values()) {
     const subnet = region.subnets.get(eni.subnetId);
@@ -29,9 +46,31 @@ function checkRegion(region: RegionState, out: Violation[]): void {
       v('interface-subnet', `${eni.id} is in missing subnet ${eni.subnetId}`);
       continue;
     }
+    if (eni.vpcId !== subnet.vpcId) v('interface-vpc', `${eni.id} says ${eni.vpcId}, its subnet ${subnet.id} is in ${subnet.vpcId}`);
     if (eni.privateIps.filter((i) => i.primary).length !== 1 || !eni.privateIps[0]?.primary) {
       v('one-primary', `${eni.id} must have exactly one primary address, first`);
     }
+    // Security groups: 1..quota, each existing in the interface's VPC.
+    if (eni.groupIds.length < 1 || eni.groupIds.length > region.cloud.quotas.securityGroupsPerInterface || new Set(eni.groupIds).size !== eni.groupIds.length) {
+      v('groups', `${eni.id} has ${eni.groupIds.length} groups (allowed 1..${region.cloud.quotas.securityGroupsPerInterface}, no repeats)`);
+    }
+    for (const g of eni.groupIds) {
+      const group = region.securityGroups.get(g);
+      if (!group || group.vpcId !== eni.vpcId) v('groups', `${eni.id} uses ${g}, which is not a group of ${eni.vpcId}`);
+    }
+    // Delegated IPv4 prefixes are delegated in the subnet's pool.
+    const delegated = new Set(subnet.pool.prefixes().map((p) => p.base));
+    for (const base of eni.ipv4Prefixes) {
+      if (!delegated.has(base)) v('prefix-allocated', `${eni.id} prefix ${base} not delegated in ${subnet.id}`);
+    }
+    // IPv6: inside the subnet's live /64 and allocated in its pool (the pool makes them unique).
+    const v6 = subnet.ipv6.find((a) => a.state === 'associated');
+    for (const a of eni.ipv6Addresses) {
+      if (!v6 || !v6.cidr.contains(a.address) || !v6.pool.isAllocatedSingly(a.address)) {
+        v('ipv6-allocated', `${a.text} of ${eni.id} not allocated in ${subnet.id}'s IPv6 block`);
+      }
+    }
+    if (v6) heldV6PerSubnet.set(subnet.id, (heldV6PerSubnet.get(subnet.id) ?? 0) + eni.ipv6Addresses.filter((a) => v6.cidr.contains(a.address)).length);
     for (const ip of eni.privateIps) {
       const key = `${eni.vpcId}/${ip.text}`;
       const other = seenInVpc.get(key);
@@ -39,7 +78,14 @@ function checkRegion(region: RegionState, out: Violation[]): void {
       seenInVpc.set(key, eni.id);
       if (!subnet.cidr.contains(ip.address)) v('address-in-subnet', `${ip.text} of ${eni.id} outside ${subnet.cidr}`);
       if (!subnet.pool.isAllocated(ip.address)) v('address-allocated', `${ip.text} of ${eni.id} not allocated in ${subnet.id}`);
-      if (!region.interfacesByPrivateIp.get(ip.text).includes(eni)) v('ip-index', `${ip.text} of ${eni.id} missing from the index`);
+      heldTexts.add(ip.text);
+      const indexed = region.interfacesByPrivateIp.get(ip.text);
+      if (!indexed.includes(eni)) v('ip-index', `${ip.text} of ${eni.id} missing from the index`);
+      for (const x of indexed) {
+        if (region.networkInterfaces.get(x.id) !== x || !x.privateIps.some((p) => p.text === ip.text)) {
+          v('ip-index', `the index says ${x.id} holds ${ip.text}, which it does not`);
+        }
+      }
       // EIP ↔ private IP, from the interface's side.
       if (ip.elasticIp) {
         const eip = region.elasticIps.get(ip.elasticIp);
@@ -58,11 +104,18 @@ function checkRegion(region: RegionState, out: Violation[]): void {
       v('attachment-status', `${eni.id} unattached but ${eni.status}`);
     }
   }
+  // The index holds no address that no interface holds (stale keys).
+  if (region.interfacesByPrivateIp.size !== heldTexts.size) {
+    v('ip-index', `the index has ${region.interfacesByPrivateIp.size} addresses, interfaces hold ${heldTexts.size}`);
+  }
   // Free counts match what interfaces hold (instances hold addresses only through interfaces).
   for (const subnet of region.subnets.values()) {
     const held = heldPerSubnet.get(subnet.id) ?? 0;
     if (subnet.pool.usedCount !== held) v('free-count', `${subnet.id} pool uses ${subnet.pool.usedCount}, interfaces hold ${held}`);
     if (subnet.pool.freeCount !== subnet.pool.size - 5 - subnet.pool.usedCount) v('free-count', `${subnet.id} free count arithmetic broken`);
+    const v6 = subnet.ipv6.find((a) => a.state === 'associated');
+    const heldV6 = heldV6PerSubnet.get(subnet.id) ?? 0;
+    if (v6 && v6.pool.usedCount !== heldV6) v('ipv6-count', `${subnet.id} IPv6 pool uses ${v6.pool.usedCount}, interfaces hold ${heldV6}`);
   }
   // EIP ↔ private IP, from the address's side.
   for (const eip of region.elasticIps.values()) {

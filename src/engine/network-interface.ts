@@ -266,13 +266,14 @@ export function parsePrefix28(subnet: Subnet, text: string): number {
 
 /**
  * Releases every address; Elastic IPs on it are disassociated and stay allocated. Refused while
- * attached with InvalidParameterValue, as AWS answers (openstack/ec2-api functional test
- * test_attach_network_interface, run against AWS; the error page's InvalidNetworkInterface.InUse
- * is the documented alternative, not what was observed).
+ * attached with InvalidNetworkInterface.InUse (AWS's error page; it is the code client code in
+ * the wild catches around DeleteNetworkInterface, e.g. for Lambda-managed interfaces), with the
+ * observed wording "Network interface 'eni-x' is currently in use." (an older AWS answered
+ * InvalidParameterValue, which the error page still mentions as possible).
  */
 export function deleteNetworkInterface(region: RegionState, eni: NetworkInterface): void {
   if (eni.attachment) {
-    throw invalidValue(`Network interface '${eni.id}' is currently in use.`);
+    throw new Ec2Error('InvalidNetworkInterface.InUse', `Network interface '${eni.id}' is currently in use.`);
   }
   destroyNetworkInterface(region, eni);
 }

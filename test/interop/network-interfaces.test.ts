@@ -11,34 +11,36 @@
  * Every error test on a state-changing call also checks that nothing changed: the whole
  * describe view (interfaces, subnets, addresses) before and after, and /_ec2net/invariants.
  *
- * Security groups: there is no CreateSecurityGroup handler yet, so the few extra groups these
- * tests need are made through the engine (h.server.cloud()); everything under test goes
- * through a real client. Likewise there is no instance API yet, so the attachment.* filters are
- * exercised on an attachment written through the engine (see fakeAttach).
+ * Groups come from CreateSecurityGroup and attachments from RunInstances + AttachNetworkInterface,
+ * all through the SDK: nothing is written behind the API's back.
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
+  AttachNetworkInterfaceCommand,
   CreateNetworkInterfaceCommand,
+  CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
   DeleteNetworkInterfaceCommand,
   DescribeAddressesCommand,
+  DescribeInstancesCommand,
   DescribeNetworkInterfaceAttributeCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
+  DetachNetworkInterfaceCommand,
   ModifyNetworkInterfaceAttributeCommand,
   ResetNetworkInterfaceAttributeCommand,
+  RunInstancesCommand,
   paginateDescribeNetworkInterfaces,
   type EC2Client,
   type Filter,
   type NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv4, parseIpv4Cidr, parseIpv6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { createSecurityGroup } from '../../src/engine/security-group.js';
 import { expectCode, startHarness, type Harness } from './harness.js';
 
 const ACCOUNT = '123456789012';
@@ -55,12 +57,13 @@ async function invariants(h: Harness): Promise<void> {
 
 /** Everything a client can see that these operations could change. */
 async function world(ec2: EC2Client) {
-  const [n, s, a] = await Promise.all([
+  const [i, n, s, a] = await Promise.all([
+    ec2.send(new DescribeInstancesCommand({})),
     ec2.send(new DescribeNetworkInterfacesCommand({})),
     ec2.send(new DescribeSubnetsCommand({})),
     ec2.send(new DescribeAddressesCommand({})),
   ]);
-  return { interfaces: n.NetworkInterfaces, subnets: s.Subnets, addresses: a.Addresses };
+  return { instances: i.Reservations, interfaces: n.NetworkInterfaces, subnets: s.Subnets, addresses: a.Addresses };
 }
 
 /** Runs a call that must fail with `code`, and checks it changed nothing a client can see. */
@@ -103,44 +106,47 @@ async function getEni(ec2: EC2Client, id: string): Promise<NetworkInterface> {
   return NetworkInterfaces![0]!;
 }
 
-async function defaultGroupId(h: Harness, ec2: EC2Client, vpcId: string): Promise<string> {
+async function defaultGroupId(ec2: EC2Client, vpcId: string): Promise<string> {
   const { SecurityGroups } = await ec2.send(
     new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: ['default'] }] }),
-  ).catch(() => ({ SecurityGroups: undefined }));
-  if (SecurityGroups?.length) return SecurityGroups[0]!.GroupId!;
-  // No DescribeSecurityGroups handler yet: read it from the engine.
-  const region = h.server.cloud().region(ACCOUNT, REGION);
-  for (const g of region.securityGroups.values()) if (g.vpcId === vpcId && g.isDefault) return g.id;
-  throw new Error(`no default group in ${vpcId}`);
+  );
+  assert.equal(SecurityGroups!.length, 1);
+  return SecurityGroups![0]!.GroupId!;
 }
 
-/** A security group in `vpcId`, made through the engine (no CreateSecurityGroup handler yet). */
-function makeGroup(h: Harness, vpcId: string, name: string): string {
-  const region = h.server.cloud().region(ACCOUNT, REGION);
-  return createSecurityGroup(region, { name, description: `${name} group`, vpcId }).id;
+async function makeGroup(ec2: EC2Client, vpcId: string, name: string): Promise<string> {
+  return (await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: name, Description: `${name} group` }))).GroupId!;
 }
 
-/** Writes an attachment onto an interface through the engine: a stand-in until the instance API exists. */
-function fakeAttach(h: Harness, eniId: string): void {
-  const region = h.server.cloud().region(ACCOUNT, REGION);
-  const eni = region.networkInterfaces.get(eniId)!;
-  eni.attachment = {
-    attachmentId: 'eni-attach-0a1b2c3d4e5f60718',
-    instanceId: 'i-0123456789abcdef0',
-    instanceOwnerId: ACCOUNT,
-    deviceIndex: 1,
-    networkCardIndex: 0,
-    attachTime: new Date('2024-01-02T03:04:05.000Z'),
-    status: 'attached',
-    deleteOnTermination: false,
-  };
-  eni.status = 'in-use';
+async function makeGroups(ec2: EC2Client, vpcId: string, n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 1; i <= n; i++) out.push(await makeGroup(ec2, vpcId, `g${i}`));
+  return out;
 }
 
-function fakeDetach(h: Harness, eniId: string): void {
-  const eni = h.server.cloud().region(ACCOUNT, REGION).networkInterfaces.get(eniId)!;
-  delete eni.attachment;
-  eni.status = 'available';
+/** Polls until `probe` returns something `ok` accepts (50 ms apart, 5 s at most). */
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
+  const end = Date.now() + 5000;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Launches a t3.micro in `subnetId` and hot-attaches `eniId` at device index 1; returns the instance id. */
+async function attachToNewInstance(ec2: EC2Client, subnetId: string, eniId: string): Promise<{ instanceId: string; attachmentId: string }> {
+  const r = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: subnetId }));
+  const instanceId = r.Instances![0]!.InstanceId!;
+  await until(
+    () => ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })),
+    (d) => d.Reservations![0]!.Instances![0]!.State!.Name === 'running',
+    `${instanceId} running`,
+  );
+  const { AttachmentId } = await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eniId, InstanceId: instanceId, DeviceIndex: 1 }));
+  await until(() => getEni(ec2, eniId), (e) => e.Status === 'in-use', `${eniId} in-use`);
+  return { instanceId, attachmentId: AttachmentId! };
 }
 
 const ids = (list: NetworkInterface[] | undefined) => (list ?? []).map((e) => e.NetworkInterfaceId!).sort();
@@ -183,7 +189,7 @@ describe('CreateNetworkInterface (interop)', () => {
     assert.equal(eni!.Attachment, undefined);
     assert.equal(eni!.Groups!.length, 1);
     assert.equal(eni!.Groups![0]!.GroupName, 'default');
-    assert.equal(eni!.Groups![0]!.GroupId, await defaultGroupId(h, ec2, net.vpcId));
+    assert.equal(eni!.Groups![0]!.GroupId, await defaultGroupId(ec2, net.vpcId));
     // Every assigned private IP consumes one address [ref §3 Reserved addresses].
     assert.equal(await available(ec2, net.subnetId), free - 1);
     await invariants(h);
@@ -352,7 +358,7 @@ result = r['NetworkInterface']`);
   it('explicit groups (up to 5) in the same VPC; a 6th is SecurityGroupsPerInterfaceLimitExceeded, nothing created', async () => {
     // [notes "Attributes: Up to 5 security groups"] [ref §4 Quotas: 5 per ENI, SecurityGroupsPerInterfaceLimitExceeded]
     const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24');
-    const groups = [1, 2, 3, 4, 5, 6].map((i) => makeGroup(h, net.vpcId, `g${i}`));
+    const groups = await makeGroups(ec2, net.vpcId, 6);
     const { NetworkInterface: eni } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, Groups: groups.slice(0, 5) }));
     assert.deepEqual(eni!.Groups!.map((g) => g.GroupId), groups.slice(0, 5));
     assert.deepEqual(eni!.Groups!.map((g) => g.GroupName), ['g1', 'g2', 'g3', 'g4', 'g5']);
@@ -370,7 +376,7 @@ result = r['NetworkInterface']`);
     // "Security group sg-x and subnet subnet-y belong to different networks."]
     const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24');
     const other = await network(ec2, '10.1.0.0/16', '10.1.1.0/24');
-    const foreign = makeGroup(h, other.vpcId, 'foreign');
+    const foreign = await makeGroup(ec2, other.vpcId, 'foreign');
     const e = await refusedUnchanged(h, ec2, () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, Groups: [foreign] })), 'InvalidParameter');
     assert.match(e.message, /belong to different networks/);
     await refusedUnchanged(
@@ -475,9 +481,12 @@ describe('DescribeNetworkInterfaces (interop)', () => {
 
   it('every filter matches what it should and nothing else (SDK and boto3), with wildcards', async () => {
     // [ref §4.3 Filters] [model DescribeNetworkInterfacesRequest.Filters doc] [doc "Filter": * and ?, case-sensitive, whole value]
+    // Three interfaces: a (rich: secondary, IPv6, EIPs, custom group, tags, attached at device 1), b (plain, another
+    // VPC and zone), p (the eth0 RunInstances made for the instance a is attached to; in a second subnet of a's VPC).
     const n1 = await network(ec2, '10.0.0.0/16', '10.0.1.0/24', { ipv6: true, zone: 'us-east-1a' });
     const n2 = await network(ec2, '10.1.0.0/16', '10.1.1.0/24', { zone: 'us-east-1b' });
-    const web = makeGroup(h, n1.vpcId, 'web');
+    const { Subnet: launchSubnet } = await ec2.send(new CreateSubnetCommand({ VpcId: n1.vpcId, CidrBlock: '10.0.2.0/24', AvailabilityZone: 'us-east-1a' }));
+    const web = await makeGroup(ec2, n1.vpcId, 'web');
     const { NetworkInterface: A } = await ec2.send(new CreateNetworkInterfaceCommand({
       SubnetId: n1.subnetId,
       PrivateIpAddresses: [{ PrivateIpAddress: '10.0.1.10', Primary: true }, { PrivateIpAddress: '10.0.1.11', Primary: false }],
@@ -497,22 +506,28 @@ describe('DescribeNetworkInterfaces (interop)', () => {
     const e2 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
     const as1 = await ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, NetworkInterfaceId: a }));
     await ec2.send(new AssociateAddressCommand({ AllocationId: e2.AllocationId, NetworkInterfaceId: a, PrivateIpAddress: '10.0.1.11' }));
-    fakeAttach(h, a);
+    const { instanceId, attachmentId } = await attachToNewInstance(ec2, launchSubnet!.SubnetId!, a);
+    const attached = await getEni(ec2, a);
+    const attachTime = attached.Attachment!.AttachTime!.toISOString();
+    const P = (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'subnet-id', Values: [launchSubnet!.SubnetId!] }] }))).NetworkInterfaces!;
+    assert.equal(P.length, 1);
+    const p = P[0]!.NetworkInterfaceId!;
     const v6 = A!.Ipv6Addresses![0]!.Ipv6Address!;
     const dash = (ip: string) => ip.replaceAll('.', '-');
-    const defaultB = await defaultGroupId(h, ec2, n2.vpcId);
-    const defaultA = await defaultGroupId(h, ec2, n1.vpcId);
+    const defaultB = await defaultGroupId(ec2, n2.vpcId);
+    const defaultA = await defaultGroupId(ec2, n1.vpcId);
 
     // [filter name, values, expected ids]. Every filter of networkInterfaceFilters has a positive
     // and a negative row; filters whose positive case needs something ec2net cannot make yet
     // (managed interfaces, requester ids) are noted.
-    const AB = [a, b].sort();
+    const all = [a, b, p].sort();
+    const ap = [a, p].sort();
     const rows: [string, string[], string[]][] = [
       ['addresses.private-ip-address', ['10.0.1.11'], [a]],
       ['addresses.private-ip-address', ['10.0.1.*'], [a]],
       ['addresses.private-ip-address', ['10.9.9.9'], []],
       ['addresses.primary', ['false'], [a]],
-      ['addresses.primary', ['true'], AB],
+      ['addresses.primary', ['true'], all],
       ['addresses.primary', ['yes'], []],
       ['addresses.association.public-ip', [e2.PublicIp!], [a]],
       ['addresses.association.public-ip', ['203.0.113.9'], []],
@@ -529,29 +544,31 @@ describe('DescribeNetworkInterfaces (interop)', () => {
       ['association.public-dns-name', [`ec2-${dash(e1.PublicIp!)}.compute-1.amazonaws.com`], [a]],
       ['association.public-dns-name', ['ec2-*.compute-1.amazonaws.com'], [a]],
       ['association.public-dns-name', ['*.eu-west-1.compute.amazonaws.com'], []],
-      ['attachment.attachment-id', ['eni-attach-0a1b2c3d4e5f60718'], [a]],
+      ['attachment.attachment-id', [attachmentId], [a]],
       ['attachment.attachment-id', ['eni-attach-00000000000000000'], []],
-      ['attachment.attach-time', ['2024-01-02T03:04:05.000Z'], [a]],
-      ['attachment.attach-time', ['2024-01-02*'], [a]],
-      ['attachment.attach-time', ['2025-*'], []],
+      ['attachment.attach-time', [attachTime], [a]],
+      ['attachment.attach-time', [`${attachTime.slice(0, 4)}-*`], ap],
+      ['attachment.attach-time', ['1999-*'], []],
       ['attachment.delete-on-termination', ['false'], [a]],
-      ['attachment.delete-on-termination', ['true'], []],
+      ['attachment.delete-on-termination', ['true'], [p]],
+      ['attachment.delete-on-termination', ['yes'], []],
       ['attachment.device-index', ['1'], [a]],
-      ['attachment.device-index', ['0'], []],
-      ['attachment.instance-id', ['i-0123456789abcdef0'], [a]],
-      ['attachment.instance-id', ['i-*'], [a]],
+      ['attachment.device-index', ['0'], [p]],
+      ['attachment.device-index', ['5'], []],
+      ['attachment.instance-id', [instanceId], ap],
+      ['attachment.instance-id', ['i-*'], ap],
       ['attachment.instance-id', ['i-00000000000000000'], []],
-      ['attachment.instance-owner-id', [ACCOUNT], [a]],
+      ['attachment.instance-owner-id', [ACCOUNT], ap],
       ['attachment.instance-owner-id', ['999999999999'], []],
-      ['attachment.network-card-index', ['0'], [a]],
+      ['attachment.network-card-index', ['0'], ap],
       ['attachment.network-card-index', ['1'], []],
-      ['attachment.status', ['attached'], [a]],
+      ['attachment.status', ['attached'], ap],
       ['attachment.status', ['detached', 'attaching'], []],
-      ['availability-zone', ['us-east-1a'], [a]],
-      ['availability-zone', ['us-east-1?'], AB],
+      ['availability-zone', ['us-east-1a'], ap],
+      ['availability-zone', ['us-east-1?'], all],
       ['availability-zone', ['us-east-1f'], []],
-      ['availability-zone-id', [A!.AvailabilityZoneId!], [a]],
-      ['availability-zone-id', ['use1-az*'], AB],
+      ['availability-zone-id', [A!.AvailabilityZoneId!], ap],
+      ['availability-zone-id', ['use1-az*'], all],
       ['availability-zone-id', ['usw2-az1'], []],
       ['description', ['web server eth1'], [a]],
       ['description', ['web*'], [a]],
@@ -560,64 +577,66 @@ describe('DescribeNetworkInterfaces (interop)', () => {
       ['description', ['WEB SERVER ETH1'], []],
       ['group-id', [web], [a]],
       ['group-id', [defaultB], [b]],
-      ['group-id', [defaultA], []],
+      ['group-id', [defaultA], [p]],
+      ['group-id', ['sg-0123456789abcdef0'], []],
       ['group-name', ['web'], [a]],
-      ['group-name', ['default'], [b]],
-      ['group-name', ['w?b', 'def*'], AB],
+      ['group-name', ['default'], [b, p].sort()],
+      ['group-name', ['w?b', 'def*'], all],
       ['group-name', ['nope'], []],
       ['ipv6-addresses.ipv6-address', [v6], [a]],
       ['ipv6-addresses.ipv6-address', ['2001:db8::1'], []],
       ['ipv6-address', [v6], [a]],
       ['ipv6-address', ['2001:db8::1'], []],
-      ['interface-type', ['interface'], AB],
+      ['interface-type', ['interface'], all],
       ['interface-type', ['efa', 'trunk'], []],
       ['mac-address', [A!.MacAddress!], [a]],
-      ['mac-address', ['02:*'], AB],
+      ['mac-address', ['02:*'], all],
       ['mac-address', ['0e:49:61:0f:c3:11'], []],
       ['network-interface-id', [a], [a]],
-      ['network-interface-id', ['eni-*'], AB],
+      ['network-interface-id', ['eni-*'], all],
       ['network-interface-id', ['eni-0123456789abcdef0'], []],
-      ['operator.managed', ['false'], AB],
+      ['operator.managed', ['false'], all],
       ['operator.managed', ['true'], []],
       // operator.principal: only managed interfaces have one; ec2net has none, so only the negative case.
       ['operator.principal', ['*'], []],
-      ['owner-id', [ACCOUNT], AB],
+      ['owner-id', [ACCOUNT], all],
       ['owner-id', ['999999999999'], []],
       ['private-ip-address', ['10.0.1.10'], [a]],
-      ['private-ip-address', [B!.PrivateIpAddress!, '10.0.1.10'], AB],
+      ['private-ip-address', [B!.PrivateIpAddress!, '10.0.1.10'], [a, b].sort()],
       ['private-ip-address', ['10.0.1.12'], []],
       ['private-dns-name', ['ip-10-0-1-10.ec2.internal'], [a]],
       ['private-dns-name', ['ip-10-1-*'], [b]],
       ['private-dns-name', ['ip-10-0-1-10.us-east-1.compute.internal'], []],
       // requester-id: set only on requester-managed interfaces here, which ec2net cannot create yet.
       ['requester-id', ['*'], []],
-      ['requester-managed', ['false'], AB],
+      ['requester-managed', ['false'], all],
       ['requester-managed', ['true'], []],
       ['source-dest-check', ['false'], [a]],
-      ['source-dest-check', ['true'], [b]],
+      ['source-dest-check', ['true'], [b, p].sort()],
       ['source-dest-check', ['False'], []],
-      ['status', ['in-use'], [a]],
+      ['status', ['in-use'], ap],
       ['status', ['available'], [b]],
       ['status', ['pending'], []],
       ['subnet-id', [n1.subnetId], [a]],
       ['subnet-id', ['subnet-0123456789abcdef0'], []],
       ['vpc-id', [n2.vpcId], [b]],
-      ['vpc-id', ['vpc-*'], AB],
+      ['vpc-id', [n1.vpcId], ap],
+      ['vpc-id', ['vpc-*'], all],
       ['vpc-id', ['vpc-0123456789abcdef0'], []],
       ['tag:Name', ['alpha'], [a]],
       ['tag:Name', ['?eta'], [b]],
       ['tag:Name', ['gamma'], []],
       ['tag:name', ['alpha'], []],
       ['tag-key', ['team'], [a]],
-      ['tag-key', ['Name'], AB],
+      ['tag-key', ['Name'], [a, b].sort()],
       ['tag-key', ['owner'], []],
       ['tag-value', ['blue'], [a]],
-      ['tag-value', ['b*'], AB],
+      ['tag-value', ['b*'], [a, b].sort()],
       ['tag-value', ['red'], []],
     ];
     for (const [name, values, expected] of rows) {
       const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: name, Values: values }] }));
-      assert.deepEqual(ids(NetworkInterfaces), expected.sort(), `SDK filter ${name}=${values.join(',')}`);
+      assert.deepEqual(ids(NetworkInterfaces), [...expected].sort(), `SDK filter ${name}=${values.join(',')}`);
     }
     // Every filter the API declares is covered by at least one positive and one negative row above.
     const { networkInterfaceFilters } = await import('../../src/api/network-interfaces.js');
@@ -629,9 +648,8 @@ describe('DescribeNetworkInterfaces (interop)', () => {
       if (name !== 'operator.principal' && name !== 'requester-id') assert.ok(positive.has(name), `no positive row for ${name}`);
     }
     // The same table through boto3 in one process.
-    const py = JSON.stringify(rows);
     const mismatches = await h.boto3(`
-rows = json.loads(${JSON.stringify(py)})
+rows = json.loads(${JSON.stringify(JSON.stringify(rows))})
 result = []
 for name, values, expected in rows:
     got = sorted(e['NetworkInterfaceId'] for e in ec2.describe_network_interfaces(Filters=[{'Name': name, 'Values': values}])['NetworkInterfaces'])
@@ -641,7 +659,10 @@ for name, values, expected in rows:
     // Filters AND across names, OR within one name.
     const and = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'tag:Name', Values: ['alpha', 'beta'] }, { Name: 'status', Values: ['available'] }] }));
     assert.deepEqual(ids(and.NetworkInterfaces), [b]);
-    fakeDetach(h, a);
+    // Filters together with explicit ids: both apply.
+    const both = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [a, b], Filters: [{ Name: 'status', Values: ['in-use'] }] }));
+    assert.deepEqual(ids(both.NetworkInterfaces), [a]);
+    await invariants(h);
   });
 
   it('an unknown filter name is refused with InvalidParameterValue', async () => {
@@ -719,7 +740,7 @@ result = ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}',
 
   it('groupSet: Groups replaces the whole set; other-VPC, unknown and 6 groups refused, nothing changed', async () => {
     // [ref §4.4 Groups "replaces the set; at least one; IDs only; same VPC"] [ref §5 Security groups] [notes "Up to 5 security groups"]
-    const g = [1, 2, 3, 4, 5, 6].map((i) => makeGroup(h, net.vpcId, `g${i}`));
+    const g = await makeGroups(ec2, net.vpcId, 6);
     await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: [g[0]!, g[1]!] }));
     const set = await ec2.send(new DescribeNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Attribute: 'groupSet' }));
     assert.deepEqual(set.Groups, [{ GroupId: g[0], GroupName: 'g1' }, { GroupId: g[1], GroupName: 'g2' }]);
@@ -727,7 +748,7 @@ result = ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}',
     assert.deepEqual((await getEni(ec2, eniId)).Groups!.map((x) => x.GroupId), [g[2]], 'replaced, not added');
     await refusedUnchanged(h, ec2, () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: g })), 'SecurityGroupsPerInterfaceLimitExceeded');
     const other = await network(ec2, '10.1.0.0/16', '10.1.1.0/24');
-    const foreign = makeGroup(h, other.vpcId, 'foreign');
+    const foreign = await makeGroup(ec2, other.vpcId, 'foreign');
     await refusedUnchanged(h, ec2, () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: [g[0]!, foreign] })), 'InvalidParameter');
     await refusedUnchanged(h, ec2, () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: ['sg-0123456789abcdef0'] })), 'InvalidGroup.NotFound');
     await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: g.slice(0, 5) }));
@@ -743,6 +764,33 @@ result = ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}',
     assert.deepEqual(py, ['NetworkInterfaceId']);
   });
 
+  it('attachment: shown once attached; DeleteOnTermination changed through Attachment (the "termination behavior")', async () => {
+    // [notes "In both cases above, you can change the default behavior by changing the termination behavior";
+    // "Network interfaces created by CLI are NOT terminated automatically"] [ref §4.4 Attachment "needs AttachmentId and
+    // DeleteOnTermination"; observed: without DeleteOnTermination → MissingParameter, bad id → InvalidAttachmentID.NotFound]
+    // [ref §4.7 "The attachment created has DeleteOnTermination=false"]
+    const { instanceId, attachmentId } = await attachToNewInstance(ec2, net.subnetId, eniId);
+    const before = await ec2.send(new DescribeNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Attribute: 'attachment' }));
+    assert.equal(before.Attachment!.AttachmentId, attachmentId);
+    assert.equal(before.Attachment!.InstanceId, instanceId);
+    assert.equal(before.Attachment!.DeviceIndex, 1);
+    assert.equal(before.Attachment!.DeleteOnTermination, false, 'an interface created by the API is not deleted with the instance');
+    await h.cli(['modify-network-interface-attribute', '--network-interface-id', eniId, '--attachment', `AttachmentId=${attachmentId},DeleteOnTermination=true`]);
+    const after = await h.boto3(`result = ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}', Attribute='attachment')['Attachment']['DeleteOnTermination']`);
+    assert.equal(after, true);
+    await refusedUnchanged(
+      h, ec2,
+      () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Attachment: { AttachmentId: attachmentId } })),
+      'MissingParameter',
+    );
+    await refusedUnchanged(
+      h, ec2,
+      () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Attachment: { AttachmentId: 'eni-attach-0123456789abcdef0', DeleteOnTermination: false } })),
+      'InvalidAttachmentID.NotFound',
+    );
+    await invariants(h);
+  });
+
   it('no attribute, or two at once, is InvalidParameterCombination and changes nothing', async () => {
     // [ref §4.4 "Exactly one attribute per call"; observed: none → InvalidParameterCombination, more than one → InvalidParameterCombination]
     await refusedUnchanged(h, ec2, () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId })), 'InvalidParameterCombination');
@@ -751,9 +799,10 @@ result = ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}',
       () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Description: { Value: 'x' }, SourceDestCheck: { Value: false } })),
       'InvalidParameterCombination',
     );
+    const gx = await makeGroup(ec2, net.vpcId, 'gx');
     await refusedUnchanged(
       h, ec2,
-      () => h.boto3(`ec2.modify_network_interface_attribute(NetworkInterfaceId='${eniId}', Description={'Value': 'x'}, Groups=['${makeGroup(h, net.vpcId, 'gx')}'])`),
+      () => h.boto3(`ec2.modify_network_interface_attribute(NetworkInterfaceId='${eniId}', Description={'Value': 'x'}, Groups=['${gx}'])`),
       'InvalidParameterCombination',
     );
     // Description without a Value [ref §4.4 observed errors].
@@ -829,16 +878,18 @@ describe('DeleteNetworkInterface (interop)', () => {
     await refusedUnchanged(h, ec2, () => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: 'eni_bad' })), 'InvalidNetworkInterfaceId.Malformed');
   });
 
-  it('an attached interface cannot be deleted: InvalidParameterValue "currently in use", nothing changed', async () => {
-    // [ref §4.2 "Attached ENI → InvalidParameterValue, obs msg Network interface 'eni-x' is currently in use." obs S8
-    // test_attach_network_interface, run against AWS] (attachment written through the engine: no instance API yet)
+  it('an attached interface cannot be deleted: InvalidNetworkInterface.InUse "currently in use", nothing changed', async () => {
+    // [ref §4.2 "The ENI must be detached first"; error page S3 InvalidNetworkInterface.InUse; obs msg
+    // "Network interface 'eni-x' is currently in use." (S8)]
     const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24');
     const id = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId }))).NetworkInterface!.NetworkInterfaceId!;
-    fakeAttach(h, id);
-    const e = await refusedUnchanged(h, ec2, () => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id })), 'InvalidParameterValue');
+    const { attachmentId } = await attachToNewInstance(ec2, net.subnetId, id);
+    const e = await refusedUnchanged(h, ec2, () => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id })), 'InvalidNetworkInterface.InUse');
     assert.equal(e.message, `Network interface '${id}' is currently in use.`);
-    fakeDetach(h, id);
+    await ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachmentId }));
+    await until(() => getEni(ec2, id), (x) => x.Status === 'available', `${id} available`);
     await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id }));
     await invariants(h);
   });
+
 });

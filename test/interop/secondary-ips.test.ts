@@ -24,10 +24,14 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeAddressesCommand,
+  DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSubnetsCommand,
+  RunInstancesCommand,
+  StopInstancesCommand,
   UnassignIpv6AddressesCommand,
   UnassignPrivateIpAddressesCommand,
+  type Instance,
   type EC2Client,
   type NetworkInterface,
 } from '@aws-sdk/client-ec2';
@@ -45,12 +49,36 @@ async function invariants(h: Harness): Promise<void> {
 }
 
 async function world(ec2: EC2Client) {
-  const [n, s, a] = await Promise.all([
+  const [i, n, s, a] = await Promise.all([
+    ec2.send(new DescribeInstancesCommand({})),
     ec2.send(new DescribeNetworkInterfacesCommand({})),
     ec2.send(new DescribeSubnetsCommand({})),
     ec2.send(new DescribeAddressesCommand({})),
   ]);
-  return { interfaces: n.NetworkInterfaces, subnets: s.Subnets, addresses: a.Addresses };
+  return { instances: i.Reservations, interfaces: n.NetworkInterfaces, subnets: s.Subnets, addresses: a.Addresses };
+}
+
+/** Polls until `probe` returns something `ok` accepts (50 ms apart, 5 s at most). */
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
+  const end = Date.now() + 5000;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function getInstance(ec2: EC2Client, id: string): Promise<Instance> {
+  return (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
+}
+
+/** A running instance of `type` in `subnetId`, with its primary private IP given; returns the instance and its eth0 id. */
+async function running(ec2: EC2Client, subnetId: string, type: 't3.micro' | 'm5.large', privateIp?: string): Promise<{ id: string; eth0: string }> {
+  const r = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: type, MinCount: 1, MaxCount: 1, SubnetId: subnetId, PrivateIpAddress: privateIp }));
+  const id = r.Instances![0]!.InstanceId!;
+  const i = await until(() => getInstance(ec2, id), (x) => x.State!.Name === 'running', `${id} running`);
+  return { id, eth0: i.NetworkInterfaces![0]!.NetworkInterfaceId! };
 }
 
 async function refusedUnchanged(h: Harness, ec2: EC2Client, call: () => Promise<unknown>, code: string): Promise<any> {
@@ -236,7 +264,7 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     assert.deepEqual(privateIps(await getEni(ec2, a)), ['10.0.1.10']);
     assert.equal(await available(ec2, net.subnetId), free + 1);
     // The old association id is gone.
-    await expectCode(h.cli(['disassociate-address', '--association-id', assoc.AssociationId!]), 'InvalidAssociationID.NotFound');
+    await refusedUnchanged(h, ec2, () => h.cli(['disassociate-address', '--association-id', assoc.AssociationId!]), 'InvalidAssociationID.NotFound');
     // Assigning the address again does NOT bring the EIP back.
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.50'] }));
     assert.equal((await getEni(ec2, a)).PrivateIpAddresses!.find((p) => p.PrivateIpAddress === '10.0.1.50')!.Association, undefined);
@@ -340,6 +368,52 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     );
   });
 
+  it('failover between instances: eth0\'s secondary (with its EIP) moves to the standby\'s eth0, and back', async () => {
+    // [notes "Redirecting internal traffic to a standby EC2 instance in case your primary EC2 instance fails — This can be
+    // achieved by moving (reassigning) the secondary IPv4 address from the failed instance to the standby one"; "You can
+    // reassign eth0 secondary private IPv4 address to another network interface … (The Elastic IP to secondary IPv4
+    // association remains as the secondary is moved)"] [ref §4.9 "You can move secondaries of a primary ENI"]
+    const active = await running(ec2, net.subnetId, 'm5.large', '10.0.1.10');
+    const standby = await running(ec2, net.subnetId, 'm5.large', '10.0.1.20');
+    await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: active.eth0, PrivateIpAddresses: ['10.0.1.100'] }));
+    const vip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+    await ec2.send(new AssociateAddressCommand({ AllocationId: vip.AllocationId, NetworkInterfaceId: active.eth0, PrivateIpAddress: '10.0.1.100' }));
+    assert.equal((await address(ec2, vip.AllocationId!)).InstanceId, active.id);
+
+    await h.cli(['assign-private-ip-addresses', '--network-interface-id', standby.eth0, '--private-ip-addresses', '10.0.1.100', '--allow-reassignment']);
+    const moved = await address(ec2, vip.AllocationId!);
+    assert.deepEqual([moved.InstanceId, moved.NetworkInterfaceId, moved.PrivateIpAddress], [standby.id, standby.eth0, '10.0.1.100']);
+    const standbyView = (await getInstance(ec2, standby.id)).NetworkInterfaces![0]!;
+    assert.deepEqual(standbyView.PrivateIpAddresses!.map((p) => p.PrivateIpAddress), ['10.0.1.20', '10.0.1.100']);
+    assert.equal(standbyView.PrivateIpAddresses![1]!.Association?.PublicIp, vip.PublicIp);
+    assert.deepEqual((await getInstance(ec2, active.id)).NetworkInterfaces![0]!.PrivateIpAddresses!.map((p) => p.PrivateIpAddress), ['10.0.1.10']);
+    await invariants(h);
+
+    await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: active.eth0, PrivateIpAddresses: ['10.0.1.100'], AllowReassignment: true }));
+    assert.equal((await address(ec2, vip.AllocationId!)).InstanceId, active.id);
+    await invariants(h);
+  });
+
+  it('addresses can be assigned and unassigned while the instance runs or is stopped; the instance type sets the limit', async () => {
+    // [notes "You can assign/remove IP addresses from EC2 instances while they are running or stopped"] [ref §4.9 "Works for
+    // ENIs attached to running or stopped instances"] [ref §6 t3.micro: 2 IPv4 per interface]
+    const small = await running(ec2, net.subnetId, 't3.micro');
+    await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: small.eth0, SecondaryPrivateIpAddressCount: 1 }));
+    const e = await refusedUnchanged(
+      h, ec2,
+      () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: small.eth0, SecondaryPrivateIpAddressCount: 1 })),
+      'PrivateIpAddressLimitExceeded',
+    );
+    assert.equal(e.message, `${small.eth0}: Number of private addresses will exceed limit.`);
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [small.id] }));
+    await until(() => getInstance(ec2, small.id), (x) => x.State!.Name === 'stopped', `${small.id} stopped`);
+    const second = secondaries(await getEni(ec2, small.eth0));
+    await ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: small.eth0, PrivateIpAddresses: second }));
+    await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: small.eth0, PrivateIpAddresses: ['10.0.1.222'] }));
+    assert.deepEqual(secondaries(await getEni(ec2, small.eth0)), ['10.0.1.222']);
+    await invariants(h);
+  });
+
   it('assign by count when the subnet cannot hold them all: InsufficientFreeAddressesInSubnet, nothing assigned', async () => {
     // [ref §4.9 "Subnet full → InsufficientFreeAddressesInSubnet"] [ref §3 Subnet exhaustion]
     const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: '10.0.3.0/28', AvailabilityZone: 'us-east-1a' }));
@@ -392,6 +466,31 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     // The primary's EIP shows as the interface's own Association.
     assert.equal((await getEni(ec2, a)).Association?.PublicIp, e3.PublicIp);
     assert.equal((await getEni(ec2, b)).Association, undefined, 'a secondary EIP is not the interface association');
+    await invariants(h);
+  });
+
+  it('IPv4 prefixes: assign by count and by CIDR, each counting one against the limit; unassign gives the 16 addresses back', async () => {
+    // [ref §3 Prefix delegation: "/28 … must lie within the subnet CIDR without overlapping"; "Each prefix counts as one
+    // address against the per-ENI IP limit"] [ref §0 AssignPrivateIpAddresses Ipv4Prefix.N, Ipv4PrefixCount;
+    // UnassignPrivateIpAddresses Ipv4Prefix.N] [ref §4.9 output assignedIpv4PrefixSet]
+    const a = await eni(ec2, net.subnetId, '10.0.1.10');
+    const free = await available(ec2, net.subnetId);
+    const byCount = await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, Ipv4PrefixCount: 1 }));
+    assert.equal(byCount.AssignedIpv4Prefixes!.length, 1);
+    assert.deepEqual(byCount.AssignedPrivateIpAddresses ?? [], []);
+    const p1 = byCount.AssignedIpv4Prefixes![0]!.Ipv4Prefix!;
+    assert.match(p1, /^10\.0\.1\.\d+\/28$/);
+    const byCidr = await h.cli(['assign-private-ip-addresses', '--network-interface-id', a, '--ipv4-prefixes', '10.0.1.192/28']);
+    assert.deepEqual(byCidr.AssignedIpv4Prefixes, [{ Ipv4Prefix: '10.0.1.192/28' }]);
+    assert.equal(await available(ec2, net.subnetId), free - 32);
+    assert.deepEqual((await getEni(ec2, a)).Ipv4Prefixes!.map((x) => x.Ipv4Prefix).sort(), [p1, '10.0.1.192/28'].sort());
+    // An address inside a delegated prefix is taken; the last /28 holds the broadcast address; misaligned is refused.
+    await refusedUnchanged(h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.200'] })), 'InvalidIPAddress.InUse');
+    await refusedUnchanged(h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, Ipv4Prefixes: ['10.0.1.240/28'] })), 'InvalidParameterValue');
+    await refusedUnchanged(h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, Ipv4Prefixes: ['10.0.1.100/28'] })), 'InvalidParameterValue');
+    await h.boto3(`ec2.unassign_private_ip_addresses(NetworkInterfaceId='${a}', Ipv4Prefixes=['10.0.1.192/28'])`);
+    assert.equal(await available(ec2, net.subnetId), free - 16);
+    await refusedUnchanged(h, ec2, () => ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: a, Ipv4Prefixes: ['10.0.1.192/28'] })), 'InvalidParameterValue');
     await invariants(h);
   });
 
