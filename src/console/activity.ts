@@ -1,8 +1,10 @@
 /**
- * The console's activity feed: the last few hundred Query requests (a fixed ring, written once
- * per request) and their fan-out to the browsers listening on /console/api/events (server-sent
- * events). It also notices when the whole state is replaced (reset or import), by the identity
- * of the cloud object, and tells the browsers to reload.
+ * The console's activity feed: the Query requests handled while at least one browser listens on
+ * /console/api/events (server-sent events), fanned out to them and kept in a fixed ring of the
+ * last few hundred for the next page that connects. With no browser listening the hub is not
+ * subscribed to the Query API at all, so requests pay nothing for it. It also notices when the
+ * whole state is replaced (reset or import), by the identity of the cloud object, and tells the
+ * browsers to reload.
  */
 import type { ServerResponse } from 'node:http';
 import type { ActivityEvent } from '../server/query-api.js';
@@ -20,8 +22,14 @@ export class ActivityHub {
   private resetPoll?: NodeJS.Timeout;
   private lastWorld: unknown;
 
-  /** `currentWorld` identifies the whole state (the cloud object): a change means reset or import. */
-  constructor(private readonly currentWorld: () => unknown) {
+  /**
+   * `source` is the Query API's listener set, joined while someone listens; `currentWorld`
+   * identifies the whole state (the cloud object): a change means reset or import.
+   */
+  constructor(
+    private readonly source: Set<(e: ActivityEvent) => void>,
+    private readonly currentWorld: () => unknown,
+  ) {
     this.lastWorld = currentWorld();
   }
 
@@ -57,9 +65,9 @@ export class ActivityHub {
     this.clients.add(res);
     res.on('close', () => {
       this.clients.delete(res);
-      if (this.clients.size === 0) this.stopTimers();
+      if (this.clients.size === 0) this.stop();
     });
-    this.startTimers();
+    this.start();
   }
 
   get listeners(): number {
@@ -69,7 +77,7 @@ export class ActivityHub {
   close(): void {
     for (const res of this.clients) res.end();
     this.clients.clear();
-    this.stopTimers();
+    this.stop();
   }
 
   private checkReset(): void {
@@ -84,8 +92,9 @@ export class ActivityHub {
     for (const res of this.clients) res.write(frame);
   }
 
-  private startTimers(): void {
+  private start(): void {
     if (this.heartbeat) return;
+    this.source.add(this.record);
     this.lastWorld = this.currentWorld();
     this.heartbeat = setInterval(() => {
       for (const res of this.clients) res.write(': keep-alive\n\n');
@@ -93,7 +102,8 @@ export class ActivityHub {
     this.resetPoll = setInterval(() => this.checkReset(), RESET_POLL_MS).unref();
   }
 
-  private stopTimers(): void {
+  private stop(): void {
+    this.source.delete(this.record);
     clearInterval(this.heartbeat);
     clearInterval(this.resetPoll);
     this.heartbeat = this.resetPoll = undefined;

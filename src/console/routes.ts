@@ -41,6 +41,11 @@ export interface ConsoleDeps {
   readonly getCloud: () => Cloud;
   /** Where the built front end lives (default dist/console). */
   readonly staticDir?: string;
+  /**
+   * Set when signature checking is on: the console then only reads. Its actions carry no
+   * signature, so they would let anyone who reaches the port act in any account.
+   */
+  readonly readOnlyReason?: string;
 }
 
 export class ConsoleRoutes {
@@ -48,8 +53,7 @@ export class ConsoleRoutes {
   private readonly files: StaticFiles;
 
   constructor(private readonly deps: ConsoleDeps) {
-    this.hub = new ActivityHub(deps.getCloud);
-    deps.api.activity.add(this.hub.record);
+    this.hub = new ActivityHub(deps.api.activity, deps.getCloud);
     this.files = new StaticFiles(deps.staticDir);
   }
 
@@ -70,7 +74,7 @@ export class ConsoleRoutes {
     const cloud = this.deps.getCloud();
     switch (route) {
       case 'GET /worlds':
-        return json(res, 200, worldsView(cloud, DEFAULT_REGION));
+        return json(res, 200, { ...worldsView(cloud, DEFAULT_REGION), readOnly: this.deps.readOnlyReason });
       case 'GET /topology': {
         const world = this.world(cloud, q, res);
         return world && json(res, 200, topologyView(world, q.get('vpc') ?? undefined));
@@ -84,8 +88,9 @@ export class ConsoleRoutes {
       case 'GET /events': {
         const last = Number(req.headers['last-event-id'] ?? NaN);
         this.hub.subscribe(res);
+        // What happened before: one event, so the page takes it in at once (and refreshes nothing for it).
         const backlog = this.hub.recent().filter((e) => (Number.isFinite(last) ? e.seq > last : true)).slice(-REPLAY_ON_CONNECT);
-        for (const e of backlog) res.write(`id: ${e.seq}\nevent: activity\ndata: ${JSON.stringify(e)}\n\n`);
+        if (backlog.length) res.write(`id: ${backlog[backlog.length - 1]!.seq}\nevent: backlog\ndata: ${JSON.stringify(backlog)}\n\n`);
         return;
       }
       default:
@@ -94,7 +99,6 @@ export class ConsoleRoutes {
   }
 
   close(): void {
-    this.deps.api.activity.delete(this.hub.record);
     this.hub.close();
   }
 
@@ -127,6 +131,10 @@ export class ConsoleRoutes {
   }
 
   private async action(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.deps.readOnlyReason) {
+      req.resume();
+      return json(res, 403, { error: this.deps.readOnlyReason });
+    }
     // JSON only: a cross-site form cannot send it without a preflight this server never grants.
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
       req.resume();

@@ -16,7 +16,7 @@ export function findWorld(cloud: Cloud, account: string, region: string): Region
   return undefined;
 }
 
-export function worldsView(cloud: Cloud, defaultRegion: string): WorldsResponse {
+export function worldsView(cloud: Cloud, defaultRegion: string): Omit<WorldsResponse, 'readOnly'> {
   const worlds = [...cloud.allRegions()]
     .map((w) => ({ account: w.accountId, region: w.name, vpcCount: w.vpcs.size, interfaceCount: w.networkInterfaces.size }))
     .sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));

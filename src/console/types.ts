@@ -15,6 +15,8 @@ export interface WorldsResponse {
   readonly defaultAccount: string;
   readonly defaultRegion: string;
   readonly worlds: WorldRef[];
+  /** Why the console only reads, when it does (signature checking is on). */
+  readonly readOnly?: string;
 }
 
 export interface VpcSummary {
@@ -131,7 +133,10 @@ export interface ActionResponse {
   readonly message?: string;
 }
 
-/** A server-sent event on /console/api/events. */
+/**
+ * A server-sent event on /console/api/events. On connecting, the stream first sends one
+ * `backlog` event whose data is an ActivityEntry[] (the recent past), then live events.
+ */
 export type ConsoleEvent =
   | {
       readonly type: 'activity';

@@ -67,7 +67,7 @@ export class QueryApi {
     this.encoder = new Encoder(model);
   }
 
-  /** Activity listeners (the console's feed); with none, handling costs nothing extra. */
+  /** Activity listeners (the console's feed, while a browser watches it); with none, handling costs nothing extra. */
   readonly activity = new Set<(event: ActivityEvent) => void>();
 
   handle(params: URLSearchParams, caller: CallerScope, origin = 'api'): QueryResult {

@@ -73,7 +73,11 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
       cloud = rebuilt;
     },
   });
-  const webConsole = new ConsoleRoutes({ api, getCloud });
+  const webConsole = new ConsoleRoutes({
+    api,
+    getCloud,
+    readOnlyReason: credentials && 'Signature checking is on (--auth sigv4): the console only reads. Act through a signed SDK or CLI call.',
+  });
   const server = createApp({ api, admin, logger: log, console: webConsole, authenticate: credentials && sigv4Authenticator(credentials) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
