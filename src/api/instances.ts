@@ -4,6 +4,8 @@ import { Ec2Error, invalidValue } from '../engine/errors.js';
 import { exactValues, type FilterSpec } from '../engine/filters.js';
 import { findInstanceType } from '../engine/instance-types.js';
 import {
+  checkStart,
+  checkStop,
   getInstance,
   rebootInstance,
   soleInterface,
@@ -222,9 +224,11 @@ function indexedInstances(region: RegionState, filters: { Name?: string; Values?
 
 // ---- handlers -----------------------------------------------------------------------------------
 
-function stateChanges(ctx: RequestContext, ids: readonly string[], act: (i: Instance) => StateChange) {
-  // Every id must exist before anything changes (one bad id → nothing happens).
+function stateChanges(ctx: RequestContext, ids: readonly string[], act: (i: Instance) => StateChange, check: (i: Instance) => void = () => {}) {
+  // Every id must exist, and be in a state the call accepts, before anything changes
+  // (one bad id or one refused instance → nothing happens).
   const instances = [...new Set(ids)].map((id) => getInstance(ctx.region, id));
+  for (const i of instances) check(i);
   return instances.map((i) => {
     const { previous } = act(i);
     return { InstanceId: i.id, CurrentState: stateView(i.state), PreviousState: stateView(previous) };
@@ -297,8 +301,8 @@ export const instanceHandlers = handlers({
     };
   },
 
-  StartInstances: (ctx, input) => ({ StartingInstances: stateChanges(ctx, input.InstanceIds, (i) => startInstance(ctx.region, i)) }),
-  StopInstances: (ctx, input) => ({ StoppingInstances: stateChanges(ctx, input.InstanceIds, (i) => stopInstance(ctx.region, i)) }),
+  StartInstances: (ctx, input) => ({ StartingInstances: stateChanges(ctx, input.InstanceIds, (i) => startInstance(ctx.region, i), checkStart) }),
+  StopInstances: (ctx, input) => ({ StoppingInstances: stateChanges(ctx, input.InstanceIds, (i) => stopInstance(ctx.region, i), checkStop) }),
   TerminateInstances: (ctx, input) => {
     if (input.InstanceIds.length > 1000) throw invalidValue('At most 1000 instance ids may be given.');
     return { TerminatingInstances: stateChanges(ctx, input.InstanceIds, (i) => terminateInstance(ctx.region, i)) };
@@ -357,12 +361,13 @@ export const instanceHandlers = handlers({
 
   ModifyInstanceMetadataOptions: (ctx, input) => {
     const i = getInstance(ctx.region, input.InstanceId);
+    // Validate everything before changing anything: a refused request changes nothing.
+    if (input.HttpPutResponseHopLimit !== undefined && (input.HttpPutResponseHopLimit < 1 || input.HttpPutResponseHopLimit > 64)) {
+      throw invalidValue(`Value (${input.HttpPutResponseHopLimit}) for parameter HttpPutResponseHopLimit is invalid. Expecting a value between 1 and 64.`);
+    }
     if (input.HttpTokens) i.metadata.httpTokens = input.HttpTokens;
     if (input.HttpEndpoint) i.metadata.httpEndpoint = input.HttpEndpoint;
-    if (input.HttpPutResponseHopLimit !== undefined) {
-      if (input.HttpPutResponseHopLimit < 1 || input.HttpPutResponseHopLimit > 64) throw invalidValue(`Value (${input.HttpPutResponseHopLimit}) for parameter HttpPutResponseHopLimit is invalid. Expecting a value between 1 and 64.`);
-      i.metadata.httpPutResponseHopLimit = input.HttpPutResponseHopLimit;
-    }
+    if (input.HttpPutResponseHopLimit !== undefined) i.metadata.httpPutResponseHopLimit = input.HttpPutResponseHopLimit;
     if (input.InstanceMetadataTags) i.metadata.instanceMetadataTags = input.InstanceMetadataTags;
     return { InstanceId: i.id, InstanceMetadataOptions: instanceView(ctx.region, i).MetadataOptions };
   },

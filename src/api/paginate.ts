@@ -3,7 +3,7 @@
  * operation, the world and the last id returned, so a token from another operation or account
  * is refused with InvalidPaginationToken, and deletions between pages do not skip anything.
  */
-import { Ec2Error, invalidCombination } from '../engine/errors.js';
+import { Ec2Error, invalidCombination, invalidValue } from '../engine/errors.js';
 import type { RequestContext } from './handler.js';
 
 interface TokenBody {
@@ -50,6 +50,10 @@ export function paginate<T>(
 ): { items: T[]; nextToken?: string } {
   if (explicitIds && explicitIds.length > 0 && page.MaxResults !== undefined) {
     throw invalidCombination(`The parameter ${idsParam} cannot be used with the parameter maxResults`);
+  }
+  // A page of nothing would have no last id to continue from (and loops a paginating client).
+  if (page.MaxResults !== undefined && page.MaxResults < 1) {
+    throw invalidValue(`Value (${page.MaxResults}) for parameter maxResults is invalid. Expecting a value greater than 0.`);
   }
   const after = page.NextToken ? readToken(ctx, page.NextToken) : undefined;
   let sorted = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

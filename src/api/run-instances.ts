@@ -120,7 +120,8 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
       if (spec.SubnetId !== undefined || spec.Groups?.length || spec.PrivateIpAddress !== undefined || spec.SecondaryPrivateIpAddressCount !== undefined) {
         throw invalidCombination('An existing network interface may not be combined with subnet, group or address parameters.');
       }
-      if (eni.attachment) throw invalidValue(`Network interface '${eni.id}' is currently in use.`);
+      // Observed from RunInstances (terraform-provider-aws#27513, aws-parallelcluster#4063).
+      if (eni.attachment) throw new Ec2Error('InvalidNetworkInterface.InUse', `Interface: [${eni.id}] in use.`);
       return { spec, existing: eni, subnet: region.subnets.get(eni.subnetId)!, deviceIndex: spec.DeviceIndex! };
     }
     const subnet = spec.SubnetId !== undefined ? getSubnet(region, spec.SubnetId) : undefined;
@@ -161,7 +162,13 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
 
   const instanceTags = tagsFromSpecs(input.TagSpecifications, 'instance', ['instance', 'network-interface', 'volume', 'spot-instances-request', 'elastic-gpu']);
   const eniTags = tagsFromSpecs(input.TagSpecifications, 'network-interface', ['instance', 'network-interface', 'volume', 'spot-instances-request', 'elastic-gpu']);
-  const wantsPublicIp = !primary.existing && (primary.spec.AssociatePublicIpAddress ?? launchSubnet.mapPublicIpOnLaunch);
+  if (eniTags.size > 0 && planned.every((p) => p.existing)) {
+    // Observed (kubernetes-sigs/cluster-api-provider-aws#5594).
+    throw invalidValue('You cannot specify tags for network interfaces if there are no network interfaces being created by the request.');
+  }
+  // A public IPv4 is only for a new eth0 launched alone: with eth1 at launch eth0 gets none, and it
+  // does not get one later either (user's ENI notes; EC2 User Guide "Public IPv4 addresses").
+  const wantsPublicIp = !primary.existing && specs.length === 1 && (primary.spec.AssociatePublicIpAddress ?? launchSubnet.mapPublicIpOnLaunch);
   const reservationId = region.ids.next(ID_KINDS.reservation);
   const created: NetworkInterface[] = [];
   const instances: Instance[] = [];

@@ -5,7 +5,7 @@
  */
 import type { RegionState } from './cloud.js';
 import { TIMER_HANDLERS } from './timers.js';
-import { Ec2Error, invalidValue } from './errors.js';
+import { Ec2Error, invalidCombination, invalidValue } from './errors.js';
 import { ID_KINDS } from './ids.js';
 import { findInstanceType } from './instance-types.js';
 import type { Instance, NetworkInterface } from './model.js';
@@ -30,7 +30,9 @@ export interface AttachOptions {
 export function checkAttach(region: RegionState, eni: NetworkInterface, instance: Instance, opts: AttachOptions, extraInterfaces = 0): void {
   if (eni.attachment) throw invalidValue(`Network interface '${eni.id}' is currently in use.`);
   if (eni.zone.zoneName !== instance.zone.zoneName) {
-    throw invalidValue(`The network interface ${eni.id} is in availability zone ${eni.zone.zoneName}, but instance ${instance.id} is in ${instance.zone.zoneName}. They must be in the same availability zone.`);
+    // AWS's code and words, as the AWS CLI printed them (a Terraform NAT-instance module quotes
+    // "An error occurred (InvalidParameterCombination) when calling the AttachNetworkInterface operation: …").
+    throw invalidCombination('You may not attach a network interface to an instance if they are not in the same availability zone');
   }
   if (eni.vpcId !== instance.vpcId) {
     throw invalidValue(`The network interface ${eni.id} and instance ${instance.id} are not in the same VPC.`);

@@ -184,12 +184,30 @@ export interface StateChange {
   readonly previous: InstanceStateName;
 }
 
-export function startInstance(region: RegionState, instance: Instance): StateChange {
-  const previous = instance.state;
-  if (previous === 'pending' || previous === 'running') return { instance, previous };
-  if (previous !== 'stopped') {
+/** Throws unless StartInstances may act on the instance (checked for every id before any starts). */
+export function checkStart(instance: Instance): void {
+  const s = instance.state;
+  if (s !== 'pending' && s !== 'running' && s !== 'stopped') {
     throw new Ec2Error('IncorrectInstanceState', `The instance '${instance.id}' is not in a state from which it can be started.`);
   }
+}
+
+/** Throws unless StopInstances may act on the instance (checked for every id before any stops). */
+export function checkStop(instance: Instance): void {
+  const s = instance.state;
+  if (s === 'stopping' || s === 'stopped' || s === 'running') return;
+  if (s === 'pending') {
+    // Observed for a launch not yet running (cloud-custodian#6014, flatcar/mantle#315).
+    throw new Ec2Error('IncorrectInstanceState', `Instance '${instance.id}' cannot be stopped as it has never reached the 'running' state.`);
+  }
+  // Observed wording for a terminated instance (ansible-collections/amazon.aws#146).
+  throw new Ec2Error('IncorrectInstanceState', `This instance '${instance.id}' is not in a state from which it can be stopped.`);
+}
+
+export function startInstance(region: RegionState, instance: Instance): StateChange {
+  const previous = instance.state;
+  checkStart(instance);
+  if (previous === 'pending' || previous === 'running') return { instance, previous };
   instance.stateTransitionReason = '';
   instance.state = 'pending';
   grantPublicIpIfEligible(region, instance);
@@ -199,13 +217,8 @@ export function startInstance(region: RegionState, instance: Instance): StateCha
 
 export function stopInstance(region: RegionState, instance: Instance): StateChange {
   const previous = instance.state;
+  checkStop(instance);
   if (previous === 'stopping' || previous === 'stopped') return { instance, previous };
-  if (previous !== 'running' && previous !== 'pending') {
-    throw new Ec2Error('IncorrectInstanceState', `This instance '${instance.id}' is not in a state from which it can be stopped.`);
-  }
-  if (previous === 'pending') {
-    throw new Ec2Error('IncorrectInstanceState', `The instance '${instance.id}' is not in a state from which it can be stopped.`);
-  }
   instance.stateTransitionReason = reasonAt(region, 'User initiated');
   // Stopping releases the auto-assigned public IPv4; Elastic IPs stay.
   releasePublicIp(region, instance);
@@ -231,6 +244,11 @@ export function rebootInstance(instance: Instance): void {
 /** The instance-level view of an attribute that really lives on eth0; refused with several interfaces. */
 export function soleInterface(region: RegionState, instance: Instance): NetworkInterface {
   const enis = attachedInterfaces(region, instance);
+  if (enis.length === 0) {
+    // A terminated instance has no interface left. Observed for AssociateAddress on a terminated
+    // instance (cloudposse/terraform-aws-ec2-instance#95).
+    throw new Ec2Error('InvalidInstanceID', `The ${instance.state} instance '${instance.id}' is not in a valid state for this operation.`);
+  }
   if (enis.length > 1) {
     throw new Ec2Error('InvalidInstanceID', `There are multiple interfaces attached to instance '${instance.id}'. Please specify an interface ID for the operation instead.`);
   }
