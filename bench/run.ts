@@ -8,11 +8,22 @@
  *   --moto-requests N   measured requests per workload for moto (default 500)
  *   --no-moto           skip moto
  *   --rounds R          split the measured requests into R rounds, alternating ec2net and the ceiling (default 3)
- *   --cpu-prof DIR      run the measured ec2net under `node --cpu-prof`, writing the profile into DIR
+ *   --cpu-prof DIR      run every measured ec2net process (throughput and scale) under `node --cpu-prof`,
+ *                       each writing its own profile into DIR
  *   --cold-runs N       ec2net cold starts to take the best of (default 5)
- *   --only TEXT         run only workloads whose name contains TEXT
+ *   --only TEXT         run only workloads and scale sections whose name contains TEXT (any case);
+ *                       sections: 'network interfaces at scale', 'instances at scale', 'durability'
  *   --write             rewrite bench/RESULTS.md (keeps the notes below its marker)
- *   --max-minutes M     give up (and kill every child) after M minutes (default 10)
+ *   --max-minutes M     give up (and kill every child) after M minutes (default 15; 30 when --scale > 100000)
+ *
+ * Scale workloads (bench/lib/scale.ts), after the ones above:
+ *   --scale N           network interfaces to grow to (default 100000, the issue's target; at least 10000)
+ *   --scale-instances M instances to grow to (default 10000)
+ *   --scale-requests N  measured requests per scale workload with --concurrency in flight (default 5000)
+ *   --latency-requests N requests of each one-at-a-time latency pass (default 3000)
+ *   --moto-list N       interfaces in the region for the list-everything comparison (default 5000)
+ *   --durable-requests N creates per server in the --data-dir vs --ephemeral comparison (default 3000)
+ *   --no-scale          skip the scale workloads
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +34,7 @@ import { parseArgs, promisify } from 'node:util';
 import { form, query, runLoad, summarize, type LoadResult, type LoadRun, type Target } from './lib/http.js';
 import { installCleanup, killAll, withTimeout } from './lib/procs.js';
 import { keptNotes, renderMarkdown, renderText, type Machine, type RunReport, type WorkloadResult } from './lib/report.js';
+import { runScale, SECTIONS, targets, type ScaleReport, type SectionKey } from './lib/scale.js';
 import { setBareBody, startBare, startEc2net, startMoto, type Server } from './lib/servers.js';
 import { apiFor, WORKLOADS, type Workload } from './lib/workloads.js';
 
@@ -54,12 +66,22 @@ function parse() {
       only: { type: 'string' },
       write: { type: 'boolean', default: false },
       'max-minutes': { type: 'string' },
+      scale: { type: 'string' },
+      'scale-instances': { type: 'string' },
+      'scale-requests': { type: 'string' },
+      'latency-requests': { type: 'string' },
+      'moto-list': { type: 'string' },
+      'durable-requests': { type: 'string' },
+      'no-scale': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
     allowPositionals: false,
   });
   const requests = intFlag(values.requests, 'requests', 20_000, 1);
+  const scale = intFlag(values.scale, 'scale', 100_000, 10_000);
+  const motoList = intFlag(values['moto-list'], 'moto-list', 5000, 100);
+  if (motoList > scale) throw new Error(`--moto-list (${motoList}) must not exceed --scale (${scale})`);
   return {
     help: values.help,
     requests,
@@ -71,7 +93,14 @@ function parse() {
     coldRuns: intFlag(values['cold-runs'], 'cold-runs', 5, 1),
     only: values.only,
     write: values.write,
-    maxMinutes: intFlag(values['max-minutes'], 'max-minutes', 10, 1),
+    maxMinutes: intFlag(values['max-minutes'], 'max-minutes', scale > 100_000 ? 30 : 15, 1),
+    noScale: values['no-scale'],
+    scale,
+    scaleInstances: intFlag(values['scale-instances'], 'scale-instances', 10_000, 1000),
+    scaleRequests: intFlag(values['scale-requests'], 'scale-requests', 5000, 1),
+    latencyRequests: intFlag(values['latency-requests'], 'latency-requests', 3000, 1),
+    motoList,
+    durableRequests: intFlag(values['durable-requests'], 'durable-requests', 3000, 1),
   };
 }
 
@@ -172,18 +201,25 @@ async function main(): Promise<number> {
     if (!existsSync(join(ROOT, f))) throw new Error(`${f} is missing: build first (npm run build)`);
   }
   const loadAverage = os.loadavg()[0]!;
-  const workloads = WORKLOADS.filter((w) => o.only === undefined || w.name.includes(o.only));
-  if (workloads.length === 0) throw new Error(`no workload matches --only '${o.only}'`);
+  const matches = (name: string) => o.only === undefined || name.toLowerCase().includes(o.only.toLowerCase());
+  const workloads = WORKLOADS.filter((w) => matches(w.name));
+  const sections = new Set((Object.keys(SECTIONS) as SectionKey[]).filter((k) => !o.noScale && matches(SECTIONS[k])));
+  if (workloads.length === 0 && sections.size === 0) throw new Error(`no workload or scale section matches --only '${o.only}'`);
 
-  progress(`cold start: ec2net × ${o.coldRuns}`);
+  progress(`cold start: ec2net and the bare ceiling × ${o.coldRuns}`);
   const ec2netCold: number[] = [];
+  const bareCold: number[] = [];
   for (let k = 0; k < o.coldRuns; k++) {
     const s = await startEc2net(ROOT);
     ec2netCold.push(s.readyMs);
     await s.stop();
+    const b = await startBare(ROOT);
+    bareCold.push(b.readyMs);
+    await b.stop();
   }
 
-  const ec2net = await startEc2net(ROOT, o.cpuProf !== undefined ? ['--cpu-prof', '--cpu-prof-dir', resolve(o.cpuProf)] : []);
+  const nodeArgs = o.cpuProf !== undefined ? ['--cpu-prof', '--cpu-prof-dir', resolve(o.cpuProf)] : [];
+  const ec2net = await startEc2net(ROOT, { nodeArgs });
   const bare = await startBare(ROOT);
   let moto: Server | undefined;
   if (o.motoRequests !== undefined) {
@@ -240,19 +276,46 @@ async function main(): Promise<number> {
     results.push(r);
   }
 
+  let scale: ScaleReport | undefined;
+  if (sections.size > 0) {
+    await ec2net.stop(); // not needed any more: one ec2net process at a time on a small machine
+    scale = await runScale(
+      {
+        root: ROOT,
+        enis: o.scale,
+        instances: o.scaleInstances,
+        requests: o.scaleRequests,
+        latencyRequests: o.latencyRequests,
+        concurrency: o.concurrency,
+        ...(o.motoRequests !== undefined ? { motoRequests: o.motoRequests } : {}),
+        motoList: o.motoList,
+        durableRequests: o.durableRequests,
+        rounds: o.rounds,
+        nodeArgs,
+        sections,
+        progress,
+      },
+      moto,
+    );
+  }
+  const coldStart = { ec2netMs: ec2netCold, ...(moto ? { motoMs: moto.readyMs } : {}), bareMs: bareCold };
+
   const report: RunReport = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     command: commandLine(),
     machine: await machine(moto !== undefined, loadAverage),
     options: { requests: o.requests, rounds: o.rounds, warmup: o.warmup, concurrency: o.concurrency, ...(o.motoRequests !== undefined ? { motoRequests: o.motoRequests } : {}) },
-    coldStart: { ec2netMs: ec2netCold, ...(moto ? { motoMs: moto.readyMs } : {}) },
+    coldStart,
     idleRssMiB,
     workloads: results,
+    ...(scale ? { scale, targets: targets(scale, coldStart) } : {}),
   };
   await Promise.all([ec2net.stop(), bare.stop(), moto?.stop()]);
 
   process.stdout.write(renderText(report));
-  const failed = results.some((w) => w.skipped?.ec2net || w.skipped?.bare || (w.ec2net?.errors ?? 0) > 0 || (w.bare?.errors ?? 0) > 0 || w.ec2net?.timedOut);
+  const failed =
+    results.some((w) => w.skipped?.ec2net || w.skipped?.bare || (w.ec2net?.errors ?? 0) > 0 || (w.bare?.errors ?? 0) > 0 || w.ec2net?.timedOut) ||
+    (scale !== undefined && (scale.failed.some((f) => f.server === 'ec2net') || scale.rows.some((x) => x.server.startsWith('ec2net') && (!x.result || x.result.errors > 0 || x.result.timedOut))));
   if (o.write) {
     if (failed) {
       progress('not writing bench/RESULTS.md: ec2net or the ceiling had errors or skipped workloads');

@@ -52,9 +52,10 @@ const QUERY_HEADERS = {
   'x-amz-date': '20250101T000000Z',
 };
 
-/** POSTs one EC2 Query body to `/`. */
-export function query(t: Pick<Target, 'host' | 'port'> & { agent?: http.Agent | false }, body: string, timeoutMs = 30_000): Promise<Response> {
-  return request(t, 'POST', '/', body, timeoutMs, QUERY_HEADERS);
+/** POSTs one EC2 Query body to `/`, signed (in form only) for us-east-1 unless `region` says otherwise. */
+export function query(t: Pick<Target, 'host' | 'port'> & { agent?: http.Agent | false }, body: string, timeoutMs = 30_000, region?: string): Promise<Response> {
+  const headers = region === undefined ? QUERY_HEADERS : { ...QUERY_HEADERS, authorization: AUTHORIZATION.replace('us-east-1', region) };
+  return request(t, 'POST', '/', body, timeoutMs, headers);
 }
 
 export interface LoadOptions {
@@ -68,6 +69,10 @@ export interface LoadOptions {
   readonly requestTimeoutMs?: number;
   /** No new request starts after this long; the run reports what completed. */
   readonly deadlineMs?: number;
+  /** The region in the credential scope (default us-east-1): another region is another, separate world. */
+  readonly region?: string;
+  /** Called with every successful answer (request index including `first`, body): collects created ids. */
+  readonly onSuccess?: (i: number, body: string) => void;
 }
 
 /** One measured run, before summarising. */
@@ -120,12 +125,15 @@ export async function runLoad(t: Target, o: LoadOptions): Promise<LoadRun> {
       const body = o.body(first + i);
       const t0 = process.hrtime.bigint();
       try {
-        const res = await query(t, body, o.requestTimeoutMs ?? 30_000);
+        const res = await query(t, body, o.requestTimeoutMs ?? 30_000, o.region);
         latencies[done++] = Number(process.hrtime.bigint() - t0) / 1e6;
         if (res.status !== 200 || (o.expect !== undefined && !res.body.includes(o.expect))) {
           errors++;
           firstError ??= `HTTP ${res.status}: ${res.body.slice(0, 300)}`;
-        } else sample ??= res.body;
+        } else {
+          sample ??= res.body;
+          o.onSuccess?.(first + i, res.body);
+        }
       } catch (e) {
         latencies[done++] = Number(process.hrtime.bigint() - t0) / 1e6;
         errors++;

@@ -1,5 +1,6 @@
 /** Renders a benchmark run as a text table (stdout) and as bench/RESULTS.md. */
 import type { LoadResult } from './http.js';
+import { SECTIONS, type ScaleReport, type ScaleRow, type SectionKey, type TargetRow } from './scale.js';
 
 export interface Machine {
   readonly nproc: number;
@@ -36,9 +37,12 @@ export interface RunReport {
   readonly command: string;
   readonly machine: Machine;
   readonly options: Options;
-  readonly coldStart: { readonly ec2netMs: readonly number[]; readonly motoMs?: number };
+  /** Spawn → first answer: ec2net (several runs), moto (once), the bare node:http ceiling (once, a floor for any Node server). */
+  readonly coldStart: { readonly ec2netMs: readonly number[]; readonly motoMs?: number; readonly bareMs?: readonly number[] };
   readonly idleRssMiB: { readonly ec2net?: number; readonly moto?: number };
   readonly workloads: readonly WorkloadResult[];
+  readonly scale?: ScaleReport;
+  readonly targets?: readonly TargetRow[];
 }
 
 const f0 = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '—' : Math.round(n).toLocaleString('en-US'));
@@ -78,9 +82,95 @@ function summaryRows(r: RunReport): string[][] {
   ]);
 }
 
+// ---- scale sections ----------------------------------------------------------------------------
+
+const SCALE_HEAD = ['workload', 'server', 'state', 'in flight', 'requests', 'ops/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'errors', 'notes'];
+const TARGET_HEAD = ['target', 'measured', 'goal', 'met'];
+
+function scaleRows(rows: readonly ScaleRow[]): string[][] {
+  return rows.map((x) => {
+    const l = x.result;
+    if (!l) return [x.workload, x.server, x.state, f0(x.concurrency), '—', '—', '—', '—', '—', '—', `skipped: ${x.skipped ?? ''}`.slice(0, 160)];
+    const note = [l.timedOut ? 'deadline hit' : '', l.firstError ? `first error: ${l.firstError.replace(/\s+/g, ' ').slice(0, 120)}` : ''].filter(Boolean).join('; ');
+    return [x.workload, x.server, x.state, f0(x.concurrency), f0(l.completed), f0(l.opsPerSec), f2(l.p50Ms), f2(l.p99Ms), f0(l.cpuUsPerRequest), f0(l.errors), note];
+  });
+}
+
+const targetRows = (t: readonly TargetRow[]) => t.map((x) => [x.target, x.measured, x.goal, x.met === undefined ? '—' : x.met ? 'met' : 'MISSED']);
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`;
+const mibB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+function scaleFacts(s: ScaleReport): string[] {
+  const out: string[] = [];
+  for (const l of s.lists) {
+    const ms = [...l.ms].sort((a, b) => a - b);
+    out.push(`DescribeNetworkInterfaces listing all ${f0(l.interfaces)} interfaces (one request, no MaxResults), ${l.server}: median ${f2(ms[Math.floor((ms.length - 1) / 2)])} ms of ${ms.length} (${ms.map((m) => f2(m)).join(', ')}), answer ${mibB(l.bytes)}`);
+  }
+  if (s.memory) {
+    const m = s.memory;
+    out.push(
+      `ec2net memory after a forced full GC: RSS ${mibB(m.at0.rss)} with 0 interfaces (VPCs and subnets made) → ${mibB(m.atN.rss)} with ${f0(m.interfaces)}: ` +
+        `${kib((m.atN.rss - m.at0.rss) / m.interfaces)} per interface; JS heap used ${mibB(m.at0.heapUsed)} → ${mibB(m.atN.heapUsed)}: ${kib((m.atN.heapUsed - m.at0.heapUsed) / m.interfaces)} per interface`,
+    );
+  }
+  if (s.durability) {
+    const d = s.durability;
+    out.push(
+      `Durable journal after ${f0(d.journaledRequests)} journaled requests: ${mibB(d.journalBytes)} on disk (${f0(d.journalBytes / d.journaledRequests)} B per request); ` +
+        `restart on that directory (replaying it) to first answer: ${f0(d.restartMs)} ms, ${f0(d.restartedInterfaces)} interfaces back`,
+    );
+  }
+  for (const f of s.failed) out.push(`${SECTIONS[f.section]} on ${f.server} did not finish: ${f.error}`);
+  out.push(`1-minute load average when each section started: ${s.loads.map((l) => `${SECTIONS[l.section]} ${l.loadAverage.toFixed(2)}`).join('; ')}`);
+  return out;
+}
+
+const sectionOrder: SectionKey[] = ['enis', 'instances', 'durability'];
+
+function scaleText(s: ScaleReport): string[] {
+  const out: string[] = [];
+  for (const key of sectionOrder) {
+    const rows = s.rows.filter((x) => x.section === key);
+    if (rows.length) out.push(SECTIONS[key], textTable(SCALE_HEAD, scaleRows(rows)), '');
+  }
+  out.push(...scaleFacts(s), '');
+  return out;
+}
+
+function scaleMarkdown(s: ScaleReport, targets: readonly TargetRow[]): string {
+  const o = s.options;
+  const titles: Record<SectionKey, string> = {
+    enis: `Network interfaces at scale (${f0(o.enis)})`,
+    instances: `Instances at scale (${f0(o.instances)})`,
+    durability: 'Durability cost',
+  };
+  const parts = [
+    '',
+    '## Scale workloads',
+    '',
+    `Interfaces: ${f0(o.enis)} made with CreateNetworkInterface (SecondaryPrivateIpAddressCount=2) in /16 VPCs holding one /16 subnet each, ` +
+      `16,000 interfaces per subnet (the first 16,000 all in 10.0.0.0/16; a /16 holds at most 21,843 interfaces of 3 addresses). ` +
+      `Describes are measured at 1,000, 10,000 and ${f0(o.enis)} interfaces: ${f0(o.latencyRequests)} requests one at a time (*in flight* 1: the latency figures) ` +
+      `and ${f0(o.requests)} with ${o.concurrency} in flight (throughput and server CPU), by id and by filter alternating in ${o.rounds} rounds. Instances: ${f0(o.instances)} m5.large launched one per RunInstances, ` +
+      `each given a second interface with AttachNetworkInterface (device index 1). ec2net runs as the CLI ` +
+      `(\`serve --ephemeral --imds-port off --quota network-interfaces-per-region=N\`) under bench/lib/scale-server.ts, which only adds a ` +
+      `control port that forces a full GC before memory is read; every code path is warmed up first in another region (us-west-2) of the same process. ` +
+      (o.motoRequests !== undefined ? `moto gets ${f0(o.motoRequests)} measured requests per workload (after 20 warm-up), and ${f0(o.motoList)} interfaces for the listing.` : 'moto was skipped.') +
+      ` Durability: CLI servers with \`--data-dir\` (a fresh temporary directory) and \`--ephemeral\`, ${f0(o.durableRequests)} creates each after 500 warm-up, in ${o.rounds} alternating rounds.`,
+  ];
+  if (targets.length) parts.push('', '### Targets', '', mdTable(TARGET_HEAD, targetRows(targets)));
+  for (const key of sectionOrder) {
+    const rows = s.rows.filter((x) => x.section === key);
+    if (rows.length) parts.push('', `### ${titles[key]}`, '', mdTable(SCALE_HEAD, scaleRows(rows)));
+  }
+  parts.push('', ...scaleFacts(s).map((l) => `- ${l}`), '');
+  return parts.join('\n');
+}
+
 const DETAIL_HEAD = ['workload', 'server', 'requests', 'ops/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'errors', 'notes'];
 const SUMMARY_HEAD = ['workload', 'ec2net ops/s', 'ceiling ops/s', 'ec2net/ceiling', 'CPU ceiling/ec2net', 'moto ops/s', 'ec2net/moto', 'ec2net RSS after'];
-const NUMERIC = new Set(['server CPU µs/req', 'requests', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'ec2net ops/s', 'ceiling ops/s', 'ec2net/ceiling', 'CPU ceiling/ec2net', 'moto ops/s', 'ec2net/moto', 'ec2net RSS after']);
+const NUMERIC = new Set(['in flight', 'server CPU µs/req', 'requests', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'ec2net ops/s', 'ceiling ops/s', 'ec2net/ceiling', 'CPU ceiling/ec2net', 'moto ops/s', 'ec2net/moto', 'ec2net RSS after']);
 
 function textTable(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -107,6 +197,9 @@ const coldText = (r: RunReport) => {
   return {
     ec2net: best === undefined ? '—' : `${best.toFixed(0)} ms (best of ${r.coldStart.ec2netMs.length}: ${all})`,
     moto: r.coldStart.motoMs === undefined ? '—' : `${r.coldStart.motoMs.toFixed(0)} ms (once)`,
+    bare: !r.coldStart.bareMs?.length
+      ? ''
+      : `; the bare node:http ceiling (Node's own start-up on this machine) ${Math.min(...r.coldStart.bareMs).toFixed(0)} ms (best of ${r.coldStart.bareMs.length}: ${r.coldStart.bareMs.map((n) => n.toFixed(0)).join(', ')})`,
   };
 };
 
@@ -122,9 +215,11 @@ export function renderText(r: RunReport): string {
     '',
     textTable(DETAIL_HEAD, detailRows(r)),
     '',
-    `cold start (spawn → first answered DescribeRegions): ec2net ${cold.ec2net}; moto ${cold.moto}`,
+    `cold start (spawn → first answered DescribeRegions): ec2net ${cold.ec2net}; moto ${cold.moto}${cold.bare}`,
     `idle RSS: ec2net ${mib(r.idleRssMiB.ec2net)}; moto ${mib(r.idleRssMiB.moto)}`,
     '',
+    ...(r.scale ? scaleText(r.scale) : []),
+    ...(r.targets ? ['targets', textTable(TARGET_HEAD, targetRows(r.targets)), ''] : []),
   ].join('\n');
 }
 
@@ -170,10 +265,10 @@ over the measured requests: the cost of a request independent of how busy the lo
 
 ## Cold start and memory
 
-- Cold start, spawn → first answered \`DescribeRegions\`: ec2net ${cold.ec2net}; moto ${cold.moto}.
+- Cold start, spawn → first answered \`DescribeRegions\`: ec2net ${cold.ec2net}; moto ${cold.moto}${cold.bare}.
 - Resident memory (VmRSS) idle after start: ec2net ${mib(r.idleRssMiB.ec2net)}; moto ${mib(r.idleRssMiB.moto)}.
   ec2net after each workload is in the throughput table (the cloud is reset between workloads).
-
+${r.scale ? scaleMarkdown(r.scale, r.targets ?? []) : ''}
 ${NOTES_MARKER}
 ${notes}`;
 }

@@ -44,19 +44,89 @@ async function post(port: number, path: string, body = '', timeoutMs = 10_000): 
   if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${res.body.slice(0, 200)}`);
 }
 
-/** `node dist/src/cli.js serve --port P --log-level silent` from the repo root. */
-export async function startEc2net(root: string, nodeArgs: readonly string[] = [], timeoutMs = 20_000): Promise<Server> {
+export interface Ec2netOptions {
+  /** Extra `node` flags (e.g. --cpu-prof). */
+  readonly nodeArgs?: readonly string[];
+  /** Durable state in this directory (`--data-dir`); in memory only (`--ephemeral`) when unset. */
+  readonly dataDir?: string;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * `node dist/src/cli.js serve --port P --imds-port off --log-level silent --ephemeral|--data-dir D`
+ * from the repo root. The storage flag is always explicit: without one the CLI would journal into
+ * ./.ec2net of whatever directory it runs in.
+ */
+export async function startEc2net(root: string, o: Ec2netOptions = {}): Promise<Server> {
+  const storage = o.dataDir !== undefined ? ['--data-dir', o.dataDir] : ['--ephemeral'];
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = startChild(process.execPath, [...nodeArgs, join(root, 'dist/src/cli.js'), 'serve', '--port', String(port), '--log-level', 'silent'], { cwd: root });
+    const args = [...(o.nodeArgs ?? []), join(root, 'dist/src/cli.js'), 'serve', '--port', String(port), '--imds-port', 'off', '--log-level', 'silent', ...storage];
+    const child = startChild(process.execPath, args, { cwd: root });
     try {
-      const readyMs = await waitReady(child, probe(port), timeoutMs, 'ec2net', 2);
+      const readyMs = await waitReady(child, probe(port), o.timeoutMs ?? 20_000, 'ec2net', 2);
       return server('ec2net', child, port, readyMs, () => post(port, '/_ec2net/reset'));
     } catch (e) {
       lastError = e;
       await child.stop();
       // Another process may have taken the port between freePort() and listen(): try a new one.
+      if (!/EADDRINUSE/.test(child.output())) break;
+    }
+  }
+  throw lastError;
+}
+
+/** What the scale server's control port reports after a forced full GC (bytes). */
+export interface MemoryAfterGc {
+  readonly gc: boolean;
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
+}
+
+export interface ScaleServer extends Server {
+  /** Forces a full GC in the server and reports its memory. */
+  gc(): Promise<MemoryAfterGc>;
+}
+
+/**
+ * The ec2net CLI with a raised network-interface quota (`--quota network-interfaces-per-region=N`),
+ * under bench/lib/scale-server.ts, which adds a control port for forced GCs (started with --expose-gc).
+ */
+export async function startScaleEc2net(root: string, quotaEnis: number, o: Ec2netOptions = {}): Promise<ScaleServer> {
+  const storage = o.dataDir !== undefined ? ['--data-dir', o.dataDir] : ['--ephemeral'];
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const child = startChild(
+      process.execPath,
+      [
+        '--expose-gc',
+        ...(o.nodeArgs ?? []),
+        join(root, 'dist/bench/lib/scale-server.js'),
+        'serve', '--port', String(port), '--imds-port', 'off', '--log-level', 'silent', ...storage,
+        '--quota', `network-interfaces-per-region=${quotaEnis}`,
+      ],
+      { cwd: root },
+    );
+    try {
+      const readyMs = await waitReady(child, probe(port), o.timeoutMs ?? 20_000, 'ec2net (scale)', 2);
+      const control = Number(/CONTROL (\d+)/.exec(child.output())?.[1]);
+      if (!control) throw new Error(`ec2net (scale) printed no control port:\n${child.output()}`);
+      return {
+        ...server('ec2net', child, port, readyMs, () => post(port, '/_ec2net/reset')),
+        async gc() {
+          const res = await request({ host: '127.0.0.1', port: control }, 'POST', '/gc', '', 60_000);
+          if (res.status !== 200) throw new Error(`POST /gc answered ${res.status}`);
+          return JSON.parse(res.body) as MemoryAfterGc;
+        },
+      };
+    } catch (e) {
+      lastError = e;
+      await child.stop();
       if (!/EADDRINUSE/.test(child.output())) break;
     }
   }
