@@ -18,6 +18,9 @@ Usage: ec2net serve [flags]
                 select the instance with /<instance-id>/latest/meta-data/… or an X-ec2net-Instance-Id header
   --account-id  account for access keys that are not 12 digits (EC2NET_ACCOUNT_ID, default 123456789012)
   --log-level   fatal|error|warn|info|debug|trace|silent (EC2NET_LOG_LEVEL, default info)
+  --auth none|sigv4    check every Query request's SigV4 signature (EC2NET_AUTH, default none)
+  --credentials FILE   the keys --auth sigv4 accepts, JSON {"credentials":[{"accessKeyId","secretAccessKey","accountId"}]}
+                       (EC2NET_CREDENTIALS); the account of a request is its key's accountId
   --data-dir    where state is kept durably (EC2NET_DATA_DIR, default ./.ec2net)
   --ephemeral   keep everything in memory only (EC2NET_EPHEMERAL=1)
   --quota NAME=N   raise or lower a quota: security-groups-per-interface (5), elastic-ips-per-region (5),

@@ -14,7 +14,11 @@ const ESCAPE_ALL = /[&<>"']/g;
 // Characters XML 1.0 cannot carry at all; they are dropped rather than producing unparsable output.
 const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
+// One test for the common case: most values (ids, addresses) need no change at all.
+const NEEDS_WORK = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
 export function escapeXml(s: string): string {
+  if (!NEEDS_WORK.test(s)) return s;
   const clean = s.replace(INVALID_XML_CHARS, '');
   return NEEDS_ESCAPE.test(clean) ? clean.replace(ESCAPE_ALL, (c) => XML_ESCAPES[c]!) : clean;
 }

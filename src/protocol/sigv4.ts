@@ -164,8 +164,8 @@ function headerParts(authorization: string, headers: SignedRequest['headers']): 
   const algorithm = space < 0 ? text : text.slice(0, space);
   const fields = new Map<string, string>();
   const rest = space < 0 ? '' : text.slice(space + 1);
-  for (const raw of rest.split(',')) {
-    const pair = raw.trim();
+  // Fields are separated by commas and/or whitespace, as AWS reads them.
+  for (const pair of rest.split(/[\s,]+/)) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     if (eq < 0) {

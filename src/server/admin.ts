@@ -45,14 +45,25 @@ export class AdminRoutes {
         this.deps.reset();
         return sendJson(res, 200, { status: 'reset' });
       case 'GET /_ec2net/invariants': {
-        const violations = checkInvariants(this.deps.getCloud());
+        const violations = checkInvariants(this.settled());
         return sendJson(res, violations.length === 0 ? 200 : 500, { ok: violations.length === 0, violations });
       }
       case 'GET /_ec2net/state':
-        return sendJson(res, 200, exportState(this.deps.getCloud()));
+        return sendJson(res, 200, exportState(this.settled()));
       default:
         return sendJson(res, 404, { error: `no admin route ${route}` });
     }
+  }
+
+  /**
+   * The cloud as of now: transitions whose time has come (pending → running, attaching → attached…)
+   * fire first, as before any request. Without this the export would depend on whether an unjournaled
+   * read had fired them, and a server restarted from its journal would show older states.
+   */
+  private settled(): Cloud {
+    const cloud = this.deps.getCloud();
+    for (const region of cloud.allRegions()) region.settle();
+    return cloud;
   }
 
   private async import(req: IncomingMessage, res: ServerResponse): Promise<void> {

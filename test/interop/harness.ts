@@ -4,6 +4,9 @@
  * A missing CLI or boto3 fails the test: CI must install them.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import pino from 'pino';
@@ -17,27 +20,38 @@ export interface Harness {
   /** The instance metadata service (started on a free port). */
   readonly imdsUrl: string;
   /** An SDK client for `region` (default us-east-1) and access key (default the default account). */
-  ec2(region?: string, accessKeyId?: string): EC2Client;
+  ec2(region?: string, accessKeyId?: string, secretAccessKey?: string): EC2Client;
   /** Runs `aws ec2 <args> --output json` and parses the output; rejects with the CLI's stderr on failure. */
-  cli(args: string[], region?: string, accessKeyId?: string): Promise<any>;
+  cli(args: string[], region?: string, accessKeyId?: string, secretAccessKey?: string): Promise<any>;
   /** Runs a boto3 snippet: `ec2` is a client bound to the server; the snippet's `result` is printed as JSON. */
-  boto3(code: string, region?: string, accessKeyId?: string): Promise<any>;
+  boto3(code: string, region?: string, accessKeyId?: string, secretAccessKey?: string): Promise<any>;
   /** POST /_ec2net/reset */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export interface HarnessOptions {
+  /** Start with signature checking (`--auth sigv4`) and these credentials, written to a temporary file. */
+  readonly credentials?: readonly { accessKeyId: string; secretAccessKey: string; accountId: string }[];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  let auth = {};
+  if (options.credentials) {
+    const credentialsFile = join(mkdtempSync(join(tmpdir(), 'ec2net-auth-')), 'credentials.json');
+    writeFileSync(credentialsFile, JSON.stringify({ credentials: options.credentials }));
+    auth = { auth: 'sigv4', credentialsFile };
+  }
   const server = await startServer(
-    { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', imdsPort: 0 },
+    { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', imdsPort: 0, ...auth },
     pino({ level: 'silent' }),
   );
   const url = server.url;
   const clients: EC2Client[] = [];
-  const env = (region: string, key: string) => ({
+  const env = (region: string, key: string, secret: string) => ({
     ...process.env,
     AWS_ACCESS_KEY_ID: key,
-    AWS_SECRET_ACCESS_KEY: 'test-secret',
+    AWS_SECRET_ACCESS_KEY: secret,
     AWS_DEFAULT_REGION: region,
     AWS_REGION: region,
     AWS_ENDPOINT_URL: url,
@@ -49,35 +63,35 @@ export async function startHarness(): Promise<Harness> {
     server,
     url,
     imdsUrl: server.imdsUrl!,
-    ec2(region = 'us-east-1', accessKeyId = 'AKIAEXAMPLE') {
+    ec2(region = 'us-east-1', accessKeyId = 'AKIAEXAMPLE', secretAccessKey = 'test-secret') {
       const c = new EC2Client({
         endpoint: url,
         region,
-        credentials: { accessKeyId, secretAccessKey: 'test-secret' },
+        credentials: { accessKeyId, secretAccessKey },
         maxAttempts: 1,
       });
       clients.push(c);
       return c;
     },
-    async cli(args, region = 'us-east-1', accessKeyId = 'AKIAEXAMPLE') {
+    async cli(args, region = 'us-east-1', accessKeyId = 'AKIAEXAMPLE', secretAccessKey = 'test-secret') {
       const { stdout } = await run('aws', ['--endpoint-url', url, 'ec2', ...args, '--output', 'json'], {
-        env: env(region, accessKeyId),
+        env: env(region, accessKeyId, secretAccessKey),
         timeout: 60_000,
       }).catch((e: { stderr?: string; message: string }) => {
         throw new Error(e.stderr || e.message);
       });
       return stdout.trim() ? JSON.parse(stdout) : {};
     },
-    async boto3(code, region = 'us-east-1', accessKeyId = 'AKIAEXAMPLE') {
+    async boto3(code, region = 'us-east-1', accessKeyId = 'AKIAEXAMPLE', secretAccessKey = 'test-secret') {
       const script = [
         'import json, boto3, botocore',
         'from botocore.config import Config',
-        `ec2 = boto3.client('ec2', endpoint_url=${JSON.stringify(url)}, region_name=${JSON.stringify(region)}, aws_access_key_id=${JSON.stringify(accessKeyId)}, aws_secret_access_key='test-secret', config=Config(retries={'max_attempts': 1}))`,
+        `ec2 = boto3.client('ec2', endpoint_url=${JSON.stringify(url)}, region_name=${JSON.stringify(region)}, aws_access_key_id=${JSON.stringify(accessKeyId)}, aws_secret_access_key=${JSON.stringify(secretAccessKey)}, config=Config(retries={'max_attempts': 1}))`,
         'result = None',
         code,
         'print(json.dumps(result, default=str))',
       ].join('\n');
-      const { stdout } = await run('python3', ['-c', script], { env: env(region, accessKeyId), timeout: 60_000 }).catch(
+      const { stdout } = await run('python3', ['-c', script], { env: env(region, accessKeyId, secretAccessKey), timeout: 60_000 }).catch(
         (e: { stderr?: string; message: string }) => {
           throw new Error(e.stderr || e.message);
         },
