@@ -271,7 +271,7 @@ export const networkInterfaceHandlers = handlers({
       case 'attachment':
         return { ...base, Attachment: attachmentView(eni) };
       case 'associatePublicIpAddress':
-        return { ...base, AssociatePublicIpAddress: eni.autoPublicIp !== undefined };
+        return { ...base, AssociatePublicIpAddress: eni.publicIpOnLaunch };
     }
   },
 

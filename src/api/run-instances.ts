@@ -168,7 +168,10 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
   }
   // A public IPv4 is only for a new eth0 launched alone: with eth1 at launch eth0 gets none, and it
   // does not get one later either (user's ENI notes; EC2 User Guide "Public IPv4 addresses").
-  const wantsPublicIp = !primary.existing && specs.length === 1 && (primary.spec.AssociatePublicIpAddress ?? launchSubnet.mapPublicIpOnLaunch);
+  // Only a lone eth0 gets a public IPv4: a new one by AssociatePublicIpAddress or the subnet's
+  // default, an existing one by the setting it took from its subnet when it was created.
+  const wantsPublicIp =
+    specs.length === 1 && (primary.existing ? primary.existing.publicIpOnLaunch : (primary.spec.AssociatePublicIpAddress ?? launchSubnet.mapPublicIpOnLaunch));
   const reservationId = region.ids.next(ID_KINDS.reservation);
   const created: NetworkInterface[] = [];
   const instances: Instance[] = [];

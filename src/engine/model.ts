@@ -125,6 +125,11 @@ export interface NetworkInterface extends Taggable {
   readonly requesterManaged: boolean;
   readonly requesterId?: string;
   readonly createdAt: Date;
+  /**
+   * Whether this interface asks for a public IPv4 when an instance launches with it as its only
+   * interface: the subnet's MapPublicIpOnLaunch at creation (EC2 User Guide, "Elastic network interfaces").
+   */
+  readonly publicIpOnLaunch: boolean;
   description: string;
   sourceDestCheck: boolean;
   status: 'available' | 'in-use' | 'attaching' | 'detaching' | 'associated';

@@ -233,6 +233,7 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
     interfaceType,
     requesterManaged: false,
     createdAt: region.now(),
+    publicIpOnLaunch: subnet.mapPublicIpOnLaunch,
     description: p.description ?? '',
     sourceDestCheck: true,
     status: 'available',

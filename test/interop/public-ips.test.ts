@@ -118,6 +118,23 @@ describe('Public IPv4 of instances (interop)', { concurrency: true }, () => {
     after(async () => h.close());
     beforeEach(async () => h.reset());
 
+    it('an existing interface launched alone as eth0 follows its own creation-time setting, not the launch', async () => {
+      // [ref §4.1]: "The ENI's public-IP attribute is inherited from the subnet's MapPublicIpOnLaunch at creation and
+      // does not follow later subnet changes"; [ref §5]: "An existing ENI at eth0 cannot override this; the ENI's own
+      // creation-time attribute decides."
+      const def: string = await h.boto3(
+        "result = ec2.describe_subnets(Filters=[{'Name':'default-for-az','Values':['true']},{'Name':'availability-zone','Values':['us-east-1a']}])['Subnets'][0]['SubnetId']",
+      );
+      const mapped = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: def }))).NetworkInterface!;
+      const a = await launch(ec2, { NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: mapped.NetworkInterfaceId }] });
+      assertAutoPublic(await untilState(ec2, a.InstanceId!, 'running'));
+      const custom = await customSubnet(ec2);
+      const unmapped = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: custom }))).NetworkInterface!;
+      const b = await launch(ec2, { NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: unmapped.NetworkInterfaceId }] });
+      assert.equal((await untilState(ec2, b.InstanceId!, 'running')).PublicIpAddress, undefined);
+      await invariants(h);
+    });
+
     it('one interface in a default subnet (MapPublicIpOnLaunch=true): eth0 gets a public IPv4 owned by amazon, not an Elastic IP', async () => {
       // [ref §5 Public IPv4 auto-assign]: assigned to the eth0 being created when the subnet maps public IPs
       // (default subnets do). [doc using-eni]: "When you launch an instance, the IP address is assigned to the
