@@ -11,6 +11,7 @@ import {
   AllocateAddressCommand,
   AssociateAddressCommand,
   CreateNetworkInterfaceCommand,
+  DescribeInstancesCommand,
   DescribeSubnetsCommand,
   EC2Client,
   RunInstancesCommand,
@@ -64,6 +65,32 @@ describe('durable state (interop)', () => {
     assert.ok(!before.includes(fresh.NetworkInterface!.NetworkInterfaceId!), 'a new id, never one handed out before');
     assert.ok(!before.includes(fresh.NetworkInterface!.MacAddress!), 'a new MAC');
     ec2.destroy();
+    await second.close();
+  });
+
+  it('transitions in flight resume after a restart: a pending instance becomes running on time', async () => {
+    const dir = tempDir();
+    const slow = (d: string) =>
+      startServer(
+        { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', dataDir: d, cloud: { lifecycle: { pendingMs: 1500 } } },
+        pino({ level: 'silent' }),
+      );
+    const first = await slow(dir);
+    const ec2 = client(first);
+    const { Instances } = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', MinCount: 1, MaxCount: 1 }));
+    const id = Instances![0]!.InstanceId!;
+    ec2.destroy();
+    await first.close();
+    const second = await slow(dir);
+    const probe = client(second);
+    const stateOf = async () =>
+      (await probe.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!.State!.Name;
+    const launchedAt = Date.now();
+    const seen = await stateOf();
+    if (Date.now() - launchedAt < 1000) assert.equal(seen, 'pending', 'still pending right after the restart');
+    await new Promise((r) => setTimeout(r, 1600));
+    assert.equal(await stateOf(), 'running');
+    probe.destroy();
     await second.close();
   });
 
