@@ -289,7 +289,12 @@ describe('fuzz', () => {
         const params = gen.generate(op, { world: worldState(server.cloud(), account, region, false), region, allIds, seen });
         const auth = authorizationFor(caller);
         const headers: Record<string, string> = auth ? { authorization: auth } : {};
-        const body = new URLSearchParams(params).toString();
+        let body = new URLSearchParams(params).toString();
+        if (rng.chance(0.03)) {
+          // Raw damage below the form layer: broken escapes, stray separators, bytes that are not UTF-8.
+          const at = rng.int(0, body.length);
+          body = body.slice(0, at) + rng.pick(['%', '%zz', '%E0%A4', '%FF%FE', '&&=&', '==', '+%2B+', '%00', '\u0000', '&Action=', '#frag', ';x=1']) + body.slice(at);
+        }
         let res: Response;
         if (rng.chance(0.1) && body.length < 6000) {
           res = await fetch(`${server.url}/?${body}`, { headers });

@@ -9,7 +9,8 @@
  * of every change the server ACKNOWLEDGED (a 200 with its whole body read).
  *
  * Kill: after a random number of acknowledged changes (from inside the response handler, so other
- * workers' requests are in flight), or after a random delay. After the restart, for every worker,
+ * workers' requests are in flight), after a random delay, or 0–2 ms after the N-th request was sent
+ * (while the server is busy with it: it may die before, during or after committing it). After the restart, for every worker,
  * every fact of its model (each interface, its description, tags, secondary addresses and
  * attachment; each Elastic IP, its association and tags; each instance) must be in the state; the
  * only exception is what the one request the worker had in flight at the kill may have touched
@@ -368,6 +369,7 @@ describe('crash: SIGKILL under load, restart, every acknowledged change is there
     let checkedFacts = 0;
     let uncertainTotal = 0;
     let killedInFlight = 0;
+    let roundsCut = 0;
     let pendingChanges = 0;
 
     /** After a restart: every worker's facts are in the state, except what its uncertain request may have touched; then adopt the state. */
@@ -404,10 +406,15 @@ describe('crash: SIGKILL under load, restart, every acknowledged change is there
         w.subnet = tag(r.body, 'subnetId');
       }
 
-      // Load, then SIGKILL: after a random number of acknowledged changes (even rounds) or a random delay (odd rounds).
-      const killAfterAcks = round % 2 === 0 ? rng.int(5, 150) : Infinity;
-      const killAfterMs = round % 2 === 1 ? rng.int(100, 1500) : Infinity;
+      // Load, then SIGKILL: after a random number of acknowledged changes, after a random delay, or a
+      // moment (0–2 ms) after the N-th request went out, while the server is busy with it.
+      const mode = (['acks', 'delay', 'sent'] as const)[round % 3]!;
+      const killAfterAcks = mode === 'acks' ? rng.int(5, 150) : Infinity;
+      const killAfterMs = mode === 'delay' ? rng.int(100, 1500) : Infinity;
+      const killAfterSent = mode === 'sent' ? rng.int(5, 300) : Infinity;
+      const killDelay = rng.int(0, 2);
       let roundAcks = 0;
+      let roundSent = 0;
       let inFlight = 0;
       let killed = false;
       const current = proc;
@@ -425,7 +432,9 @@ describe('crash: SIGKILL under load, restart, every acknowledged change is there
           inFlight++;
           let res: { status: number; body: string };
           try {
-            res = await query(current.url, w.account, op.params);
+            const pending = query(current.url, w.account, op.params);
+            if (++roundSent === killAfterSent) setTimeout(kill, killDelay);
+            res = await pending;
           } catch {
             // No (whole) answer: the server died with this request in flight. It may or may not have been committed.
             w.uncertain = op;
@@ -442,6 +451,9 @@ describe('crash: SIGKILL under load, restart, every acknowledged change is there
         }
       };
       await Promise.all(workers.map(run));
+      const cut = workers.filter((w) => w.uncertain).length;
+      if (cut > 0) roundsCut++;
+      if (process.env.EC2NET_CRASH_VERBOSE) console.log(`round ${round}: ${roundAcks} acknowledged, killed ${mode === 'delay' ? `after ${killAfterMs} ms` : mode === 'acks' ? `after ${killAfterAcks} acks` : `${killDelay} ms after request ${killAfterSent} was sent`} with ${cut} requests cut off`);
       clearTimeout(timer);
       clearTimeout(safety);
       await current.exited;
@@ -453,7 +465,7 @@ describe('crash: SIGKILL under load, restart, every acknowledged change is there
 
     console.log(
       `crash test: ${ROUNDS} rounds, ${checkedChanges} acknowledged changes checked (${checkedFacts} facts compared; ${killedInFlight} kills with requests in flight, ` +
-        `${uncertainTotal} requests in flight at a kill allowed either outcome) in ${Date.now() - started} ms, seed ${SEED}`,
+        `${roundsCut} rounds with requests cut off by the kill, ${uncertainTotal} such requests allowed either outcome) in ${Date.now() - started} ms, seed ${SEED}`,
     );
     assert.ok(checkedChanges > 0, 'no change was acknowledged');
     if (ROUNDS >= 2) assert.ok(killedInFlight > 0, 'no round was killed with requests in flight');
