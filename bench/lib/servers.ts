@@ -1,6 +1,7 @@
 /**
- * The servers under test, each in its own child process: ec2net (the built CLI), the bare
- * node:http ceiling, and moto. Each is ready once it answers a real DescribeRegions.
+ * The servers under test, each in its own child process: ec2net (the built CLI bundle, what
+ * `npm start` runs), the bare node:http ceiling, and moto. Each is ready once it answers a real
+ * DescribeRegions.
  */
 import { join } from 'node:path';
 import { form, query, request, target, type Target } from './http.js';
@@ -52,8 +53,11 @@ export interface Ec2netOptions {
   readonly timeoutMs?: number;
 }
 
+/** What `npm start` and the `ec2net` bin run: the CLI bundled by scripts/bundle.mjs. */
+export const EC2NET_ENTRY = 'dist/ec2net.mjs';
+
 /**
- * `node dist/src/cli.js serve --port P --imds-port off --log-level silent --ephemeral|--data-dir D`
+ * `node dist/ec2net.mjs serve --port P --imds-port off --log-level silent --ephemeral|--data-dir D`
  * from the repo root. The storage flag is always explicit: without one the CLI would journal into
  * ./.ec2net of whatever directory it runs in.
  */
@@ -62,7 +66,7 @@ export async function startEc2net(root: string, o: Ec2netOptions = {}): Promise<
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const args = [...(o.nodeArgs ?? []), join(root, 'dist/src/cli.js'), 'serve', '--port', String(port), '--imds-port', 'off', '--log-level', 'silent', ...storage];
+    const args = [...(o.nodeArgs ?? []), join(root, EC2NET_ENTRY), 'serve', '--port', String(port), '--imds-port', 'off', '--log-level', 'silent', ...storage];
     const child = startChild(process.execPath, args, { cwd: root });
     try {
       const readyMs = await waitReady(child, probe(port), o.timeoutMs ?? 20_000, 'ec2net', 2);
