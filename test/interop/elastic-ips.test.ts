@@ -34,19 +34,13 @@ import {
   type EC2Client,
   type NetworkInterface,
 } from '@aws-sdk/client-ec2';
-import { expectCode, startHarness, type Harness } from './harness.js';
+import { expectCode, startHarness, type Harness, invariants, until } from './harness.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 
 // ---- helpers ------------------------------------------------------------------------------------
 
-async function invariants(h: Harness): Promise<void> {
-  const res = await fetch(`${h.url}/_ec2net/invariants`);
-  const body = (await res.json()) as { ok: boolean; violations: unknown[] };
-  assert.deepEqual(body.violations, [], 'invariant violations');
-  assert.equal(body.ok, true);
-}
 
 async function world(ec2: EC2Client) {
   const [i, n, s, a] = await Promise.all([
@@ -99,15 +93,6 @@ async function publicOf(ec2: EC2Client, id: string, ip: string): Promise<string 
 }
 
 /** Polls until `probe` returns something `ok` accepts (50 ms apart, 5 s at most). */
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const end = Date.now() + 5000;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A running t3.micro in `subnetId`: its id and the id of the eth0 RunInstances made for it. */
 async function instance(ec2: EC2Client, subnetId: string): Promise<{ id: string; eth0: string }> {

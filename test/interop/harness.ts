@@ -3,6 +3,7 @@
  * clients — the AWS SDK for JavaScript v3, the AWS CLI, and boto3 (through python3).
  * A missing CLI or boto3 fails the test: CI must install them.
  */
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,4 +131,23 @@ export async function expectCode(p: Promise<unknown>, code: string): Promise<any
     throw new Error(`expected error ${code}, got ${got}: ${text}`);
   }
   throw new Error(`expected error ${code}, but the call succeeded`);
+}
+
+/** Asserts GET /_ec2net/invariants reports no violation. */
+export async function invariants(h: Harness): Promise<void> {
+  const res = await fetch(`${h.url}/_ec2net/invariants`);
+  const body = (await res.json()) as { ok: boolean; violations: unknown[] };
+  assert.deepEqual(body.violations, [], 'invariant violations');
+  assert.equal(body.ok, true);
+}
+
+/** Polls `probe` until `ok` holds (or fails the test after a while), for states that change on the clock. */
+export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
+  const end = Date.now() + 5000;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

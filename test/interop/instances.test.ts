@@ -49,19 +49,13 @@ import {
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { expectCode, startHarness, type Harness } from './harness.js';
+import { expectCode, startHarness, type Harness, invariants } from './harness.js';
 
 const IMAGE = 'ami-0123456789abcdef0';
 const ACCOUNT = '123456789012';
 
 // ---- helpers (each interop file keeps its own) ---------------------------------------------------
 
-async function invariants(h: Harness): Promise<void> {
-  const res = await fetch(`${h.url}/_ec2net/invariants`);
-  const body = (await res.json()) as { ok: boolean; violations: unknown[] };
-  assert.deepEqual(body.violations, [], 'invariant violations');
-  assert.equal(body.ok, true);
-}
 
 /** SDK waiter options: poll every second, give up after 15 s. */
 const fast = (client: EC2Client) => ({ client, minDelay: 1, maxDelay: 1, maxWaitTime: 15 });

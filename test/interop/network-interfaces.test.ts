@@ -41,19 +41,13 @@ import {
   type NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv4, parseIpv4Cidr, parseIpv6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { expectCode, startHarness, type Harness } from './harness.js';
+import { expectCode, startHarness, type Harness, invariants, until } from './harness.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 
 // ---- helpers (each interop file keeps its own: the harness is shared, helpers are not) ---------
 
-async function invariants(h: Harness): Promise<void> {
-  const res = await fetch(`${h.url}/_ec2net/invariants`);
-  const body = (await res.json()) as { ok: boolean; violations: unknown[] };
-  assert.deepEqual(body.violations, [], 'invariant violations');
-  assert.equal(body.ok, true);
-}
 
 /** Everything a client can see that these operations could change. */
 async function world(ec2: EC2Client) {
@@ -125,15 +119,6 @@ async function makeGroups(ec2: EC2Client, vpcId: string, n: number): Promise<str
 }
 
 /** Polls until `probe` returns something `ok` accepts (50 ms apart, 5 s at most). */
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const end = Date.now() + 5000;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Launches a t3.micro in `subnetId` and hot-attaches `eniId` at device index 1; returns the instance id. */
 async function attachToNewInstance(ec2: EC2Client, subnetId: string, eniId: string): Promise<{ instanceId: string; attachmentId: string }> {

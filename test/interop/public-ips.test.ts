@@ -36,19 +36,13 @@ import {
   type NetworkInterface,
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
-import { expectCode, startHarness, type Harness } from './harness.js';
+import { expectCode, startHarness, type Harness, invariants, until } from './harness.js';
 
 const IMAGE = 'ami-0123456789abcdef0';
 const ACCOUNT = '123456789012';
 
 // ---- helpers (each interop file keeps its own) ---------------------------------------------------
 
-async function invariants(h: Harness): Promise<void> {
-  const res = await fetch(`${h.url}/_ec2net/invariants`);
-  const body = (await res.json()) as { ok: boolean; violations: unknown[] };
-  assert.deepEqual(body.violations, [], 'invariant violations');
-  assert.equal(body.ok, true);
-}
 
 async function launch(ec2: EC2Client, input: Partial<RunInstancesCommandInput> = {}): Promise<Instance> {
   const r = await ec2.send(new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, ...input }));
@@ -65,15 +59,6 @@ async function getEni(ec2: EC2Client, id: string): Promise<NetworkInterface> {
   return NetworkInterfaces![0]!;
 }
 
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const end = Date.now() + 5000;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const untilState = (ec2: EC2Client, id: string, state: string) =>
   until(() => getInstance(ec2, id), (i) => i.State!.Name === state, `${id} ${state}`);

@@ -37,16 +37,10 @@ import {
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6, parseIpv6Cidr } from '../../src/engine/cidr.js';
 import { largestIpv4PerInterface } from '../../src/engine/instance-types.js';
-import { expectCode, startHarness, type Harness } from './harness.js';
+import { expectCode, startHarness, type Harness, invariants, until } from './harness.js';
 
 // ---- helpers ------------------------------------------------------------------------------------
 
-async function invariants(h: Harness): Promise<void> {
-  const res = await fetch(`${h.url}/_ec2net/invariants`);
-  const body = (await res.json()) as { ok: boolean; violations: unknown[] };
-  assert.deepEqual(body.violations, [], 'invariant violations');
-  assert.equal(body.ok, true);
-}
 
 async function world(ec2: EC2Client) {
   const [i, n, s, a] = await Promise.all([
@@ -59,15 +53,6 @@ async function world(ec2: EC2Client) {
 }
 
 /** Polls until `probe` returns something `ok` accepts (50 ms apart, 5 s at most). */
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const end = Date.now() + 5000;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function getInstance(ec2: EC2Client, id: string): Promise<Instance> {
   return (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
