@@ -46,29 +46,16 @@ import {
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { expectCode, startHarness, type Harness, invariants, until } from './harness.js';
+import { expectCode, startHarness, type Harness, invariants, until, launch, getInstance, getEni, IMAGE } from './harness.js';
 
-const IMAGE = 'ami-0123456789abcdef0';
 
 // ---- helpers (each interop file keeps its own) ---------------------------------------------------
 
 
 const fast = (client: EC2Client) => ({ client, minDelay: 1, maxDelay: 1, maxWaitTime: 15 });
 
-async function launch(ec2: EC2Client, input: Partial<RunInstancesCommandInput> = {}): Promise<Instance> {
-  const r = await ec2.send(new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, ...input }));
-  return r.Instances![0]!;
-}
 
-async function getInstance(ec2: EC2Client, id: string): Promise<Instance> {
-  const r = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
-  return r.Reservations![0]!.Instances![0]!;
-}
 
-async function getEni(ec2: EC2Client, id: string): Promise<NetworkInterface> {
-  const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }));
-  return NetworkInterfaces![0]!;
-}
 
 /** Polls until `probe` returns something `ok` accepts (50 ms apart, 5 s at most). */
 

@@ -34,7 +34,7 @@ import {
   type EC2Client,
   type NetworkInterface,
 } from '@aws-sdk/client-ec2';
-import { expectCode, startHarness, type Harness, invariants, until } from './harness.js';
+import { expectCode, startHarness, type Harness, invariants, until, getEni } from './harness.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -76,10 +76,6 @@ async function eni(ec2: EC2Client, subnetId: string, primary: string, secondarie
   return NetworkInterface!.NetworkInterfaceId!;
 }
 
-async function getEni(ec2: EC2Client, id: string): Promise<NetworkInterface> {
-  const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }));
-  return NetworkInterfaces![0]!;
-}
 
 async function address(ec2: EC2Client, allocationId: string) {
   const { Addresses } = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }));

@@ -9,7 +9,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
+  EC2Client,
+  RunInstancesCommand,
+  type Instance,
+  type NetworkInterface,
+  type RunInstancesCommandInput,
+} from '@aws-sdk/client-ec2';
 import pino from 'pino';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 
@@ -150,4 +158,23 @@ export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, w
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Any well-formed image id: RunInstances accepts it unless strict image checking is on. */
+export const IMAGE = 'ami-0123456789abcdef0';
+
+/** Launches one t3.micro (overridable) and returns it as RunInstances answered. */
+export async function launch(ec2: EC2Client, input: Partial<RunInstancesCommandInput> = {}): Promise<Instance> {
+  const r = await ec2.send(new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, ...input }));
+  return r.Instances![0]!;
+}
+
+export async function getInstance(ec2: EC2Client, id: string): Promise<Instance> {
+  const r = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+  return r.Reservations![0]!.Instances![0]!;
+}
+
+export async function getEni(ec2: EC2Client, id: string): Promise<NetworkInterface> {
+  const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }));
+  return NetworkInterfaces![0]!;
 }

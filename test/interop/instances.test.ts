@@ -49,9 +49,8 @@ import {
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { expectCode, startHarness, type Harness, invariants } from './harness.js';
+import { expectCode, startHarness, type Harness, invariants, launch, IMAGE } from './harness.js';
 
-const IMAGE = 'ami-0123456789abcdef0';
 const ACCOUNT = '123456789012';
 
 // ---- helpers (each interop file keeps its own) ---------------------------------------------------
@@ -60,10 +59,6 @@ const ACCOUNT = '123456789012';
 /** SDK waiter options: poll every second, give up after 15 s. */
 const fast = (client: EC2Client) => ({ client, minDelay: 1, maxDelay: 1, maxWaitTime: 15 });
 
-async function launch(ec2: EC2Client, input: Partial<RunInstancesCommandInput> = {}): Promise<Instance> {
-  const r = await ec2.send(new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, ...input }));
-  return r.Instances![0]!;
-}
 
 async function getInstance(ec2: EC2Client, id: string): Promise<Instance> {
   const r = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));

@@ -37,7 +37,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6, parseIpv6Cidr } from '../../src/engine/cidr.js';
 import { largestIpv4PerInterface } from '../../src/engine/instance-types.js';
-import { expectCode, startHarness, type Harness, invariants, until } from './harness.js';
+import { expectCode, startHarness, type Harness, invariants, until, getEni } from './harness.js';
 
 // ---- helpers ------------------------------------------------------------------------------------
 
@@ -95,10 +95,6 @@ async function eni(ec2: EC2Client, subnetId: string, primary?: string, extra: Re
   return NetworkInterface!.NetworkInterfaceId!;
 }
 
-async function getEni(ec2: EC2Client, id: string): Promise<NetworkInterface> {
-  const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }));
-  return NetworkInterfaces![0]!;
-}
 
 const privateIps = (e: NetworkInterface) => e.PrivateIpAddresses!.map((p) => p.PrivateIpAddress!);
 const secondaries = (e: NetworkInterface) => e.PrivateIpAddresses!.filter((p) => !p.Primary).map((p) => p.PrivateIpAddress!);
