@@ -15,6 +15,7 @@ import {
 import { assignIpv6, assignPrivateIps, unassignIpv6, unassignPrivateIps } from '../engine/private-ip.js';
 import { getSubnet } from '../engine/subnet.js';
 import { tagList, tagsFromSpecs } from '../engine/tags.js';
+import { mapForAnswer } from '../protocol/encode.js';
 import { describe } from './describe.js';
 import { handlers, type RequestContext } from './handler.js';
 import { idempotent } from './idempotency.js';
@@ -73,12 +74,12 @@ export function networkInterfaceView(region: RegionState, eni: NetworkInterface)
     MacAddress: eni.macAddress,
     NetworkInterfaceId: eni.id,
     OwnerId: eni.ownerId,
-    PrivateDnsName: privateDnsName(region.name, primary.text),
+    PrivateDnsName: privateDnsName(region.name, primary.address),
     PrivateIpAddress: primary.text,
     PrivateIpAddresses: eni.privateIps.map((ip) => ({
       Association: publicAssociation(region, eni, ip),
       Primary: ip.primary,
-      PrivateDnsName: privateDnsName(region.name, ip.text),
+      PrivateDnsName: privateDnsName(region.name, ip.address),
       PrivateIpAddress: ip.text,
     })),
     Ipv4Prefixes: eni.ipv4Prefixes.map((b) => ({ Ipv4Prefix: `${ipText(b)}/28` })),
@@ -217,7 +218,7 @@ export const networkInterfaceHandlers = handlers({
       ctx, input, networkInterfaceFilters(region), input.NetworkInterfaceIds,
       (id) => getNetworkInterface(region, id), () => candidates ?? region.networkInterfaces.values(), 'networkInterfaceIds',
     );
-    return { NetworkInterfaces: page.items.map((e) => view(ctx, e)), NextToken: page.nextToken };
+    return { NetworkInterfaces: mapForAnswer(page.items, (e) => view(ctx, e)), NextToken: page.nextToken };
   },
 
   ModifyNetworkInterfaceAttribute: (ctx, input) => {

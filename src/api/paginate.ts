@@ -56,7 +56,11 @@ export function paginate<T>(
     throw invalidValue(`Value (${page.MaxResults}) for parameter maxResults is invalid. Expecting a value greater than 0.`);
   }
   const after = page.NextToken ? readToken(ctx, page.NextToken) : undefined;
-  let sorted = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  let sorted = [...items].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
   if (after !== undefined) sorted = sorted.filter((i) => key(i) > after);
   const max = page.MaxResults;
   if (max === undefined || sorted.length <= max) return { items: sorted };

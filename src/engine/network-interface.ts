@@ -309,9 +309,12 @@ export function groupInUse(region: RegionState, groupId: string): boolean {
   return false;
 }
 
-/** Private DNS name as AWS forms it: ip-a-b-c-d.ec2.internal in us-east-1, else ip-a-b-c-d.<region>.compute.internal. */
-export function privateDnsName(region: string, ipText: string): string {
-  const host = `ip-${ipText.replaceAll('.', '-')}`;
+/**
+ * Private DNS name as AWS forms it: ip-a-b-c-d.ec2.internal in us-east-1, else ip-a-b-c-d.<region>.compute.internal.
+ * Given the address as a number it skips re-reading the text (listings name thousands of addresses).
+ */
+export function privateDnsName(region: string, ip: string | number): string {
+  const host = typeof ip === 'number' ? `ip-${ip >>> 24}-${(ip >>> 16) & 255}-${(ip >>> 8) & 255}-${ip & 255}` : `ip-${ip.replaceAll('.', '-')}`;
   return region === 'us-east-1' ? `${host}.ec2.internal` : `${host}.${region}.compute.internal`;
 }
 

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { callerScope } from '../protocol/credentials.js';
-import { errorDocument } from '../protocol/encode.js';
+import { bodyBytes, errorDocument, type ResponseBody } from '../protocol/encode.js';
 import { isEc2Error } from '../engine/errors.js';
 import { randomUUID } from 'node:crypto';
 import type { CallerScope, QueryApi } from './query-api.js';
@@ -139,14 +139,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
-function send(res: ServerResponse, status: number, body: string, requestId: string): void {
+function send(res: ServerResponse, status: number, body: ResponseBody, requestId: string): void {
   res.writeHead(status, {
     'content-type': 'text/xml;charset=UTF-8',
-    'content-length': Buffer.byteLength(body),
+    'content-length': bodyBytes(body),
     'x-amzn-requestid': requestId,
     server: 'ec2net',
   });
-  res.end(body);
+  if (typeof body === 'string') return void res.end(body);
+  // A large answer goes out chunk by chunk, never joined into one copy.
+  for (const chunk of body) res.write(chunk);
+  res.end();
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {

@@ -10,7 +10,7 @@ import { Ec2Error, dryRunOk, isEc2Error } from '../engine/errors.js';
 import { findRegion, DEFAULT_REGION } from '../engine/regions.js';
 import { accountFor, type CallerScope as KeyScope } from '../protocol/credentials.js';
 import { buildParamTree, Decoder } from '../protocol/decode.js';
-import { Encoder, errorDocument } from '../protocol/encode.js';
+import { Encoder, errorDocument, type ResponseBody } from '../protocol/encode.js';
 import type { ServiceModel } from '../protocol/model.js';
 import type { JournalEntry } from '../store/journal.js';
 
@@ -27,7 +27,8 @@ const READ_ONLY = /^(Describe|Get|List)/;
 
 export interface QueryResult {
   readonly status: number;
-  readonly body: string;
+  /** The XML document: a string, or UTF-8 bytes when it is large. */
+  readonly body: ResponseBody;
   readonly requestId: string;
   readonly action: string;
   readonly errorCode?: string;
@@ -131,7 +132,7 @@ export class QueryApi {
     cloud.at(entry.at, () => this.run(action, params, { accessKeyId: entry.account, region: entry.region }, 'replay', false));
   }
 
-  private run(action: string, params: URLSearchParams, caller: CallerScope, requestId: string, journal = true): string {
+  private run(action: string, params: URLSearchParams, caller: CallerScope, requestId: string, journal = true): ResponseBody {
     const cloud = this.getCloud();
     const sink = journal ? this.journal : undefined;
     // One instant and one random position per request, recorded so a replay is exact.
@@ -151,7 +152,7 @@ export class QueryApi {
     }
   }
 
-  private execute(action: string, params: URLSearchParams, caller: CallerScope, requestId: string): string {
+  private execute(action: string, params: URLSearchParams, caller: CallerScope, requestId: string): ResponseBody {
     if (!action) throw new Ec2Error('MissingAction', 'The request must contain the parameter Action');
     const op = Object.prototype.hasOwnProperty.call(this.model.operations, action) ? this.model.operations[action] : undefined;
     if (!op) throw new Ec2Error('InvalidAction', `The action ${action} is not valid for this web service.`);

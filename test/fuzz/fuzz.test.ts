@@ -25,6 +25,7 @@ import { Cloud } from '../../src/engine/cloud.js';
 import { checkInvariants } from '../../src/engine/invariants.js';
 import { exportState } from '../../src/engine/snapshot.js';
 import { loadModel } from '../../src/protocol/model.js';
+import { bodyText } from '../../src/protocol/encode.js';
 import { QueryApi } from '../../src/server/query-api.js';
 import { startServer } from '../../src/server/start.js';
 import { Journal, type JournalEntry } from '../../src/store/journal.js';
@@ -182,12 +183,13 @@ function fuzzInProcess(iterations: number, exactFrom = Infinity): Summary {
       assert.fail(failure(`handle() threw: ${(e as Error)?.stack ?? String(e)}`, 'in process', n, params, caller));
     }
     stats.add(op, result.status);
-    if (result.status === 200) harvestIds(result.body, seen);
+    const text = bodyText(result.body);
+    if (result.status === 200) harvestIds(text, seen);
     if (result.status >= 500) {
       const fault = result.fault as Error | undefined;
       assert.fail(failure(`${result.status} ${result.errorCode}`, 'in process', n, params, caller, fault?.stack ?? String(fault)));
     }
-    if (!result.body.startsWith('<?xml')) assert.fail(failure('response is not XML', 'in process', n, params, caller, result.body.slice(0, 200)));
+    if (!text.startsWith('<?xml')) assert.fail(failure('response is not XML', 'in process', n, params, caller, text.slice(0, 200)));
     const violations = checkInvariants(cloud);
     if (violations.length > 0) assert.fail(failure(`invariants violated after ${result.status} ${result.errorCode ?? ''}: ${JSON.stringify(violations.slice(0, 5))}`, 'in process', n, params, caller));
 

@@ -12,14 +12,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Encoder, errorDocument, escapeXml } from '../../src/protocol/encode.js';
+import { bodyText, Encoder, errorDocument, escapeXml, mapForAnswer } from '../../src/protocol/encode.js';
 import { loadModel } from '../../src/protocol/model.js';
 
 const model = loadModel();
 const encoder = new Encoder(model);
 const RID = '5689426a-4b6a-4b08-8bbf-9309700d1558';
 
-const encode = (op: string, output: unknown) => encoder.response(op, model.operations[op]!.output, output, RID);
+const encode = (op: string, output: unknown) => bodyText(encoder.response(op, model.operations[op]!.output, output, RID));
 /** The document without its XML declaration and root element. */
 function body(op: string, output: unknown): string {
   const xml = encode(op, output);
@@ -127,7 +127,7 @@ describe('encoder: values', () => {
   });
 
   it('the request id is the one given', () => {
-    assert.ok(encoder.response('DeleteVpc', undefined, {}, 'abc').includes('<requestId>abc</requestId><return>true</return>'));
+    assert.ok(bodyText(encoder.response('DeleteVpc', undefined, {}, 'abc')).includes('<requestId>abc</requestId><return>true</return>'));
   });
 
   it('members the output shape does not have are ignored', () => {
@@ -149,5 +149,37 @@ describe('encoder: values', () => {
       '<?xml version="1.0" encoding="UTF-8"?>\n<OpResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>' +
         '<nameSet><member>a</member></nameSet><child><child><nameSet><member>b</member><member>c</member></nameSet></child></child></OpResponse>',
     );
+  });
+});
+
+describe('encoder: large answers', () => {
+  const eni = (i: number) => ({ NetworkInterfaceId: `eni-${i}`, Description: i % 2 ? 'a & b' : 'plain', PrivateIpAddress: `10.0.${i >> 8}.${i & 255}`, Groups: [{ GroupId: 'sg-1', GroupName: 'default' }] });
+  const items = Array.from({ length: 3000 }, (_, i) => eni(i));
+  const op = 'DescribeNetworkInterfaces';
+
+  it('a large answer comes as UTF-8 chunks whose concatenation is the document a string would be', () => {
+    const big = encoder.response(op, model.operations[op]!.output, { NetworkInterfaces: items }, RID);
+    assert.ok(Array.isArray(big) && big.length > 1, 'several chunks');
+    const text = bodyText(big);
+    assert.equal(text.match(/<networkInterfaceId>eni-/g)?.length, 3000);
+    assert.ok(text.endsWith(`</${op}Response>`));
+    // Each escaped value stays escaped, whichever chunk it lands in; multi-byte text survives the split.
+    assert.equal(text.match(/<description>a &amp; b<\/description>/g)?.length, 1500);
+    const unicode = bodyText(encoder.response(op, model.operations[op]!.output, { NetworkInterfaces: items.map((e) => ({ ...e, Description: 'ü✓😀'.repeat(20) })) }, RID));
+    assert.equal(unicode.match(/<description>(ü✓😀){20}<\/description>/g)?.length, 3000);
+  });
+
+  it('mapForAnswer defers the views to the encoder and writes exactly what the mapped array would', () => {
+    const made: number[] = [];
+    const lazy = encoder.response(op, model.operations[op]!.output, { NetworkInterfaces: mapForAnswer([0, 1, 2], (i) => (made.push(i), eni(i))) }, RID);
+    assert.deepEqual(made, [0, 1, 2]);
+    assert.equal(bodyText(lazy), encode(op, { NetworkInterfaces: [0, 1, 2].map(eni) }));
+    assert.equal(body(op, { NetworkInterfaces: mapForAnswer([], eni) }), '<networkInterfaceSet/>');
+  });
+
+  it('a repeated value is escaped like the first time (the per-member memo keeps the escaped form)', () => {
+    const xml = body('DescribeTags', { Tags: [1, 2, 3].map((i) => ({ Key: '<k>', Value: i === 2 ? 'x' : '<k>', ResourceId: `vpc-${i}` })) });
+    assert.equal(xml.match(/<key>&lt;k&gt;<\/key>/g)?.length, 3);
+    assert.equal(xml.match(/<value>&lt;k&gt;<\/value>/g)?.length, 2);
   });
 });

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import * as sdk from '@aws-sdk/client-ec2';
 import { buildParamTree, Decoder } from '../../src/protocol/decode.js';
-import { Encoder } from '../../src/protocol/encode.js';
+import { bodyText, Encoder } from '../../src/protocol/encode.js';
 import { loadModel } from '../../src/protocol/model.js';
 
 const model = loadModel();
@@ -67,7 +67,7 @@ function decodeBody(body: string, op: string): Record<string, unknown> {
 
 /** Sends `command` through the SDK's serializer and returns the body it produced. */
 async function sdkBody(op: string, command: { input: object }): Promise<string> {
-  stub.reply = encoder.response(op, model.operations[op]!.output, {}, 'req-1');
+  stub.reply = bodyText(encoder.response(op, model.operations[op]!.output, {}, 'req-1'));
   await client.send(command as never);
   const req = stub.last!;
   assert.equal(req.method, 'POST');
@@ -460,7 +460,7 @@ const OUTPUTS: { [op: string]: object } = {
 describe('round trip (b): our encoder → SDK v3 deserialiser', () => {
   for (const [op, output] of Object.entries(OUTPUTS)) {
     it(`${op}`, async () => {
-      stub.reply = encoder.response(op, model.operations[op]!.output, output, 'req-b');
+      stub.reply = bodyText(encoder.response(op, model.operations[op]!.output, output, 'req-b'));
       // (The SDK takes $metadata.requestId from the x-amzn-requestid header; the interop tests check it.)
       const { $metadata: _, ...parsed } = (await client.send(commandOf(op, {}) as never)) as { $metadata: unknown };
       assert.deepStrictEqual(parsed, output);

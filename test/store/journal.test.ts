@@ -16,6 +16,7 @@ import { Cloud } from '../../src/engine/cloud.js';
 import { checkInvariants } from '../../src/engine/invariants.js';
 import { exportState } from '../../src/engine/snapshot.js';
 import { loadModel } from '../../src/protocol/model.js';
+import { bodyText } from '../../src/protocol/encode.js';
 import { QueryApi } from '../../src/server/query-api.js';
 import { Journal, SCHEMA_VERSION, type JournalEntry } from '../../src/store/journal.js';
 
@@ -45,7 +46,7 @@ function world(seed: string, journal?: Journal) {
   const ok = (params: Record<string, string>, accessKeyId?: string, region?: string) => {
     const r = call(params, accessKeyId, region);
     assert.equal(r.status, 200, `${params.Action}: ${r.body}`);
-    return r.body;
+    return bodyText(r.body);
   };
   return { clock, cloud, api, call, ok };
 }
