@@ -15,9 +15,9 @@ export function getInternetGateway(region: RegionState, id: string): InternetGat
   return igw;
 }
 
-export function createInternetGateway(region: RegionState, tags: Tags = new Map()): InternetGateway {
+export function createInternetGateway(region: RegionState, tags: Tags = new Map(), id = region.ids.next(ID_KINDS.internetGateway)): InternetGateway {
   const igw: InternetGateway = {
-    id: region.ids.next(ID_KINDS.internetGateway),
+    id,
     resourceType: 'internet-gateway',
     ownerId: region.accountId,
     tags,

@@ -74,7 +74,10 @@ export function createDefaultVpc(region: RegionState): Vpc {
     const cidr = parseIpv4Cidr(`172.31.${16 * k}.0/20`)!;
     createSubnetRecord(region, { vpc, zone, cidr, defaultForAz: true, mapPublicIpOnLaunch: true });
   });
-  attachInternetGateway(region, createInternetGateway(region), vpc);
+  // Its ID comes from the seed, not the random stream: journals written before gateways existed
+  // replay to the same IDs as when they were written.
+  const gatewayId = region.ids.derive(ID_KINDS.internetGateway, `${region.cloud.random.seed}/${region.accountId}/${region.name}/default-gateway`);
+  attachInternetGateway(region, createInternetGateway(region, new Map(), gatewayId), vpc);
   return vpc;
 }
 
