@@ -4,6 +4,7 @@ import type { HandlerMap } from './handler.js';
 import { imageHandlers } from './images.js';
 import { instanceTypeHandlers } from './instance-types.js';
 import { instanceHandlers } from './instances.js';
+import { internetGatewayHandlers } from './internet-gateways.js';
 import { networkInterfacePermissionHandlers } from './network-interface-permissions.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { regionHandlers } from './regions.js';
@@ -15,6 +16,7 @@ import { vpcHandlers } from './vpcs.js';
 export const allHandlers: HandlerMap = {
   ...regionHandlers,
   ...vpcHandlers,
+  ...internetGatewayHandlers,
   ...subnetHandlers,
   ...tagHandlers,
   ...networkInterfaceHandlers,

@@ -4,7 +4,7 @@
  */
 import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
-import type { ElasticIp, Instance, NetworkInterface, SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
+import type { ElasticIp, Instance, InternetGateway, NetworkInterface, SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
 import { SeededRandom } from './random.js';
@@ -71,6 +71,8 @@ export class RegionState {
   readonly instances = new Map<string, Instance>();
   /** Transitions waiting for their time (instance states, attachment states), settled at each request. */
   readonly timers: Timer[] = [];
+  /** Internet gateways by id. */
+  readonly internetGateways = new Map<string, InternetGateway>();
   /** Elastic IPs by allocation id. */
   readonly elasticIps = new Map<string, ElasticIp>();
   /** Private IPv4 (text) → interfaces holding it (one per VPC at most): the index behind IP filters and reassignment. */

@@ -7,6 +7,7 @@
 import type { RegionState } from './cloud.js';
 import { Ec2Error, invalidValue } from './errors.js';
 import { checkId, ID_KINDS, notFound } from './ids.js';
+import { requireInternetGateway } from './internet-gateway.js';
 import type { ElasticIp, NetworkInterface, PrivateIp, Tags } from './model.js';
 
 export function getElasticIp(region: RegionState, allocationId: string): ElasticIp {
@@ -64,11 +65,14 @@ export function disassociateElasticIp(region: RegionState, eip: ElasticIp): void
 }
 
 /**
- * Associates `eip` with `ip` of `eni`. An Elastic IP already associated elsewhere moves unless
- * `allowReassociation` is false; an Elastic IP already on the target address is displaced
- * (disassociated, still allocated), as the AssociateAddress reference describes.
+ * Associates `eip` with `ip` of `eni`. The interface's VPC must have an internet gateway attached
+ * (checked once the target is known to be valid; AWS does not document the order of its checks).
+ * An Elastic IP already associated elsewhere moves unless `allowReassociation` is false; an Elastic
+ * IP already on the target address is displaced (disassociated, still allocated), as the
+ * AssociateAddress reference describes.
  */
 export function associateElasticIp(region: RegionState, eip: ElasticIp, eni: NetworkInterface, ip: PrivateIp, allowReassociation: boolean): string {
+  requireInternetGateway(region, eni.vpcId);
   if (eip.association && eip.association.networkInterfaceId === eni.id && eip.association.privateIp === ip.text) {
     return eip.association.associationId; // the same association again: idempotent
   }

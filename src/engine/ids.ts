@@ -2,7 +2,7 @@
  * Resource IDs and MAC addresses: one place that makes them, one table of their formats and
  * of the error codes AWS uses when an ID is malformed or unknown.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Ec2Error } from './errors.js';
 
 export interface IdKind {
@@ -67,6 +67,20 @@ export class IdGenerator {
   next(k: IdKind): string {
     for (;;) {
       const id = `${k.prefix}-${this.random(9).toString('hex').slice(0, 17)}`;
+      if (!this.issued.has(id)) {
+        this.issued.add(id);
+        return id;
+      }
+    }
+  }
+
+  /**
+   * An ID made from `material` instead of the random stream (re-hashed while taken): for what a
+   * world makes by itself, so adding such a thing does not shift the IDs drawn after it.
+   */
+  derive(k: IdKind, material: string): string {
+    for (let attempt = 0; ; attempt++) {
+      const id = `${k.prefix}-${createHash('sha256').update(`${material}:${attempt}`).digest('hex').slice(0, 17)}`;
       if (!this.issued.has(id)) {
         this.issued.add(id);
         return id;

@@ -117,12 +117,27 @@ function checkRegion(region: RegionState, out: Violation[]): void {
     const heldV6 = heldV6PerSubnet.get(subnet.id) ?? 0;
     if (v6 && v6.pool.usedCount !== heldV6) v('ipv6-count', `${subnet.id} IPv6 pool uses ${v6.pool.usedCount}, interfaces hold ${heldV6}`);
   }
-  // EIP ↔ private IP, from the address's side.
+  // EIP ↔ private IP, from the address's side; and an Elastic IP is only mapped into a VPC with a gateway.
+  const gateways = checkInternetGateways(region, v);
   for (const eip of region.elasticIps.values()) {
     const a = eip.association;
     if (!a) continue;
     const eni = region.networkInterfaces.get(a.networkInterfaceId);
     const ip = eni?.privateIps.find((x) => x.text === a.privateIp);
     if (!ip || ip.elasticIp !== eip.allocationId) v('eip-bijection', `${eip.allocationId} points at ${a.networkInterfaceId} ${a.privateIp}, which does not point back`);
+    if (eni && !gateways.has(eni.vpcId)) v('eip-gateway', `${eip.allocationId} is mapped into ${eni.vpcId}, which has no internet gateway`);
   }
+}
+
+/** Each internet gateway is attached to a VPC that exists, and no VPC has two. Returns the VPCs that have one. */
+function checkInternetGateways(region: RegionState, v: (rule: string, detail: string) => void): Map<string, string> {
+  const byVpc = new Map<string, string>();
+  for (const igw of region.internetGateways.values()) {
+    if (igw.vpcId === undefined) continue;
+    if (!region.vpcs.has(igw.vpcId)) v('gateway-vpc', `${igw.id} is attached to missing VPC ${igw.vpcId}`);
+    const other = byVpc.get(igw.vpcId);
+    if (other) v('gateway-per-vpc', `${igw.vpcId} has both ${other} and ${igw.id}`);
+    byVpc.set(igw.vpcId, igw.id);
+  }
+  return byVpc;
 }

@@ -41,6 +41,14 @@ export interface Vpc extends Taggable {
   enableDnsHostnames: boolean;
 }
 
+/** An internet gateway: attached to at most one VPC, and a VPC has at most one (Amazon VPC User Guide, "Internet gateways"). */
+export interface InternetGateway extends Taggable {
+  readonly resourceType: 'internet-gateway';
+  readonly ownerId: string;
+  /** The VPC it is attached to; AWS reports such an attachment with state `available`. */
+  vpcId?: string;
+}
+
 export interface SubnetIpv6Association {
   readonly associationId: string;
   readonly cidr: Ipv6Cidr;

@@ -4,7 +4,7 @@
  */
 import type { Cloud, RegionState } from './cloud.js';
 import { formatIpv4 } from './cidr.js';
-import type { ElasticIp, Instance, NetworkInterface, SecurityGroup, Subnet, Tags, Vpc } from './model.js';
+import type { ElasticIp, Instance, InternetGateway, NetworkInterface, SecurityGroup, Subnet, Tags, Vpc } from './model.js';
 
 const tagsJson = (tags: Tags) => Object.fromEntries(tags);
 
@@ -21,6 +21,10 @@ function vpcJson(v: Vpc) {
     enableDnsHostnames: v.enableDnsHostnames,
     tags: tagsJson(v.tags),
   };
+}
+
+function internetGatewayJson(g: InternetGateway) {
+  return { id: g.id, vpcId: g.vpcId, tags: tagsJson(g.tags) };
 }
 
 function subnetJson(s: Subnet) {
@@ -106,6 +110,7 @@ function regionJson(r: RegionState) {
     region: r.name,
     vpcs: [...r.vpcs.values()].map(vpcJson),
     subnets: [...r.subnets.values()].map(subnetJson),
+    internetGateways: [...r.internetGateways.values()].map(internetGatewayJson),
     securityGroups: [...r.securityGroups.values()].map(groupJson),
     networkInterfaces: [...r.networkInterfaces.values()].map(interfaceJson),
     instances: [...r.instances.values()].map(instanceJson),

@@ -6,6 +6,7 @@ import { parseIpv4Cidr, type Ipv4Cidr, type Ipv6Cidr } from './cidr.js';
 import type { RegionState } from './cloud.js';
 import { Ec2Error, invalidParam } from './errors.js';
 import { checkId, ID_KINDS, notFound } from './ids.js';
+import { attachInternetGateway, createInternetGateway, gatewayOfVpc } from './internet-gateway.js';
 import type { Tags, Vpc } from './model.js';
 import { createDefaultSecurityGroup, removeSecurityGroupRecord } from './security-group.js';
 import { createSubnetRecord } from './subnet.js';
@@ -66,13 +67,17 @@ function dhcpOptionsId(region: RegionState): string {
   return region.defaultDhcpOptionsId;
 }
 
-/** The default VPC: 172.31.0.0/16 with one default /20 subnet per zone, in zone order. */
+/** The default VPC: 172.31.0.0/16 with one default /20 subnet per zone, in zone order, and an internet gateway attached. */
 export function createDefaultVpc(region: RegionState): Vpc {
   const vpc = createVpc(region, { cidr: parseIpv4Cidr('172.31.0.0/16')!, isDefault: true });
   region.info.zones.forEach((zone, k) => {
     const cidr = parseIpv4Cidr(`172.31.${16 * k}.0/20`)!;
     createSubnetRecord(region, { vpc, zone, cidr, defaultForAz: true, mapPublicIpOnLaunch: true });
   });
+  // Its ID comes from the seed, not the random stream: journals written before gateways existed
+  // replay to the same IDs as when they were written.
+  const gatewayId = region.ids.derive(ID_KINDS.internetGateway, `${region.cloud.random.seed}/${region.accountId}/${region.name}/default-gateway`);
+  attachInternetGateway(region, createInternetGateway(region, new Map(), gatewayId), vpc);
   return vpc;
 }
 
@@ -90,6 +95,7 @@ export function deleteVpc(region: RegionState, id: string): void {
   const busy =
     region.subnetsOf(id).size > 0 ||
     [...region.securityGroups.values()].some((g) => g.vpcId === id && !g.isDefault) ||
+    gatewayOfVpc(region, id) !== undefined ||
     region.vpcHasOtherDependencies(id);
   if (busy) throw new Ec2Error('DependencyViolation', `The vpc '${id}' has dependencies and cannot be deleted.`);
   for (const g of [...region.securityGroups.values()]) if (g.vpcId === id) removeSecurityGroupRecord(region, g);

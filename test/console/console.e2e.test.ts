@@ -25,7 +25,7 @@ import {
   type NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import type { Browser, Page } from 'playwright-core';
-import { startHarness, type Harness } from '../interop/harness.js';
+import { attachNewGateway, startHarness, type Harness } from '../interop/harness.js';
 import { launchChromium, outDir } from './browser.js';
 
 const ACCOUNT = '210987654321';
@@ -53,6 +53,7 @@ describe('web console (headless Chromium)', { timeout: 90_000 }, () => {
     // The topology, made through the SDK.
     const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: tag('console-e2e') }] }));
     world.vpcId = vpc.Vpc!.VpcId!;
+    await attachNewGateway(ec2, world.vpcId); // the Elastic IPs below need a gateway (aws-behaviour.md §4.13)
     const subnet = async (cidr: string, zone: string, name: string) =>
       (await ec2.send(new CreateSubnetCommand({ VpcId: world.vpcId, CidrBlock: cidr, AvailabilityZone: zone, TagSpecifications: [{ ResourceType: 'subnet', Tags: tag(name) }] }))).Subnet!.SubnetId!;
     world.subnetA = await subnet('10.20.1.0/24', 'us-east-1a', 'app-a');

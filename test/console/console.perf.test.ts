@@ -20,7 +20,7 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { Browser } from 'playwright-core';
-import { startHarness, type Harness } from '../interop/harness.js';
+import { attachNewGateway, startHarness, type Harness } from '../interop/harness.js';
 import { launchChromium, outDir } from './browser.js';
 
 const ACCOUNT = '313131313131';
@@ -64,6 +64,7 @@ describe('web console with 1,000 interfaces in a VPC', { timeout: 120_000 }, () 
     [h, browser] = await Promise.all([startHarness(), launchChromium()]);
     ec2 = h.ec2(REGION, ACCOUNT);
     vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }))).Vpc!.VpcId!;
+    await attachNewGateway(ec2, vpcId); // the Elastic IPs below need a gateway (aws-behaviour.md §4.13)
     subnets = await Promise.all(
       ['us-east-1a', 'us-east-1b', 'us-east-1c'].map(async (zone, i) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.30.${i * 4}.0/22`, AvailabilityZone: zone }))).Subnet!.SubnetId!),
     );

@@ -52,6 +52,16 @@ describe('ids', () => {
     assert.equal(new IdGenerator((n) => a.bytes(n)).next(ID_KINDS.subnet), new IdGenerator((n) => b.bytes(n)).next(ID_KINDS.subnet));
   });
 
+  it('derive() makes the same id from the same material, draws nothing from the random stream, never repeats', () => {
+    const r = new SeededRandom('seed');
+    const ids = new IdGenerator((n) => r.bytes(n));
+    const a = ids.derive(ID_KINDS.internetGateway, 'm');
+    assert.match(a, /^igw-[0-9a-f]{17}$/);
+    assert.equal(new IdGenerator().derive(ID_KINDS.internetGateway, 'm'), a);
+    assert.notEqual(ids.derive(ID_KINDS.internetGateway, 'm'), a);
+    assert.equal(r.position(), '0:0');
+  });
+
   it('Malformed for a wrong prefix or non-hex, NotFound wording for unknown ids', () => {
     assert.throws(() => checkId(ID_KINDS.vpc, 'subnet-12345678'), { code: 'InvalidVpcID.Malformed', message: 'Invalid id: "subnet-12345678" (expecting "vpc-...")' });
     assert.throws(() => checkId(ID_KINDS.networkInterface, 'eni-xyz'), { code: 'InvalidNetworkInterfaceId.Malformed' });

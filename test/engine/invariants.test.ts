@@ -18,6 +18,7 @@ import { createNetworkInterface, indexIp } from '../../src/engine/network-interf
 import { assignPrivateIps } from '../../src/engine/private-ip.js';
 import { createSecurityGroup } from '../../src/engine/security-group.js';
 import { createSubnet } from '../../src/engine/subnet.js';
+import { attachInternetGateway, createInternetGateway } from '../../src/engine/internet-gateway.js';
 import { createVpc } from '../../src/engine/vpc.js';
 
 const ACCOUNT = '123456789012';
@@ -32,7 +33,7 @@ interface World {
 }
 
 /**
- * A small healthy world: a dual-stack VPC with two subnets; interface a (primary 10.0.1.10,
+ * A small healthy world: a dual-stack VPC with an internet gateway and two subnets; interface a (primary 10.0.1.10,
  * secondary 10.0.1.11 with an Elastic IP, one IPv6 address, one /28 prefix), interface b
  * (primary 10.0.1.40, an Elastic IP on its primary).
  */
@@ -40,6 +41,7 @@ function world(): World {
   const cloud = new Cloud({ defaultAccountId: ACCOUNT });
   const region = cloud.region(ACCOUNT, 'us-east-1');
   const vpc = createVpc(region, { cidr: parseIpv4Cidr('10.0.0.0/16')!, amazonIpv6: true });
+  attachInternetGateway(region, createInternetGateway(region), vpc);
   const v6 = nthSubCidr6(vpc.ipv6Cidrs[0]!.cidr, 64, 0).toString();
   const subnet = createSubnet(region, { vpc, cidrBlock: '10.0.1.0/24', zoneName: 'us-east-1a', ipv6CidrBlock: v6 });
   const other = createSubnet(region, { vpc, cidrBlock: '10.0.2.0/24', zoneName: 'us-east-1a' });
@@ -82,7 +84,8 @@ describe('invariant checker', () => {
   });
 
   it('interface-vpc: an interface whose VPC is not its subnet\'s', () => {
-    expectViolations(['interface-vpc', 'groups'], ({ b }) => {
+    // (b's Elastic IP is then mapped into a VPC with no gateway: eip-gateway too.)
+    expectViolations(['interface-vpc', 'groups', 'eip-gateway'], ({ b }) => {
       (b as { vpcId: string }).vpcId = 'vpc-0123456789abcdef0';
     });
   });
@@ -225,6 +228,24 @@ describe('invariant checker', () => {
     expectViolations(['ipv6-count'], ({ subnet }) => {
       subnet.ipv6[0]!.pool.allocate(subnet.ipv6[0]!.cidr.base + 100n);
     });
+  });
+
+  it('gateway-vpc and gateway-per-vpc: a gateway attached to a missing VPC, two gateways on one VPC', () => {
+    // [ref §2; Amazon VPC User Guide "Internet gateways": one gateway per VPC, attached to one VPC]
+    expectViolations(['gateway-vpc'], ({ region }) => {
+      createInternetGateway(region).vpcId = 'vpc-0123456789abcdef0';
+    });
+    expectViolations(['gateway-per-vpc'], ({ region, a }) => {
+      createInternetGateway(region).vpcId = a.vpcId;
+    });
+  });
+
+  it('eip-gateway: an Elastic IP mapped into a VPC whose gateway is gone', () => {
+    // [ref §4.13] AssociateAddress needs a gateway; DetachInternetGateway refuses while addresses are mapped.
+    const vs = expectViolations(['eip-gateway'], ({ region, a }) => {
+      for (const igw of region.internetGateways.values()) if (igw.vpcId === a.vpcId) delete igw.vpcId;
+    });
+    assert.equal(vs.length, 2, 'both Elastic IPs of the world are reported');
   });
 
   it('public-ip-unique: one public IPv4 held twice, across accounts', () => {

@@ -27,6 +27,7 @@ import {
 import { assignIpv6, assignPrivateIps, unassignIpv6, unassignPrivateIps } from '../../src/engine/private-ip.js';
 import { createSecurityGroup } from '../../src/engine/security-group.js';
 import { createSubnet } from '../../src/engine/subnet.js';
+import { attachInternetGateway, createInternetGateway } from '../../src/engine/internet-gateway.js';
 import { createVpc } from '../../src/engine/vpc.js';
 
 const ACCOUNT = '123456789012';
@@ -84,6 +85,8 @@ beforeEach(() => {
   cloud = new Cloud({ defaultAccountId: ACCOUNT });
   region = cloud.region(ACCOUNT, 'us-east-1');
   vpc = createVpc(region, { cidr: parseIpv4Cidr('10.0.0.0/16')!, amazonIpv6: true });
+  // Elastic IPs map only into a VPC with an internet gateway (aws-behaviour.md §4.13).
+  attachInternetGateway(region, createInternetGateway(region), vpc);
   subnet = createSubnet(region, {
     vpc,
     cidrBlock: '10.0.1.0/24',

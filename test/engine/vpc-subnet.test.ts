@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Cloud } from '../../src/engine/cloud.js';
+import { IdGenerator } from '../../src/engine/ids.js';
+import { SeededRandom } from '../../src/engine/random.js';
 import { parseIpv4Cidr } from '../../src/engine/cidr.js';
 import { createSubnet, deleteSubnet } from '../../src/engine/subnet.js';
 import { associateVpcCidr, createVpc, deleteVpc, disassociateVpcCidr, parseVpcCidr } from '../../src/engine/vpc.js';
@@ -21,6 +23,23 @@ describe('vpc and subnet engine', () => {
     assert.equal(subnets.length, r.info.zones.length);
     assert.deepEqual(subnets.map((s) => s.cidr.toString()), r.info.zones.map((_, k) => `172.31.${16 * k}.0/20`));
     assert.ok(subnets.every((s) => s.defaultForAz && s.mapPublicIpOnLaunch && s.pool.freeCount === 4091));
+  });
+
+  it('the default VPC has an internet gateway attached whose id draws nothing from the random stream', () => {
+    // [aws-behaviour.md §2 "An internet gateway is attached"]. Not drawing keeps every other id of a replayed
+    // journal (written before gateways existed) what it was: each id drawn takes 9 bytes, the gateway none.
+    let drawn = 0;
+    const random = new SeededRandom('test');
+    const ids = new IdGenerator((n) => {
+      drawn += n;
+      return random.bytes(n);
+    });
+    const r = new Cloud({ defaultAccountId: '123456789012', seed: 'test', ids }).region('123456789012', 'eu-west-1');
+    const gateways = [...r.internetGateways.values()];
+    assert.deepEqual(gateways.map((g) => g.vpcId), [r.defaultVpc()!.id]);
+    const issued = ids.snapshot().ids;
+    assert.ok(issued.includes(gateways[0]!.id));
+    assert.equal(drawn, 9 * (issued.length - 1));
   });
 
   it('refuses VPC CIDRs outside /16–/28 and canonicalises the rest', () => {

@@ -48,7 +48,7 @@ const implemented = Object.keys(allHandlers);
 const unimplemented = Object.keys(model.operations).filter((op) => !implemented.includes(op)).slice(0, 50);
 
 /** Operations that make things, picked more often so the worlds fill up with interfaces, addresses and instances. */
-const GROWTH = ['CreateNetworkInterface', 'RunInstances', 'AssignPrivateIpAddresses', 'AllocateAddress', 'AssociateAddress', 'AttachNetworkInterface', 'CreateSubnet', 'AssignIpv6Addresses', 'CreateVpc'];
+const GROWTH = ['CreateNetworkInterface', 'RunInstances', 'AssignPrivateIpAddresses', 'AllocateAddress', 'AssociateAddress', 'AttachNetworkInterface', 'CreateSubnet', 'AssignIpv6Addresses', 'CreateVpc', 'AttachInternetGateway'];
 
 /** Picks the next operation: every implemented one, the state-changing ones more often so state grows deep. */
 function pickOperation(rng: Rng): string {
@@ -120,6 +120,7 @@ const MUST_SUCCEED = [
   'CreateVpc', 'CreateSubnet', 'CreateNetworkInterface', 'DeleteNetworkInterface', 'AssignPrivateIpAddresses', 'UnassignPrivateIpAddresses',
   'AllocateAddress', 'AssociateAddress', 'DisassociateAddress', 'ReleaseAddress', 'RunInstances', 'AttachNetworkInterface',
   'DetachNetworkInterface', 'TerminateInstances', 'CreateTags', 'CreateSecurityGroup', 'AuthorizeSecurityGroupIngress',
+  'CreateInternetGateway', 'AttachInternetGateway', 'DetachInternetGateway', 'DeleteInternetGateway',
 ];
 
 /** A replayed state that differs from the live one, found by a periodic comparison somewhere in [windowStart, n]. */

@@ -140,6 +140,7 @@ export function allIdsOf(state: StateExport): string[] {
   for (const w of state.worlds) {
     allIds.push(...w.vpcs.map((v) => v.id), ...w.subnets.map((s) => s.id), ...w.networkInterfaces.map((e) => e.id));
     allIds.push(...w.instances.map((i) => i.id), ...w.elasticIps.map((e) => e.allocationId), ...w.securityGroups.map((g) => g.id));
+    allIds.push(...w.internetGateways.map((g) => g.id));
   }
   return allIds;
 }
@@ -155,7 +156,8 @@ const FILTER_NAMES = [
   'group-id', 'group-name', 'tag:Name', 'tag-key', 'tag:env', 'availability-zone', 'cidr-block', 'cidr', 'state', 'status',
   'attachment.instance-id', 'attachment.status', 'instance-state-name', 'allocation-id', 'public-ip', 'association-id',
   'is-default', 'owner-id', 'description', 'mac-address', 'instance-type', 'resource-type', 'resource-id', 'key', 'value',
-  'ip-permission.from-port', 'default-for-az', 'region-name', 'zone-name', 'image-id', 'no-such-filter', '',
+  'ip-permission.from-port', 'default-for-az', 'region-name', 'zone-name', 'image-id', 'attachment.state', 'attachment.vpc-id',
+  'internet-gateway-id', 'no-such-filter', '',
 ];
 const GARBAGE = [
   '', ' ', 'abc', '-1', '0', '2147483648', '-2147483649', '99999999999999999999', '1e3', '0x10', 'true', 'null', 'NaN',
@@ -428,7 +430,7 @@ function idsOf(pools: Pools): string[] {
   if (!w) return pools.allIds;
   return [
     ...w.vpcs.map((v) => v.id), ...w.subnets.map((s) => s.id), ...w.networkInterfaces.map((e) => e.id), ...w.instances.map((i) => i.id),
-    ...w.elasticIps.map((e) => e.allocationId), ...w.securityGroups.map((g) => g.id),
+    ...w.elasticIps.map((e) => e.allocationId), ...w.securityGroups.map((g) => g.id), ...w.internetGateways.map((g) => g.id),
   ];
 }
 
@@ -476,6 +478,8 @@ function stringFor(rng: Rng, member: string, g: GenState): string {
     }
     case 'InstanceId':
       return fromPool(w?.instances, (i) => i.id, () => `i-${rng.hex(17)}`);
+    case 'InternetGatewayId':
+      return fromPool(w?.internetGateways, (x) => x.id, () => `igw-${rng.hex(17)}`);
     case 'AllocationId':
       return fromPool(w?.elasticIps, (e) => e.allocationId, () => `eipalloc-${rng.hex(17)}`);
     case 'AttachmentId':
@@ -596,6 +600,10 @@ class TemplateKit {
 
   eip(pred: (e: WorldExport['elasticIps'][number]) => boolean = () => true) {
     return this.rng.maybe(this.w?.elasticIps.filter(pred) ?? []);
+  }
+
+  gateway(pred: (g: WorldExport['internetGateways'][number]) => boolean = () => true) {
+    return this.rng.maybe(this.w?.internetGateways.filter(pred) ?? []);
   }
 
   group(vpcId?: string) {
@@ -814,6 +822,19 @@ const TEMPLATES: Record<string, Template> = {
   DeleteNetworkInterfacePermission: (k) => [['NetworkInterfacePermissionId', k.rng.maybe((k.pools.seen ?? []).filter((id) => id.startsWith('eni-perm-'))) ?? `eni-perm-${k.rng.hex(17)}`]],
   DeleteSubnet: (k) => [['SubnetId', k.subnet()?.id ?? 'subnet-1']],
   DeleteVpc: (k) => [['VpcId', k.vpc()?.id ?? 'vpc-1']],
+  CreateInternetGateway: (k) => k.tags('TagSpecification', 'internet-gateway'),
+  // Mostly a loose gateway onto a VPC without one (so custom VPCs can take Elastic IPs); sometimes the refused cases.
+  AttachInternetGateway: (k) => {
+    const taken = new Set(k.w?.internetGateways.map((g) => g.vpcId) ?? []);
+    const igw = (k.rng.chance(0.8) ? k.gateway((g) => !g.vpcId) : undefined) ?? k.gateway();
+    const vpc = (k.rng.chance(0.8) ? k.rng.maybe(k.w?.vpcs.filter((v) => !taken.has(v.id)) ?? []) : undefined) ?? k.vpc();
+    return [['InternetGatewayId', igw?.id ?? 'igw-1'], ['VpcId', vpc?.id ?? 'vpc-1']];
+  },
+  DetachInternetGateway: (k) => {
+    const igw = k.gateway((g) => !!g.vpcId) ?? k.gateway();
+    return [['InternetGatewayId', igw?.id ?? 'igw-1'], ['VpcId', (k.rng.chance(0.9) ? igw?.vpcId : undefined) ?? k.vpc()?.id ?? 'vpc-1']];
+  },
+  DeleteInternetGateway: (k) => [['InternetGatewayId', (k.rng.chance(0.8) ? k.gateway((g) => !g.vpcId) : undefined)?.id ?? k.gateway()?.id ?? 'igw-1']],
 };
 
 function revokeTemplate(k: TemplateKit): Params {

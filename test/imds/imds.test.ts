@@ -161,6 +161,9 @@ describe('imds: tree and listings', () => {
 
   it('public-hostname only when the VPC has enableDnsHostnames', () => {
     const vpc = w.call('CreateVpc', { CidrBlock: '10.0.0.0/16' }).Vpc.VpcId;
+    // The Elastic IP below needs an internet gateway in the VPC (aws-behaviour.md §4.13).
+    const igw = w.call('CreateInternetGateway', {}).InternetGateway.InternetGatewayId;
+    w.call('AttachInternetGateway', { InternetGatewayId: igw, VpcId: vpc });
     const subnet = w.call('CreateSubnet', { VpcId: vpc, CidrBlock: '10.0.1.0/24' }).Subnet.SubnetId;
     const inst = w.run({ SubnetId: subnet, NetworkInterfaces: undefined });
     assert.equal(w.meta(inst, 'public-ipv4'), 404, 'subnet does not map public IPs');

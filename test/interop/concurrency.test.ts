@@ -46,6 +46,7 @@ import {
 import { checkInvariants } from '../../src/engine/invariants.js';
 import { startServer } from '../../src/server/start.js';
 import { Rng } from '../fuzz/generators.js';
+import { attachNewGateway } from './harness.js';
 
 const ROUNDS = positiveInt(process.env.EC2NET_RACE_ROUNDS, 4);
 const PER_ROUND = positiveInt(process.env.EC2NET_RACE_REQUESTS, 150);
@@ -215,6 +216,7 @@ async function race(dataDir: string, timings: typeof IMMEDIATE, seed: string): P
     const rng = new Rng(seed);
     const ec2 = clients[0]!;
     const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
+    await attachNewGateway(ec2, vpc); // the racing Elastic IPs need a gateway (aws-behaviour.md §4.13)
     const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
     // Primaries well away from the pool (10.0.1.10 …).
     const eni = async (i: number) => (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, PrivateIpAddress: `10.0.1.${10 + i}` }))).NetworkInterface!.NetworkInterfaceId!;

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
   DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
   EC2Client,
@@ -149,6 +151,18 @@ export async function invariants(h: Harness): Promise<void> {
   assert.equal(body.ok, true);
 }
 
+/**
+ * Expects `call` to be refused with `code` and to leave both what `view` shows and the invariants
+ * as they were (nothing half-applied); returns the error.
+ */
+export async function expectRefusal(h: Harness, view: () => Promise<unknown>, call: () => Promise<unknown>, code: string): Promise<any> {
+  const before = await view();
+  const e = await expectCode(call(), code);
+  assert.deepEqual(await view(), before, `a refused call (${code}) changed state`);
+  await invariants(h);
+  return e;
+}
+
 /** Polls `probe` until `ok` holds (or fails the test after a while), for states that change on the clock. */
 export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
   const end = Date.now() + 5000;
@@ -177,4 +191,15 @@ export async function getInstance(ec2: EC2Client, id: string): Promise<Instance>
 export async function getEni(ec2: EC2Client, id: string): Promise<NetworkInterface> {
   const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }));
   return NetworkInterfaces![0]!;
+}
+
+/**
+ * Creates an internet gateway and attaches it to `vpcId`; returns its id. Elastic IPs map only into a
+ * VPC with a gateway attached (AssociateAddress answers Gateway.NotAttached otherwise; aws-behaviour.md §4.13).
+ */
+export async function attachNewGateway(ec2: EC2Client, vpcId: string): Promise<string> {
+  const { InternetGateway } = await ec2.send(new CreateInternetGatewayCommand({}));
+  const id = InternetGateway!.InternetGatewayId!;
+  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: id, VpcId: vpcId }));
+  return id;
 }

@@ -49,7 +49,7 @@ import {
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { expectCode, startHarness, type Harness, invariants, launch, IMAGE } from './harness.js';
+import { attachNewGateway, expectCode, startHarness, type Harness, invariants, launch, IMAGE } from './harness.js';
 
 const ACCOUNT = '123456789012';
 
@@ -179,6 +179,7 @@ describe('Instances (interop)', { concurrency: true }, () => {
       // [ref §4.17 DeleteOnTermination]: an existing ENI passed at launch → false; it survives as `available` (obs S8).
       // [ref §4.18]: DeleteOnTermination=false interfaces are detached and keep private IPs, SGs and their EIP association.
       const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24', { ipv6: true });
+      await attachNewGateway(ec2, net.vpcId); // the Elastic IP below needs a gateway [ref §4.13]
       const { NetworkInterface: created } = await ec2.send(
         new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, SecondaryPrivateIpAddressCount: 1, Ipv6AddressCount: 1 }),
       );

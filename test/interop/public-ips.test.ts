@@ -36,7 +36,7 @@ import {
   type NetworkInterface,
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
-import { expectCode, startHarness, type Harness, invariants, until, launch, getInstance, getEni, IMAGE } from './harness.js';
+import { attachNewGateway, expectCode, startHarness, type Harness, invariants, until, launch, getInstance, getEni, IMAGE } from './harness.js';
 
 const ACCOUNT = '123456789012';
 
@@ -71,8 +71,9 @@ function assertAutoPublic(i: Instance): string {
   return i.PublicIpAddress!;
 }
 
-async function customSubnet(ec2: EC2Client, zone = 'us-east-1a') {
+async function customSubnet(ec2: EC2Client, { zone = 'us-east-1a', internetGateway = false } = {}) {
   const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
+  if (internetGateway) await attachNewGateway(ec2, Vpc!.VpcId!);
   const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId!, CidrBlock: '10.0.1.0/24', AvailabilityZone: zone }));
   assert.equal(Subnet!.MapPublicIpOnLaunch, false);
   return Subnet!.SubnetId!;
@@ -312,7 +313,7 @@ describe('Public IPv4 of instances (interop)', { concurrency: true }, () => {
 
     it('DisassociateAddress on an instance that no longer qualifies gives no public IPv4 (custom subnet)', async () => {
       // [ref §4.13]: "Disassociating gives the instance a new public IP, but only if the ENI still qualifies".
-      const subnet = await customSubnet(ec2);
+      const subnet = await customSubnet(ec2, { internetGateway: true }); // the Elastic IP needs a gateway [ref §4.13]
       const i = await launch(ec2, { SubnetId: subnet });
       await untilState(ec2, i.InstanceId!, 'running');
       const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));

@@ -153,6 +153,8 @@ describe('what the Query API journals', () => {
     j.set('seed', 'replay-seed');
     const w = world('replay-seed', j);
     const vpc = pick(w.ok({ Action: 'CreateVpc', CidrBlock: '10.0.0.0/16', AmazonProvidedIpv6CidrBlock: 'true' }), 'vpcId');
+    const igw = pick(w.ok({ Action: 'CreateInternetGateway', 'TagSpecification.1.ResourceType': 'internet-gateway', 'TagSpecification.1.Tag.1.Key': 'Name', 'TagSpecification.1.Tag.1.Value': 'gw' }), 'internetGatewayId');
+    w.ok({ Action: 'AttachInternetGateway', InternetGatewayId: igw, VpcId: vpc }); // the Elastic IP below needs it
     const v6 = pick(w.ok({ Action: 'DescribeVpcs', 'VpcId.1': vpc }), 'ipv6CidrBlock');
     const subnet = pick(w.ok({ Action: 'CreateSubnet', VpcId: vpc, CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a', Ipv6CidrBlock: v6.replace('00::/56', '01::/64') }), 'subnetId');
     const enis = [1, 2, 3].map(() => pick(w.ok({ Action: 'CreateNetworkInterface', SubnetId: subnet, SecondaryPrivateIpAddressCount: '2', Ipv6AddressCount: '1' }), 'networkInterfaceId'));
