@@ -86,6 +86,17 @@ export function mapForAnswer<S, T>(source: readonly S[], view: (item: S) => T): 
   return new MappedList(source, view) as unknown as T[];
 }
 
+/**
+ * A handler's output as plain data, deferred lists made into arrays: for callers that read
+ * outputs instead of encoding them (tests driving handlers directly).
+ */
+export function answerValue(value: unknown): unknown {
+  if (value instanceof MappedList) return value.source.map((item) => answerValue(value.view(item)));
+  if (Array.isArray(value)) return value.map(answerValue);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, answerValue(v)]));
+}
+
 const timestamp = (value: unknown) => (value instanceof Date ? value : new Date(value as string | number)).toISOString();
 
 /** How a member's value is written: scalars inline in the structure's code, the rest by their own writer. */

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { allHandlers } from '../../src/api/index.js';
+import { answerValue } from '../../src/protocol/encode.js';
 import type { OperationName, RequestContext } from '../../src/api/handler.js';
 import { Cloud, type LifecycleTimings } from '../../src/engine/cloud.js';
 import { IdGenerator } from '../../src/engine/ids.js';
@@ -30,7 +31,7 @@ class World {
     const region = this.cloud.region(account, regionName);
     region.settle();
     const ctx: RequestContext = { cloud: this.cloud, region, accountId: account, accessKeyId: 'AKIAEXAMPLE', requestId: 'r', operation: op };
-    return (allHandlers[op] as (c: RequestContext, i: unknown) => unknown)(ctx, input);
+    return answerValue((allHandlers[op] as (c: RequestContext, i: unknown) => unknown)(ctx, input));
   }
 
   run(input: Record<string, unknown> = {}, account = ACCOUNT, regionName = 'us-east-1'): string {

@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bodyText, Encoder, errorDocument, escapeXml, mapForAnswer } from '../../src/protocol/encode.js';
+import { answerValue, bodyText, Encoder, errorDocument, escapeXml, mapForAnswer } from '../../src/protocol/encode.js';
 import { loadModel } from '../../src/protocol/model.js';
 
 const model = loadModel();
@@ -175,6 +175,14 @@ describe('encoder: large answers', () => {
     assert.deepEqual(made, [0, 1, 2]);
     assert.equal(bodyText(lazy), encode(op, { NetworkInterfaces: [0, 1, 2].map(eni) }));
     assert.equal(body(op, { NetworkInterfaces: mapForAnswer([], eni) }), '<networkInterfaceSet/>');
+  });
+
+  it('answerValue turns a deferred list back into the plain data it stands for', () => {
+    const at = new Date(0);
+    assert.deepEqual(answerValue({ A: mapForAnswer([1, 2], (i) => ({ N: i, L: mapForAnswer([i], (j) => j * 10), At: at })), B: null }), {
+      A: [{ N: 1, L: [10], At: at }, { N: 2, L: [20], At: at }],
+      B: null,
+    });
   });
 
   it('a repeated value is escaped like the first time (the per-member memo keeps the escaped form)', () => {
