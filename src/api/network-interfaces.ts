@@ -60,8 +60,23 @@ export function attachmentView(eni: NetworkInterface) {
   };
 }
 
+/** Shared by every view with nothing in the list (the encoder only reads it). */
+const NONE = Object.freeze([]) as unknown as never[];
+
 export function networkInterfaceView(region: RegionState, eni: NetworkInterface) {
-  const primary = eni.privateIps[0]!;
+  const ips = eni.privateIps;
+  const primary = ips[0]!;
+  // Plain loops rather than map(): a listing builds thousands of these.
+  const privateIps = new Array<{ Association: ReturnType<typeof publicAssociation>; Primary: boolean; PrivateDnsName: string; PrivateIpAddress: string }>(ips.length);
+  for (let i = 0; i < ips.length; i++) {
+    const ip = ips[i]!;
+    privateIps[i] = {
+      Association: ip.elasticIp || ip.primary ? publicAssociation(region, eni, ip) : undefined,
+      Primary: ip.primary,
+      PrivateDnsName: privateDnsName(region.name, ip.address),
+      PrivateIpAddress: ip.text,
+    };
+  }
   return {
     Association: publicAssociation(region, eni, primary),
     Attachment: attachmentView(eni),
@@ -70,26 +85,21 @@ export function networkInterfaceView(region: RegionState, eni: NetworkInterface)
     Description: eni.description,
     Groups: groupsView(region, eni.groupIds),
     InterfaceType: eni.interfaceType as 'interface',
-    Ipv6Addresses: eni.ipv6Addresses.map((a) => ({ Ipv6Address: a.text, IsPrimaryIpv6: false })),
+    Ipv6Addresses: eni.ipv6Addresses.length === 0 ? NONE : eni.ipv6Addresses.map((a) => ({ Ipv6Address: a.text, IsPrimaryIpv6: false })),
     MacAddress: eni.macAddress,
     NetworkInterfaceId: eni.id,
     OwnerId: eni.ownerId,
-    PrivateDnsName: privateDnsName(region.name, primary.address),
+    PrivateDnsName: privateIps[0]!.PrivateDnsName,
     PrivateIpAddress: primary.text,
-    PrivateIpAddresses: eni.privateIps.map((ip) => ({
-      Association: publicAssociation(region, eni, ip),
-      Primary: ip.primary,
-      PrivateDnsName: privateDnsName(region.name, ip.address),
-      PrivateIpAddress: ip.text,
-    })),
-    Ipv4Prefixes: eni.ipv4Prefixes.map((b) => ({ Ipv4Prefix: `${ipText(b)}/28` })),
-    Ipv6Prefixes: [],
+    PrivateIpAddresses: privateIps,
+    Ipv4Prefixes: eni.ipv4Prefixes.length === 0 ? NONE : eni.ipv4Prefixes.map((b) => ({ Ipv4Prefix: `${ipText(b)}/28` })),
+    Ipv6Prefixes: NONE,
     RequesterId: eni.requesterId,
     RequesterManaged: eni.requesterManaged,
     SourceDestCheck: eni.sourceDestCheck,
     Status: eni.status,
     SubnetId: eni.subnetId,
-    TagSet: tagList(eni.tags) ?? [],
+    TagSet: tagList(eni.tags) ?? NONE,
     VpcId: eni.vpcId,
     Ipv6Native: false,
   };
