@@ -8,8 +8,8 @@ import type { Logger } from 'pino';
 import { callerScope } from '../protocol/credentials.js';
 import { errorDocument } from '../protocol/encode.js';
 import { isEc2Error } from '../engine/errors.js';
-import { randomUUID } from 'node:crypto';
 import type { CallerScope, QueryApi } from './query-api.js';
+import { requestIds } from './request-ids.js';
 import type { AdminRoutes } from './admin.js';
 import type { ConsoleRoutes } from '../console/routes.js';
 
@@ -31,8 +31,11 @@ export interface AppOptions {
 
 export function createApp(opts: AppOptions): Server {
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    const started = process.hrtime.bigint();
-    const path = (req.url ?? '/').split('?', 1)[0]!;
+    // Timed only when the request log is on (a bigint per request otherwise for nothing).
+    const started = opts.logger.isLevelEnabled('info') ? process.hrtime.bigint() : 0n;
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
     if (path.startsWith('/_ec2net/')) {
       opts.admin.handle(req, res, path).catch((e: unknown) => {
         opts.logger.error({ err: e }, 'admin route failed');
@@ -51,7 +54,7 @@ export function createApp(opts: AppOptions): Server {
     readBody(req, MAX_BODY_BYTES).then(
       (raw) => {
         if (raw === undefined) {
-          const requestId = randomUUID();
+          const requestId = requestIds.next();
           send(res, 413, errorDocument('RequestEntityTooLarge', `The request body exceeds the limit of ${MAX_BODY_BYTES} bytes.`, requestId), requestId);
           log(opts.logger, started, '', 413, requestId, 'RequestEntityTooLarge');
           return;
@@ -65,14 +68,15 @@ export function createApp(opts: AppOptions): Server {
         } catch (e) {
           if (!isEc2Error(e)) throw e;
           // Refused before decoding: nothing is read, run or journaled.
-          const requestId = randomUUID();
+          const requestId = requestIds.next();
           send(res, e.status, errorDocument(e.code, e.message, requestId), requestId);
           log(opts.logger, started, '', e.status, requestId, e.code);
           return;
         }
         const body = raw.toString('utf8');
-        const params = new URLSearchParams(body.length > 0 ? body : queryString(req.url));
-        if (body.length > 0) for (const [k, v] of new URLSearchParams(queryString(req.url))) if (!params.has(k)) params.append(k, v);
+        const params = new URLSearchParams(body.length > 0 ? body : queryString(url));
+        // Parameters in the query string too (rare with a body): the body's win.
+        if (body.length > 0 && query >= 0) for (const [k, v] of new URLSearchParams(queryString(url))) if (!params.has(k)) params.append(k, v);
         const caller = verified ?? callerScope(header(req, 'authorization'), params.get('X-Amz-Credential'));
         const result = opts.api.handle(params, caller);
         send(res, result.status, result.body, result.requestId);
@@ -88,7 +92,7 @@ export function createApp(opts: AppOptions): Server {
       opts.logger.error({ err: e }, 'request failed');
       try {
         if (res.headersSent) return void res.destroy();
-        const requestId = randomUUID();
+        const requestId = requestIds.next();
         send(res, 500, errorDocument('InternalError', 'An internal error has occurred', requestId), requestId);
       } catch {
         res.destroy();
@@ -134,7 +138,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
+    // A small form body is one chunk: no copy then.
+    req.on('end', () => resolve(over ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

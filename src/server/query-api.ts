@@ -3,7 +3,6 @@
  * and renders every outcome — success or Ec2Error — as AWS would. Anything else thrown is a
  * bug, answered as InternalError (500) and logged.
  */
-import { randomUUID } from 'node:crypto';
 import type { HandlerMap, RequestContext } from '../api/handler.js';
 import { Cloud } from '../engine/cloud.js';
 import { Ec2Error, dryRunOk, isEc2Error } from '../engine/errors.js';
@@ -13,6 +12,7 @@ import { buildParamTree, Decoder } from '../protocol/decode.js';
 import { Encoder, errorDocument } from '../protocol/encode.js';
 import type { ServiceModel } from '../protocol/model.js';
 import type { JournalEntry } from '../store/journal.js';
+import { requestIds } from './request-ids.js';
 
 /**
  * Who is calling. With signature checking on (src/server/auth.ts) `accountId` is the account the
@@ -23,7 +23,7 @@ export type CallerScope = KeyScope & { readonly accountId?: string };
 const callerAccount = (caller: CallerScope, defaultAccountId: string) => caller.accountId ?? accountFor(caller.accessKeyId, defaultAccountId);
 
 /** Operations that only read; they are journaled only when they happen to create a world. */
-const READ_ONLY = /^(Describe|Get|List)/;
+const isReadOnly = (action: string) => action.startsWith('Describe') || action.startsWith('Get') || action.startsWith('List');
 
 export interface QueryResult {
   readonly status: number;
@@ -84,7 +84,7 @@ export class QueryApi {
       status: result.status,
       errorCode: result.errorCode,
       requestId: result.requestId,
-      readOnly: READ_ONLY.test(result.action),
+      readOnly: isReadOnly(result.action),
       origin,
       ms: Math.round((performance.now() - started) * 100) / 100,
     };
@@ -99,7 +99,7 @@ export class QueryApi {
   }
 
   private answer(params: URLSearchParams, caller: CallerScope): QueryResult {
-    const requestId = randomUUID();
+    const requestId = requestIds.next();
     const action = params.get('Action') ?? '';
     try {
       return { status: 200, body: this.run(action, params, caller, requestId), requestId, action };
@@ -135,18 +135,19 @@ export class QueryApi {
     const cloud = this.getCloud();
     const sink = journal ? this.journal : undefined;
     // One instant and one random position per request, recorded so a replay is exact.
-    const at = cloud.now().getTime();
+    const at = cloud.nowMs();
+    if (!sink) return cloud.at(at, () => this.execute(action, params, caller, requestId));
     const rng = cloud.random.position();
     const worldsBefore = cloud.worldCount;
     const record = (recorded: string) =>
-      sink!.append({ at, rng, account: callerAccount(caller, cloud.defaultAccountId), region: caller.region ?? DEFAULT_REGION, params: recorded });
+      sink.append({ at, rng, account: callerAccount(caller, cloud.defaultAccountId), region: caller.region ?? DEFAULT_REGION, params: recorded });
     try {
       const body = cloud.at(at, () => this.execute(action, params, caller, requestId));
-      if (sink && (!READ_ONLY.test(action) || cloud.worldCount !== worldsBefore)) record(params.toString());
+      if (!isReadOnly(action) || cloud.worldCount !== worldsBefore) record(params.toString());
       return body;
     } catch (e) {
       // A refused request changes nothing, except that a first request in a region creates its world.
-      if (sink && cloud.worldCount !== worldsBefore) record('Action=DescribeAvailabilityZones&Version=2016-11-15');
+      if (cloud.worldCount !== worldsBefore) record('Action=DescribeAvailabilityZones&Version=2016-11-15');
       throw e;
     }
   }
