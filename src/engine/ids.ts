@@ -77,8 +77,8 @@ export class IdGenerator {
   /** A locally administered unicast MAC, `02:` + five random octets, as AWS's own examples show. */
   nextMac(): string {
     for (;;) {
-      const b = this.random(5);
-      const mac = `02:${[...b].map((x) => x.toString(16).padStart(2, '0')).join(':')}`;
+      const h = this.random(5).toString('hex');
+      const mac = `02:${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}:${h.slice(6, 8)}:${h.slice(8, 10)}`;
       if (!this.macs.has(mac)) {
         this.macs.add(mac);
         return mac;
