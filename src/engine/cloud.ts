@@ -181,6 +181,8 @@ export class Cloud {
   readonly random: SeededRandom;
   readonly defaultAccountId: string;
   private clock: () => Date;
+  /** No injected clock: nowMs() reads Date.now(). */
+  private readonly realClock: boolean;
   /** While set, the clock reads this instant: a timer firing sees its own time, a replayed request its recorded time. */
   private frozenAt?: number;
   readonly quotas: Quotas;
@@ -196,6 +198,7 @@ export class Cloud {
     this.random = new SeededRandom(options.seed);
     this.ids = options.ids ?? new IdGenerator((n) => this.random.bytes(n));
     this.clock = options.now ?? (() => new Date());
+    this.realClock = options.now === undefined;
     this.quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
     this.timings = { ...DEFAULT_TIMINGS, ...options.lifecycle };
     this.strictImages = options.strictImages ?? false;
@@ -206,9 +209,9 @@ export class Cloud {
     return this.frozenAt !== undefined ? new Date(this.frozenAt) : this.clock();
   }
 
-  /** `now()` in ms since epoch, without making a Date when the clock is frozen (once per request). */
+  /** `now()` in ms since epoch, without making a Date (once per request, and when timers settle). */
   nowMs(): number {
-    return this.frozenAt ?? this.clock().getTime();
+    return this.frozenAt ?? (this.realClock ? Date.now() : this.clock().getTime());
   }
 
   /** Runs `fn` with the clock reading `at` (nested calls keep the outer instant's place). */

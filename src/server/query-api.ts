@@ -4,7 +4,7 @@
  * bug, answered as InternalError (500) and logged.
  */
 import type { HandlerMap, RequestContext } from '../api/handler.js';
-import { Cloud } from '../engine/cloud.js';
+import { Cloud, type RegionState } from '../engine/cloud.js';
 import { Ec2Error, dryRunOk, isEc2Error } from '../engine/errors.js';
 import { findRegion, DEFAULT_REGION } from '../engine/regions.js';
 import { accountFor, type CallerScope as KeyScope } from '../protocol/credentials.js';
@@ -171,7 +171,7 @@ export class QueryApi {
     const accountId = callerAccount(caller, cloud.defaultAccountId);
     const ctx: RequestContext = {
       cloud,
-      region: cloud.region(accountId, regionName),
+      region: this.world(cloud, accountId, regionName),
       accountId,
       accessKeyId: caller.accessKeyId,
       requestId,
@@ -180,5 +180,17 @@ export class QueryApi {
     ctx.region.settle();
     const output = handler(ctx, input);
     return this.encoder.response(action, op.output, output, requestId);
+  }
+
+  /** The last world a request acted in: most requests act where the one before did. */
+  private lastWorld?: { readonly cloud: Cloud; readonly accountId: string; readonly regionName: string; readonly region: RegionState };
+
+  /** cloud.region(accountId, regionName), without building its key when the world is the last one's (worlds are never removed). */
+  private world(cloud: Cloud, accountId: string, regionName: string): RegionState {
+    const last = this.lastWorld;
+    if (last && last.cloud === cloud && last.accountId === accountId && last.regionName === regionName) return last.region;
+    const region = cloud.region(accountId, regionName);
+    this.lastWorld = { cloud, accountId, regionName, region };
+    return region;
   }
 }
