@@ -3,7 +3,7 @@
  */
 import { compileFilters, type Filter, type FilterSpec } from '../engine/filters.js';
 import type { RequestContext } from './handler.js';
-import { paginate, type PageRequest } from './paginate.js';
+import { paginateOwned, type PageRequest } from './paginate.js';
 
 export interface DescribeRequest extends PageRequest {
   Filters?: Filter[];
@@ -23,8 +23,22 @@ export function describe<T extends { id: string }>(
   idsParam: string,
 ): { items: T[]; nextToken?: string } {
   const match = compileFilters(spec, req.Filters);
-  const chosen = ids && ids.length > 0 ? [...new Set(ids)].map(get) : all();
   const filtered: T[] = [];
-  for (const r of chosen) if (match(r)) filtered.push(r);
-  return paginate(ctx, filtered, (r) => r.id, req, ids, idsParam);
+  if (ids && ids.length > 0) {
+    // Each id once, looked up (and so checked) in the order given.
+    const seen = ids.length > 1 ? new Set<string>() : undefined;
+    for (const id of ids) {
+      if (seen) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      const r = get(id);
+      if (match(r)) filtered.push(r);
+    }
+  } else {
+    for (const r of all()) if (match(r)) filtered.push(r);
+  }
+  return paginateOwned(ctx, filtered, byId, req, ids, idsParam);
 }
+
+const byId = (r: { id: string }) => r.id;

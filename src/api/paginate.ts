@@ -48,6 +48,18 @@ export function paginate<T>(
   explicitIds?: readonly unknown[],
   idsParam = 'ids',
 ): { items: T[]; nextToken?: string } {
+  return paginateOwned(ctx, [...items], key, page, explicitIds, idsParam);
+}
+
+/** paginate() for an array the caller hands over: it is filtered and sorted in place, not copied. */
+export function paginateOwned<T>(
+  ctx: RequestContext,
+  items: T[],
+  key: (item: T) => string,
+  page: PageRequest,
+  explicitIds?: readonly unknown[],
+  idsParam = 'ids',
+): { items: T[]; nextToken?: string } {
   if (explicitIds && explicitIds.length > 0 && page.MaxResults !== undefined) {
     throw invalidCombination(`The parameter ${idsParam} cannot be used with the parameter maxResults`);
   }
@@ -56,12 +68,15 @@ export function paginate<T>(
     throw invalidValue(`Value (${page.MaxResults}) for parameter maxResults is invalid. Expecting a value greater than 0.`);
   }
   const after = page.NextToken ? readToken(ctx, page.NextToken) : undefined;
-  let sorted = [...items].sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
-  if (after !== undefined) sorted = sorted.filter((i) => key(i) > after);
+  // Dropping what came before the token first leaves less to sort; the order is the same.
+  let sorted = after === undefined ? items : items.filter((i) => key(i) > after);
+  if (sorted.length > 1) {
+    sorted = sorted.sort((a, b) => {
+      const x = key(a);
+      const y = key(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  }
   const max = page.MaxResults;
   if (max === undefined || sorted.length <= max) return { items: sorted };
   const pageItems = sorted.slice(0, max);

@@ -10,6 +10,7 @@ import { PublicIpPools } from './public-ips.js';
 import { SeededRandom } from './random.js';
 import { VpcSubnets } from './subnet-index.js';
 import { TIMER_HANDLERS, type Timer } from './timers.js';
+import { TimerQueue } from './timer-queue.js';
 import { findRegion, type RegionInfo } from './regions.js';
 import { createDefaultVpc } from './vpc.js';
 
@@ -70,7 +71,7 @@ export class RegionState {
   readonly networkInterfaces = new Map<string, NetworkInterface>();
   readonly instances = new Map<string, Instance>();
   /** Transitions waiting for their time (instance states, attachment states), settled at each request. */
-  readonly timers: Timer[] = [];
+  private readonly pending = new TimerQueue();
   /** Internet gateways by id. */
   readonly internetGateways = new Map<string, InternetGateway>();
   /** Elastic IPs by allocation id. */
@@ -143,34 +144,31 @@ export class RegionState {
     return this.subnetDependencyChecks.some((check) => check(subnetId));
   }
 
+  /** Transitions waiting for their time, in the order they were scheduled (a copy, for exports and the console). */
+  get timers(): readonly Timer[] {
+    return this.pending.list();
+  }
+
   /** Schedules the `kind` transition of resource `id` for when the clock reaches `at` (ms since epoch). */
   schedule(at: number, kind: string, id: string): void {
-    this.timers.push({ at, kind, id });
+    this.pending.push({ at, kind, id });
   }
 
   /** Drops scheduled transitions of a resource (e.g. a stop overtaken by a terminate). */
   unschedule(id: string, kind?: string): void {
-    for (let i = this.timers.length - 1; i >= 0; i--) {
-      const t = this.timers[i]!;
-      if (t.id === id && (kind === undefined || t.kind === kind)) this.timers.splice(i, 1);
-    }
+    this.pending.remove(id, kind);
   }
 
-  /** Runs every transition whose time has come, oldest first. Called before each request is handled. */
+  /** Runs every transition whose time has come, oldest first (ties in scheduling order). Called before each request is handled. */
   settle(): void {
-    if (this.timers.length === 0) return;
-    const now = this.now().getTime();
-    for (;;) {
-      let next = -1;
-      for (let i = 0; i < this.timers.length; i++) {
-        if (this.timers[i]!.at <= now && (next < 0 || this.timers[i]!.at < this.timers[next]!.at)) next = i;
-      }
-      if (next < 0) return;
-      const [timer] = this.timers.splice(next, 1);
-      const handler = TIMER_HANDLERS.get(timer!.kind);
-      if (!handler) throw new Error(`no handler for timer kind ${timer!.kind}`);
+    if (this.pending.size === 0) return;
+    const now = this.cloud.nowMs();
+    for (let timer = this.pending.popDue(now); timer; timer = this.pending.popDue(now)) {
+      const handler = TIMER_HANDLERS.get(timer.kind);
+      if (!handler) throw new Error(`no handler for timer kind ${timer.kind}`);
+      const id = timer.id;
       // The transition happens at its own time, whenever it is noticed: replays stay exact.
-      this.cloud.at(timer!.at, () => handler(this, timer!.id));
+      this.cloud.at(timer.at, () => handler(this, id));
     }
   }
 
@@ -185,6 +183,8 @@ export class Cloud {
   readonly random: SeededRandom;
   readonly defaultAccountId: string;
   private clock: () => Date;
+  /** No injected clock: nowMs() reads Date.now(). */
+  private readonly realClock: boolean;
   /** While set, the clock reads this instant: a timer firing sees its own time, a replayed request its recorded time. */
   private frozenAt?: number;
   readonly quotas: Quotas;
@@ -200,6 +200,7 @@ export class Cloud {
     this.random = new SeededRandom(options.seed);
     this.ids = options.ids ?? new IdGenerator((n) => this.random.bytes(n));
     this.clock = options.now ?? (() => new Date());
+    this.realClock = options.now === undefined;
     this.quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
     this.timings = { ...DEFAULT_TIMINGS, ...options.lifecycle };
     this.strictImages = options.strictImages ?? false;
@@ -208,6 +209,11 @@ export class Cloud {
 
   now(): Date {
     return this.frozenAt !== undefined ? new Date(this.frozenAt) : this.clock();
+  }
+
+  /** `now()` in ms since epoch, without making a Date (once per request, and when timers settle). */
+  nowMs(): number {
+    return this.frozenAt ?? (this.realClock ? Date.now() : this.clock().getTime());
   }
 
   /** Runs `fn` with the clock reading `at` (nested calls keep the outer instant's place). */

@@ -39,68 +39,89 @@ export interface AssignPrivateResult {
   readonly prefixes: string[];
 }
 
+/** Shared empty lists for the common case (a count, no explicit addresses or prefixes); never written to. */
+const NONE: readonly never[] = Object.freeze([]);
+const NO_MOVES: readonly { ip: PrivateIp; from: NetworkInterface }[] = NONE;
+
 export function assignPrivateIps(region: RegionState, eni: NetworkInterface, p: AssignPrivateParams): AssignPrivateResult {
-  const ways = [p.addresses?.length, p.count !== undefined, p.prefixes?.length, p.prefixCount !== undefined].filter(Boolean).length;
+  // Plain tests rather than arrays of options: this runs once per Assign request.
+  const ways = (p.addresses?.length ? 1 : 0) + (p.count !== undefined ? 1 : 0) + (p.prefixes?.length ? 1 : 0) + (p.prefixCount !== undefined ? 1 : 0);
   if (ways === 0) throw new Ec2Error('MissingParameter', 'Either PrivateIpAddress, SecondaryPrivateIpAddressCount, Ipv4Prefix or Ipv4PrefixCount must be specified.');
   if (ways > 1) throw invalidCombination('Only one of PrivateIpAddress, SecondaryPrivateIpAddressCount, Ipv4Prefix or Ipv4PrefixCount may be specified.');
-  for (const n of [p.count, p.prefixCount]) if (n !== undefined && n < 1) throw invalidValue(`Value (${n}) for the address count is invalid. Expecting a value greater than 0.`);
+  if (p.count !== undefined && p.count < 1) throw badCount(p.count);
+  if (p.prefixCount !== undefined && p.prefixCount < 1) throw badCount(p.prefixCount);
   const subnet = subnetOf(region, eni);
 
   // Validate every explicit address first: in the subnet, and either free or movable.
-  const moves: { ip: PrivateIp; from: NetworkInterface }[] = [];
-  const fresh: number[] = [];
-  const seen = new Set<string>();
-  for (const text of p.addresses ?? []) {
-    const address = parseSubnetIpv4(subnet, text);
-    const canonical = formatIpv4(address);
-    if (seen.has(canonical)) throw invalidValue(`The address ${canonical} is specified more than once.`);
-    seen.add(canonical);
-    const holder = holderOf(region, subnet, canonical);
-    if (holder === eni) throw invalidValue(`Address ${canonical} is already assigned to the network interface ${eni.id}.`);
-    if (holder) {
-      const ip = holder.privateIps.find((x) => x.text === canonical)!;
-      if (ip.primary) throw new Ec2Error('InvalidIPAddress.InUse', `Address ${canonical} is in use.`);
-      if (!p.allowReassignment) {
-        throw invalidValue(`Address ${canonical} is already assigned to another network interface; set AllowReassignment to move it.`);
+  let moves = NO_MOVES;
+  let fresh: readonly number[] = NONE;
+  if (p.addresses?.length) {
+    const moving: { ip: PrivateIp; from: NetworkInterface }[] = (moves = []);
+    const free: number[] = (fresh = []);
+    const seen = new Set<string>();
+    for (const text of p.addresses) {
+      const address = parseSubnetIpv4(subnet, text);
+      const canonical = formatIpv4(address);
+      if (seen.has(canonical)) throw invalidValue(`The address ${canonical} is specified more than once.`);
+      seen.add(canonical);
+      const holder = holderOf(region, subnet, canonical);
+      if (holder === eni) throw invalidValue(`Address ${canonical} is already assigned to the network interface ${eni.id}.`);
+      if (holder) {
+        const ip = holder.privateIps.find((x) => x.text === canonical)!;
+        if (ip.primary) throw new Ec2Error('InvalidIPAddress.InUse', `Address ${canonical} is in use.`);
+        if (!p.allowReassignment) {
+          throw invalidValue(`Address ${canonical} is already assigned to another network interface; set AllowReassignment to move it.`);
+        }
+        moving.push({ ip, from: holder });
+      } else {
+        if (subnet.pool.isAllocated(address)) throw new Ec2Error('InvalidIPAddress.InUse', `Address ${canonical} is in use.`);
+        free.push(address);
       }
-      moves.push({ ip, from: holder });
-    } else {
-      if (subnet.pool.isAllocated(address)) throw new Ec2Error('InvalidIPAddress.InUse', `Address ${canonical} is in use.`);
-      fresh.push(address);
     }
   }
-  const prefixBases = (p.prefixes ?? []).map((t) => parsePrefix28(subnet, t));
-  const adding = (p.addresses?.length ?? 0) + (p.count ?? 0) + prefixBases.length + (p.prefixCount ?? 0);
+  const prefixBases = p.prefixes?.length ? p.prefixes.map((t) => parsePrefix28(subnet, t)) : NONE;
+  const count = p.count ?? 0;
+  const prefixCount = p.prefixCount ?? 0;
+  const adding = (p.addresses?.length ?? 0) + count + prefixBases.length + prefixCount;
   if (ipv4Count(eni) + adding > ipv4Limit(region, eni)) throw privateAddressLimitExceeded(eni.id);
-  if (!subnet.pool.canAllocateCount(fresh.length + (p.count ?? 0))) throw insufficientFree();
+  if (!subnet.pool.canAllocateCount(fresh.length + count)) throw insufficientFree();
 
-  const txn = new AllocationTxn(subnet, () => region.cloud.random.float());
-  const taken = txn.run(() => {
-    const singles = fresh.map((a) => txn.ipv4(a));
-    for (let i = 0; i < (p.count ?? 0); i++) singles.push(txn.lowestIpv4());
-    const prefixes = prefixBases.map((b) => txn.ipv4Prefix(b));
-    for (let i = 0; i < (p.prefixCount ?? 0); i++) prefixes.push(txn.ipv4Prefix());
-    return { singles, prefixes };
+  // IPv4 allocation draws no random numbers (only IPv6 does).
+  const txn = new AllocationTxn(subnet, noRandom);
+  const singles: number[] = [];
+  const prefixes: number[] = [];
+  txn.run(() => {
+    for (const a of fresh) singles.push(txn.ipv4(a));
+    for (let i = 0; i < count; i++) singles.push(txn.lowestIpv4());
+    for (const b of prefixBases) prefixes.push(txn.ipv4Prefix(b));
+    for (let i = 0; i < prefixCount; i++) prefixes.push(txn.ipv4Prefix());
   });
 
   // Nothing can fail from here on.
+  const added: string[] = [];
   for (const { ip, from } of moves) {
     from.privateIps.splice(from.privateIps.indexOf(ip), 1);
     unindexIp(region, from, ip);
     eni.privateIps.push(ip);
     indexIp(region, eni, ip);
     followMovedIp(region, ip, eni, from);
+    added.push(ip.text);
   }
-  const added: string[] = moves.map((m) => m.ip.text);
-  for (const address of taken.singles) {
+  for (const address of singles) {
     const ip: PrivateIp = { address, text: formatIpv4(address), primary: false };
     eni.privateIps.push(ip);
     indexIp(region, eni, ip);
     added.push(ip.text);
   }
-  eni.ipv4Prefixes.push(...taken.prefixes);
-  return { addresses: added, prefixes: taken.prefixes.map((b) => `${formatIpv4(b)}/28`) };
+  for (const b of prefixes) eni.ipv4Prefixes.push(b);
+  return { addresses: added, prefixes: prefixes.map((b) => `${formatIpv4(b)}/28`) };
 }
+
+const badCount = (n: number) => invalidValue(`Value (${n}) for the address count is invalid. Expecting a value greater than 0.`);
+
+const noRandom = (): number => {
+  throw new Error('IPv4 allocation asked for a random number');
+};
 
 export function unassignPrivateIps(region: RegionState, eni: NetworkInterface, addresses: readonly string[], prefixes: readonly string[]): void {
   if (addresses.length === 0 && prefixes.length === 0) {

@@ -36,25 +36,55 @@ const MAX_LIST_INDEX = 10_000;
 export function buildParamTree(params: Iterable<[string, string]>): ParamNode {
   const root: ParamNode = { children: new Map() };
   let count = 0;
-  for (const [key, value] of params) {
-    if (PROTOCOL_PARAMS.has(key)) continue;
+  const add = (value: string, key: string) => {
+    if (PROTOCOL_PARAMS.has(key)) return;
     if (++count > MAX_PARAMS) throw invalidValue(`The request has more than ${MAX_PARAMS} parameters.`);
-    let node = root;
-    for (const part of key.split('.')) {
-      node.children ??= new Map();
-      let next = node.children.get(part);
-      if (!next) {
-        next = {};
-        node.children.set(part, next);
-      }
-      node = next;
+    // Most keys are top-level (`NetworkInterfaceId`): no split, no array.
+    let node: ParamNode;
+    if (key.indexOf('.') < 0) node = child(root, key);
+    else {
+      node = root;
+      for (const part of key.split('.')) node = child(node, part);
     }
     node.value = value;
-  }
+  };
+  // URLSearchParams.forEach hands over each pair without the [key, value] array its iterator makes.
+  if (params instanceof URLSearchParams) params.forEach(add);
+  else for (const [key, value] of params) add(value, key);
   return root;
 }
 
+function child(node: ParamNode, part: string): ParamNode {
+  const children = (node.children ??= new Map());
+  let next = children.get(part);
+  if (!next) {
+    next = {};
+    children.set(part, next);
+  }
+  return next;
+}
+
+/** A structure member as the decoder needs it, worked out once per shape instead of per request. */
+interface MemberPlan {
+  readonly name: string;
+  readonly wire: string;
+  readonly shape: string;
+  /** Position in the model's member order: values are decoded (and checked) in that order. */
+  readonly index: number;
+}
+
+interface StructurePlan {
+  readonly byWire: ReadonlyMap<string, MemberPlan>;
+  readonly required: readonly MemberPlan[];
+}
+
+const byIndex = (a: MemberPlan, b: MemberPlan) => a.index - b.index;
+
 export class Decoder {
+  /** Shapes read so far: the model's shapes may sit behind a parsing proxy, this is a plain map. */
+  private readonly shapes = new Map<string, Shape>();
+  private readonly plans = new Map<string, StructurePlan>();
+
   constructor(private readonly model: ServiceModel) {}
 
   /** Decode the input of `shapeName` from a parameter tree. */
@@ -67,120 +97,178 @@ export class Decoder {
   }
 
   private shape(name: string): Shape {
-    const s = this.model.shapes[name];
-    if (!s) throw new Error(`model has no shape ${name}`);
+    let s = this.shapes.get(name);
+    if (s === undefined) {
+      s = this.model.shapes[name];
+      if (!s) throw new Error(`model has no shape ${name}`);
+      this.shapes.set(name, s);
+    }
     return s;
   }
 
-  private value(shapeName: string, node: ParamNode, path: string): unknown {
+  private plan(shapeName: string): StructurePlan {
+    let plan = this.plans.get(shapeName);
+    if (plan === undefined) {
+      const shape = this.shape(shapeName);
+      const byWire = new Map<string, MemberPlan>();
+      let index = 0;
+      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+        const wire = inputWireName(name, ref);
+        if (byWire.has(wire)) throw new Error(`shape ${shapeName} has two members named ${wire} on the wire`);
+        byWire.set(wire, { name, wire, shape: ref.shape, index: index++ });
+      }
+      const required = (shape.required ?? []).map((name) => {
+        const ref = shape.members![name]!;
+        return { name, wire: inputWireName(name, ref), shape: ref.shape, index: -1 };
+      });
+      plan = { byWire, required };
+      this.plans.set(shapeName, plan);
+    }
+    return plan;
+  }
+
+  /**
+   * The value at `parent`.`key`. The path is joined only where an error needs it or a structure or
+   * list passes it down: most values are leaves, and most leaves are valid.
+   */
+  private value(shapeName: string, node: ParamNode, parent: string, key: string): unknown {
     const shape = this.shape(shapeName);
     switch (shape.type) {
       case 'structure':
-        return this.structure(shapeName, node, path);
+        return this.structure(shapeName, node, join(parent, key));
       case 'list':
-        return this.list(shape, node, path);
+        return this.list(shape, node, join(parent, key));
       case 'map':
-        throw invalidValue(`Parameter ${path} of map type is not supported.`);
+        throw invalidValue(`Parameter ${join(parent, key)} of map type is not supported.`);
       default:
-        if (node.children?.size) throw unknownParameter(`${path}.${node.children.keys().next().value}`);
-        return this.scalar(shapeName, shape, node.value ?? '', path);
+        if (node.children?.size) throw unknownParameter(`${join(parent, key)}.${node.children.keys().next().value}`);
+        return this.scalar(shapeName, shape, node.value ?? '', parent, key);
     }
   }
 
+  /**
+   * Walks the parameters given (a handful) rather than the shape's members (dozens for some
+   * requests), with the same outcome: values decoded in member order, then the first unknown
+   * parameter refused, then missing required ones.
+   */
   private structure(shapeName: string, node: ParamNode, path: string): Record<string, unknown> {
-    const shape = this.shape(shapeName);
+    const plan = this.plan(shapeName);
     const out: Record<string, unknown> = {};
-    const seen = new Set<string>();
     const children = node.children;
     if (node.value !== undefined && node.value !== '' && !children) {
       throw invalidValue(`Parameter ${path} must be a structure, not a value.`);
     }
-    for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
-      const wire = inputWireName(memberName, ref);
-      const child = children?.get(wire);
-      if (!child) continue;
-      seen.add(wire);
-      out[memberName] = this.value(ref.shape, child, path ? `${path}.${wire}` : wire);
-    }
-    this.rejectUnknown(node, seen, path);
-    for (const req of shape.required ?? []) {
-      if (out[req] === undefined) {
-        const ref = shape.members![req]!;
-        const wire = inputWireName(req, ref);
-        throw missingParam(path ? `${path}.${wire}` : wire);
+    if (children) {
+      const present: MemberPlan[] = [];
+      let unknown: string | undefined;
+      let ordered = true;
+      for (const key of children.keys()) {
+        const member = plan.byWire.get(key);
+        if (member === undefined) unknown ??= key;
+        else {
+          if (present.length > 0 && present[present.length - 1]!.index > member.index) ordered = false;
+          present.push(member);
+        }
       }
+      if (!ordered) present.sort(byIndex);
+      for (const m of present) out[m.name] = this.value(m.shape, children.get(m.wire)!, path, m.wire);
+      if (unknown !== undefined) throw unknownParameter(join(path, unknown));
+    }
+    for (const req of plan.required) {
+      if (out[req.name] === undefined) throw missingParam(join(path, req.wire));
     }
     return out;
   }
 
   private rejectUnknown(node: ParamNode, known: Set<string>, path: string): void {
     for (const key of node.children?.keys() ?? []) {
-      if (!known.has(key)) throw unknownParameter(path ? `${path}.${key}` : key);
+      if (!known.has(key)) throw unknownParameter(join(path, key));
     }
   }
 
   private list(shape: Shape, node: ParamNode, path: string): unknown[] {
     const out: unknown[] = [];
-    if (!node.children) {
+    const children = node.children;
+    if (!children) {
       // `Name=` with no members is how some clients send an empty list.
       if (node.value === undefined || node.value === '') return out;
       throw invalidValue(`Parameter ${path} must be a list (${path}.1, ${path}.2, …).`);
     }
-    const entries: [number, ParamNode][] = [];
-    for (const [key, child] of node.children) {
-      if (!/^[1-9][0-9]{0,4}$/.test(key) || Number(key) > MAX_LIST_INDEX) {
-        throw unknownParameter(`${path}.${key}`);
-      }
-      entries.push([Number(key), child]);
+    // Members in index order; clients send them in order, so sorting is rarely needed.
+    const keys: string[] = [];
+    let last = 0;
+    let ordered = true;
+    for (const key of children.keys()) {
+      const index = listIndex(key);
+      if (index === undefined) throw unknownParameter(`${path}.${key}`);
+      if (index < last) ordered = false;
+      last = index;
+      keys.push(key);
     }
-    entries.sort((a, b) => a[0] - b[0]);
-    for (const [index, child] of entries) out.push(this.value(shape.member!.shape, child, `${path}.${index}`));
+    if (!ordered) keys.sort((a, b) => Number(a) - Number(b));
+    const member = shape.member!.shape;
+    for (const key of keys) out.push(this.value(member, children.get(key)!, path, key));
     if (shape.max !== undefined && out.length > shape.max) {
       throw invalidValue(`The parameter ${path} has ${out.length} members; at most ${shape.max} are allowed.`);
     }
     return out;
   }
 
-  private scalar(shapeName: string, shape: Shape, raw: string, path: string): unknown {
+  private scalar(shapeName: string, shape: Shape, raw: string, parent: string, key: string): unknown {
     switch (shape.type) {
       case 'string':
-        if (shape.enum && !shape.enum.includes(raw) && !OPEN_ENUMS.has(shapeName)) throw badValue(raw, path);
+        if (shape.enum && !shape.enum.includes(raw) && !OPEN_ENUMS.has(shapeName)) throw badValue(raw, join(parent, key));
         if (shape.max !== undefined || shape.min !== undefined) {
           const length = characterCount(raw);
-          if (shape.max !== undefined && length > shape.max) throw badValue(raw, path, `It must be at most ${shape.max} characters long.`);
-          if (shape.min !== undefined && length < shape.min) throw badValue(raw, path, `It must be at least ${shape.min} characters long.`);
+          if (shape.max !== undefined && length > shape.max) throw badValue(raw, join(parent, key), `It must be at most ${shape.max} characters long.`);
+          if (shape.min !== undefined && length < shape.min) throw badValue(raw, join(parent, key), `It must be at least ${shape.min} characters long.`);
         }
         return raw;
       case 'boolean':
         if (raw === 'true') return true;
         if (raw === 'false') return false;
-        throw badValue(raw, path, 'Expected true or false.');
+        throw badValue(raw, join(parent, key), 'Expected true or false.');
       case 'integer':
       case 'long': {
-        if (!/^-?[0-9]{1,16}$/.test(raw)) throw badValue(raw, path, 'Expected an integer.');
+        if (!/^-?[0-9]{1,16}$/.test(raw)) throw badValue(raw, join(parent, key), 'Expected an integer.');
         const n = Number(raw);
-        if (shape.type === 'integer' && (n > 2147483647 || n < -2147483648)) throw badValue(raw, path);
-        if (shape.min !== undefined && n < shape.min) throw badValue(raw, path, `Expecting a value greater than or equal to ${shape.min}.`);
-        if (shape.max !== undefined && n > shape.max) throw badValue(raw, path, `Expecting a value less than or equal to ${shape.max}.`);
+        if (shape.type === 'integer' && (n > 2147483647 || n < -2147483648)) throw badValue(raw, join(parent, key));
+        if (shape.min !== undefined && n < shape.min) throw badValue(raw, join(parent, key), `Expecting a value greater than or equal to ${shape.min}.`);
+        if (shape.max !== undefined && n > shape.max) throw badValue(raw, join(parent, key), `Expecting a value less than or equal to ${shape.max}.`);
         return n;
       }
       case 'double':
       case 'float': {
         const n = Number(raw);
-        if (raw.trim() === '' || !Number.isFinite(n)) throw badValue(raw, path, 'Expected a number.');
+        if (raw.trim() === '' || !Number.isFinite(n)) throw badValue(raw, join(parent, key), 'Expected a number.');
         return n;
       }
       case 'timestamp': {
         const d = parseTimestamp(raw);
-        if (!d) throw badValue(raw, path, 'Expected an ISO 8601 timestamp.');
+        if (!d) throw badValue(raw, join(parent, key), 'Expected an ISO 8601 timestamp.');
         return d;
       }
       case 'blob':
         return raw;
       default:
-        throw badValue(raw, path);
+        throw badValue(raw, join(parent, key));
     }
   }
+}
+
+/** `parent.key`, or `key` at the top level. */
+const join = (parent: string, key: string) => (parent ? `${parent}.${key}` : key);
+
+/** The index of a list member key (`1` … `10000`, no leading zero), or undefined. */
+function listIndex(key: string): number | undefined {
+  if (key.length === 0 || key.length > 5) return undefined;
+  let n = 0;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9 || (i === 0 && c === 0)) return undefined;
+    n = n * 10 + c;
+  }
+  return n <= MAX_LIST_INDEX ? n : undefined;
 }
 
 /** Length in Unicode characters (code points), as the model's length bounds count them. */

@@ -3,9 +3,8 @@
  * and renders every outcome — success or Ec2Error — as AWS would. Anything else thrown is a
  * bug, answered as InternalError (500) and logged.
  */
-import { randomUUID } from 'node:crypto';
 import type { HandlerMap, RequestContext } from '../api/handler.js';
-import { Cloud } from '../engine/cloud.js';
+import { Cloud, type RegionState } from '../engine/cloud.js';
 import { Ec2Error, dryRunOk, isEc2Error } from '../engine/errors.js';
 import { findRegion, DEFAULT_REGION } from '../engine/regions.js';
 import { accountFor, type CallerScope as KeyScope } from '../protocol/credentials.js';
@@ -13,6 +12,7 @@ import { buildParamTree, Decoder } from '../protocol/decode.js';
 import { Encoder, errorDocument, type ResponseBody } from '../protocol/encode.js';
 import type { ServiceModel } from '../protocol/model.js';
 import type { JournalEntry } from '../store/journal.js';
+import { requestIds } from './request-ids.js';
 
 /**
  * Who is calling. With signature checking on (src/server/auth.ts) `accountId` is the account the
@@ -23,7 +23,7 @@ export type CallerScope = KeyScope & { readonly accountId?: string };
 const callerAccount = (caller: CallerScope, defaultAccountId: string) => caller.accountId ?? accountFor(caller.accessKeyId, defaultAccountId);
 
 /** Operations that only read; they are journaled only when they happen to create a world. */
-const READ_ONLY = /^(Describe|Get|List)/;
+const isReadOnly = (action: string) => action.startsWith('Describe') || action.startsWith('Get') || action.startsWith('List');
 
 export interface QueryResult {
   readonly status: number;
@@ -85,7 +85,7 @@ export class QueryApi {
       status: result.status,
       errorCode: result.errorCode,
       requestId: result.requestId,
-      readOnly: READ_ONLY.test(result.action),
+      readOnly: isReadOnly(result.action),
       origin,
       ms: Math.round((performance.now() - started) * 100) / 100,
     };
@@ -100,7 +100,7 @@ export class QueryApi {
   }
 
   private answer(params: URLSearchParams, caller: CallerScope): QueryResult {
-    const requestId = randomUUID();
+    const requestId = requestIds.next();
     const action = params.get('Action') ?? '';
     try {
       return { status: 200, body: this.run(action, params, caller, requestId), requestId, action };
@@ -136,18 +136,19 @@ export class QueryApi {
     const cloud = this.getCloud();
     const sink = journal ? this.journal : undefined;
     // One instant and one random position per request, recorded so a replay is exact.
-    const at = cloud.now().getTime();
+    const at = cloud.nowMs();
+    if (!sink) return cloud.at(at, () => this.execute(action, params, caller, requestId));
     const rng = cloud.random.position();
     const worldsBefore = cloud.worldCount;
     const record = (recorded: string) =>
-      sink!.append({ at, rng, account: callerAccount(caller, cloud.defaultAccountId), region: caller.region ?? DEFAULT_REGION, params: recorded });
+      sink.append({ at, rng, account: callerAccount(caller, cloud.defaultAccountId), region: caller.region ?? DEFAULT_REGION, params: recorded });
     try {
       const body = cloud.at(at, () => this.execute(action, params, caller, requestId));
-      if (sink && (!READ_ONLY.test(action) || cloud.worldCount !== worldsBefore)) record(params.toString());
+      if (!isReadOnly(action) || cloud.worldCount !== worldsBefore) record(params.toString());
       return body;
     } catch (e) {
       // A refused request changes nothing, except that a first request in a region creates its world.
-      if (sink && cloud.worldCount !== worldsBefore) record('Action=DescribeAvailabilityZones&Version=2016-11-15');
+      if (cloud.worldCount !== worldsBefore) record('Action=DescribeAvailabilityZones&Version=2016-11-15');
       throw e;
     }
   }
@@ -171,7 +172,7 @@ export class QueryApi {
     const accountId = callerAccount(caller, cloud.defaultAccountId);
     const ctx: RequestContext = {
       cloud,
-      region: cloud.region(accountId, regionName),
+      region: this.world(cloud, accountId, regionName),
       accountId,
       accessKeyId: caller.accessKeyId,
       requestId,
@@ -180,5 +181,17 @@ export class QueryApi {
     ctx.region.settle();
     const output = handler(ctx, input);
     return this.encoder.response(action, op.output, output, requestId);
+  }
+
+  /** The last world a request acted in: most requests act where the one before did. */
+  private lastWorld?: { readonly cloud: Cloud; readonly accountId: string; readonly regionName: string; readonly region: RegionState };
+
+  /** cloud.region(accountId, regionName), without building its key when the world is the last one's (worlds are never removed). */
+  private world(cloud: Cloud, accountId: string, regionName: string): RegionState {
+    const last = this.lastWorld;
+    if (last && last.cloud === cloud && last.accountId === accountId && last.regionName === regionName) return last.region;
+    const region = cloud.region(accountId, regionName);
+    this.lastWorld = { cloud, accountId, regionName, region };
+    return region;
   }
 }
