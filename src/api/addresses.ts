@@ -11,7 +11,7 @@ import {
   releaseElasticIp,
 } from '../engine/elastic-ip.js';
 import { Ec2Error, invalidCombination, invalidValue } from '../engine/errors.js';
-import { compileFilters, type FilterSpec } from '../engine/filters.js';
+import { compileFilters, perWorld, type FilterSpec } from '../engine/filters.js';
 import { checkId, ID_KINDS, notFound } from '../engine/ids.js';
 import type { ElasticIp, NetworkInterface } from '../engine/model.js';
 import { getNetworkInterface } from '../engine/network-interface.js';
@@ -39,7 +39,7 @@ export function addressView(region: RegionState, eip: ElasticIp) {
   };
 }
 
-function addressFilters(region: RegionState): FilterSpec<ElasticIp> {
+const addressFilters = perWorld((region: RegionState): FilterSpec<ElasticIp> => {
   return {
     resourceName: 'address',
     tags: (e) => e.tags,
@@ -56,7 +56,7 @@ function addressFilters(region: RegionState): FilterSpec<ElasticIp> {
       'public-ipv4-pool': (e) => e.publicIpv4Pool,
     },
   };
-}
+});
 
 function checkPublicIp(text: string): void {
   if (parseIpv4(text) === undefined) throw new Ec2Error('InvalidParameterValue', `Invalid value '${text}' for PublicIp. The address is not a valid IPv4 address.`);

@@ -1,7 +1,7 @@
 /** Instance operations: launch, describe, lifecycle, attributes, and interface attach/detach. */
 import type { RegionState } from '../engine/cloud.js';
 import { Ec2Error, invalidValue } from '../engine/errors.js';
-import { exactValues, type FilterSpec } from '../engine/filters.js';
+import { exactValues, perWorld, type FilterSpec } from '../engine/filters.js';
 import { findInstanceType } from '../engine/instance-types.js';
 import {
   checkStart,
@@ -146,7 +146,7 @@ function reservationsView(region: RegionState, instances: readonly Instance[]) {
 
 // ---- filters ------------------------------------------------------------------------------------
 
-function instanceFilters(region: RegionState): FilterSpec<Instance> {
+const instanceFilters = perWorld((region: RegionState): FilterSpec<Instance> => {
   const eniSpec = networkInterfaceFilters(region);
   const perInterface: Record<string, (i: Instance) => unknown[]> = {};
   for (const [name, get] of Object.entries(eniSpec.getters)) {
@@ -202,7 +202,7 @@ function instanceFilters(region: RegionState): FilterSpec<Instance> {
       'vpc-id': (i) => i.vpcId,
     },
   };
-}
+});
 
 /** Candidates from the IP index when a filter pins interface addresses exactly: no scan over instances. */
 function indexedInstances(region: RegionState, filters: { Name?: string; Values?: string[] }[] | undefined): Instance[] | undefined {

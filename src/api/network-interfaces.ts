@@ -2,7 +2,7 @@
 import { formatIpv4 as ipText } from '../engine/cidr.js';
 import type { RegionState } from '../engine/cloud.js';
 import { Ec2Error, invalidCombination, invalidValue } from '../engine/errors.js';
-import { exactValues, type FilterSpec } from '../engine/filters.js';
+import { exactValues, perWorld, type FilterSpec } from '../engine/filters.js';
 import type { NetworkInterface, PrivateIp } from '../engine/model.js';
 import {
   createNetworkInterface,
@@ -111,7 +111,7 @@ const eips = (region: RegionState, eni: NetworkInterface) =>
   eni.privateIps.flatMap((ip) => (ip.elasticIp ? [region.elasticIps.get(ip.elasticIp)!] : []));
 
 /** Every filter the DescribeNetworkInterfaces reference documents. */
-export function networkInterfaceFilters(region: RegionState): FilterSpec<NetworkInterface> {
+export const networkInterfaceFilters = perWorld((region: RegionState): FilterSpec<NetworkInterface> => {
   const primaryPublic = (e: NetworkInterface) => publicAssociation(region, e, e.privateIps[0]!);
   return {
     resourceName: 'network interface',
@@ -157,7 +157,7 @@ export function networkInterfaceFilters(region: RegionState): FilterSpec<Network
       'vpc-id': (e) => e.vpcId,
     },
   };
-}
+});
 
 /** Candidates from the IP index when the filters pin exact private addresses: no scan. */
 function indexedCandidates(region: RegionState, filters: { Name?: string; Values?: string[] }[] | undefined) {

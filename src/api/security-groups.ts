@@ -5,7 +5,7 @@
  */
 import type { RegionState } from '../engine/cloud.js';
 import { Ec2Error, invalidCombination, missingParam } from '../engine/errors.js';
-import type { FilterSpec } from '../engine/filters.js';
+import { perWorld, type FilterSpec } from '../engine/filters.js';
 import type { SecurityGroup, SecurityGroupRule } from '../engine/model.js';
 import { groupInUse } from '../engine/network-interface.js';
 import {
@@ -127,7 +127,7 @@ const revokedRuleView = (r: SecurityGroupRule) => ({
 // ---- filters ------------------------------------------------------------------------------------
 
 /** DescribeSecurityGroups filters: every name the API reference lists. Rule filters match any rule of the group. */
-export function securityGroupFilters(region: RegionState): FilterSpec<SecurityGroup> {
+export const securityGroupFilters = perWorld((region: RegionState): FilterSpec<SecurityGroup> => {
   const nameOf = (id: string | undefined) => (id === undefined ? undefined : region.securityGroups.get(id)?.name);
   const permissionGetters = (prefix: string, egress: boolean): FilterSpec<SecurityGroup>['getters'] => {
     const rules = (g: SecurityGroup) => [...g.rules.values()].filter((r) => r.isEgress === egress);
@@ -157,7 +157,7 @@ export function securityGroupFilters(region: RegionState): FilterSpec<SecurityGr
       ...permissionGetters('egress.ip-permission.', true),
     },
   };
-}
+});
 
 export const securityGroupRuleFilters: FilterSpec<SecurityGroupRule> = {
   resourceName: 'security-group-rule',

@@ -249,3 +249,16 @@ export function exactValues(filters: readonly Filter[] | undefined, name: string
   }
   return result;
 }
+
+/**
+ * A filter spec built once per world and kept: its getters close over the world only, and a
+ * describe that builds dozens of closures per call pays for them on every request.
+ */
+export function perWorld<W extends object, T>(build: (world: W) => FilterSpec<T>): (world: W) => FilterSpec<T> {
+  const built = new WeakMap<W, FilterSpec<T>>();
+  return (world) => {
+    let spec = built.get(world);
+    if (!spec) built.set(world, (spec = build(world)));
+    return spec;
+  };
+}
