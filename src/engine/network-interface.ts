@@ -170,23 +170,30 @@ export interface CreateInterfaceParams {
   readonly tags?: Tags;
 }
 
+const SUPPORTED_INTERFACE_TYPES = new Set(['interface', 'efa', 'trunk', 'branch']);
+const NO_NUMBERS: readonly number[] = Object.freeze([]);
+
+function nonNegative(name: string, n: number | undefined): void {
+  if (n !== undefined && n < 0) throw invalidValue(`Value (${n}) for parameter ${name} is invalid. Expecting a non-negative integer.`);
+}
+
 export function createNetworkInterface(region: RegionState, p: CreateInterfaceParams): NetworkInterface {
   const { subnet } = p;
   if (region.networkInterfaces.size >= region.cloud.quotas.networkInterfacesPerRegion) {
     throw new Ec2Error('NetworkInterfaceLimitExceeded', `You have reached the maximum number of network interfaces (${region.cloud.quotas.networkInterfacesPerRegion}) in this region.`);
   }
-  const v4Ways = [p.secondaryIps?.length ? 1 : 0, p.secondaryCount !== undefined ? 1 : 0, p.ipv4Prefixes?.length ? 1 : 0, p.ipv4PrefixCount !== undefined ? 1 : 0];
-  if (v4Ways.reduce((a, b) => a + b, 0) > 1) {
+  const v4Ways = (p.secondaryIps?.length ? 1 : 0) + (p.secondaryCount !== undefined ? 1 : 0) + (p.ipv4Prefixes?.length ? 1 : 0) + (p.ipv4PrefixCount !== undefined ? 1 : 0);
+  if (v4Ways > 1) {
     throw invalidCombination('Only one of secondary private IP addresses, a secondary private IP address count, IPv4 prefixes or an IPv4 prefix count may be specified.');
   }
   if (p.ipv6Addresses?.length && p.ipv6Count !== undefined) {
     throw invalidCombination('Only one of Ipv6Addresses or Ipv6AddressCount may be specified.');
   }
-  for (const [name, n] of [['SecondaryPrivateIpAddressCount', p.secondaryCount], ['Ipv6AddressCount', p.ipv6Count], ['Ipv4PrefixCount', p.ipv4PrefixCount]] as const) {
-    if (n !== undefined && n < 0) throw invalidValue(`Value (${n}) for parameter ${name} is invalid. Expecting a non-negative integer.`);
-  }
+  nonNegative('SecondaryPrivateIpAddressCount', p.secondaryCount);
+  nonNegative('Ipv6AddressCount', p.ipv6Count);
+  nonNegative('Ipv4PrefixCount', p.ipv4PrefixCount);
   const interfaceType = p.interfaceType ?? 'interface';
-  if (!['interface', 'efa', 'trunk', 'branch'].includes(interfaceType)) {
+  if (!SUPPORTED_INTERFACE_TYPES.has(interfaceType)) {
     throw new Ec2Error('UnsupportedOperation', `Interface type ${interfaceType} is not supported by ec2net yet.`);
   }
   const groupIds = p.groupIds?.length
@@ -195,10 +202,10 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
 
   // Explicit addresses: parsed and checked before anything is taken.
   const primary = p.primaryIp !== undefined ? parseSubnetIpv4(subnet, p.primaryIp) : undefined;
-  const secondaries = (p.secondaryIps ?? []).map((t) => parseSubnetIpv4(subnet, t));
+  const secondaries = p.secondaryIps?.length ? p.secondaryIps.map((t) => parseSubnetIpv4(subnet, t)) : NO_NUMBERS;
   const all = primary !== undefined ? [primary, ...secondaries] : secondaries;
-  if (new Set(all).size !== all.length) throw invalidValue('The same private IP address may not be specified more than once.');
-  const prefixes = (p.ipv4Prefixes ?? []).map((t) => parsePrefix28(subnet, t));
+  if (all.length > 1 && new Set(all).size !== all.length) throw invalidValue('The same private IP address may not be specified more than once.');
+  const prefixes = p.ipv4Prefixes?.length ? p.ipv4Prefixes.map((t) => parsePrefix28(subnet, t)) : NO_NUMBERS;
 
   const total = 1 + secondaries.length + (p.secondaryCount ?? 0) + prefixes.length + (p.ipv4PrefixCount ?? 0);
   if (total > largestIpv4PerInterface()) throw new Ec2Error('PrivateIpAddressLimitExceeded', 'Number of private addresses will exceed limit.');
