@@ -8,7 +8,7 @@ import pino, { type Logger } from 'pino';
 import { allHandlers } from '../api/index.js';
 import { Cloud, type CloudOptions } from '../engine/cloud.js';
 import { loadServerModel } from '../protocol/model.js';
-import type { ServeConfig } from '../config.js';
+import { ConfigError, type ServeConfig } from '../config.js';
 import { startImds, type RunningImds } from '../imds/server.js';
 import { AdminRoutes } from './admin.js';
 import { createApp } from './app.js';
@@ -52,9 +52,20 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     if (journal.get('seed') === undefined) journal.replace({ seed: cloud.random.seed }, []);
     const started = Date.now();
     let replayed = 0;
+    let refused: string | undefined;
     for (const entry of journal.entries()) {
-      api.replay(entry);
+      try {
+        api.replay(entry);
+      } catch (e) {
+        // An entry this engine refuses (a rule added since it was written): say which, change nothing on disk.
+        refused = `journal entry ${replayed + 1} (${new URLSearchParams(entry.params).get('Action') ?? '?'}) no longer replays: ${(e as Error).message}`;
+        break;
+      }
       replayed++;
+    }
+    if (refused !== undefined) {
+      journal.close();
+      throw new ConfigError(`${config.dataDir}: ${refused}. The data directory is left as it is; start with another --data-dir (or --ephemeral) to begin afresh.`);
     }
     api.journal = journal;
     log.info({ dataDir: config.dataDir, replayed, ms: Date.now() - started }, 'state restored');

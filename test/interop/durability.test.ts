@@ -17,7 +17,9 @@ import {
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import pino from 'pino';
+import { ConfigError } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
+import { Journal } from '../../src/store/journal.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -66,6 +68,26 @@ describe('durable state (interop)', () => {
     assert.ok(!before.includes(fresh.NetworkInterface!.MacAddress!), 'a new MAC');
     ec2.destroy();
     await second.close();
+  });
+
+  it('a journal entry this engine now refuses stops the start with a message naming it, and the data stays', async () => {
+    // E.g. a journal written before internet gateways, mapping an Elastic IP into a VPC without one
+    // (aws-behaviour.md §4.13: AWS answers Gateway.NotAttached). Here: a DeleteVpc of a VPC that never existed.
+    const dir = tempDir();
+    const first = await start(dir);
+    await first.close();
+    const journal = Journal.open(dir);
+    journal.append({ at: Date.now(), rng: '0:0', account: '123456789012', region: 'us-east-1', params: 'Action=DeleteVpc&Version=2016-11-15&VpcId=vpc-0123456789abcdef0' });
+    const before = [...journal.entries()].length;
+    journal.close();
+    await assert.rejects(start(dir), (e: Error) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /journal entry 1 \(DeleteVpc\) no longer replays: The vpc ID 'vpc-0123456789abcdef0' does not exist/);
+      return true;
+    });
+    const reopened = Journal.open(dir);
+    assert.equal([...reopened.entries()].length, before, 'nothing was dropped or rewritten');
+    reopened.close();
   });
 
   it('transitions in flight resume after a restart: a pending instance becomes running on time', async () => {
