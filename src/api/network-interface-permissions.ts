@@ -1,46 +1,24 @@
 /**
  * Network interface permissions: letting another account (or an AWS service) attach an
  * instance to, or associate an Elastic IP with, one of your interfaces. The grant is recorded
- * and described; ec2net does not yet let other accounts act on it (no cross-account attach).
+ * and described, kept with the interface (state export, journal replay, invariants); ec2net does
+ * not yet let other accounts act on it (no cross-account attach).
  */
 import type { RegionState } from '../engine/cloud.js';
 import { Ec2Error, invalidCombination, invalidValue } from '../engine/errors.js';
 import type { FilterSpec } from '../engine/filters.js';
+import type { InterfacePermission } from '../engine/model.js';
 import { checkId, ID_KINDS } from '../engine/ids.js';
 import { getNetworkInterface } from '../engine/network-interface.js';
 import { describe } from './describe.js';
 import { handlers } from './handler.js';
 
-export interface InterfacePermission {
-  readonly id: string;
-  readonly networkInterfaceId: string;
-  readonly awsAccountId?: string;
-  readonly awsService?: string;
-  readonly permission: 'INSTANCE-ATTACH' | 'EIP-ASSOCIATE';
-}
-
-/** Grants per world, by permission id. */
-const grants = new WeakMap<RegionState, Map<string, InterfacePermission>>();
-const grantsOf = (region: RegionState) => {
-  let g = grants.get(region);
-  if (!g) {
-    g = new Map();
-    grants.set(region, g);
-  }
-  return g;
-};
-
-/** A grant whose interface has been deleted no longer exists. */
-function live(region: RegionState): InterfacePermission[] {
-  const g = grantsOf(region);
-  for (const [id, p] of g) if (!region.networkInterfaces.has(p.networkInterfaceId)) g.delete(id);
-  return [...g.values()];
-}
+/** Grants that still exist: deleting an interface removes its own (engine/network-interface.ts). */
+const live = (region: RegionState) => region.interfacePermissions.values();
 
 function getPermission(region: RegionState, id: string): InterfacePermission {
   checkId(ID_KINDS.eniPermission, id);
-  live(region);
-  const p = grantsOf(region).get(id);
+  const p = region.interfacePermissions.get(id);
   if (!p) throw new Ec2Error('InvalidPermission.NotFound', `The network interface permission ID '${id}' does not exist`);
   return p;
 }
@@ -74,7 +52,7 @@ export const networkInterfacePermissionHandlers = handlers({
     if (input.AwsAccountId !== undefined && !/^[0-9]{12}$/.test(input.AwsAccountId)) {
       throw invalidValue(`Value (${input.AwsAccountId}) for parameter awsAccountId is invalid. Account ids are 12 digits.`);
     }
-    const duplicate = live(ctx.region).some(
+    const duplicate = [...live(ctx.region)].some(
       (p) => p.networkInterfaceId === eni.id && p.permission === input.Permission && p.awsAccountId === input.AwsAccountId && p.awsService === input.AwsService,
     );
     if (duplicate) throw new Ec2Error('InvalidPermission.Duplicate', `The permission ${input.Permission} on ${eni.id} has already been granted.`);
@@ -85,7 +63,7 @@ export const networkInterfacePermissionHandlers = handlers({
       awsService: input.AwsService,
       permission: input.Permission,
     };
-    grantsOf(ctx.region).set(p.id, p);
+    ctx.region.interfacePermissions.set(p.id, p);
     return { InterfacePermission: view(p) };
   },
 
@@ -99,7 +77,7 @@ export const networkInterfacePermissionHandlers = handlers({
 
   DeleteNetworkInterfacePermission: (ctx, input) => {
     const p = getPermission(ctx.region, input.NetworkInterfacePermissionId);
-    grantsOf(ctx.region).delete(p.id);
+    ctx.region.interfacePermissions.delete(p.id);
     return { Return: true };
   },
 });

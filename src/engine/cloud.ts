@@ -4,7 +4,7 @@
  */
 import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
-import type { ElasticIp, Instance, InternetGateway, NetworkInterface, SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
+import type { ElasticIp, Instance, InterfacePermission, InternetGateway, NetworkInterface, SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
 import { SeededRandom } from './random.js';
@@ -74,6 +74,8 @@ export class RegionState {
   private readonly pending = new TimerQueue();
   /** Internet gateways by id. */
   readonly internetGateways = new Map<string, InternetGateway>();
+  /** Network interface permissions by id; they go with their interface. */
+  readonly interfacePermissions = new Map<string, InterfacePermission>();
   /** Elastic IPs by allocation id. */
   readonly elasticIps = new Map<string, ElasticIp>();
   /** Private IPv4 (text) → interfaces holding it (one per VPC at most): the index behind IP filters and reassignment. */

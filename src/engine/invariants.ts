@@ -119,6 +119,7 @@ function checkRegion(region: RegionState, out: Violation[]): void {
   }
   // EIP ↔ private IP, from the address's side; and an Elastic IP is only mapped into a VPC with a gateway.
   const gateways = checkInternetGateways(region, v);
+  checkInterfacePermissions(region, v);
   for (const eip of region.elasticIps.values()) {
     const a = eip.association;
     if (!a) continue;
@@ -126,6 +127,13 @@ function checkRegion(region: RegionState, out: Violation[]): void {
     const ip = eni?.privateIps.find((x) => x.text === a.privateIp);
     if (!ip || ip.elasticIp !== eip.allocationId) v('eip-bijection', `${eip.allocationId} points at ${a.networkInterfaceId} ${a.privateIp}, which does not point back`);
     if (eni && !gateways.has(eni.vpcId)) v('eip-gateway', `${eip.allocationId} is mapped into ${eni.vpcId}, which has no internet gateway`);
+  }
+}
+
+/** Every network interface permission belongs to an interface that exists. */
+function checkInterfacePermissions(region: RegionState, v: (rule: string, detail: string) => void): void {
+  for (const p of region.interfacePermissions.values()) {
+    if (!region.networkInterfaces.has(p.networkInterfaceId)) v('permission-interface', `${p.id} grants on missing interface ${p.networkInterfaceId}`);
   }
 }
 

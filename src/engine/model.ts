@@ -49,6 +49,15 @@ export interface InternetGateway extends Taggable {
   vpcId?: string;
 }
 
+/** A grant on a network interface to another account or an AWS service (CreateNetworkInterfacePermission). */
+export interface InterfacePermission {
+  readonly id: string;
+  readonly networkInterfaceId: string;
+  readonly awsAccountId?: string;
+  readonly awsService?: string;
+  readonly permission: 'INSTANCE-ATTACH' | 'EIP-ASSOCIATE';
+}
+
 export interface SubnetIpv6Association {
   readonly associationId: string;
   readonly cidr: Ipv6Cidr;

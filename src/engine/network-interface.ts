@@ -301,6 +301,8 @@ export function destroyNetworkInterface(region: RegionState, eni: NetworkInterfa
   if (eni.autoPublicIp) region.cloud.publicIps.release(region.name, eni.autoPublicIp);
   region.networkInterfaces.delete(eni.id);
   region.unregister(eni.id);
+  // Its permissions cease with it (DescribeNetworkInterfacePermissions no longer lists them).
+  for (const [id, p] of region.interfacePermissions) if (p.networkInterfaceId === eni.id) region.interfacePermissions.delete(id);
 }
 
 // ---- attributes -------------------------------------------------------------------------------

@@ -111,6 +111,7 @@ function regionJson(r: RegionState) {
     vpcs: [...r.vpcs.values()].map(vpcJson),
     subnets: [...r.subnets.values()].map(subnetJson),
     internetGateways: [...r.internetGateways.values()].map(internetGatewayJson),
+    interfacePermissions: [...r.interfacePermissions.values()].map((p) => ({ ...p })),
     securityGroups: [...r.securityGroups.values()].map(groupJson),
     networkInterfaces: [...r.networkInterfaces.values()].map(interfaceJson),
     instances: [...r.instances.values()].map(instanceJson),

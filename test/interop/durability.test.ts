@@ -11,6 +11,7 @@ import {
   AllocateAddressCommand,
   AssociateAddressCommand,
   CreateNetworkInterfaceCommand,
+  CreateNetworkInterfacePermissionCommand,
   DescribeInstancesCommand,
   DescribeSubnetsCommand,
   EC2Client,
@@ -44,6 +45,7 @@ async function populate(s: RunningServer) {
   const subnetId = Subnets![0]!.SubnetId!;
   await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', MinCount: 1, MaxCount: 1, SubnetId: subnetId, ClientToken: 'tok-1' }));
   const { NetworkInterface } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId, SecondaryPrivateIpAddressCount: 2, Description: 'durable' }));
+  await ec2.send(new CreateNetworkInterfacePermissionCommand({ NetworkInterfaceId: NetworkInterface!.NetworkInterfaceId, AwsAccountId: '210987654321', Permission: 'INSTANCE-ATTACH' }));
   const { AllocationId } = await ec2.send(new AllocateAddressCommand({}));
   await ec2.send(new AssociateAddressCommand({ AllocationId, NetworkInterfaceId: NetworkInterface!.NetworkInterfaceId, PrivateIpAddress: NetworkInterface!.PrivateIpAddresses![1]!.PrivateIpAddress }));
   ec2.destroy();

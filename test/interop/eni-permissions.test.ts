@@ -9,7 +9,7 @@ import {
   DescribeNetworkInterfacePermissionsCommand,
   DescribeSubnetsCommand,
 } from '@aws-sdk/client-ec2';
-import { expectCode, startHarness, type Harness } from './harness.js';
+import { expectCode, invariants, startHarness, type Harness } from './harness.js';
 
 describe('network interface permissions (interop)', () => {
   let h: Harness;
@@ -38,6 +38,10 @@ describe('network interface permissions (interop)', () => {
     );
     const listed = await h.cli(['describe-network-interface-permissions', '--filters', `Name=network-interface-permission.network-interface-id,Values=${eniId}`]);
     assert.equal(listed.NetworkInterfacePermissions.length, 1);
+    // A grant is state like any other: exported (so a restart's replay is compared with it) and checked.
+    const exported = await (await fetch(`${h.url}/_ec2net/state`)).text();
+    assert.ok(exported.includes(InterfacePermission!.NetworkInterfacePermissionId!), 'the grant is in /_ec2net/state');
+    await invariants(h);
     const none = await h.boto3(
       "result = len(ec2.describe_network_interface_permissions(Filters=[{'Name':'network-interface-permission.permission','Values':['EIP-ASSOCIATE']}])['NetworkInterfacePermissions'])",
     );
@@ -52,5 +56,7 @@ describe('network interface permissions (interop)', () => {
     await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eniId }));
     const after = await ec2.send(new DescribeNetworkInterfacePermissionsCommand({}));
     assert.equal(after.NetworkInterfacePermissions!.length, 0);
+    assert.ok(!(await (await fetch(`${h.url}/_ec2net/state`)).text()).includes(eniId), 'nothing of the interface is left');
+    await invariants(h);
   });
 });
