@@ -33,6 +33,8 @@ const QUOTA_NAMES: Record<string, keyof Quotas> = {
   'security-groups-per-interface': 'securityGroupsPerInterface',
   'elastic-ips-per-region': 'elasticIpsPerRegion',
   'network-interfaces-per-region': 'networkInterfacesPerRegion',
+  'vpcs-per-region': 'vpcsPerRegion',
+  'internet-gateways-per-region': 'internetGatewaysPerRegion',
 };
 
 /** `NAME=VALUE` pairs from repeated flags and a comma-separated environment variable. */

@@ -113,6 +113,8 @@ export async function startScaleEc2net(root: string, quotaEnis: number, o: Ec2ne
         join(root, 'dist/bench/lib/scale-server.js'),
         'serve', '--port', String(port), '--imds-port', 'off', '--log-level', 'silent', ...storage,
         '--quota', `network-interfaces-per-region=${quotaEnis}`,
+        // One /16 VPC per 16,000 interfaces, in the measured region and the warm-up region.
+        '--quota', `vpcs-per-region=${Math.max(5, Math.ceil(quotaEnis / 16_000) + 5)}`,
       ],
       { cwd: root },
     );

@@ -22,9 +22,19 @@ export interface Quotas {
   readonly elasticIpsPerRegion: number;
   /** Network interfaces per region: 5,000 by default on AWS. */
   readonly networkInterfacesPerRegion: number;
+  /** VPCs per region, the default VPC included: 5 by default (Amazon VPC quotas). */
+  readonly vpcsPerRegion: number;
+  /** Internet gateways per region, the default VPC's included: 5 by default (Amazon VPC quotas). */
+  readonly internetGatewaysPerRegion: number;
 }
 
-export const DEFAULT_QUOTAS: Quotas = { securityGroupsPerInterface: 5, elasticIpsPerRegion: 5, networkInterfacesPerRegion: 5000 };
+export const DEFAULT_QUOTAS: Quotas = {
+  securityGroupsPerInterface: 5,
+  elasticIpsPerRegion: 5,
+  networkInterfacesPerRegion: 5000,
+  vpcsPerRegion: 5,
+  internetGatewaysPerRegion: 5,
+};
 
 export interface CloudOptions {
   /** Used for access keys that are not a 12-digit account id. */

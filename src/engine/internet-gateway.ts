@@ -15,7 +15,14 @@ export function getInternetGateway(region: RegionState, id: string): InternetGat
   return igw;
 }
 
-export function createInternetGateway(region: RegionState, tags: Tags = new Map(), id = region.ids.next(ID_KINDS.internetGateway)): InternetGateway {
+/** A new gateway; `derivedId` is given only for the default VPC's, which is always made (and counts towards the quota). */
+export function createInternetGateway(region: RegionState, tags: Tags = new Map(), derivedId?: string): InternetGateway {
+  // Observed: "The maximum number of internet gateways has been reached." (CloudFormation reports quoting
+  // EC2's answer); the code is InternetGatewayLimitExceeded in AWS's error-code list.
+  if (derivedId === undefined && region.internetGateways.size >= region.cloud.quotas.internetGatewaysPerRegion) {
+    throw new Ec2Error('InternetGatewayLimitExceeded', 'The maximum number of internet gateways has been reached.');
+  }
+  const id = derivedId ?? region.ids.next(ID_KINDS.internetGateway);
   const igw: InternetGateway = {
     id,
     resourceType: 'internet-gateway',

@@ -40,6 +40,11 @@ export interface CreateVpcParams {
 }
 
 export function createVpc(region: RegionState, p: CreateVpcParams): Vpc {
+  // The default VPC counts towards the quota but is always made. Observed: "VpcLimitExceeded: The maximum
+  // number of VPCs has been reached." (AWS error-code list; CDK/CloudFormation and CLI reports quoting it.)
+  if (!p.isDefault && region.vpcs.size >= region.cloud.quotas.vpcsPerRegion) {
+    throw new Ec2Error('VpcLimitExceeded', 'The maximum number of VPCs has been reached.');
+  }
   const ids = region.ids;
   const vpc: Vpc = {
     id: ids.next(ID_KINDS.vpc),

@@ -3,6 +3,7 @@
  * clients — the AWS SDK for JavaScript v3, the AWS CLI, and boto3 (through python3).
  * A missing CLI or boto3 fails the test: CI must install them.
  */
+import type { Quotas } from '../../src/engine/cloud.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -44,6 +45,8 @@ export interface Harness {
 export interface HarnessOptions {
   /** Start with signature checking (`--auth sigv4`) and these credentials, written to a temporary file. */
   readonly credentials?: readonly { accessKeyId: string; secretAccessKey: string; accountId: string }[];
+  /** Quotas other than AWS's defaults, as `--quota NAME=N` sets them. */
+  readonly quotas?: Partial<Quotas>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -54,7 +57,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     auth = { auth: 'sigv4', credentialsFile };
   }
   const server = await startServer(
-    { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', imdsPort: 0, ...auth },
+    { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', imdsPort: 0, ...auth, ...(options.quotas ? { cloud: { quotas: options.quotas } } : {}) },
     pino({ level: 'silent' }),
   );
   const url = server.url;

@@ -342,18 +342,43 @@ describe('internet gateways (interop)', () => {
 
   it('pagination: the SDK paginator with MaxResults 5 sees every gateway once; MaxResults with ids or below 5 is refused', async () => {
     // [api DescribeInternetGateways] MaxResults 5–1000, NextToken; like the other describes, MaxResults cannot be combined with ids.
-    for (let k = 0; k < 11; k++) await createGateway(ec2);
-    const seen: string[] = [];
-    let pages = 0;
-    for await (const page of paginateDescribeInternetGateways({ client: ec2 }, { MaxResults: 5 })) {
-      pages++;
-      seen.push(...page.InternetGateways!.map((g) => g.InternetGatewayId!));
+    // Twelve gateways need more than the default quota of 5 per region: a server started like `--quota internet-gateways-per-region=20`.
+    const big = await startHarness({ quotas: { internetGatewaysPerRegion: 20 } });
+    try {
+      const ec2 = big.ec2();
+      for (let k = 0; k < 11; k++) await createGateway(ec2);
+      const seen: string[] = [];
+      let pages = 0;
+      for await (const page of paginateDescribeInternetGateways({ client: ec2 }, { MaxResults: 5 })) {
+        pages++;
+        seen.push(...page.InternetGateways!.map((g) => g.InternetGatewayId!));
+      }
+      assert.equal(seen.length, 12); // 11 + the default VPC's
+      assert.equal(new Set(seen).size, 12);
+      assert.equal(pages, 3);
+      await expectCode(ec2.send(new DescribeInternetGatewaysCommand({ MaxResults: 4 })), 'InvalidParameterValue');
+      await expectCode(ec2.send(new DescribeInternetGatewaysCommand({ MaxResults: 5, InternetGatewayIds: [seen[0]!] })), 'InvalidParameterCombination');
+    } finally {
+      await big.close();
     }
-    assert.equal(seen.length, 12); // 11 + the default VPC's
-    assert.equal(new Set(seen).size, 12);
-    assert.equal(pages, 3);
-    await expectCode(ec2.send(new DescribeInternetGatewaysCommand({ MaxResults: 4 })), 'InvalidParameterValue');
-    await expectCode(ec2.send(new DescribeInternetGatewaysCommand({ MaxResults: 5, InternetGatewayIds: [seen[0]!] })), 'InvalidParameterCombination');
+  });
+
+  it('quotas: 5 internet gateways and 5 VPCs per region by default, the default VPC and its gateway included', async () => {
+    // Amazon VPC User Guide, "Amazon VPC quotas": VPCs per Region 5, internet gateways per Region 5 (the default
+    // VPC counts). Codes from AWS's error-code list; messages as observed in CloudFormation/CDK reports quoting EC2.
+    const gateways = async () => (await ec2.send(new DescribeInternetGatewaysCommand({}))).InternetGateways!.map((g) => g.InternetGatewayId).sort();
+    for (let k = 0; k < 4; k++) await createGateway(ec2);
+    assert.equal((await gateways()).length, 5);
+    const e = await expectRefusal(h, gateways, () => ec2.send(new CreateInternetGatewayCommand({})), 'InternetGatewayLimitExceeded');
+    assert.equal(e.message, 'The maximum number of internet gateways has been reached.');
+    const vpcs = async () => (await ec2.send(new DescribeVpcsCommand({}))).Vpcs!.map((v) => v.VpcId).sort();
+    for (let k = 1; k <= 4; k++) await ec2.send(new CreateVpcCommand({ CidrBlock: `10.${k}.0.0/16` }));
+    assert.equal((await vpcs()).length, 5);
+    const v = await expectRefusal(h, vpcs, () => ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' })), 'VpcLimitExceeded');
+    assert.equal(v.message, 'The maximum number of VPCs has been reached.');
+    // Deleting one makes room again.
+    await ec2.send(new DeleteVpcCommand({ VpcId: (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'cidr', Values: ['10.4.0.0/16'] }] }))).Vpcs![0]!.VpcId }));
+    await ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }));
   });
 
   it('tags through CreateTags/DeleteTags/DescribeTags (resource-type internet-gateway), and the CLI describe filter', async () => {
