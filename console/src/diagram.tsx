@@ -134,7 +134,7 @@ function VpcFrame({ layout }: { layout: Layout }) {
       <text x={b.x + 12} y={b.y + 24} class="vpc-label">
         {v ? `${v.name ? `${v.name} · ` : ''}${v.id}` : 'No VPC'}
         <tspan class="muted">
-          {v ? `  ${v.cidrs.join(', ')}${v.ipv6Cidrs.length ? ` · ${v.ipv6Cidrs.join(', ')}` : ''}${v.isDefault ? ' · default VPC' : ''}` : ''}
+          {v ? `  ${v.cidrs.join(', ')}${v.ipv6Cidrs.length ? ` · ${v.ipv6Cidrs.join(', ')}` : ''}${v.isDefault ? ' · default VPC' : ''}${v.internetGatewayId ? ` · ${v.internetGatewayId}` : ' · no internet gateway'}` : ''}
         </tspan>
       </text>
       {layout.zones.length === 0 && (

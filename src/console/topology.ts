@@ -33,6 +33,8 @@ function vpcSummaries(world: RegionState): VpcSummary[] {
   for (const s of world.subnets.values()) bump(s.vpcId, 'subnets');
   for (const e of world.networkInterfaces.values()) bump(e.vpcId, 'interfaces');
   for (const i of world.instances.values()) bump(i.vpcId, 'instances');
+  const gateways = new Map<string, string>();
+  for (const g of world.internetGateways.values()) if (g.vpcId !== undefined) gateways.set(g.vpcId, g.id);
   return [...world.vpcs.values()].map((v: Vpc) => {
     const c = counts.get(v.id);
     return {
@@ -42,6 +44,7 @@ function vpcSummaries(world: RegionState): VpcSummary[] {
       ipv6Cidrs: v.ipv6Cidrs.filter((a) => a.state === 'associated').map((a) => a.cidr.toString()),
       isDefault: v.isDefault,
       state: v.state,
+      internetGatewayId: gateways.get(v.id),
       subnetCount: c?.subnets ?? 0,
       interfaceCount: c?.interfaces ?? 0,
       instanceCount: c?.instances ?? 0,

@@ -26,6 +26,8 @@ export interface VpcSummary {
   readonly ipv6Cidrs: string[];
   readonly isDefault: boolean;
   readonly state: string;
+  /** The internet gateway attached to it, if any (Elastic IPs can only be mapped into a VPC that has one). */
+  readonly internetGatewayId?: string;
   readonly subnetCount: number;
   readonly interfaceCount: number;
   readonly instanceCount: number;

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateNetworkInterfaceCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { CreateNetworkInterfaceCommand, DescribeInternetGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import pino from 'pino';
 import { startServer } from '../../src/server/start.js';
 import type { ActionResponse, TopologyResponse, WorldsResponse } from '../../src/console/types.js';
@@ -57,6 +57,8 @@ describe('console routes', () => {
     const t = (await (await fetch(`${h.url}/console/api/topology?account=${ACCOUNT}&region=eu-west-1`)).json()) as TopologyResponse;
     assert.equal(t.vpcId, vpcs.Vpcs![0]!.VpcId);
     assert.equal(t.subnets.length, 3, 'the default VPC has one subnet per zone');
+    const gateway = (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [t.vpcId!] }] }))).InternetGateways![0]!;
+    assert.equal(t.vpcs.find((v) => v.id === t.vpcId)?.internetGatewayId, gateway.InternetGatewayId, 'the default VPC shows its gateway');
     for (const s of t.subnets) assert.equal(s.usage.used + s.usage.reserved + s.usage.free, s.usage.total);
   });
 
