@@ -57,7 +57,7 @@ export interface Ec2netOptions {
 export const EC2NET_ENTRY = 'dist/ec2net.mjs';
 
 /**
- * `node dist/ec2net.mjs serve --port P --imds-port off --log-level silent --ephemeral|--data-dir D`
+ * `node dist/ec2net.mjs serve --port P --imds-port off --log-level silent --ephemeral|--data-dir D --quota vpcs-per-region=1000`
  * from the repo root. The storage flag is always explicit: without one the CLI would journal into
  * ./.ec2net of whatever directory it runs in.
  */
@@ -66,7 +66,9 @@ export async function startEc2net(root: string, o: Ec2netOptions = {}): Promise<
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const args = [...(o.nodeArgs ?? []), join(root, EC2NET_ENTRY), 'serve', '--port', String(port), '--imds-port', 'off', '--log-level', 'silent', ...storage];
+    // The CreateSubnet workload makes a fresh VPC for each 4,096 subnets: far past AWS's default of 5 VPCs.
+    const quotas = ['--quota', 'vpcs-per-region=1000'];
+    const args = [...(o.nodeArgs ?? []), join(root, EC2NET_ENTRY), 'serve', '--port', String(port), '--imds-port', 'off', '--log-level', 'silent', ...storage, ...quotas];
     const child = startChild(process.execPath, args, { cwd: root });
     try {
       const readyMs = await waitReady(child, probe(port), o.timeoutMs ?? 20_000, 'ec2net', 2);
