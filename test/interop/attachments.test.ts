@@ -13,11 +13,6 @@
  * 500 ms): tests poll the Describe calls or use the clients' waiters, never sleep a fixed time.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
@@ -29,7 +24,6 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeAddressesCommand,
-  DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSubnetsCommand,
   DetachNetworkInterfaceCommand,
@@ -46,7 +40,7 @@ import {
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { attachNewGateway, expectCode, expectRefusal, startHarness, type Harness, invariants, until, launch, getInstance, getEni, IMAGE } from './harness.js';
+import { attachNewGateway, expectCode, fastCliWaiters, getEni, getInstance, type Harness, IMAGE, invariants, launch, refusedUnchanged, startHarness, until } from './harness.js';
 
 
 // ---- helpers (each interop file keeps its own) ---------------------------------------------------
@@ -95,35 +89,6 @@ async function running(ec2: EC2Client, subnetId: string, type: RunInstancesComma
   return untilState(ec2, i.InstanceId!, 'running');
 }
 
-/** Everything a client can see that attach/detach could change. */
-async function world(ec2: EC2Client) {
-  const [i, n, s, a] = await Promise.all([
-    ec2.send(new DescribeInstancesCommand({})),
-    ec2.send(new DescribeNetworkInterfacesCommand({})),
-    ec2.send(new DescribeSubnetsCommand({})),
-    ec2.send(new DescribeAddressesCommand({})),
-  ]);
-  return { instances: i.Reservations, interfaces: n.NetworkInterfaces, subnets: s.Subnets, addresses: a.Addresses };
-}
-
-/** A refused call leaves this file's view of the world and the invariants as they were. */
-const refusedUnchanged = (h: Harness, ec2: EC2Client, call: () => Promise<unknown>, code: string) => expectRefusal(h, () => world(ec2), call, code);
-
-async function fastCliWaiters(): Promise<void> {
-  // botocore's own EC2 waiter definitions with a 1 s delay, read first through AWS_DATA_PATH.
-  const dir = mkdtempSync(join(tmpdir(), 'ec2net-waiters-'));
-  const script = [
-    'import json, os, botocore.session',
-    "d = botocore.session.get_session().get_component('data_loader').load_service_model('ec2', 'waiters-2')",
-    "for w in d['waiters'].values(): w['delay'] = 1",
-    `p = os.path.join(${JSON.stringify(dir)}, 'ec2', '2016-11-15')`,
-    'os.makedirs(p, exist_ok=True)',
-    "json.dump(d, open(os.path.join(p, 'waiters-2.json'), 'w'))",
-  ].join('\n');
-  await promisify(execFile)('python3', ['-c', script]);
-  process.env.AWS_DATA_PATH = dir;
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-}
 
 // The suites run side by side (each has its own server) to keep the file's wall time short.
 describe('Attachments (interop)', { concurrency: true }, () => {

@@ -34,7 +34,7 @@ import {
   type EC2Client,
   type NetworkInterface,
 } from '@aws-sdk/client-ec2';
-import { attachNewGateway, expectCode, expectRefusal, startHarness, type Harness, invariants, until, getEni } from './harness.js';
+import { attachNewGateway, expectCode, getEni, type Harness, invariants, refusedUnchanged, startHarness, until } from './harness.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -42,18 +42,6 @@ const REGION = 'us-east-1';
 // ---- helpers ------------------------------------------------------------------------------------
 
 
-async function world(ec2: EC2Client) {
-  const [i, n, s, a] = await Promise.all([
-    ec2.send(new DescribeInstancesCommand({})),
-    ec2.send(new DescribeNetworkInterfacesCommand({})),
-    ec2.send(new DescribeSubnetsCommand({})),
-    ec2.send(new DescribeAddressesCommand({})),
-  ]);
-  return { instances: i.Reservations, interfaces: n.NetworkInterfaces, subnets: s.Subnets, addresses: a.Addresses };
-}
-
-/** A refused call leaves this file's view of the world and the invariants as they were. */
-const refusedUnchanged = (h: Harness, ec2: EC2Client, call: () => Promise<unknown>, code: string) => expectRefusal(h, () => world(ec2), call, code);
 
 /** A nondefault VPC with an internet gateway (Elastic IPs need one: [ref §4.13]) and one subnet. */
 async function subnet(ec2: EC2Client): Promise<string> {

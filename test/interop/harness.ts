@@ -6,15 +6,17 @@
 import type { Quotas } from '../../src/engine/cloud.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   AttachInternetGatewayCommand,
   CreateInternetGatewayCommand,
+  DescribeAddressesCommand,
   DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeSubnetsCommand,
   EC2Client,
   RunInstancesCommand,
   type Instance,
@@ -165,6 +167,39 @@ export async function expectRefusal(h: Harness, view: () => Promise<unknown>, ca
   await invariants(h);
   return e;
 }
+
+/**
+ * Makes the AWS CLI's EC2 waiters poll every second: botocore's own waiter definitions with a 1 s
+ * delay, found first through AWS_DATA_PATH (for this process and the CLIs it starts).
+ */
+export async function fastCliWaiters(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ec2net-waiters-'));
+  const script = [
+    'import json, os, botocore.session',
+    "d = botocore.session.get_session().get_component('data_loader').load_service_model('ec2', 'waiters-2')",
+    "for w in d['waiters'].values(): w['delay'] = 1",
+    `p = os.path.join(${JSON.stringify(dir)}, 'ec2', '2016-11-15')`,
+    'os.makedirs(p, exist_ok=True)',
+    "json.dump(d, open(os.path.join(p, 'waiters-2.json'), 'w'))",
+  ].join('\n');
+  await promisify(execFile)('python3', ['-c', script]);
+  process.env.AWS_DATA_PATH = dir;
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** The network as a client sees it: instances, interfaces, subnets and addresses (what refusals must not change). */
+export async function networkView(ec2: EC2Client) {
+  const [i, n, s, a] = await Promise.all([
+    ec2.send(new DescribeInstancesCommand({})),
+    ec2.send(new DescribeNetworkInterfacesCommand({})),
+    ec2.send(new DescribeSubnetsCommand({})),
+    ec2.send(new DescribeAddressesCommand({})),
+  ]);
+  return { instances: i.Reservations, interfaces: n.NetworkInterfaces, subnets: s.Subnets, addresses: a.Addresses };
+}
+
+/** A refused call leaves the network view and the invariants as they were. */
+export const refusedUnchanged = (h: Harness, ec2: EC2Client, call: () => Promise<unknown>, code: string) => expectRefusal(h, () => networkView(ec2), call, code);
 
 /** Polls `probe` until `ok` holds (or fails the test after a while), for states that change on the clock. */
 export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {

@@ -16,11 +16,6 @@
  * the acceptors under test are AWS's.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
@@ -49,7 +44,7 @@ import {
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { attachNewGateway, expectCode, startHarness, type Harness, invariants, launch, IMAGE } from './harness.js';
+import { attachNewGateway, expectCode, fastCliWaiters, type Harness, IMAGE, invariants, launch, startHarness } from './harness.js';
 
 const ACCOUNT = '123456789012';
 
@@ -103,20 +98,6 @@ async function network(ec2: EC2Client, vpcCidr: string, subnetCidr: string, opts
  * botocore reads data files from AWS_DATA_PATH before its own: a copy of its EC2 waiter
  * definitions with every delay set to 1 s keeps the CLI's waiters (same acceptors) fast.
  */
-async function fastCliWaiters(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'ec2net-waiters-'));
-  const script = [
-    'import json, os, botocore.session',
-    "d = botocore.session.get_session().get_component('data_loader').load_service_model('ec2', 'waiters-2')",
-    "for w in d['waiters'].values(): w['delay'] = 1",
-    `p = os.path.join(${JSON.stringify(dir)}, 'ec2', '2016-11-15')`,
-    'os.makedirs(p, exist_ok=True)',
-    "json.dump(d, open(os.path.join(p, 'waiters-2.json'), 'w'))",
-  ].join('\n');
-  await promisify(execFile)('python3', ['-c', script]);
-  process.env.AWS_DATA_PATH = dir;
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-}
 
 // The suites run side by side (each has its own server) to keep the file's wall time short.
 describe('Instances (interop)', { concurrency: true }, () => {

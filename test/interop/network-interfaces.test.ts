@@ -41,7 +41,7 @@ import {
   type NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv4, parseIpv4Cidr, parseIpv6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { attachNewGateway, expectCode, expectRefusal, startHarness, type Harness, invariants, until } from './harness.js';
+import { attachNewGateway, expectCode, type Harness, invariants, refusedUnchanged, startHarness, until } from './harness.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -49,19 +49,6 @@ const REGION = 'us-east-1';
 // ---- helpers (each interop file keeps its own: the harness is shared, helpers are not) ---------
 
 
-/** Everything a client can see that these operations could change. */
-async function world(ec2: EC2Client) {
-  const [i, n, s, a] = await Promise.all([
-    ec2.send(new DescribeInstancesCommand({})),
-    ec2.send(new DescribeNetworkInterfacesCommand({})),
-    ec2.send(new DescribeSubnetsCommand({})),
-    ec2.send(new DescribeAddressesCommand({})),
-  ]);
-  return { instances: i.Reservations, interfaces: n.NetworkInterfaces, subnets: s.Subnets, addresses: a.Addresses };
-}
-
-/** A refused call leaves this file's view of the world and the invariants as they were. */
-const refusedUnchanged = (h: Harness, ec2: EC2Client, call: () => Promise<unknown>, code: string) => expectRefusal(h, () => world(ec2), call, code);
 
 interface Net {
   vpcId: string;

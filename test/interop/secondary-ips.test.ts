@@ -24,39 +24,20 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeAddressesCommand,
-  DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSubnetsCommand,
   RunInstancesCommand,
   StopInstancesCommand,
   UnassignIpv6AddressesCommand,
   UnassignPrivateIpAddressesCommand,
-  type Instance,
   type EC2Client,
   type NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6, parseIpv6Cidr } from '../../src/engine/cidr.js';
 import { largestIpv4PerInterface } from '../../src/engine/instance-types.js';
-import { attachNewGateway, expectCode, expectRefusal, startHarness, type Harness, invariants, until, getEni } from './harness.js';
+import { attachNewGateway, expectCode, getEni, getInstance, invariants, refusedUnchanged, startHarness, until, type Harness } from './harness.js';
 
 // ---- helpers ------------------------------------------------------------------------------------
-
-
-async function world(ec2: EC2Client) {
-  const [i, n, s, a] = await Promise.all([
-    ec2.send(new DescribeInstancesCommand({})),
-    ec2.send(new DescribeNetworkInterfacesCommand({})),
-    ec2.send(new DescribeSubnetsCommand({})),
-    ec2.send(new DescribeAddressesCommand({})),
-  ]);
-  return { instances: i.Reservations, interfaces: n.NetworkInterfaces, subnets: s.Subnets, addresses: a.Addresses };
-}
-
-/** Polls until `probe` returns something `ok` accepts (50 ms apart, 5 s at most). */
-
-async function getInstance(ec2: EC2Client, id: string): Promise<Instance> {
-  return (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
-}
 
 /** A running instance of `type` in `subnetId`, with its primary private IP given; returns the instance and its eth0 id. */
 async function running(ec2: EC2Client, subnetId: string, type: 't3.micro' | 'm5.large', privateIp?: string): Promise<{ id: string; eth0: string }> {
@@ -65,9 +46,6 @@ async function running(ec2: EC2Client, subnetId: string, type: 't3.micro' | 'm5.
   const i = await until(() => getInstance(ec2, id), (x) => x.State!.Name === 'running', `${id} running`);
   return { id, eth0: i.NetworkInterfaces![0]!.NetworkInterfaceId! };
 }
-
-/** A refused call leaves this file's view of the world and the invariants as they were. */
-const refusedUnchanged = (h: Harness, ec2: EC2Client, call: () => Promise<unknown>, code: string) => expectRefusal(h, () => world(ec2), call, code);
 
 interface Net {
   vpcId: string;
