@@ -134,7 +134,7 @@ async function prepare(s: Server, w: Workload, warmup: number, total: number, co
   if (warmup > 0) {
     const run = await runLoad(p.target, { count: warmup, concurrency, body, first: 0, expect, deadlineMs: ROUND_DEADLINE_MS });
     if (run.errors > 0) {
-      p.target.agent.destroy();
+      await p.target.close();
       throw new Error(`warm-up failed: ${run.firstError}`);
     }
     p.sample = run.sample;
@@ -154,8 +154,8 @@ async function round(p: Prepared, count: number, concurrency: number): Promise<v
   p.cpu = cpu0 === undefined || cpu1 === undefined || p.cpu === undefined ? undefined : p.cpu + (cpu1 - cpu0);
 }
 
-function finish(p: Prepared): LoadResult {
-  p.target.agent.destroy();
+async function finish(p: Prepared): Promise<LoadResult> {
+  await p.target.close();
   return summarize(p.runs, p.cpu);
 }
 
@@ -258,16 +258,16 @@ async function main(): Promise<number> {
       if (b) await round(b, n, o.concurrency);
     }
     if (e) {
-      r.ec2net = finish(e);
+      r.ec2net = await finish(e);
       r.ec2netRssMiB = ec2net.rssMiB();
     }
-    if (b) r.bare = finish(b);
+    if (b) r.bare = await finish(b);
     if (moto && o.motoRequests !== undefined) {
       progress(`${w.name}: moto, ${o.motoRequests} requests`);
       try {
         const m = await prepare(moto, w, MOTO_WARMUP, MOTO_WARMUP + o.motoRequests, o.concurrency);
         await round(m, o.motoRequests, o.concurrency);
-        r.moto = finish(m);
+        r.moto = await finish(m);
         r.motoRssMiB = moto.rssMiB();
       } catch (err) {
         skip('moto', err);

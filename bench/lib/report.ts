@@ -155,7 +155,7 @@ function scaleMarkdown(s: ScaleReport, targets: readonly TargetRow[]): string {
       `and ${f0(o.requests)} with ${o.concurrency} in flight (throughput and server CPU), by id and by filter alternating in ${o.rounds} rounds. Instances: ${f0(o.instances)} m5.large launched one per RunInstances, ` +
       `each given a second interface with AttachNetworkInterface (device index 1). ec2net runs as the CLI ` +
       `(\`serve --ephemeral --imds-port off --quota network-interfaces-per-region=N\`) under bench/lib/scale-server.ts, which only adds a ` +
-      `control port that forces a full GC before memory is read; every code path is warmed up first in another region (us-west-2) of the same process. ` +
+      `control port that forces a full GC before memory is read; every code path is warmed up first in two other regions (us-west-2 and eu-west-1) of the same process. ` +
       (o.motoRequests !== undefined ? `moto gets ${f0(o.motoRequests)} measured requests per workload (after 20 warm-up), and ${f0(o.motoList)} interfaces for the listing.` : 'moto was skipped.') +
       ` Durability: CLI servers with \`--data-dir\` (a fresh temporary directory) and \`--ephemeral\`, ${f0(o.durableRequests)} creates each after 500 warm-up, in ${o.rounds} alternating rounds.`,
   ];
@@ -241,7 +241,7 @@ Machine: ${m.nproc} CPUs (${m.cpu}), ${m.memGiB.toFixed(1)} GiB RAM, ${m.os}; No
 1-minute load average when the run started: ${m.loadAverage.toFixed(2)}.
 
 Every server runs in its own child process; the load generator is one Node process sending EC2 Query
-requests (form-encoded POST, keep-alive node:http agent) with ${o.concurrency} requests in flight.
+requests (form-encoded POST over keep-alive connections, undici's \`dispatch\`) with ${o.concurrency} requests in flight.
 ec2net and the ceiling get ${o.requests.toLocaleString('en-US')} measured requests each, after ${o.warmup.toLocaleString('en-US')} warm-up requests,
 in ${o.rounds} rounds that alternate between the two (so drift in the machine's speed hits both alike);
 ${o.motoRequests !== undefined ? `moto gets ${o.motoRequests.toLocaleString('en-US')} (it manages a few hundred per second).` : 'moto was skipped (`--no-moto`).'}

@@ -18,7 +18,7 @@ export interface Server {
   rssMiB(): number | undefined;
   /** CPU seconds the server process has used so far. */
   cpuSeconds(): number | undefined;
-  /** A keep-alive agent for the load generator. */
+  /** A pool of keep-alive connections for the load generator. */
   target(concurrency: number): Target;
   stop(): Promise<void>;
 }

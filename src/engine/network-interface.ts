@@ -318,13 +318,23 @@ export function groupInUse(region: RegionState, groupId: string): boolean {
   return false;
 }
 
+/** The domain of a region's private DNS names: ec2.internal in us-east-1, else <region>.compute.internal. */
+const privateDomains = new Map<string, string>();
+const privateDomain = (region: string): string => {
+  let d = privateDomains.get(region);
+  if (d === undefined) privateDomains.set(region, (d = region === 'us-east-1' ? '.ec2.internal' : `.${region}.compute.internal`));
+  return d;
+};
+
 /**
  * Private DNS name as AWS forms it: ip-a-b-c-d.ec2.internal in us-east-1, else ip-a-b-c-d.<region>.compute.internal.
  * Given the address as a number it skips re-reading the text (listings name thousands of addresses).
+ * The domain comes from a per-region memo, so every region runs the same code: a branch only one
+ * region takes would leave it cold, and the first requests there would pay for re-optimising.
  */
 export function privateDnsName(region: string, ip: string | number): string {
   const host = typeof ip === 'number' ? `ip-${ip >>> 24}-${(ip >>> 16) & 255}-${(ip >>> 8) & 255}-${ip & 255}` : `ip-${ip.replaceAll('.', '-')}`;
-  return region === 'us-east-1' ? `${host}.ec2.internal` : `${host}.${region}.compute.internal`;
+  return host + privateDomain(region);
 }
 
 /** Public DNS name: ec2-a-b-c-d.compute-1.amazonaws.com in us-east-1, else ec2-a-b-c-d.<region>.compute.amazonaws.com. */
