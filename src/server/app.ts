@@ -106,9 +106,24 @@ function answerQuery(opts: AppOptions, req: IncomingMessage, res: ServerResponse
   if (body.length > 0 && query >= 0) for (const [k, v] of new URLSearchParams(queryString(url))) if (!params.has(k)) params.append(k, v);
   const caller = verified ?? callerScope(header(req, 'authorization'), params.get('X-Amz-Credential'));
   const result = opts.api.handle(params, caller);
-  send(res, result.status, result.body, result.requestId);
   if (result.fault) opts.logger.error({ err: result.fault, action: result.action, requestId: result.requestId }, 'unexpected failure');
-  log(opts.logger, started, result.action, result.status, result.requestId, result.errorCode);
+  opts.api.whenCommitted((error) => {
+    try {
+      if (error === undefined) {
+        send(res, result.status, result.body, result.requestId);
+        log(opts.logger, started, result.action, result.status, result.requestId, result.errorCode);
+        return;
+      }
+      // The change is in memory but not on disk: the client must not take it as done.
+      opts.logger.error({ err: error, action: result.action, requestId: result.requestId }, 'journal commit failed');
+      send(res, 500, errorDocument('InternalError', 'An internal error has occurred', result.requestId), result.requestId);
+      log(opts.logger, started, result.action, 500, result.requestId, 'InternalError');
+    } catch (e) {
+      // Called from the journal's commit: a failure here must not keep the other waiting answers from going out.
+      opts.logger.error({ err: e }, 'request failed');
+      res.destroy();
+    }
+  });
 }
 
 /** The part of a request target between the first `?` and any `#` (undecoded), or '' when there is none. */

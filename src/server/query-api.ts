@@ -118,7 +118,16 @@ export class QueryApi {
   }
 
   /** Where committed changes go (the durable journal); unset in ephemeral mode. */
-  journal?: { append(entry: JournalEntry): void };
+  journal?: { append(entry: JournalEntry): void; whenCommitted?(done: (error?: unknown) => void): void };
+
+  /**
+   * Calls `done` once every change journaled so far is durable (at once in ephemeral mode). Every
+   * answer waits for it, reads too: an answer must not show a state a crash could still lose.
+   */
+  whenCommitted(done: (error?: unknown) => void): void {
+    if (this.journal?.whenCommitted) this.journal.whenCommitted(done);
+    else done();
+  }
 
   /**
    * Re-applies a journaled request at its recorded time and random position. A journaled

@@ -1,4 +1,7 @@
-/** The HTTP front's own outcomes: parameters from body and query string, the body limit, and the 500 of last resort. */
+/**
+ * The HTTP front's own outcomes: parameters from body and query string, the body limit, the 500 of
+ * last resort, and answers that wait for the journal's commit (src/store/journal.ts, group commit).
+ */
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -12,10 +15,16 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 describe('HTTP front', () => {
   const seen: { params: string; caller: CallerScope }[] = [];
   let refuse: Error | undefined;
+  /** While set, answers wait here for the (simulated) journal commit. */
+  let commit: ((error?: unknown) => void)[] | undefined;
   const api = {
     handle(params: URLSearchParams, caller: CallerScope): QueryResult {
       seen.push({ params: params.toString(), caller });
       return { status: 200, body: '<ok/>', requestId: 'rid', action: params.get('Action') ?? '' };
+    },
+    whenCommitted(done: (error?: unknown) => void) {
+      if (commit) commit.push(done);
+      else done();
     },
   } as unknown as QueryApi;
   const server = createApp({
@@ -61,6 +70,31 @@ describe('HTTP front', () => {
       assert.match(res.headers.get('x-amzn-requestid')!, UUID_V4);
     } finally {
       refuse = undefined;
+    }
+  });
+
+  it('sends an answer only once the journal has committed its change, and 500 InternalError when the commit failed', async () => {
+    commit = [];
+    try {
+      let answered = false;
+      const first = fetch(url, { method: 'POST', body: 'Action=CreateVpc' }).then(async (res) => {
+        answered = true;
+        return { status: res.status, text: await res.text() };
+      });
+      while (commit.length === 0) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(answered, false, 'no answer before the commit');
+      commit.shift()!();
+      assert.deepEqual(await first, { status: 200, text: '<ok/>' });
+
+      const second = fetch(url, { method: 'POST', body: 'Action=CreateVpc' });
+      while (commit.length === 0) await new Promise((r) => setTimeout(r, 5));
+      commit.shift()!(new Error('disk full'));
+      const res = await second;
+      assert.equal(res.status, 500);
+      assert.match(await res.text(), /<Code>InternalError<\/Code>/);
+    } finally {
+      commit = undefined;
     }
   });
 });

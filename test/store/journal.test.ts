@@ -2,7 +2,8 @@
  * The durable journal (src/store/journal.ts) and what the Query API writes to it
  * (src/server/query-api.ts): every successful state-changing request, in order, with its clock
  * instant and random position; nothing for refused or read-only requests (except the creation
- * of a world); committed so another connection sees it at once (what survives a SIGKILL); and a
+ * of a world); committed with the rest of its event-loop turn before any answer waiting on it goes
+ * out (what survives a SIGKILL); and a
  * replay from the seed rebuilds exactly the same state.
  */
 import assert from 'node:assert/strict';
@@ -92,17 +93,38 @@ describe('Journal (SQLite)', () => {
     j.close();
   });
 
-  it('an appended entry is committed at once: a second connection sees it while the writer stays open (what a SIGKILL leaves)', () => {
+  it('appended entries are committed together right after the turn, before whenCommitted calls back; a second connection then sees them (what a SIGKILL leaves)', async () => {
     const dir = tempDir();
     const writer = Journal.open(dir);
     writer.set('seed', 'abc');
-    writer.append(entry(1));
     const reader = new Database(join(dir, 'ec2net.sqlite'), { readonly: true });
-    assert.equal((reader.prepare('SELECT COUNT(*) AS n FROM ops').get() as { n: number }).n, 1);
+    const committed = () => (reader.prepare('SELECT COUNT(*) AS n FROM ops').get() as { n: number }).n;
+    let calledBack = 0;
+    writer.whenCommitted(() => calledBack++);
+    assert.equal(calledBack, 1, 'nothing pending: called back at once');
+    writer.append(entry(1));
     writer.append(entry(2));
-    assert.equal((reader.prepare('SELECT COUNT(*) AS n FROM ops').get() as { n: number }).n, 2);
+    const seen = await new Promise<{ rows: number; error: unknown }>((resolve) => writer.whenCommitted((error) => resolve({ rows: committed(), error })));
+    assert.deepEqual(seen, { rows: 2, error: undefined }, 'both committed before the callback');
+    writer.append(entry(3));
+    assert.equal(committed(), 2, 'not yet: the commit happens after this turn');
+    assert.equal(writer.count(), 3, 'a read of the journal commits what is pending first');
+    assert.equal(committed(), 3);
     reader.close();
     writer.close();
+  });
+
+  it('a commit that fails reaches every waiting callback with the error, and writes none of its batch', async () => {
+    const j = Journal.open(tempDir());
+    j.append(entry(1));
+    j.append({ ...entry(2), params: null as unknown as string }); // NOT NULL: the transaction fails
+    const errors = await Promise.all([0, 1].map(() => new Promise<unknown>((resolve) => j.whenCommitted(resolve))));
+    for (const e of errors) assert.match(String(e), /NOT NULL/);
+    assert.equal(j.count(), 0);
+    j.append(entry(3));
+    await new Promise<void>((resolve, reject) => j.whenCommitted((e) => (e === undefined ? resolve() : reject(e as Error))));
+    assert.deepEqual([...j.entries()], [entry(3)], 'the journal goes on after a failed batch');
+    j.close();
   });
 });
 
