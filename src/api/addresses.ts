@@ -1,4 +1,4 @@
-/** Elastic IP operations: Allocate, Describe, Associate, Disassociate, Release. */
+/** Elastic IP operations: Allocate, Describe, Associate, Disassociate, Release, DescribeAddressesAttribute. */
 import type { RegionState } from '../engine/cloud.js';
 import { parseIpv4 } from '../engine/cidr.js';
 import {
@@ -17,6 +17,7 @@ import type { ElasticIp, NetworkInterface } from '../engine/model.js';
 import { getNetworkInterface } from '../engine/network-interface.js';
 import { tagList, tagsFromSpecs } from '../engine/tags.js';
 import { handlers } from './handler.js';
+import { paginate } from './paginate.js';
 
 const holder = (region: RegionState, eip: ElasticIp): NetworkInterface | undefined =>
   eip.association ? region.networkInterfaces.get(eip.association.networkInterfaceId) : undefined;
@@ -119,6 +120,21 @@ export const addressHandlers = handlers({
     }
     chosen.sort((a, b) => (a.allocationId < b.allocationId ? -1 : 1));
     return { Addresses: chosen.filter(match).map((e) => addressView(region, e)) };
+  },
+
+  /**
+   * The reverse DNS (PTR) record of each address. Setting one (ModifyAddressAttribute) is not
+   * implemented, so no address has a record: each entry names the address only, which is what
+   * clients read as "no PTR record" (Terraform's aws_eip: ptr_record "").
+   */
+  DescribeAddressesAttribute: (ctx, input) => {
+    if (input.Attribute === undefined) throw new Ec2Error('MissingParameter', 'The request must contain the parameter Attribute');
+    if (input.Attribute !== 'domain-name') throw invalidValue(`Value (${input.Attribute}) for parameter attribute is invalid. Unknown attribute.`);
+    const region = ctx.region;
+    const ids = input.AllocationIds ?? [];
+    const chosen = ids.length > 0 ? [...new Set(ids.map((id) => getElasticIp(region, id)))] : region.elasticIps.values();
+    const page = paginate(ctx, chosen, (e) => e.allocationId, input, ids, 'allocationIds');
+    return { Addresses: page.items.map((e) => ({ AllocationId: e.allocationId, PublicIp: e.publicIp })), NextToken: page.nextToken };
   },
 
   AssociateAddress: (ctx, input) => {

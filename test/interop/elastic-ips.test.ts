@@ -1,7 +1,7 @@
 /**
  * Elastic IPs through the real clients: AllocateAddress, DescribeAddresses (ids, public IPs, every
  * filter), AssociateAddress (primary, secondary, reassociation, one EIP per private IP),
- * DisassociateAddress, ReleaseAddress.
+ * DisassociateAddress, ReleaseAddress, DescribeAddressesAttribute.
  *
  * Sources: the user's ENI notes (/work/shared/reference/eni-notes.md, "Attributes" and "Secondary IP
  * address Re-Assignment": "Each private IPv4 address can be associated with a single Elastic IP
@@ -22,6 +22,7 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   DeleteNetworkInterfaceCommand,
+  DescribeAddressesAttributeCommand,
   DescribeAddressesCommand,
   DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
@@ -95,7 +96,7 @@ async function attach(ec2: EC2Client, eniId: string, instanceId: string, deviceI
 
 const isIpv4 = (s: string) => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(s);
 
-describe('AllocateAddress / DescribeAddresses (interop)', () => {
+describe('AllocateAddress / DescribeAddresses / DescribeAddressesAttribute (interop)', () => {
   let h: Harness;
   let ec2: EC2Client;
   before(async () => {
@@ -247,6 +248,40 @@ for name, values, expected in rows:
     assert.equal((await address(ec2, x1)).InstanceId, inst.id);
     assert.equal((await address(ec2, x2)).InstanceId, undefined);
     await expectCode(ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'bogus', Values: ['x'] }] })), 'InvalidParameterValue');
+  });
+
+  it('domain-name: one entry per address (allocation id and public IP, no PTR record: none can be set here), ids, all, pages', async () => {
+    // [API reference DescribeAddressesAttribute: AllocationId.N, Attribute (domain-name), MaxResults 1–1000,
+    // NextToken; AddressAttribute = PublicIp, AllocationId, PtrRecord, PtrRecordUpdate]. Terraform's aws_eip
+    // reads ptr_record through this call with AllocationIds=[id] and expects "" for an address without
+    // reverse DNS (hashicorp/terraform-provider-aws, TestAccEC2EIP_basic). ModifyAddressAttribute, which
+    // would set a PTR record, is not implemented, so no address has one.
+    const e1 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+    const e2 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+    const one = await ec2.send(new DescribeAddressesAttributeCommand({ AllocationIds: [e1.AllocationId!], Attribute: 'domain-name' }));
+    assert.deepEqual(one.Addresses, [{ AllocationId: e1.AllocationId, PublicIp: e1.PublicIp }]);
+    const all = await ec2.send(new DescribeAddressesAttributeCommand({ Attribute: 'domain-name' }));
+    const sorted = [e1, e2].sort((a, b) => (a.AllocationId! < b.AllocationId! ? -1 : 1));
+    assert.deepEqual(all.Addresses, sorted.map((e) => ({ AllocationId: e.AllocationId, PublicIp: e.PublicIp })));
+    const page1 = await ec2.send(new DescribeAddressesAttributeCommand({ Attribute: 'domain-name', MaxResults: 1 }));
+    assert.deepEqual(page1.Addresses!.map((a) => a.AllocationId), [sorted[0]!.AllocationId]);
+    const page2 = await ec2.send(new DescribeAddressesAttributeCommand({ Attribute: 'domain-name', MaxResults: 1, NextToken: page1.NextToken }));
+    assert.deepEqual(page2.Addresses!.map((a) => a.AllocationId), [sorted[1]!.AllocationId]);
+    assert.equal(page2.NextToken, undefined);
+    const cli = await h.cli(['describe-addresses-attribute', '--allocation-ids', e2.AllocationId!, '--attribute', 'domain-name']);
+    assert.deepEqual(cli.Addresses, [{ AllocationId: e2.AllocationId, PublicIp: e2.PublicIp }]);
+    const py = await h.boto3(`result = ec2.describe_addresses_attribute(AllocationIds=['${e1.AllocationId}'], Attribute='domain-name')['Addresses']`);
+    assert.deepEqual(py, [{ AllocationId: e1.AllocationId, PublicIp: e1.PublicIp }]);
+  });
+
+  it('an unknown allocation id, an unknown attribute or no attribute is refused', async () => {
+    // Unknown id: the code DescribeAddresses gives [ref §4.12, InvalidAllocationID.NotFound].
+    const e1 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+    await expectCode(ec2.send(new DescribeAddressesAttributeCommand({ AllocationIds: [e1.AllocationId!, 'eipalloc-0123456789abcdef0'], Attribute: 'domain-name' })), 'InvalidAllocationID.NotFound');
+    await expectCode(ec2.send(new DescribeAddressesAttributeCommand({ AllocationIds: ['eipalloc-xyz'], Attribute: 'domain-name' })), 'InvalidAllocationID.Malformed');
+    await expectCode(ec2.send(new DescribeAddressesAttributeCommand({ Attribute: 'ptr' as 'domain-name' })), 'InvalidParameterValue');
+    await expectCode(ec2.send(new DescribeAddressesAttributeCommand({})), 'MissingParameter');
+    await expectCode(ec2.send(new DescribeAddressesAttributeCommand({ Attribute: 'domain-name', MaxResults: 0 })), 'InvalidParameterValue');
   });
 });
 
