@@ -155,7 +155,7 @@ function scaleMarkdown(s: ScaleReport, targets: readonly TargetRow[]): string {
       `and ${f0(o.requests)} with ${o.concurrency} in flight (throughput and server CPU), by id and by filter alternating in ${o.rounds} rounds. Instances: ${f0(o.instances)} m5.large launched one per RunInstances, ` +
       `each given a second interface with AttachNetworkInterface (device index 1). ec2net runs as the CLI ` +
       `(\`serve --ephemeral --imds-port off --quota network-interfaces-per-region=N\`) under bench/lib/scale-server.ts, which only adds a ` +
-      `control port that forces a full GC before memory is read; every code path is warmed up first in two other regions (us-west-2 and eu-west-1) of the same process. ` +
+      `control port that forces a full GC before memory is read; every code path is warmed up first in two other regions (us-west-2 and eu-west-1) of the same process. The flat-latency targets compare each stage with a reference world of 1,000 interfaces (and a fleet of 1,000 instances) in a third region (ap-southeast-2) of the same server, measured one at a time in the same alternating rounds, so drift in the machine's speed between stages does not enter the ratio; the ratio across stages is shown beside it. ` +
       (o.motoRequests !== undefined ? `moto gets ${f0(o.motoRequests)} measured requests per workload (after 20 warm-up), and ${f0(o.motoList)} interfaces for the listing.` : 'moto was skipped.') +
       ` Durability: CLI servers with \`--data-dir\` (a fresh temporary directory) and \`--ephemeral\`, ${f0(o.durableRequests)} creates each after 500 warm-up, in ${o.rounds} alternating rounds.`,
   ];

@@ -171,7 +171,11 @@ function must(r: LoadResult, what: string): LoadResult {
  * Several workloads measured in `rounds` alternating rounds (A, B, A, B…), so drift in the
  * machine's speed hits each alike; one pooled result per workload.
  */
-async function interleaved(s: Server, bodies: readonly ((i: number) => string)[], o: { count: number; concurrency: number; rounds: number; expect: string; first?: number }): Promise<LoadResult[]> {
+async function interleaved(
+  s: Server,
+  bodies: readonly ((i: number) => string)[],
+  o: { count: number; concurrency: number; rounds: number; expect: string; first?: number; regions?: readonly (string | undefined)[] },
+): Promise<LoadResult[]> {
   const runs = bodies.map(() => [] as LoadRun[]);
   const cpu: (number | undefined)[] = bodies.map(() => 0);
   let next = o.first ?? 0;
@@ -180,7 +184,8 @@ async function interleaved(s: Server, bodies: readonly ((i: number) => string)[]
     for (let b = 0; b < bodies.length; b++) {
       const t = s.target(o.concurrency);
       const cpu0 = s.cpuSeconds();
-      const run = await runLoad(t, { count: n, concurrency: o.concurrency, body: bodies[b]!, first: next, expect: o.expect, deadlineMs: 300_000 });
+      const region = o.regions?.[b];
+      const run = await runLoad(t, { count: n, concurrency: o.concurrency, body: bodies[b]!, first: next, expect: o.expect, deadlineMs: 300_000, ...(region !== undefined ? { region } : {}) });
       const cpu1 = s.cpuSeconds();
       await t.close();
       runs[b]!.push(run);
@@ -284,6 +289,17 @@ async function rewarm(s: Server, o: ScaleOptions, warm: Warmed, n: number): Prom
   }
 }
 
+/**
+ * The flat-latency baseline: a world of REF_SIZE resources in another region of the same server,
+ * measured in the same alternating rounds as the growing world at every stage. Comparing the two
+ * at the same moment shows what the world's size costs a request, free of the machine's drift
+ * between stages minutes apart (one-at-a-time p50s are 0.07–0.25 ms here, and that drift alone
+ * moved them by 0.03–0.1 ms between stages).
+ */
+const REF_REGION = 'ap-southeast-2';
+const REF_SIZE = 1000;
+const REF = (workload: string) => `${workload}, ${n0(REF_SIZE)}-resource reference world`;
+
 /** Several listings of everything, one at a time. */
 async function timeList(s: Server, repeats: number, expectCount: number): Promise<{ ms: number[]; bytes: number }> {
   const ms: number[] = [];
@@ -333,6 +349,10 @@ async function eniScaleEc2net(o: ScaleOptions, r: ScaleReport): Promise<void> {
     const warm = await warmUp(s, o, 'enis', 5000);
     const subnets: string[] = [];
     for (let k = 0; k < Math.ceil(N / PER_SUBNET); k++) subnets.push(await vpcWithSubnet(s, k));
+    const refSubnet = await vpcWithSubnet(s, 0, REF_REGION);
+    const ref: Made = { ids: [], ips: [] };
+    const refCreate = () => form('CreateNetworkInterface', { SubnetId: refSubnet, SecondaryPrivateIpAddressCount: 2 });
+    must(await measure(s, { count: REF_SIZE, concurrency: C, body: refCreate, region: REF_REGION, onSuccess: collect(ref) }), 'reference world');
     const at0 = await s.gc();
     await rewarm(s, o, warm, 2000);
     const made: Made = { ids: new Array<string>(N), ips: new Array<string>(N) };
@@ -357,14 +377,19 @@ async function eniScaleEc2net(o: ScaleOptions, r: ScaleReport): Promise<void> {
       const byId = (i: number) => form('DescribeNetworkInterfaces', { 'NetworkInterfaceId.1': made.ids[spread(i, size)]! });
       const byIp = (i: number) => form('DescribeNetworkInterfaces', { 'Filter.1.Name': 'private-ip-address', 'Filter.1.Value.1': made.ips[spread(i, size)]! });
       o.progress(`${SECTIONS.enis}: ec2net ${BY_ID} and ${BY_IP} at ${n0(size)}`);
+      const refById = (i: number) => form('DescribeNetworkInterfaces', { 'NetworkInterfaceId.1': ref.ids[spread(i, REF_SIZE)]! });
+      const refByIp = (i: number) => form('DescribeNetworkInterfaces', { 'Filter.1.Name': 'private-ip-address', 'Filter.1.Value.1': ref.ips[spread(i, REF_SIZE)]! });
+      const bodies = [byId, byIp, refById, refByIp];
+      const regions = [undefined, undefined, REF_REGION, REF_REGION];
       const expect = '<networkInterfaceId>';
       // Unmeasured: lets the GC cycle and re-optimisation that the fill left running finish first.
-      await interleaved(s, [byId, byIp], { count: SETTLE, concurrency: C, rounds: 1, expect, first: 20_000_000 });
-      const lat = await interleaved(s, [byId, byIp], { count: o.latencyRequests, concurrency: 1, rounds: o.rounds, expect });
+      await interleaved(s, bodies, { count: SETTLE, concurrency: C, rounds: 1, expect, first: 20_000_000, regions });
+      const lat = await interleaved(s, bodies, { count: o.latencyRequests, concurrency: 1, rounds: o.rounds, expect, regions });
       const tput = await interleaved(s, [byId, byIp], { count: o.requests, concurrency: C, rounds: o.rounds, expect, first: o.latencyRequests });
       for (const [k, name] of [BY_ID, BY_IP].entries()) {
         row(name, `${n0(size)} ENIs`, size, 1, lat[k]!);
         row(name, `${n0(size)} ENIs`, size, C, tput[k]!);
+        row(REF(name), `${n0(REF_SIZE)} ENIs (${REF_REGION}), beside ${n0(size)}`, size, 1, lat[k + 2]!);
       }
     }
     r.memory = { interfaces: N, at0, atN: await s.gc() };
@@ -445,8 +470,10 @@ interface Fleet {
  * Grows a fleet from `have` to `size`: launches (measured), waits out `pending`, makes one more
  * interface per new instance (setup) and attaches it as eth1 (measured).
  */
-async function growFleet(o: ScaleOptions, s: Server, subnet: string, f: Fleet, have: number, size: number, warmup: number): Promise<{ run: LoadResult; attach: LoadResult }> {
+async function growFleet(o: ScaleOptions, s: Server, subnet: string, f: Fleet, have: number, size: number, warmup: number, region?: string): Promise<{ run: LoadResult; attach: LoadResult }> {
   const C = o.concurrency;
+  // Every request of the fleet goes to its region (the flat-latency reference fleet lives in another one).
+  const inRegion = (srv: Server, m: Parameters<typeof measure>[1]) => measure(srv, region === undefined ? m : { ...m, region });
   // moto answers an occasional 500 under concurrency: its measured runs keep their errors in the
   // table, and whatever a failed request should have made is made again, one at a time, untimed.
   const strict = (r: LoadResult, what: string) => (s.name === 'ec2net' ? must(r, what) : r);
@@ -457,27 +484,31 @@ async function growFleet(o: ScaleOptions, s: Server, subnet: string, f: Fleet, h
   const create = () => form('CreateNetworkInterface', { SubnetId: subnet });
   const repair = async () => {
     for (let i = have; i < size; i++) {
-      if (!f.instances[i]) onRun(i, await call(s, 'RunInstances', { ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 'm5.large', SubnetId: subnet }));
-      if (!f.enis.ids[i] && f.enis.ids.length > have) collect(f.enis)(i, await call(s, 'CreateNetworkInterface', { SubnetId: subnet }));
+      if (!f.instances[i]) onRun(i, await call(s, 'RunInstances', { ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 'm5.large', SubnetId: subnet }, 30_000, region));
+      if (!f.enis.ids[i] && f.enis.ids.length > have) collect(f.enis)(i, await call(s, 'CreateNetworkInterface', { SubnetId: subnet }, 30_000, region));
     }
   };
-  if (warmup > 0) await measure(s, { count: warmup, concurrency: C, body: launch, first: have, expect: '<instanceId>', onSuccess: onRun });
-  const run = strict(await measure(s, { count: size - have - warmup, concurrency: C, body: launch, first: have + warmup, expect: '<instanceId>', onSuccess: onRun, deadlineMs: FILL_DEADLINE_MS }), `${s.name} RunInstances`);
+  if (warmup > 0) await inRegion(s, { count: warmup, concurrency: C, body: launch, first: have, expect: '<instanceId>', onSuccess: onRun });
+  const run = strict(await inRegion(s, { count: size - have - warmup, concurrency: C, body: launch, first: have + warmup, expect: '<instanceId>', onSuccess: onRun, deadlineMs: FILL_DEADLINE_MS }), `${s.name} RunInstances`);
   await repair();
   await sleep(800); // pending lasts 500 ms in ec2net
-  strict(await measure(s, { count: size - have, concurrency: C, body: create, first: have, expect: '<networkInterfaceId>', onSuccess: collect(f.enis), deadlineMs: FILL_DEADLINE_MS }), `${s.name} interfaces for eth1`);
+  strict(await inRegion(s, { count: size - have, concurrency: C, body: create, first: have, expect: '<networkInterfaceId>', onSuccess: collect(f.enis), deadlineMs: FILL_DEADLINE_MS }), `${s.name} interfaces for eth1`);
   await repair();
   const attachBody = (i: number) => form('AttachNetworkInterface', { InstanceId: f.instances[i]!, NetworkInterfaceId: f.enis.ids[i]!, DeviceIndex: 1 });
-  if (warmup > 0) await measure(s, { count: warmup, concurrency: C, body: attachBody, first: have, expect: '<attachmentId>' });
-  const attach = await measure(s, { count: size - have - warmup, concurrency: C, body: attachBody, first: have + warmup, expect: '<attachmentId>', deadlineMs: FILL_DEADLINE_MS });
+  if (warmup > 0) await inRegion(s, { count: warmup, concurrency: C, body: attachBody, first: have, expect: '<attachmentId>' });
+  const attach = await inRegion(s, { count: size - have - warmup, concurrency: C, body: attachBody, first: have + warmup, expect: '<attachmentId>', deadlineMs: FILL_DEADLINE_MS });
   await sleep(300); // attaching lasts 200 ms in ec2net
   return { run, attach };
 }
 
-async function describeFleet(o: ScaleOptions, r: ScaleReport, s: Server, server: string, f: Fleet, size: number, warmup: number): Promise<void> {
+/** `ref`: ec2net's reference fleet (REF_SIZE instances in REF_REGION), measured one at a time beside this stage. */
+async function describeFleet(o: ScaleOptions, r: ScaleReport, s: Server, server: string, f: Fleet, size: number, warmup: number, ref?: Fleet): Promise<void> {
   const C = o.concurrency;
-  const byId = (i: number) => form('DescribeInstances', { 'InstanceId.1': f.instances[spread(i, size)]! });
-  const byIp = (i: number) => form('DescribeInstances', { 'Filter.1.Name': 'network-interface.private-ip-address', 'Filter.1.Value.1': f.enis.ips[spread(i, size)]! });
+  const describers = (g: Fleet, n: number) => [
+    (i: number) => form('DescribeInstances', { 'InstanceId.1': g.instances[spread(i, n)]! }),
+    (i: number) => form('DescribeInstances', { 'Filter.1.Name': 'network-interface.private-ip-address', 'Filter.1.Value.1': g.enis.ips[spread(i, n)]! }),
+  ] as const;
+  const [byId, byIp] = describers(f, size);
   const state = `${n0(size)} instances`;
   o.progress(`${SECTIONS.instances}: ${server} ${INST_BY_ID} and ${INST_BY_IP} at ${n0(size)}`);
   const expect = '<instanceId>';
@@ -492,12 +523,15 @@ async function describeFleet(o: ScaleOptions, r: ScaleReport, s: Server, server:
     }
     return;
   }
-  await interleaved(s, [byId, byIp], { count: SETTLE, concurrency: C, rounds: 1, expect, first: 20_000_000 });
-  const lat = await interleaved(s, [byId, byIp], { count: o.latencyRequests, concurrency: 1, rounds: o.rounds, expect });
+  const bodies = ref ? [byId, byIp, ...describers(ref, REF_SIZE)] : [byId, byIp];
+  const regions = ref ? [undefined, undefined, REF_REGION, REF_REGION] : undefined;
+  await interleaved(s, bodies, { count: SETTLE, concurrency: C, rounds: 1, expect, first: 20_000_000, ...(regions ? { regions } : {}) });
+  const lat = await interleaved(s, bodies, { count: o.latencyRequests, concurrency: 1, rounds: o.rounds, expect, ...(regions ? { regions } : {}) });
   const tput = await interleaved(s, [byId, byIp], { count: o.requests, concurrency: C, rounds: o.rounds, expect, first: o.latencyRequests });
   for (const [k, name] of [INST_BY_ID, INST_BY_IP].entries()) {
     r.rows.push({ section: 'instances', workload: name, server, state, size, concurrency: 1, result: lat[k]! });
     r.rows.push({ section: 'instances', workload: name, server, state, size, concurrency: C, result: tput[k]! });
+    if (ref) r.rows.push({ section: 'instances', workload: REF(name), server, state: `${n0(REF_SIZE)} instances (${REF_REGION}), beside ${n0(size)}`, size, concurrency: 1, result: lat[k + 2]! });
   }
 }
 
@@ -510,6 +544,9 @@ async function instanceScaleEc2net(o: ScaleOptions, r: ScaleReport): Promise<voi
     await warmUp(s, o, 'instances', 2000);
     const subnet = await vpcWithSubnet(s, 0);
     const f: Fleet = { instances: [], enis: { ids: [], ips: [] } };
+    const ref: Fleet = { instances: [], enis: { ids: [], ips: [] } };
+    o.progress(`${SECTIONS.instances}: ec2net reference fleet of ${n0(REF_SIZE)} in ${REF_REGION}`);
+    await growFleet(o, s, await vpcWithSubnet(s, 0, REF_REGION), ref, 0, REF_SIZE, 0, REF_REGION);
     let have = 0;
     for (const size of [...new Set([...INSTANCE_SIZES, M])].filter((x) => x <= M).sort((a, b) => a - b)) {
       o.progress(`${SECTIONS.instances}: ec2net launches and attaches ${n0(have)} → ${n0(size)}`);
@@ -517,7 +554,7 @@ async function instanceScaleEc2net(o: ScaleOptions, r: ScaleReport): Promise<voi
       const state = `${n0(have)} → ${n0(size)} instances`;
       r.rows.push({ section: 'instances', workload: RUN, server: 'ec2net', state, size: have, concurrency: o.concurrency, result: run });
       r.rows.push({ section: 'instances', workload: ATTACH, server: 'ec2net', state, size: have, concurrency: o.concurrency, result: attach });
-      await describeFleet(o, r, s, 'ec2net', f, size, 0);
+      await describeFleet(o, r, s, 'ec2net', f, size, 0, ref);
       have = size;
     }
   } finally {
@@ -661,17 +698,26 @@ export function targets(r: ScaleReport, cold: { ec2netMs: readonly number[]; mot
   const out: TargetRow[] = [];
   const N = r.options.enis;
   const C = r.options.concurrency;
-  // 1. flat latency: p50 at concurrency 1, largest size over 1,000 (and the server CPU per request likewise).
+  // 1. flat latency: p50 at concurrency 1 of the world at the largest size ÷ p50 of the 1,000-resource
+  // reference world measured in the same rounds (see REF_REGION); the ratio across stages (1,000 then
+  // the largest size, minutes apart) and the server CPU per request are shown beside it.
   const flat = (section: SectionKey, workload: string, small: number, big: number, unit: string) => {
     const a = find(r, section, workload, 'ec2net', (x) => x.size === small && x.concurrency === 1);
     const b = find(r, section, workload, 'ec2net', (x) => x.size === big && x.concurrency === 1);
+    const base = find(r, section, REF(workload), 'ec2net', (x) => x.size === big);
     const ca = find(r, section, workload, 'ec2net', (x) => x.size === small && x.concurrency === C);
     const cb = find(r, section, workload, 'ec2net', (x) => x.size === big && x.concurrency === C);
     const cpu = ca?.cpuUsPerRequest && cb?.cpuUsPerRequest ? cb.cpuUsPerRequest / ca.cpuUsPerRequest : undefined;
-    const ratio = a && b ? b.p50Ms / a.p50Ms : undefined;
+    const ratio = base && b ? b.p50Ms / base.p50Ms : undefined;
+    const stages = a && b ? b.p50Ms / a.p50Ms : undefined;
     out.push({
-      target: `${workload}: p50 at ${n0(big)} ${unit} ÷ p50 at ${n0(small)}`,
-      measured: ratio === undefined ? '—' : `${f1(ratio)} (${a!.p50Ms.toFixed(2)} → ${b!.p50Ms.toFixed(2)} ms)${cpu !== undefined ? `; server CPU/req ratio ${f1(cpu)}` : ''}`,
+      target: `${workload}: p50 at ${n0(big)} ${unit} ÷ p50 of a ${n0(REF_SIZE)}-${unit.replace(/s$/, '')} world in the same rounds`,
+      measured:
+        ratio === undefined
+          ? '—'
+          : `${f1(ratio)} (${base!.p50Ms.toFixed(3)} → ${b!.p50Ms.toFixed(3)} ms)` +
+            (stages !== undefined ? `; across stages ${f1(stages)} (${a!.p50Ms.toFixed(3)} ms at ${n0(small)})` : '') +
+            (cpu !== undefined ? `; server CPU/req ratio ${f1(cpu)}` : ''),
       goal: 'flat (≤ 1.5)',
       ...(ratio !== undefined ? { met: ratio <= 1.5 } : {}),
     });
