@@ -63,8 +63,7 @@ export function createApp(opts: AppOptions): Server {
           opts.logger.error({ err: e }, 'request failed');
           try {
             if (res.headersSent) return void res.destroy();
-            const requestId = requestIds.next();
-            send(res, 500, errorDocument('InternalError', 'An internal error has occurred', requestId), requestId);
+            sendInternalError(res, requestIds.next());
           } catch {
             res.destroy();
           }
@@ -116,7 +115,7 @@ function answerQuery(opts: AppOptions, req: IncomingMessage, res: ServerResponse
       }
       // The change is in memory but not on disk: the client must not take it as done.
       opts.logger.error({ err: error, action: result.action, requestId: result.requestId }, 'journal commit failed');
-      send(res, 500, errorDocument('InternalError', 'An internal error has occurred', result.requestId), result.requestId);
+      sendInternalError(res, result.requestId);
       log(opts.logger, started, result.action, 500, result.requestId, 'InternalError');
     } catch (e) {
       // Called from the journal's commit: a failure here must not keep the other waiting answers from going out.
@@ -190,6 +189,11 @@ function send(res: ServerResponse, status: number, body: ResponseBody, requestId
   // A large answer goes out chunk by chunk, never joined into one copy.
   for (const chunk of body) res.write(chunk);
   res.end();
+}
+
+/** The 500 of last resort: something failed that is not the request's fault. */
+function sendInternalError(res: ServerResponse, requestId: string): void {
+  send(res, 500, errorDocument('InternalError', 'An internal error has occurred', requestId), requestId);
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
