@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CreateNetworkInterfaceCommand, DescribeInternetGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import pino from 'pino';
 import { startServer } from '../../src/server/start.js';
 import type { ActionResponse, TopologyResponse, WorldsResponse } from '../../src/console/types.js';
-import { startHarness, type Harness } from '../interop/harness.js';
+import { useHarness } from '../interop/harness.js';
 
 const ACCOUNT = '444455556666';
 
@@ -21,13 +21,8 @@ async function action(url: string, body: unknown, contentType = 'application/jso
 }
 
 describe('console routes', () => {
-  let h: Harness;
-  let ec2: EC2Client;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2('eu-west-1', ACCOUNT);
-  });
-  after(() => h.close());
+  const h = useHarness({ resetEachTest: false });
+  const ec2 = h.ec2('eu-west-1', ACCOUNT);
 
   it('serves the built page under /console/ (and redirects /console)', async () => {
     const page = await fetch(`${h.url}/console/`);

@@ -13,7 +13,7 @@
  * 500 ms): tests poll the Describe calls or use the clients' waiters, never sleep a fixed time.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
   AssignPrivateIpAddressesCommand,
@@ -40,7 +40,7 @@ import {
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { attachNewGateway, expectCode, fastCliWaiters, getEni, getInstance, type Harness, IMAGE, invariants, launch, refusedUnchanged, startHarness, until } from './harness.js';
+import { attachNewGateway, expectCode, fastCliWaiters, getEni, getInstance, invariants, launch, refusedUnchanged, useHarness, until } from './harness.js';
 
 
 // ---- helpers (each interop file keeps its own) ---------------------------------------------------
@@ -93,14 +93,8 @@ async function running(ec2: EC2Client, subnetId: string, type: RunInstancesComma
 // The suites run side by side (each has its own server) to keep the file's wall time short.
 describe('Attachments (interop)', { concurrency: true }, () => {
   describe('AttachNetworkInterface (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
 
     it('hot attach (running): attaching → attached/in-use, DeleteOnTermination=false, device order kept', async () => {
       // [notes "Attaching ENI when the instance is running is called hot attach"]
@@ -169,14 +163,8 @@ describe('Attachments (interop)', { concurrency: true }, () => {
   });
 
   describe('AttachNetworkInterface refusals (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
 
     it('the type limit: a t3.micro takes 2 interfaces; the third is AttachmentLimitExceeded "Interface count 3 exceeds the limit for t3.micro"', async () => {
       // [ref §6] t3.micro: 2 interfaces. [ref §4.7 Errors] [obs cilium#15877 "Interface count 4 exceeds the limit for t3.medium"]
@@ -259,14 +247,8 @@ describe('Attachments (interop)', { concurrency: true }, () => {
   });
 
   describe('DetachNetworkInterface of eth0 (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
 
     it('eth0 can never be detached, with or without Force: OperationNotPermitted (SDK, CLI, boto3)', async () => {
       // [notes "Eth0 is the primary … You can't move/detach the primary (eth0) interface"; "Except for eth0"]
@@ -288,15 +270,9 @@ describe('Attachments (interop)', { concurrency: true }, () => {
   });
 
   describe('Detach and move (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-      await fastCliWaiters();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
+    before(fastCliWaiters);
 
     it('detach: detaching → available, the attachment is gone (SDK waiter and CLI wait network-interface-available)', async () => {
       // [ref §4.8]: resulting ENI status `available` via `detaching`; the attachment disappears.
@@ -384,14 +360,8 @@ describe('Attachments (interop)', { concurrency: true }, () => {
   });
 
   describe('Termination and DeleteOnTermination (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
 
     it('termination deletes exactly the DeleteOnTermination=true interfaces (EIPs disassociated, still allocated) and detaches the others', async () => {
       // [ref §4.18] (obs S8 test_vpc_addresses): DeleteOnTermination=true → deleted, private IPs released,
@@ -454,14 +424,8 @@ describe('Attachments (interop)', { concurrency: true }, () => {
   });
 
   describe('Per-interface address limits follow the instance type (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
 
     it('on a t3.micro an interface holds 2 IPv4 addresses; moved to an m5.large it holds 10', async () => {
       // [ref §6] t3.micro 2 IPv4/interface, m5.large 10. [ref §4.9] PrivateIpAddressLimitExceeded,

@@ -14,7 +14,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { createHash, createHmac } from 'node:crypto';
 import { CreateVpcCommand, DescribeVpcsCommand, EC2Client, type EC2Client as Client } from '@aws-sdk/client-ec2';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -22,7 +22,7 @@ import pino from 'pino';
 import { ConfigError, parseServeConfig } from '../../src/config.js';
 import { isLoopbackHost, loadCredentials, parseCredentials } from '../../src/server/auth.js';
 import { startServer } from '../../src/server/start.js';
-import { expectCode, rawQuery, startHarness, type Harness } from './harness.js';
+import { expectCode, rawQuery, useHarness, type Harness } from './harness.js';
 
 const A = { accessKeyId: 'AKIAEC2NETTESTKEYAAA', secretAccessKey: 'secret/A+with=odd chars', accountId: '111111111111' };
 const B = { accessKeyId: 'AKIAEC2NETTESTKEYBBB', secretAccessKey: 'secret-b', accountId: '222222222222' };
@@ -76,12 +76,7 @@ const codeOf = (text: string) =>
     .map((s) => s.replace(/&(apos|quot|lt|gt|amp);/g, (m) => XML_ENTITIES[m]!));
 
 describe('signature checking: SigV4 (interop)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness({ credentials: [A, B, C] });
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness({ credentials: [A, B, C] });
 
   it('SDK v3: the right key works and acts in the account its file entry names', async () => {
     const ec2 = h.ec2('eu-west-1', A.accessKeyId, A.secretAccessKey);

@@ -12,7 +12,7 @@
  * /_ec2net/invariants).
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
   AssignPrivateIpAddressesCommand,
@@ -35,7 +35,7 @@ import {
   type EC2Client,
   type NetworkInterface,
 } from '@aws-sdk/client-ec2';
-import { attachNewGateway, expectCode, getEni, type Harness, invariants, refusedUnchanged, startHarness, until } from './harness.js';
+import { attachNewGateway, expectCode, getEni, invariants, refusedUnchanged, useHarness, until } from './harness.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -97,14 +97,8 @@ async function attach(ec2: EC2Client, eniId: string, instanceId: string, deviceI
 const isIpv4 = (s: string) => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(s);
 
 describe('AllocateAddress / DescribeAddresses / DescribeAddressesAttribute (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness();
+  const ec2 = h.ec2();
 
   it('AllocateAddress (domain vpc): public IP, eipalloc-+17 hex, vpc, amazon pool, region border group', async () => {
     // [ref §4.12 Output] [ref §1 "eipalloc- + 17 hex"] [obs S8 test_create_delete_vpc_address: Domain vpc]
@@ -286,16 +280,10 @@ for name, values, expected in rows:
 });
 
 describe('AssociateAddress / DisassociateAddress / ReleaseAddress (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
+  const h = useHarness();
+  const ec2 = h.ec2();
   let sub: string;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
   beforeEach(async () => {
-    await h.reset();
     sub = await subnet(ec2);
   });
 

@@ -1,6 +1,6 @@
 /** Network interface permissions (API reference: CreateNetworkInterfacePermission and friends). */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateNetworkInterfaceCommand,
   CreateNetworkInterfacePermissionCommand,
@@ -9,14 +9,10 @@ import {
   DescribeNetworkInterfacePermissionsCommand,
   DescribeSubnetsCommand,
 } from '@aws-sdk/client-ec2';
-import { expectCode, invariants, startHarness, type Harness } from './harness.js';
+import { expectCode, invariants, useHarness } from './harness.js';
 
 describe('network interface permissions (interop)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => h.close());
+  const h = useHarness({ resetEachTest: false });
 
   it('grant, describe with filters, revoke; refusals change nothing', async () => {
     const ec2 = h.ec2();

@@ -2,10 +2,13 @@
  * Interop test harness: starts a real ec2net on a free port and gives tests the three real
  * clients — the AWS SDK for JavaScript v3, the AWS CLI, and boto3 (through python3).
  * A missing CLI or boto3 fails the test: CI must install them.
+ *
+ * A suite starts its server with one line, `const h = useHarness();` inside its `describe`.
  */
 import type { Quotas } from '../../src/engine/cloud.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { after, before, beforeEach } from 'node:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,12 +83,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     url,
     imdsUrl: server.imdsUrl!,
     ec2(region = 'us-east-1', accessKeyId = 'AKIAEXAMPLE', secretAccessKey = 'test-secret') {
-      const c = new EC2Client({
-        endpoint: url,
-        region,
-        credentials: { accessKeyId, secretAccessKey },
-        maxAttempts: 1,
-      });
+      const c = sdkClient(url, region, accessKeyId, secretAccessKey);
       clients.push(c);
       return c;
     },
@@ -122,6 +120,65 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       for (const c of clients) c.destroy();
       await server.close();
     },
+  };
+}
+
+/** An SDK client without retries; `endpoint` may be a function, asked again on every request. */
+function sdkClient(endpoint: string | (() => Promise<{ url: URL }>), region = 'us-east-1', accessKeyId = 'AKIAEXAMPLE', secretAccessKey = 'test-secret'): EC2Client {
+  return new EC2Client({ endpoint, region, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+}
+
+export interface SuiteHarnessOptions extends HarnessOptions {
+  /** Reset the server to a fresh start before each test (default true); false keeps state from test to test. */
+  readonly resetEachTest?: boolean;
+}
+
+/**
+ * The set-up every interop suite shares, in one call inside its `describe`: registers hooks that start
+ * a server before the suite's tests (`before`), close it after them (`after`) and, unless
+ * `resetEachTest` is false, reset its state before each test (`beforeEach`, registered first, so the
+ * suite's own `beforeEach` runs on the fresh state). Returns the suite's harness: its members work in
+ * hooks and tests; `ec2()` may also be called at the top of the suite (`const ec2 = h.ec2();`),
+ * because its clients look up the running server's URL on each request.
+ */
+export function useHarness(options: SuiteHarnessOptions = {}): Harness {
+  const { resetEachTest = true, ...serverOptions } = options;
+  let live: Harness | undefined;
+  const current = (): Harness => {
+    if (!live) throw new Error('the harness of useHarness() runs only from its before() hook to its after() hook: use it inside hooks and tests');
+    return live;
+  };
+  const clients: EC2Client[] = [];
+  const liveEndpoint = async () => ({ url: new URL(current().url) });
+  before(async () => {
+    live = await startHarness(serverOptions);
+  });
+  const close = async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await live?.close();
+    live = undefined;
+  };
+  after(close);
+  if (resetEachTest) beforeEach(() => current().reset());
+  return {
+    get server() {
+      return current().server;
+    },
+    get url() {
+      return current().url;
+    },
+    get imdsUrl() {
+      return current().imdsUrl;
+    },
+    ec2(region, accessKeyId, secretAccessKey) {
+      const c = sdkClient(liveEndpoint, region, accessKeyId, secretAccessKey);
+      clients.push(c);
+      return c;
+    },
+    cli: (...args) => current().cli(...args),
+    boto3: (...args) => current().boto3(...args),
+    reset: () => current().reset(),
+    close,
   };
 }
 

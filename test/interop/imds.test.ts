@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
   AssignPrivateIpAddressesCommand,
@@ -23,7 +23,7 @@ import {
   type Instance,
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
-import { startHarness, type Harness } from './harness.js';
+import { useHarness, type Harness } from './harness.js';
 
 const IMAGE = 'ami-0123456789abcdef0';
 const TTL = 'X-aws-ec2-metadata-token-ttl-seconds';
@@ -69,19 +69,14 @@ async function launch(ec2: EC2Client, extra: Partial<RunInstancesCommandInput> =
 }
 
 describe('imds over HTTP', () => {
-  let h: Harness;
-  let ec2: EC2Client;
+  const h = useHarness({ resetEachTest: false });
+  const ec2 = h.ec2();
   let inst: Instance;
   let id: string;
 
   before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
     inst = await launch(ec2);
     id = inst.InstanceId!;
-  });
-  after(async () => {
-    await h.close();
   });
 
   describe('IMDSv1', () => {

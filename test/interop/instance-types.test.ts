@@ -3,7 +3,7 @@
  * Expected limits are AWS's DescribeInstanceTypes NetworkInfo (see spec/README.md).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   DescribeImagesCommand,
   DescribeInstanceTypeOfferingsCommand,
@@ -12,16 +12,12 @@ import {
   paginateDescribeInstanceTypes,
   type InstanceTypeInfo,
 } from '@aws-sdk/client-ec2';
-import { expectCode, rawQuery, startHarness, type Harness } from './harness.js';
+import { expectCode, rawQuery, useHarness } from './harness.js';
 
 const CATALOGUE_SIZE = 1391;
 
 describe('instance types (interop)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => h.close());
+  const h = useHarness({ resetEachTest: false });
 
   it('reports the network limits AWS documents (SDK)', async () => {
     const { InstanceTypes } = await h
@@ -185,11 +181,7 @@ result = {t['InstanceType']: t for t in r}`);
 });
 
 describe('instance type offerings (interop)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => h.close());
+  const h = useHarness({ resetEachTest: false });
 
   it('by default lists every type in the caller region', async () => {
     const ec2 = h.ec2('eu-west-1');
@@ -256,11 +248,7 @@ describe('instance type offerings (interop)', () => {
 });
 
 describe('images (interop)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => h.close());
+  const h = useHarness({ resetEachTest: false });
 
   it('finds Amazon Linux 2023 by name with a wildcard, as the docs do (CLI)', async () => {
     const out = await h.cli([

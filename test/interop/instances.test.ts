@@ -16,7 +16,7 @@
  * the acceptors under test are AWS's.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
@@ -44,7 +44,7 @@ import {
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { attachNewGateway, expectCode, fastCliWaiters, type Harness, IMAGE, invariants, launch, startHarness } from './harness.js';
+import { attachNewGateway, expectCode, fastCliWaiters, IMAGE, invariants, launch, useHarness } from './harness.js';
 
 const ACCOUNT = '123456789012';
 
@@ -102,15 +102,9 @@ async function network(ec2: EC2Client, vpcCidr: string, subnetCidr: string, opts
 // The suites run side by side (each has its own server) to keep the file's wall time short.
 describe('Instances (interop)', { concurrency: true }, () => {
   describe('RunInstances defaults and cold attach (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-      await fastCliWaiters();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
+    before(fastCliWaiters);
 
     it('no subnet: a default subnet of the default VPC; eth0 is created with DeleteOnTermination=true and the default group', async () => {
       // [ref §4.17 Defaults]: no subnet → a default subnet of the default VPC; no group → the VPC's
@@ -254,14 +248,8 @@ describe('Instances (interop)', { concurrency: true }, () => {
   });
 
   describe('RunInstances validation (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
 
     it('an existing ENI with DeleteOnTermination=true is InvalidParameterCombination, and nothing is launched', async () => {
       // [ref §4.17 DeleteOnTermination] [model InstanceNetworkInterfaceSpecification.DeleteOnTermination]
@@ -362,14 +350,8 @@ describe('Instances (interop)', { concurrency: true }, () => {
   });
 
   describe('Instance lifecycle (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
 
     it('Stop/Start/Terminate answer CurrentState/PreviousState with AWS codes 0/16/32/48/64/80 (SDK waiters)', async () => {
       // [model InstanceState.Code: 0 pending, 16 running, 32 shutting-down, 48 terminated, 64 stopping, 80 stopped]
@@ -474,15 +456,9 @@ describe('Instances (interop)', { concurrency: true }, () => {
   });
 
   describe('Waiters (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-      await fastCliWaiters();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
+    before(fastCliWaiters);
 
     it('waiters: AWS CLI wait instance-running/-stopped/-terminated, boto3 waiters, and a terminal failure', async () => {
       // botocore's waiter definitions (InstanceRunning fails on shutting-down/terminated/stopping;
@@ -530,14 +506,8 @@ result = seen`);
   });
 
   describe('DescribeInstances (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
 
     it('filters: instance-state-name, network-interface.*, subnet-id, tag:Name, private-ip-address, ip-address (SDK, CLI)', async () => {
       // Filter names and meanings: EC2 API reference, DescribeInstances "Filters".
@@ -609,14 +579,8 @@ result = sorted(seen)`);
   });
 
   describe('ModifyInstanceAttribute SourceDestCheck (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
 
     it('applies to the primary interface; refused with several interfaces (InvalidInstanceID) and on a terminated instance', async () => {
       // [notes "Attributes": each ENI has a source/destination check flag]

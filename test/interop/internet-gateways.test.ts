@@ -17,7 +17,7 @@
  * /_ec2net/invariants).
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
@@ -42,7 +42,7 @@ import {
   type Filter,
   type InternetGateway,
 } from '@aws-sdk/client-ec2';
-import { expectCode, expectRefusal, invariants, launch, startHarness, type Harness } from './harness.js';
+import { expectCode, expectRefusal, invariants, launch, startHarness, useHarness } from './harness.js';
 
 const ACCOUNT = '123456789012';
 
@@ -105,14 +105,8 @@ async function interfaceIn(ec2: EC2Client, vpcId: string, cidr = '10.0.1.0/24'):
 // ---- tests --------------------------------------------------------------------------------------
 
 describe('internet gateways (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness();
+  const ec2 = h.ec2();
 
   it('every world\'s default VPC has a gateway attached, its attachment `available`', async () => {
     // [ref §2 "Default VPC": "An internet gateway is attached"]. State `available`: DescribeInternetGateways output

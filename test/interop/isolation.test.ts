@@ -11,7 +11,7 @@
  * under /_ec2net/ are global by design (README "Admin endpoints").
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
@@ -35,7 +35,7 @@ import {
   RunInstancesCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { expectCode, rawQuery, startHarness, type Harness } from './harness.js';
+import { expectCode, rawQuery, useHarness } from './harness.js';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -93,19 +93,15 @@ async function inventory(ec2: EC2Client) {
 }
 
 describe('account isolation (interop, signature checking off)', () => {
-  let h: Harness;
-  let a: EC2Client;
-  let b: EC2Client;
+  const h = useHarness({ resetEachTest: false });
+  const a = h.ec2(REGION, A);
+  const b = h.ec2(REGION, B);
   let wa: World;
   let wb: World;
   before(async () => {
-    h = await startHarness();
-    a = h.ec2(REGION, A);
-    b = h.ec2(REGION, B);
     wa = await build(a, '10.1');
     wb = await build(b, '10.2');
   });
-  after(async () => h.close());
 
   it('each account lists only its own resources, owned by itself', async () => {
     const [ia, ib] = [await inventory(a), await inventory(b)];
@@ -224,11 +220,7 @@ describe('account isolation (interop, signature checking off)', () => {
 });
 
 describe('hostile parameter names and sizes (interop)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => h.close());
+  const h = useHarness({ resetEachTest: false });
 
   const errorOf = (text: string) => /<Code>([^<]+)<\/Code><Message>([^<]*)<\/Message>/.exec(text)?.slice(1, 3);
   const post = (body: string) => rawQuery(h.url, `${body}&Version=2016-11-15`);

@@ -15,7 +15,7 @@
  * all through the SDK: nothing is written behind the API's back.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
@@ -41,7 +41,7 @@ import {
   type NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv4, parseIpv4Cidr, parseIpv6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { attachNewGateway, expectCode, type Harness, invariants, refusedUnchanged, startHarness, until } from './harness.js';
+import { attachNewGateway, expectCode, invariants, refusedUnchanged, useHarness, until } from './harness.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -121,14 +121,8 @@ const ids = (list: NetworkInterface[] | undefined) => (list ?? []).map((e) => e.
 const offsetIn = (cidr: string, ip: string) => parseIpv4(ip)! - parseIpv4Cidr(cidr)!.base;
 
 describe('CreateNetworkInterface (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness();
+  const ec2 = h.ec2();
 
   it('defaults: auto primary (not reserved), eni-+17 hex, 02: MAC, default group, SourceDestCheck true, RequesterManaged false, available', async () => {
     // [ref §4.1 Defaults] [ref §1 Resource IDs, Other value formats] [ref §2 Default security group]
@@ -421,14 +415,8 @@ result = r['NetworkInterface']`);
 });
 
 describe('DescribeNetworkInterfaces (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness();
+  const ec2 = h.ec2();
 
   it('by ids; unknown → InvalidNetworkInterfaceID.NotFound; malformed → InvalidNetworkInterfaceId.Malformed', async () => {
     // [ref §4.3 "An unknown or deleted ID ... → InvalidNetworkInterfaceID.NotFound ... fails rather than filtering"]
@@ -665,17 +653,11 @@ for name, values, expected in rows:
 });
 
 describe('Modify/Describe/ResetNetworkInterfaceAttribute (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
+  const h = useHarness();
+  const ec2 = h.ec2();
   let net: Net;
   let eniId: string;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
   beforeEach(async () => {
-    await h.reset();
     net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24');
     eniId = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, Description: 'before' }))).NetworkInterface!.NetworkInterfaceId!;
   });
@@ -790,14 +772,8 @@ result = ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}',
 });
 
 describe('DeleteNetworkInterface (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness();
+  const ec2 = h.ec2();
 
   it('releases every address (primary, secondaries, prefix, IPv6); its EIPs are disassociated and stay allocated', async () => {
     // [ref §4.2 "Deleting releases its private IPs and EIP associations; the EIP stays allocated"] [obs S8 test_vpc_addresses]

@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateSubnetCommand,
   CreateVpcCommand,
@@ -27,7 +27,7 @@ import * as sdk from '@aws-sdk/client-ec2';
 import { allHandlers } from '../../src/api/index.js';
 import { loadModel } from '../../src/protocol/model.js';
 import { VERSION } from '../../src/version.js';
-import { expectCode, rawQuery, startHarness, type Harness } from './harness.js';
+import { expectCode, rawQuery, useHarness } from './harness.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ERROR_DOC = /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Response><Errors><Error><Code>([^<]+)<\/Code><Message>([^<]*)<\/Message><\/Error><\/Errors><RequestID>([^<]+)<\/RequestID><\/Response>$/;
@@ -50,12 +50,7 @@ function errorOf(res: { status: number; headers: Headers; text: string }) {
 }
 
 describe('protocol (interop)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness();
 
   const post = (body: string | Uint8Array, headers: Record<string, string> = {}) => rawQuery(h.url, body as string, headers);
   const vpcCount = async (region = 'us-east-1', key?: string) => (await h.ec2(region, key).send(new DescribeVpcsCommand({}))).Vpcs!.length;

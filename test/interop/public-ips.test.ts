@@ -13,7 +13,7 @@
  * Timings are the Cloud defaults (pending/stopping 500 ms): tests poll DescribeInstances.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
   AssignPrivateIpAddressesCommand,
@@ -36,7 +36,7 @@ import {
   type NetworkInterface,
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
-import { attachNewGateway, expectCode, startHarness, type Harness, invariants, until, launch, getInstance, getEni, IMAGE } from './harness.js';
+import { attachNewGateway, expectCode, useHarness, invariants, until, launch, getInstance, getEni, IMAGE } from './harness.js';
 
 const ACCOUNT = '123456789012';
 
@@ -82,14 +82,8 @@ async function customSubnet(ec2: EC2Client, { zone = 'us-east-1a', internetGatew
 // The suites run side by side (each has its own server) to keep the file's wall time short.
 describe('Public IPv4 of instances (interop)', { concurrency: true }, () => {
   describe('Public IPv4 at launch (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
 
     it('an existing interface launched alone as eth0 follows its own creation-time setting, not the launch', async () => {
       // [ref §4.1]: "The ENI's public-IP attribute is inherited from the subnet's MapPublicIpOnLaunch at creation and
@@ -175,14 +169,8 @@ describe('Public IPv4 of instances (interop)', { concurrency: true }, () => {
   });
 
   describe('Public IPv4 across stop/start and Elastic IPs (interop)', { concurrency: 1 }, () => {
-    let h: Harness;
-    let ec2: EC2Client;
-    before(async () => {
-      h = await startHarness();
-      ec2 = h.ec2();
-    });
-    after(async () => h.close());
-    beforeEach(async () => h.reset());
+    const h = useHarness();
+    const ec2 = h.ec2();
 
     it('stop releases the auto-assigned public IPv4; start assigns a new, different one', async () => {
       // [ref §4.19] [doc addressing]: "We release your instance's public IP address when it is stopped …

@@ -14,7 +14,7 @@
  * and /_ec2net/invariants).
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
   AssignIpv6AddressesCommand,
@@ -35,7 +35,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6, parseIpv6Cidr } from '../../src/engine/cidr.js';
 import { largestIpv4PerInterface } from '../../src/engine/instance-types.js';
-import { attachNewGateway, expectCode, getEni, getInstance, invariants, refusedUnchanged, startHarness, until, type Harness } from './harness.js';
+import { attachNewGateway, expectCode, getEni, getInstance, invariants, refusedUnchanged, useHarness, until } from './harness.js';
 
 // ---- helpers ------------------------------------------------------------------------------------
 
@@ -84,16 +84,10 @@ async function address(ec2: EC2Client, allocationId: string) {
 }
 
 describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
+  const h = useHarness();
+  const ec2 = h.ec2();
   let net: Net;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
   beforeEach(async () => {
-    await h.reset();
     net = await network(ec2);
     await attachNewGateway(ec2, net.vpcId); // several tests map Elastic IPs into it [ref §4.13]
   });
@@ -460,16 +454,10 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
 });
 
 describe('AssignIpv6Addresses / UnassignIpv6Addresses (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
+  const h = useHarness();
+  const ec2 = h.ec2();
   let net: Net;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
   beforeEach(async () => {
-    await h.reset();
     net = await network(ec2, { ipv6: true });
   });
 

@@ -4,7 +4,7 @@
  * Every error case checks that state is unchanged afterwards.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
@@ -24,22 +24,17 @@ import {
   type EC2Client,
   type IpPermission,
 } from '@aws-sdk/client-ec2';
-import { expectCode, rawQuery, startHarness, type Harness } from './harness.js';
+import { expectCode, rawQuery, useHarness } from './harness.js';
 
 const ACCOUNT = '123456789012';
 const ssh: IpPermission = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
 
 describe('security groups (interop)', () => {
-  let h: Harness;
+  const h = useHarness();
   let ec2: EC2Client;
   let vpcId: string;
 
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => h.close());
   beforeEach(async () => {
-    await h.reset();
     ec2 = h.ec2();
     vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
   });

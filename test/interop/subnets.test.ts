@@ -13,7 +13,7 @@
  * Every refused request is checked to have changed nothing.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateSubnetCommand,
   CreateVpcCommand,
@@ -23,15 +23,10 @@ import {
   type Subnet,
 } from '@aws-sdk/client-ec2';
 import ipaddr from 'ipaddr.js';
-import { expectCode, startHarness, type Harness } from './harness.js';
+import { expectCode, useHarness } from './harness.js';
 
 describe('subnets (interop)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness();
 
   const ec2 = () => h.ec2();
   const newVpc = async (cidr = '10.0.0.0/16', ipv6 = false) =>

@@ -12,7 +12,7 @@
  *   Availability Zones" guide; DescribeRegions / DescribeAvailabilityZones filters from the EC2 API reference.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateSubnetCommand,
   CreateTagsCommand,
@@ -25,7 +25,7 @@ import {
   type DescribeAvailabilityZonesCommandInput,
   type Filter,
 } from '@aws-sdk/client-ec2';
-import { expectCode, startHarness, type Harness } from './harness.js';
+import { expectCode, useHarness } from './harness.js';
 
 /** The commercial (`aws` partition) Regions, from the AWS "Regions and Availability Zones" guide. */
 const COMMERCIAL_REGIONS = [
@@ -37,12 +37,7 @@ const COMMERCIAL_REGIONS = [
 ];
 
 describe('tags, regions and zones (interop)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness();
 
   const ec2 = () => h.ec2();
   const tagsOf = async (filters: Filter[] = []) =>

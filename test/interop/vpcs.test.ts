@@ -3,17 +3,12 @@
  * 172.31.0.0/16, one /20 default subnet per zone); CIDR sizes /16–/28 ("VPC CIDR blocks").
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CreateVpcCommand, DeleteVpcCommand, DescribeVpcsCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
-import { expectCode, startHarness, type Harness } from './harness.js';
+import { expectCode, useHarness } from './harness.js';
 
 describe('VPCs (interop)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness();
 
   it('every account × region has a default VPC with one default /20 subnet per zone', async () => {
     const ec2 = h.ec2('us-west-2');
