@@ -6,6 +6,7 @@ import { ConfigError, DEFAULTS } from './config.js';
 import { loadModel } from './protocol/model.js';
 import { QueryApi } from './server/query-api.js';
 import { Journal } from './store/journal.js';
+import { lockDataDir } from './store/data-dir-lock.js';
 import { makeExport, parseExport, rebuild } from './store/transfer.js';
 
 function dataDirFlag(argv: readonly string[]) {
@@ -42,11 +43,14 @@ export function importCommand(argv: readonly string[]): number {
   if (!path) throw new ConfigError('usage: ec2net import FILE [--data-dir DIR]');
   const file = parseExport(readFileSync(path, 'utf8'));
   rebuild(file, { defaultAccountId: accountId }, (get) => new QueryApi(loadModel(), allHandlers, get));
+  // Refused while a server runs on the directory: it would go on from the state it replayed.
+  const lock = lockDataDir(dataDir, 'import through the running server (POST /_ec2net/import), or choose another --data-dir');
   const journal = Journal.open(dataDir);
   try {
     journal.replace({ seed: file.seed }, file.entries);
   } finally {
     journal.close();
+    lock.release();
   }
   process.stdout.write(`imported ${file.entries.length} changes into ${dataDir}\n`);
   return 0;

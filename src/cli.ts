@@ -14,14 +14,14 @@ Usage: ec2net serve [flags]
 
   --host        listen address (EC2NET_HOST, default 127.0.0.1)
   --port        listen port (EC2NET_PORT, default 4566)
-  --imds-port   instance metadata service port, or off (EC2NET_IMDS_PORT, default 4567);
+  --imds-port   instance metadata service port, or off (EC2NET_IMDS_PORT, default --port + 1: 4567);
                 select the instance with /<instance-id>/latest/meta-data/… or an X-ec2net-Instance-Id header
   --account-id  account for access keys that are not 12 digits (EC2NET_ACCOUNT_ID, default 123456789012)
   --log-level   fatal|error|warn|info|debug|trace|silent (EC2NET_LOG_LEVEL, default info)
   --auth none|sigv4    check every Query request's SigV4 signature (EC2NET_AUTH, default none)
   --credentials FILE   the keys --auth sigv4 accepts, JSON {"credentials":[{"accessKeyId","secretAccessKey","accountId"}]}
                        (EC2NET_CREDENTIALS); the account of a request is its key's accountId
-  --data-dir    where state is kept durably (EC2NET_DATA_DIR, default ./.ec2net)
+  --data-dir    where state is kept durably (EC2NET_DATA_DIR, default ./.ec2net); one server per directory
   --ephemeral   keep everything in memory only (EC2NET_EPHEMERAL=1)
   --quota NAME=N   raise or lower a quota: security-groups-per-interface (5), elastic-ips-per-region (5),
                    network-interfaces-per-region (5000), vpcs-per-region (5), internet-gateways-per-region (5);
@@ -49,7 +49,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = parseServeConfig(rest);
-  const server = await startServer(config);
+  const server = await startServer(config).catch((e: unknown) => {
+    throw dataDirFailure(e, config.dataDir);
+  });
   server.logger.info({ url: server.url, imdsUrl: server.imdsUrl, accountId: config.accountId }, `ec2net ${VERSION} listening on ${server.url}`);
   const stop = () => {
     server.close().then(() => process.exit(0));
@@ -59,13 +61,43 @@ async function main(argv: string[]): Promise<number> {
   return -1;
 }
 
+/** SQLite's own refusal of the data directory (not a database, corrupt, read-only), said with the flag that avoids it. */
+function dataDirFailure(e: unknown, dataDir: string | undefined): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (dataDir === undefined || typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
+  return new ConfigError(`the data directory ${dataDir} cannot be used (${(e as Error).message}): choose another with --data-dir (or keep state in memory with --ephemeral)`);
+}
+
+/**
+ * Every failure to start is one line on stderr and exit code 2 ("usage error"), never a stack trace:
+ * ec2net's own errors already name the flag that fixes them; the flag parser's get a pointer to --help.
+ */
+function failureLine(e: unknown): string {
+  if (e instanceof ConfigError || e instanceof ImportError) return e.message;
+  const code = (e as { code?: unknown }).code;
+  const message = e instanceof Error ? e.message : String(e);
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+    const flag = /^Unknown option '([^']+)'/.exec(message)?.[1];
+    const positional = /^Unexpected argument '([^']+)'/.exec(message)?.[1];
+    const valueless = /^Option '(-[^ ']+)[^']*' argument missing/.exec(message)?.[1];
+    const said = flag
+      ? `unknown flag ${flag}`
+      : positional
+        ? `unexpected argument '${positional}' (only flags are taken)`
+        : valueless
+          ? `${valueless} needs a value`
+          : message;
+    return `${said}; \`ec2net --help\` lists the flags`;
+  }
+  return `could not start: ${message}`;
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exitCode = code;
   },
   (e: unknown) => {
-    const known = e instanceof ConfigError || e instanceof ImportError || (e instanceof Error && e.name === 'TypeError');
-    process.stderr.write(`ec2net: ${known ? (e as Error).message : String(e)}\n`);
+    process.stderr.write(`ec2net: ${failureLine(e).replace(/\s*\n\s*/g, ' ')}\n`);
     process.exitCode = 2;
   },
 );

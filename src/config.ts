@@ -78,6 +78,17 @@ function engineOptions(values: Record<string, unknown>, env: (name: string) => s
   return { quotas, publicPools, lifecycle, strictImages };
 }
 
+/**
+ * The metadata listener's port when --imds-port is not given: the one after the API port (4566 → 4567),
+ * so a second server started with only another --port does not collide with the first; any free port
+ * when the API port is itself any free port (0).
+ */
+export function imdsPortBeside(port: number): number {
+  if (port === 0) return 0;
+  if (port === 65535) throw new ConfigError('--port 65535 leaves no port after it for the metadata service: give --imds-port (a port, or off)');
+  return port + 1;
+}
+
 export const DEFAULTS: ServeConfig = { host: '127.0.0.1', port: 4566, accountId: '123456789012', logLevel: 'info', imdsPort: 4567, dataDir: '.ec2net' };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -116,11 +127,12 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (!/^[0-9]{12}$/.test(accountId)) throw new ConfigError(`--account-id must be 12 digits, not '${accountId}'`);
   const logLevel = values['log-level'] ?? fromEnv('EC2NET_LOG_LEVEL') ?? DEFAULTS.logLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
-  const imdsText = values['imds-port'] ?? fromEnv('EC2NET_IMDS_PORT') ?? String(DEFAULTS.imdsPort);
-  if (imdsText !== 'off' && (!/^[0-9]+$/.test(imdsText) || Number(imdsText) > 65535)) {
+  const imdsText = values['imds-port'] ?? fromEnv('EC2NET_IMDS_PORT');
+  if (imdsText !== undefined && imdsText !== 'off' && (!/^[0-9]+$/.test(imdsText) || Number(imdsText) > 65535)) {
     throw new ConfigError(`--imds-port must be 0..65535 or 'off', not '${imdsText}'`);
   }
-  const imdsPort = imdsText === 'off' ? undefined : Number(imdsText);
+  const imdsPort = imdsText === undefined ? imdsPortBeside(port) : imdsText === 'off' ? undefined : Number(imdsText);
+  if (imdsPort !== undefined && imdsPort !== 0 && imdsPort === port) throw new ConfigError(`--imds-port must differ from --port (both ${port})`);
   const ephemeral = values.ephemeral ?? ['1', 'true'].includes(fromEnv('EC2NET_EPHEMERAL') ?? '');
   const dataDir = ephemeral ? undefined : (values['data-dir'] ?? fromEnv('EC2NET_DATA_DIR') ?? DEFAULTS.dataDir);
   const auth = values.auth ?? fromEnv('EC2NET_AUTH') ?? 'none';

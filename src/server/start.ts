@@ -16,6 +16,8 @@ import { isLoopbackHost, loadCredentials, sigv4Authenticator } from './auth.js';
 import { ConsoleRoutes } from '../console/routes.js';
 import { QueryApi } from './query-api.js';
 import { Journal } from '../store/journal.js';
+import { lockDataDir } from '../store/data-dir-lock.js';
+import { listenError } from './listen-errors.js';
 import { makeExport, parseExport, rebuild } from '../store/transfer.js';
 import { VERSION } from '../version.js';
 
@@ -40,6 +42,8 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   else if (!isLoopbackHost(config.host)) {
     log.warn({ host: config.host }, `listening on ${config.host} with signature checking off: anyone who can reach this port can act in any account; use --auth sigv4 --credentials FILE`);
   }
+  // Locked before the journal is opened: a directory another server uses is not even read.
+  const lock = config.dataDir !== undefined ? lockDataDir(config.dataDir) : undefined;
   const journal = config.dataDir !== undefined ? Journal.open(config.dataDir) : undefined;
   const cloudOptions = { defaultAccountId: config.accountId, ...config.cloud };
   const freshCloud = (seed?: string) => new Cloud({ ...cloudOptions, seed });
@@ -65,6 +69,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     }
     if (refused !== undefined) {
       journal.close();
+      lock?.release();
       throw new ConfigError(`${config.dataDir}: ${refused}. The data directory is left as it is; start with another --data-dir (or --ephemeral) to begin afresh.`);
     }
     api.journal = journal;
@@ -92,18 +97,26 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     readOnlyReason: credentials && 'Signature checking is on (--auth sigv4): the console only reads. Act through a signed SDK or CLI call.',
   });
   const server = createApp({ api, admin, logger: log, console: webConsole, authenticate: credentials && sigv4Authenticator(credentials) });
+  /** A start that fails after the data directory was opened leaves it closed and unlocked. */
+  const abandon = (e: unknown) => {
+    journal?.close();
+    lock?.release();
+    throw e;
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
-  });
+  }).catch((e: unknown) => abandon(listenError(e, { name: 'API', flag: '--port', host: config.host, port: config.port })));
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let imds: RunningImds | undefined;
   if (config.imdsPort !== undefined) {
-    imds = await startImds({ getCloud, logger: log }, config.imdsPort, config.host).catch((e: unknown) => {
+    const imdsPort = config.imdsPort;
+    imds = await startImds({ getCloud, logger: log }, imdsPort, config.host).catch((e: unknown) => {
+      webConsole.close();
       server.closeAllConnections();
       server.close();
-      throw e;
+      return abandon(listenError(e, { name: 'instance metadata', flag: '--imds-port', host: config.host, port: imdsPort }));
     });
   }
   return {
@@ -120,6 +133,9 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
           server.closeAllConnections();
           server.close(() => resolve());
         }),
-      ]).then(() => journal?.close()),
+      ]).then(() => {
+        journal?.close();
+        lock?.release();
+      }),
   };
 }
