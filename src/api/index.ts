@@ -3,6 +3,7 @@ import { addressHandlers } from './addresses.js';
 import type { HandlerMap } from './handler.js';
 import { imageHandlers } from './images.js';
 import { instanceTypeHandlers } from './instance-types.js';
+import { instanceAttributeHandlers } from './instance-attributes.js';
 import { instanceHandlers } from './instances.js';
 import { internetGatewayHandlers } from './internet-gateways.js';
 import { networkInterfacePermissionHandlers } from './network-interface-permissions.js';
@@ -11,6 +12,7 @@ import { regionHandlers } from './regions.js';
 import { securityGroupHandlers } from './security-groups.js';
 import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
+import { volumeHandlers } from './volumes.js';
 import { vpcHandlers } from './vpcs.js';
 
 export const allHandlers: HandlerMap = {
@@ -25,5 +27,7 @@ export const allHandlers: HandlerMap = {
   ...instanceTypeHandlers,
   ...imageHandlers,
   ...instanceHandlers,
+  ...instanceAttributeHandlers,
+  ...volumeHandlers,
   ...securityGroupHandlers,
 };

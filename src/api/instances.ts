@@ -8,7 +8,6 @@ import {
   checkStop,
   getInstance,
   rebootInstance,
-  soleInterface,
   startInstance,
   STATE_CODES,
   stopInstance,
@@ -17,7 +16,7 @@ import {
 } from '../engine/instance.js';
 import { attach, attachedInterfaces, checkAttach, detach, findAttachment, primaryInterface } from '../engine/attachment.js';
 import type { Instance, InstanceStateName, NetworkInterface } from '../engine/model.js';
-import { getNetworkInterface, privateDnsName, setGroups } from '../engine/network-interface.js';
+import { getNetworkInterface, privateDnsName } from '../engine/network-interface.js';
 import { tagList } from '../engine/tags.js';
 import { describe } from './describe.js';
 import { handlers, type RequestContext } from './handler.js';
@@ -25,6 +24,9 @@ import { idempotent } from './idempotency.js';
 import { parseAttachmentId } from './attachment-ids.js';
 import { groupsView, networkInterfaceFilters, publicAssociation } from './network-interfaces.js';
 import { runInstances } from './run-instances.js';
+import { blockDeviceMappingsView } from './instance-attributes.js';
+import { attributesOf, checkStopAllowed, checkTerminationAllowed } from '../engine/instance-attributes.js';
+import { instanceVolumes } from '../engine/volume.js';
 
 // ---- views --------------------------------------------------------------------------------------
 
@@ -82,13 +84,13 @@ export function instanceView(region: RegionState, i: Instance) {
   const live = i.state !== 'terminated';
   return {
     Architecture: (/^[a-z]+[0-9]+[a-z]*g[a-z]*\./.test(i.instanceType) || i.instanceType.startsWith('a1.') ? 'arm64' : 'x86_64') as 'x86_64',
-    BlockDeviceMappings: [],
+    BlockDeviceMappings: blockDeviceMappingsView(region, i),
     ClientToken: i.clientToken ?? '',
-    EbsOptimized: false,
+    EbsOptimized: attributesOf(i).ebsOptimized,
     EnaSupport: type?.hypervisor === 'nitro' || type?.hypervisor === null,
     Hypervisor: 'xen' as const,
     NetworkInterfaces: attachedInterfaces(region, i).map((e) => instanceInterfaceView(region, e)),
-    RootDeviceName: '/dev/xvda',
+    RootDeviceName: i.rootDeviceName ?? '/dev/xvda',
     RootDeviceType: 'ebs' as const,
     SecurityGroups: eth0 ? groupsView(region, eth0.groupIds) : [],
     SourceDestCheck: eth0?.sourceDestCheck,
@@ -192,7 +194,13 @@ const instanceFilters = perWorld((region: RegionState): FilterSpec<Instance> => 
       'private-dns-name': (i) => { const e = eth0(i); return e ? privateDnsName(region.name, e.privateIps[0]!.text) : undefined; },
       'private-ip-address': (i) => eth0(i)?.privateIps[0]!.text,
       'reservation-id': (i) => i.reservationId,
-      'root-device-name': () => '/dev/xvda',
+      'root-device-name': (i) => i.rootDeviceName ?? '/dev/xvda',
+      'block-device-mapping.attach-time': (i) => instanceVolumes(region, i).map((x) => x.attachment.attachTime.toISOString()),
+      'block-device-mapping.delete-on-termination': (i) => instanceVolumes(region, i).map((x) => x.attachment.deleteOnTermination),
+      'block-device-mapping.device-name': (i) => instanceVolumes(region, i).map((x) => x.attachment.device),
+      'block-device-mapping.status': (i) => instanceVolumes(region, i).map((x) => x.attachment.state),
+      'block-device-mapping.volume-id': (i) => instanceVolumes(region, i).map((x) => x.volume.id),
+      'ebs-optimized': (i) => attributesOf(i).ebsOptimized,
       'root-device-type': () => 'ebs',
       'source-dest-check': (i) => eth0(i)?.sourceDestCheck,
       'state-reason-code': () => undefined,
@@ -302,61 +310,20 @@ export const instanceHandlers = handlers({
   },
 
   StartInstances: (ctx, input) => ({ StartingInstances: stateChanges(ctx, input.InstanceIds, (i) => startInstance(ctx.region, i), checkStart) }),
-  StopInstances: (ctx, input) => ({ StoppingInstances: stateChanges(ctx, input.InstanceIds, (i) => stopInstance(ctx.region, i), checkStop) }),
+  StopInstances: (ctx, input) => ({
+    StoppingInstances: stateChanges(ctx, input.InstanceIds, (i) => stopInstance(ctx.region, i), (i) => {
+      checkStop(i);
+      checkStopAllowed(i);
+    }),
+  }),
   TerminateInstances: (ctx, input) => {
     if (input.InstanceIds.length > 1000) throw invalidValue('At most 1000 instance ids may be given.');
-    return { TerminatingInstances: stateChanges(ctx, input.InstanceIds, (i) => terminateInstance(ctx.region, i)) };
+    return { TerminatingInstances: stateChanges(ctx, input.InstanceIds, (i) => terminateInstance(ctx.region, i), checkTerminationAllowed) };
   },
   RebootInstances: (ctx, input) => {
     const instances = [...new Set(input.InstanceIds)].map((id) => getInstance(ctx.region, id));
     for (const i of instances) rebootInstance(i);
     return {};
-  },
-
-  ModifyInstanceAttribute: (ctx, input) => {
-    const instance = getInstance(ctx.region, input.InstanceId);
-    const sdc = input.SourceDestCheck?.Value ?? (input.Attribute === 'sourceDestCheck' ? parseBool(input.Value) : undefined);
-    const groups = input.Groups?.length ? input.Groups : input.Attribute === 'groupSet' && input.Value ? [input.Value] : undefined;
-    if (sdc !== undefined) {
-      soleInterface(ctx.region, instance).sourceDestCheck = sdc;
-      return {};
-    }
-    if (groups) {
-      setGroups(ctx.region, soleInterface(ctx.region, instance), groups);
-      return {};
-    }
-    if (input.InstanceType?.Value !== undefined || input.Attribute === 'instanceType') {
-      if (instance.state !== 'stopped') throw new Ec2Error('IncorrectInstanceState', `The instance '${instance.id}' is not in the 'stopped' state.`);
-      throw new Ec2Error('UnsupportedOperation', 'Changing the instance type is not supported by ec2net yet.');
-    }
-    throw new Ec2Error('UnsupportedOperation', 'Only the sourceDestCheck and groupSet instance attributes are supported by ec2net yet.');
-  },
-
-  DescribeInstanceAttribute: (ctx, input) => {
-    const instance = getInstance(ctx.region, input.InstanceId);
-    const eth0 = primaryInterface(ctx.region, instance);
-    switch (input.Attribute) {
-      case 'sourceDestCheck':
-        return { InstanceId: instance.id, SourceDestCheck: { Value: eth0?.sourceDestCheck ?? true } };
-      case 'groupSet':
-        return { InstanceId: instance.id, Groups: eth0 ? groupsView(ctx.region, eth0.groupIds) : [] };
-      case 'instanceType':
-        return { InstanceId: instance.id, InstanceType: { Value: instance.instanceType } };
-      case 'disableApiTermination':
-        return { InstanceId: instance.id, DisableApiTermination: { Value: false } };
-      case 'disableApiStop':
-        return { InstanceId: instance.id, DisableApiStop: { Value: false } };
-      case 'instanceInitiatedShutdownBehavior':
-        return { InstanceId: instance.id, InstanceInitiatedShutdownBehavior: { Value: 'stop' } };
-      case 'rootDeviceName':
-        return { InstanceId: instance.id, RootDeviceName: { Value: '/dev/xvda' } };
-      case 'ebsOptimized':
-        return { InstanceId: instance.id, EbsOptimized: { Value: false } };
-      case 'enaSupport':
-        return { InstanceId: instance.id, EnaSupport: { Value: true } };
-      default:
-        throw new Ec2Error('UnsupportedOperation', `The instance attribute ${input.Attribute} is not supported by ec2net yet.`);
-    }
   },
 
   ModifyInstanceMetadataOptions: (ctx, input) => {
@@ -394,10 +361,3 @@ export const instanceHandlers = handlers({
     return {};
   },
 });
-
-function parseBool(v: string | undefined): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw invalidValue(`Value (${v}) for parameter value is invalid. Expected true or false.`);
-}

@@ -17,6 +17,8 @@ import { attachedInterfaces } from '../engine/attachment.js';
 import { releasePublicIp } from '../engine/instance.js';
 import type { Input } from './handler.js';
 import { imageAllowed } from './launch-images.js';
+import { attachLaunchStorage, discardLaunchStorage, planLaunchStorage } from '../engine/launch-storage.js';
+import { launchAttributes } from '../engine/instance-attributes.js';
 
 type RunInput = Input<'RunInstances'>;
 type NiSpec = NonNullable<RunInput['NetworkInterfaces']>[number];
@@ -90,6 +92,8 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
   const type = findInstanceType(instanceType);
   if (!type) throw invalidValue(`Invalid value '${instanceType}' for InstanceType.`);
 
+  const storage = planLaunchStorage(region, input.ImageId!, input.BlockDeviceMappings);
+  const attributes = launchAttributes(input, instanceType);
   const specs = interfaceSpecs(input);
   const indexes = specs.map((s) => {
     if (s.DeviceIndex === undefined) throw invalidValue('Each network interface requires a device index.');
@@ -162,6 +166,7 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
 
   const instanceTags = tagsFromSpecs(input.TagSpecifications, 'instance', ['instance', 'network-interface', 'volume', 'spot-instances-request', 'elastic-gpu']);
   const eniTags = tagsFromSpecs(input.TagSpecifications, 'network-interface', ['instance', 'network-interface', 'volume', 'spot-instances-request', 'elastic-gpu']);
+  const volumeTags = tagsFromSpecs(input.TagSpecifications, 'volume', ['instance', 'network-interface', 'volume', 'spot-instances-request', 'elastic-gpu']);
   if (eniTags.size > 0 && planned.every((p) => p.existing)) {
     // Observed (kubernetes-sigs/cluster-api-provider-aws#5594).
     throw invalidValue('You cannot specify tags for network interfaces if there are no network interfaces being created by the request.');
@@ -198,7 +203,7 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
         created.push(eni);
         return { eni, deviceIndex: p.deviceIndex, networkCardIndex: s.NetworkCardIndex ?? 0, deleteOnTermination: s.DeleteOnTermination ?? true };
       });
-      instances.push(launchInstance(region, {
+      const instance = launchInstance(region, {
         reservationId,
         imageId: input.ImageId!,
         instanceType,
@@ -214,11 +219,15 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
         httpEndpoint: input.MetadataOptions?.HttpEndpoint,
         hopLimit: input.MetadataOptions?.HttpPutResponseHopLimit,
         metadataTags: input.MetadataOptions?.InstanceMetadataTags,
-      }));
+      });
+      instances.push(instance);
+      instance.attributes = { ...attributes };
+      attachLaunchStorage(region, instance, storage, volumeTags);
     }
   } catch (e) {
     // All or nothing: undo what this request made.
     for (const i of instances) {
+      discardLaunchStorage(region, i);
       releasePublicIp(region, i);
       for (const eni of attachedInterfaces(region, i)) {
         delete eni.attachment;

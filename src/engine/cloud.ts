@@ -4,7 +4,7 @@
  */
 import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
-import type { ElasticIp, Instance, InterfacePermission, InternetGateway, NetworkInterface, SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
+import type { ElasticIp, Instance, InterfacePermission, InternetGateway, NetworkInterface, SecurityGroup, Subnet, Taggable, Volume, Vpc } from './model.js';
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
 import { SeededRandom } from './random.js';
@@ -88,6 +88,8 @@ export class RegionState {
   readonly interfacePermissions = new Map<string, InterfacePermission>();
   /** Elastic IPs by allocation id. */
   readonly elasticIps = new Map<string, ElasticIp>();
+  /** EBS volumes by id (per account × region, as on AWS). */
+  readonly volumes = new Map<string, Volume>();
   /** Private IPv4 (text) → interfaces holding it (one per VPC at most): the index behind IP filters and reassignment. */
   readonly interfacesByPrivateIp = new MultiIndex<NetworkInterface>();
   /** Idempotency tokens: token → what the first request was and what it produced. */

@@ -37,6 +37,8 @@ export const ID_KINDS = {
   internetGateway: kind('igw', 'internetGateway', 'InvalidInternetGatewayID.NotFound', 'InvalidInternetGatewayId.Malformed'),
   routeTable: kind('rtb', 'routeTable', 'InvalidRouteTableID.NotFound', 'InvalidRouteTableId.Malformed'),
   networkAcl: kind('acl', 'networkAcl', 'InvalidNetworkAclID.NotFound', 'InvalidNetworkAclId.Malformed'),
+  volume: { ...kind('vol', 'volume', 'InvalidVolume.NotFound', 'InvalidVolumeID.Malformed'), notFoundMessage: (id: string) => `The volume '${id}' does not exist.` },
+  snapshot: { ...kind('snap', 'snapshot', 'InvalidSnapshot.NotFound', 'InvalidSnapshotID.Malformed'), notFoundMessage: (id: string) => `The snapshot '${id}' does not exist.` },
   eniPermission: kind('eni-perm', 'networkInterfacePermission', 'InvalidPermission.NotFound', 'InvalidNetworkInterfacePermissionId.Malformed'),
 } as const satisfies Record<string, IdKind>;
 

@@ -62,6 +62,9 @@ publicMappingHooks.push((region, eni) => {
   if (instance) grantPublicIpIfEligible(region, instance);
 });
 
+/** What other families do when an instance reaches `terminated` (its volumes, for one). */
+export const instanceTerminatedHooks: ((region: RegionState, instance: Instance) => void)[] = [];
+
 // ---- launch ------------------------------------------------------------------------------------
 
 export interface LaunchInterface {
@@ -169,6 +172,7 @@ TIMER_HANDLERS.set('instance-terminated', (region, id) => {
       finishDetach(region, eni);
     }
   }
+  for (const hook of instanceTerminatedHooks) hook(region, i);
   region.schedule(region.now().getTime() + region.cloud.timings.terminatedVisibleMs, 'instance-expire', id);
 });
 

@@ -120,6 +120,7 @@ function checkRegion(region: RegionState, out: Violation[]): void {
   // EIP ↔ private IP, from the address's side; and an Elastic IP is only mapped into a VPC with a gateway.
   const gateways = checkInternetGateways(region, v);
   checkInterfacePermissions(region, v);
+  checkVolumes(region, v);
   for (const eip of region.elasticIps.values()) {
     const a = eip.association;
     if (!a) continue;
@@ -127,6 +128,35 @@ function checkRegion(region: RegionState, out: Violation[]): void {
     const ip = eni?.privateIps.find((x) => x.text === a.privateIp);
     if (!ip || ip.elasticIp !== eip.allocationId) v('eip-bijection', `${eip.allocationId} points at ${a.networkInterfaceId} ${a.privateIp}, which does not point back`);
     if (eni && !gateways.has(eni.vpcId)) v('eip-gateway', `${eip.allocationId} is mapped into ${eni.vpcId}, which has no internet gateway`);
+  }
+}
+
+/**
+ * Volume attachments agree from both sides: each attachment names a live instance in the volume's
+ * zone that lists the volume, each listed volume names the instance back, no device is used twice on
+ * an instance, and a volume is `in-use` exactly when it has attachments.
+ */
+function checkVolumes(region: RegionState, v: (rule: string, detail: string) => void): void {
+  for (const vol of region.volumes.values()) {
+    if ((vol.attachments.length > 0) !== (vol.state === 'in-use')) v('volume-state', `${vol.id} is ${vol.state} with ${vol.attachments.length} attachments`);
+    if (vol.attachments.length > 1 && !vol.multiAttachEnabled) v('volume-multi-attach', `${vol.id} has ${vol.attachments.length} attachments without Multi-Attach`);
+    for (const a of vol.attachments) {
+      const i = region.instances.get(a.instanceId);
+      if (!i || i.state === 'terminated') v('volume-attachment', `${vol.id} is attached to missing or terminated ${a.instanceId}`);
+      else {
+        if (!(i.volumeIds ?? []).includes(vol.id)) v('volume-attachment', `${vol.id} claims ${i.id}, which does not list it`);
+        if (i.zone.zoneName !== vol.zone.zoneName) v('volume-zone', `${vol.id} in ${vol.zone.zoneName} attached to ${i.id} in ${i.zone.zoneName}`);
+      }
+    }
+  }
+  for (const i of region.instances.values()) {
+    const devices = new Set<string>();
+    for (const id of i.volumeIds ?? []) {
+      const a = region.volumes.get(id)?.attachments.find((x) => x.instanceId === i.id);
+      if (!a) v('volume-attachment', `${i.id} lists ${id}, which is not attached to it`);
+      else if (devices.has(a.device)) v('volume-device', `${i.id} uses ${a.device} twice`);
+      else devices.add(a.device);
+    }
   }
 }
 

@@ -180,7 +180,8 @@ export interface Instance extends Taggable {
   readonly reservationId: string;
   readonly ownerId: string;
   readonly imageId: string;
-  readonly instanceType: string;
+  /** Changeable while stopped (ModifyInstanceAttribute instanceType). */
+  instanceType: string;
   readonly zone: ZoneInfo;
   readonly subnetId: string;
   readonly vpcId: string;
@@ -198,4 +199,60 @@ export interface Instance extends Taggable {
   terminatedAt?: Date;
   /** Device indexes freed by a forced detach stay unusable until the instance stops (API reference, DetachNetworkInterface). */
   readonly blockedDeviceIndexes: Set<number>;
+  /** The image's root device name (`/dev/xvda`, `/dev/sda1`); set at launch. */
+  rootDeviceName?: string;
+  /** EBS volumes attached (or attaching/detaching), in attachment order; each volume's attachment names this instance. */
+  volumeIds?: string[];
+  /** Instance attributes (ModifyInstanceAttribute / DescribeInstanceAttribute); absent means AWS's default. */
+  attributes?: InstanceAttributes;
+}
+
+export interface InstanceAttributes {
+  /** Base64 text, as RunInstances and ModifyInstanceAttribute carry it. */
+  userData?: string;
+  disableApiTermination: boolean;
+  disableApiStop: boolean;
+  shutdownBehavior: 'stop' | 'terminate';
+  ebsOptimized: boolean;
+  /** `standard` or `unlimited` for burstable (T) types; undefined for other types. */
+  cpuCredits?: 'standard' | 'unlimited';
+}
+
+export type VolumeType = 'standard' | 'io1' | 'io2' | 'gp2' | 'sc1' | 'st1' | 'gp3';
+
+/** One attachment of an EBS volume (several only for Multi-Attach io1/io2 volumes). */
+export interface VolumeAttachmentRecord {
+  readonly instanceId: string;
+  readonly device: string;
+  readonly attachTime: Date;
+  state: 'attaching' | 'attached' | 'detaching';
+  deleteOnTermination: boolean;
+}
+
+/** The latest modification of a volume (ModifyVolume / DescribeVolumesModifications). */
+export interface VolumeModificationRecord {
+  state: 'modifying' | 'optimizing' | 'completed';
+  readonly startTime: Date;
+  endTime?: Date;
+  readonly original: { readonly size: number; readonly volumeType: VolumeType; readonly iops?: number; readonly throughput?: number; readonly multiAttach: boolean };
+  readonly target: { readonly size: number; readonly volumeType: VolumeType; readonly iops?: number; readonly throughput?: number; readonly multiAttach: boolean };
+}
+
+export interface Volume extends Taggable {
+  readonly resourceType: 'volume';
+  readonly ownerId: string;
+  readonly zone: ZoneInfo;
+  readonly createTime: Date;
+  size: number;
+  volumeType: VolumeType;
+  iops?: number;
+  throughput?: number;
+  readonly encrypted: boolean;
+  readonly kmsKeyId?: string;
+  /** '' when not made from a snapshot (AWS shows an empty SnapshotId). */
+  readonly snapshotId: string;
+  multiAttachEnabled: boolean;
+  state: 'creating' | 'available' | 'in-use';
+  readonly attachments: VolumeAttachmentRecord[];
+  modification?: VolumeModificationRecord;
 }

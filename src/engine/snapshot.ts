@@ -4,7 +4,7 @@
  */
 import type { Cloud, RegionState } from './cloud.js';
 import { formatIpv4 } from './cidr.js';
-import type { ElasticIp, Instance, InternetGateway, NetworkInterface, SecurityGroup, Subnet, Tags, Vpc } from './model.js';
+import type { ElasticIp, Instance, InternetGateway, NetworkInterface, SecurityGroup, Subnet, Tags, Volume, Vpc } from './model.js';
 
 const tagsJson = (tags: Tags) => Object.fromEntries(tags);
 
@@ -90,7 +90,32 @@ function instanceJson(i: Instance) {
     interfaceIds: i.interfaceIds,
     wantsPublicIp: i.wantsPublicIp,
     metadata: i.metadata,
+    rootDeviceName: i.rootDeviceName,
+    volumeIds: i.volumeIds ?? [],
+    attributes: i.attributes,
     tags: tagsJson(i.tags),
+  };
+}
+
+function volumeJson(v: Volume) {
+  return {
+    id: v.id,
+    availabilityZone: v.zone.zoneName,
+    createTime: v.createTime.toISOString(),
+    size: v.size,
+    volumeType: v.volumeType,
+    iops: v.iops,
+    throughput: v.throughput,
+    encrypted: v.encrypted,
+    kmsKeyId: v.kmsKeyId,
+    snapshotId: v.snapshotId,
+    multiAttachEnabled: v.multiAttachEnabled,
+    state: v.state,
+    attachments: v.attachments.map((a) => ({ ...a, attachTime: a.attachTime.toISOString() })),
+    modification: v.modification
+      ? { ...v.modification, startTime: v.modification.startTime.toISOString(), endTime: v.modification.endTime?.toISOString() }
+      : undefined,
+    tags: tagsJson(v.tags),
   };
 }
 
@@ -116,6 +141,7 @@ function regionJson(r: RegionState) {
     networkInterfaces: [...r.networkInterfaces.values()].map(interfaceJson),
     instances: [...r.instances.values()].map(instanceJson),
     elasticIps: [...r.elasticIps.values()].map(elasticIpJson),
+    volumes: [...r.volumes.values()].map(volumeJson),
     pendingTransitions: r.timers.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
   };
 }

@@ -153,6 +153,8 @@ export function versionTree(region: RegionState, instance: Instance): MetadataDi
   return dir({
     dynamic: dir({ 'instance-identity': dir({ document: identityDocument(region, instance) }) }),
     'meta-data': metaDataTree(region, instance),
+    // The user data as given at launch (or set while stopped), decoded; absent (404) when there is none.
+    'user-data': instance.attributes?.userData ? Buffer.from(instance.attributes.userData, 'base64').toString('utf8') : undefined,
   });
 }
 
