@@ -32,9 +32,10 @@ export const MAX_PARAMS = 10_000;
  * so a newer SDK knows values our pinned model does not; and AWS answers an unknown type per
  * operation (DescribeInstanceTypes: InvalidInstanceType "The following supplied instance types do
  * not exist: […]"; RunInstances: InvalidParameterValue "Invalid value '…' for InstanceType."), which
- * the handlers do.
+ * the handlers do. `AccountAttributeName` lists two of the six names DescribeAccountAttributes takes
+ * (its API reference lists all six); the handler checks them.
  */
-const OPEN_ENUMS = new Set(['InstanceType']);
+const OPEN_ENUMS = new Set(['InstanceType', 'AccountAttributeName']);
 /** Largest list index accepted, so `Filter.999999999.Name` cannot make us allocate a huge array. */
 const MAX_LIST_INDEX = 10_000;
 
