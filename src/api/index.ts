@@ -1,4 +1,5 @@
 /** Every implemented operation, by name. Model operations missing here answer UnsupportedOperation. */
+import { accountAttributeHandlers } from './account-attributes.js';
 import { addressHandlers } from './addresses.js';
 import type { HandlerMap } from './handler.js';
 import { imageHandlers } from './images.js';
@@ -30,4 +31,5 @@ export const allHandlers: HandlerMap = {
   ...instanceAttributeHandlers,
   ...volumeHandlers,
   ...securityGroupHandlers,
+  ...accountAttributeHandlers,
 };

@@ -1,4 +1,5 @@
 /** Instance operations: launch, describe, lifecycle, attributes, and interface attach/detach. */
+import { instanceStatusGetters, viewInstanceGetters } from './instance-filters.js';
 import type { RegionState } from '../engine/cloud.js';
 import { Ec2Error, invalidValue } from '../engine/errors.js';
 import { exactValues, perWorld, type FilterSpec } from '../engine/filters.js';
@@ -159,6 +160,7 @@ const instanceFilters = perWorld((region: RegionState): FilterSpec<Instance> => 
     resourceName: 'instance',
     tags: (i) => i.tags,
     getters: {
+      ...viewInstanceGetters(region, (i) => instanceView(region, i)),
       ...(perInterface as FilterSpec<Instance>['getters']),
       'network-interface.addresses.association.ip-owner-id': (i) => attachedInterfaces(region, i).flatMap((e) => e.privateIps.map((ip) => publicAssociation(region, e, ip)?.IpOwnerId)),
       'affinity': () => undefined,
@@ -286,6 +288,7 @@ export const instanceHandlers = handlers({
         'system-status.status': (i) => (i.state === 'running' ? 'ok' : 'not-applicable'),
         'system-status.reachability': (i) => (i.state === 'running' ? 'passed' : undefined),
         'event.code': () => undefined,
+        ...instanceStatusGetters,
       },
     };
     const all = () => [...region.instances.values()].filter((i) => input.IncludeAllInstances || i.state === 'running');

@@ -24,6 +24,11 @@ export const subnetFilters: FilterSpec<Subnet> = {
   getters: {
     'availability-zone': (s) => s.zone.zoneName,
     'availability-zone-id': (s) => s.zone.zoneId,
+    // Aliases the API reference documents ("You can also use availabilityZone as the filter name",
+    // likewise availabilityZoneId, cidr, cidrBlock, defaultForAz); Terraform's aws_subnet data source
+    // sends availabilityZone, availabilityZoneId, cidrBlock and defaultForAz.
+    availabilityZone: (s) => s.zone.zoneName,
+    availabilityZoneId: (s) => s.zone.zoneId,
     'available-ip-address-count': (s) => s.pool.freeCount,
     'cidr-block': (s) => s.cidr.toString(),
     cidr: (s) => s.cidr.toString(),

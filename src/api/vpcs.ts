@@ -22,6 +22,11 @@ export const vpcFilters: FilterSpec<Vpc> = {
   tags: (v) => v.tags,
   getters: {
     cidr: (v) => v.cidrs[0]?.cidr.toString(),
+    // Legacy names AWS still takes and clients send: `cidr-block` (amazon.aws ec2_vpc_net finds its VPC
+    // by tag:Name + cidr-block) and `isDefault` (Terraform's aws_vpc data source and amazon.aws
+    // ec2_instance looking for the default VPC).
+    'cidr-block': (v) => v.cidrs[0]?.cidr.toString(),
+    isDefault: (v) => v.isDefault,
     'cidr-block-association.cidr-block': (v) => live(v.cidrs).map((c) => c.cidr.toString()),
     'cidr-block-association.association-id': (v) => live(v.cidrs).map((c) => c.associationId),
     'cidr-block-association.state': (v) => live(v.cidrs).map((c) => c.state),

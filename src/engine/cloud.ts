@@ -13,6 +13,7 @@ import { TIMER_HANDLERS, type Timer } from './timers.js';
 import { TimerQueue } from './timer-queue.js';
 import { findRegion, type RegionInfo } from './regions.js';
 import { createDefaultVpc } from './vpc.js';
+import type { StsSession } from './sts.js';
 
 /** Adjustable limits, named after the AWS quotas they mirror. */
 export interface Quotas {
@@ -206,6 +207,8 @@ export class Cloud {
   readonly timings: LifecycleTimings;
   readonly strictImages: boolean;
   private readonly worlds = new Map<string, RegionState>();
+  /** Temporary credentials issued by STS (AssumeRole, GetSessionToken), by access key id (src/engine/sts.ts). */
+  readonly stsSessions = new Map<string, StsSession>();
   /** Amazon-provided IPv6 /56 blocks handed out so far: unique across every account and region. */
   private readonly ipv6Blocks = new Set<bigint>();
 

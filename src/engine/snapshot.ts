@@ -5,6 +5,7 @@
 import type { Cloud, RegionState } from './cloud.js';
 import { formatIpv4 } from './cidr.js';
 import type { ElasticIp, Instance, InternetGateway, NetworkInterface, SecurityGroup, Subnet, Tags, Volume, Vpc } from './model.js';
+import type { StsSession } from './sts.js';
 
 const tagsJson = (tags: Tags) => Object.fromEntries(tags);
 
@@ -147,5 +148,10 @@ function regionJson(r: RegionState) {
 }
 
 export function exportState(cloud: Cloud) {
-  return { format: 'ec2net-state', version: 1, worlds: [...cloud.allRegions()].map(regionJson) };
+  return { format: 'ec2net-state', version: 1, worlds: [...cloud.allRegions()].map(regionJson), stsSessions: [...cloud.stsSessions.values()].map(stsSessionJson) };
+}
+
+/** Temporary credentials as the export shows them: who they act as and until when, never their secret or token. */
+function stsSessionJson(s: StsSession) {
+  return { accessKeyId: s.accessKeyId, kind: s.kind, accountId: s.accountId, arn: s.arn, userId: s.userId, issued: new Date(s.issuedAt).toISOString(), expiration: new Date(s.expiresAt).toISOString() };
 }

@@ -3,9 +3,14 @@
  * a structured input keyed by the model's member names (the same names the SDKs use), with
  * every value checked against its shape. Errors are AWS's: MissingParameter,
  * InvalidParameterValue, UnknownParameter.
+ *
+ * Services of the plain `query` protocol (STS) differ on the wire: a member's name is its
+ * locationName or its own name (never capitalised), and list members sit under `.member.`
+ * (`PolicyArns.member.1.arn`). Their bounds and required members are checked afterwards, all
+ * together, by src/protocol/constraints.ts, which words them as those services do.
  */
 import { Ec2Error, invalidValue, missingParam } from '../engine/errors.js';
-import { inputWireName, type ServiceModel, type Shape } from './model.js';
+import { inputWireName, type MemberRef, type ServiceModel, type Shape } from './model.js';
 
 /** A parsed parameter tree. Maps, never plain objects, so `__proto__` and friends are inert keys. */
 interface ParamNode {
@@ -27,9 +32,10 @@ export const MAX_PARAMS = 10_000;
  * so a newer SDK knows values our pinned model does not; and AWS answers an unknown type per
  * operation (DescribeInstanceTypes: InvalidInstanceType "The following supplied instance types do
  * not exist: […]"; RunInstances: InvalidParameterValue "Invalid value '…' for InstanceType."), which
- * the handlers do.
+ * the handlers do. `AccountAttributeName` lists two of the six names DescribeAccountAttributes takes
+ * (its API reference lists all six); the handler checks them.
  */
-const OPEN_ENUMS = new Set(['InstanceType']);
+const OPEN_ENUMS = new Set(['InstanceType', 'AccountAttributeName']);
 /** Largest list index accepted, so `Filter.999999999.Name` cannot make us allocate a huge array. */
 const MAX_LIST_INDEX = 10_000;
 
@@ -85,7 +91,16 @@ export class Decoder {
   private readonly shapes = new Map<string, Shape>();
   private readonly plans = new Map<string, StructurePlan>();
 
-  constructor(private readonly model: ServiceModel) {}
+  /** The plain `query` protocol (see the header) rather than `ec2`. */
+  private readonly query: boolean;
+
+  constructor(private readonly model: ServiceModel) {
+    this.query = model.metadata.protocol === 'query';
+  }
+
+  private wireName(memberName: string, ref: MemberRef): string {
+    return this.query ? (ref.locationName ?? memberName) : inputWireName(memberName, ref);
+  }
 
   /** Decode the input of `shapeName` from a parameter tree. */
   decode(shapeName: string | undefined, tree: ParamNode): Record<string, unknown> {
@@ -113,14 +128,16 @@ export class Decoder {
       const byWire = new Map<string, MemberPlan>();
       let index = 0;
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
-        const wire = inputWireName(name, ref);
+        const wire = this.wireName(name, ref);
         if (byWire.has(wire)) throw new Error(`shape ${shapeName} has two members named ${wire} on the wire`);
         byWire.set(wire, { name, wire, shape: ref.shape, index: index++ });
       }
-      const required = (shape.required ?? []).map((name) => {
-        const ref = shape.members![name]!;
-        return { name, wire: inputWireName(name, ref), shape: ref.shape, index: -1 };
-      });
+      const required = this.query
+        ? []
+        : (shape.required ?? []).map((name) => {
+            const ref = shape.members![name]!;
+            return { name, wire: this.wireName(name, ref), shape: ref.shape, index: -1 };
+          });
       plan = { byWire, required };
       this.plans.set(shapeName, plan);
     }
@@ -188,7 +205,14 @@ export class Decoder {
 
   private list(shape: Shape, node: ParamNode, path: string): unknown[] {
     const out: unknown[] = [];
-    const children = node.children;
+    let children = node.children;
+    if (this.query && children && !(shape as { flattened?: boolean }).flattened) {
+      // `Name.member.N`: anything beside `member` is not a parameter of the list.
+      for (const key of children.keys()) if (key !== 'member') throw unknownParameter(`${path}.${key}`);
+      path = `${path}.member`;
+      children = children.get('member')!.children;
+      if (!children) return out;
+    }
     if (!children) {
       // `Name=` with no members is how some clients send an empty list.
       if (node.value === undefined || node.value === '') return out;
@@ -218,7 +242,7 @@ export class Decoder {
     switch (shape.type) {
       case 'string':
         if (shape.enum && !shape.enum.includes(raw) && !OPEN_ENUMS.has(shapeName)) throw badValue(raw, join(parent, key));
-        if (shape.max !== undefined || shape.min !== undefined) {
+        if (!this.query && (shape.max !== undefined || shape.min !== undefined)) {
           const length = characterCount(raw);
           if (shape.max !== undefined && length > shape.max) throw badValue(raw, join(parent, key), `It must be at most ${shape.max} characters long.`);
           if (shape.min !== undefined && length < shape.min) throw badValue(raw, join(parent, key), `It must be at least ${shape.min} characters long.`);
@@ -233,6 +257,7 @@ export class Decoder {
         if (!/^-?[0-9]{1,16}$/.test(raw)) throw badValue(raw, join(parent, key), 'Expected an integer.');
         const n = Number(raw);
         if (shape.type === 'integer' && (n > 2147483647 || n < -2147483648)) throw badValue(raw, join(parent, key));
+        if (this.query) return n;
         if (shape.min !== undefined && n < shape.min) throw badValue(raw, join(parent, key), `Expecting a value greater than or equal to ${shape.min}.`);
         if (shape.max !== undefined && n > shape.max) throw badValue(raw, join(parent, key), `Expecting a value less than or equal to ${shape.max}.`);
         return n;

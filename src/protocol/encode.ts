@@ -127,14 +127,33 @@ export class Encoder {
   private readonly index = new Map<string, number>();
   private readonly slots: Writer[] = [];
   readonly namespace: string;
+  /** The plain `query` protocol (STS): output inside `<XResult>`, then `<ResponseMetadata>`. */
+  private readonly query: boolean;
 
-  constructor(private readonly model: ServiceModel) {
+  constructor(
+    private readonly model: ServiceModel,
+    /** Per output shape, the members written as an empty element when absent (see always-present.ts). */
+    private readonly alwaysPresent: Readonly<Record<string, readonly string[]>> = {},
+  ) {
     this.namespace = `${model.metadata.xmlNamespace.replace(/\/$/, '')}/`;
+    this.query = model.metadata.protocol === 'query';
   }
 
   /** The complete success document for an operation. */
   response(operation: string, outputShape: string | undefined, output: unknown, requestId: string): ResponseBody {
     const out = new XmlOut();
+    if (this.query) {
+      // awsquery: <XResponse><XResult>…</XResult><ResponseMetadata><RequestId>…</RequestId></ResponseMetadata></XResponse>
+      const wrapper = this.model.operations[operation]?.resultWrapper;
+      out.text = `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="${this.model.metadata.xmlNamespace}">`;
+      if (wrapper) {
+        out.text += `<${wrapper}>`;
+        if (outputShape) this.writer(outputShape)(output ?? {}, out);
+        out.text += `</${wrapper}>`;
+      }
+      out.text += `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`;
+      return out.finish();
+    }
     out.text = `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="${this.namespace}"><requestId>${requestId}</requestId>`;
     if (outputShape && Object.keys(this.model.shapes[outputShape]?.members ?? {}).length > 0) this.writer(outputShape)(output ?? {}, out);
     else out.text += '<return>true</return>';
@@ -171,7 +190,7 @@ export class Encoder {
     const shape = this.shape(shapeName);
     switch (shape.type) {
       case 'structure':
-        return this.compileStructure(shape);
+        return this.compileStructure(shape, this.alwaysPresent[shapeName] ?? []);
       case 'list': {
         const itemTag = shape.member!.locationName ?? 'member';
         const open = `<${itemTag}>`;
@@ -216,7 +235,7 @@ export class Encoder {
    * as literals and plain property reads, so V8 sees monomorphic code instead of a generic
    * loop over member descriptors. Names come from the model and are embedded via JSON.stringify.
    */
-  private compileStructure(shape: Shape): Writer {
+  private compileStructure(shape: Shape, alwaysPresent: readonly string[]): Writer {
     // Per string member, the last value and its escaped form: listings repeat zones, owners,
     // VPC, subnet and group ids item after item, and a comparison is cheaper than the escape test.
     const memos: string[] = [];
@@ -225,7 +244,10 @@ export class Encoder {
       const tag = outputElementName(name, ref);
       const open = JSON.stringify(`<${tag}>`);
       const close = JSON.stringify(`</${tag}>`);
-      lines.push(`x = v[${JSON.stringify(name)}];`, 'if (x !== undefined && x !== null) {');
+      lines.push(`x = v[${JSON.stringify(name)}];`);
+      // An element AWS sends even when it has nothing in it: absent is written empty.
+      if (alwaysPresent.includes(name)) lines.push(`if (x === undefined || x === null) o.text += ${JSON.stringify(`<${tag}/>`)};`, 'else {');
+      else lines.push('if (x !== undefined && x !== null) {');
       switch (memberKind(this.shape(ref.shape))) {
         case 'string':
           memos.push(`let m${memos.length}, e${memos.length} = '';`);
@@ -257,6 +279,15 @@ export class Encoder {
     ) => Writer;
     return make(this.slots, escapeXml, timestamp, MappedList);
   }
+}
+
+/**
+ * The error document of the plain `query` protocol (STS, IAM): `Type` is Sender for the caller's
+ * faults, Receiver for the service's own (AWS STS API reference, "Common errors"; the documents
+ * STS sends, e.g. aws-azure-login/aws-azure-login#251).
+ */
+export function queryErrorDocument(namespace: string, code: string, message: string, requestId: string, status: number): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${namespace}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
 }
 
 /** The EC2 error document. Note `RequestID` here versus `requestId` in successes, as AWS writes it. */

@@ -24,10 +24,13 @@ export interface Shape {
 export interface OperationDef {
   readonly input?: string;
   readonly output?: string;
+  /** awsquery protocol: the element that wraps the output (`AssumeRoleResult`). */
+  readonly resultWrapper?: string;
 }
 
 export interface ServiceModel {
-  readonly metadata: { readonly apiVersion: string; readonly xmlNamespace: string };
+  /** protocol: `ec2` (EC2) or `query` (STS); signingName/endpointPrefix: the SigV4 service name. */
+  readonly metadata: { readonly apiVersion: string; readonly xmlNamespace: string; readonly protocol?: string; readonly endpointPrefix?: string };
   readonly operations: Readonly<Record<string, OperationDef>>;
   readonly shapes: Readonly<Record<string, Shape>>;
 }
@@ -40,6 +43,14 @@ export function loadModel(): ServiceModel {
     cached = JSON.parse(readFileSync(url, 'utf8')) as ServiceModel;
   }
   return cached;
+}
+
+let cachedSts: ServiceModel | undefined;
+
+/** The official STS service model (botocore's, trimmed by scripts/trim-model.mjs): 8 operations, 72 shapes. */
+export function loadStsModel(): ServiceModel {
+  if (!cachedSts) cachedSts = JSON.parse(readFileSync(new URL('../../../spec/sts-model.json', import.meta.url), 'utf8')) as ServiceModel;
+  return cachedSts;
 }
 
 /** A model cut down for a server whose handlers implement `implemented` (see serverModel). */

@@ -9,6 +9,7 @@ import { callerScope } from '../protocol/credentials.js';
 import { bodyBytes, errorDocument, type ResponseBody } from '../protocol/encode.js';
 import { isEc2Error } from '../engine/errors.js';
 import type { CallerScope, QueryApi } from './query-api.js';
+import { serviceOf, type ServiceName } from './services.js';
 import { requestIds } from './request-ids.js';
 import type { AdminRoutes } from './admin.js';
 import type { ConsoleRoutes } from '../console/routes.js';
@@ -26,7 +27,7 @@ export interface AppOptions {
    * parameter is decoded, returns the caller or throws the Ec2Error to answer; absent, the caller
    * is read from the credential scope and signatures are not checked.
    */
-  readonly authenticate?: (req: IncomingMessage, body: Buffer) => CallerScope;
+  readonly authenticate?: (req: IncomingMessage, body: Buffer, service: ServiceName) => CallerScope;
 }
 
 export function createApp(opts: AppOptions): Server {
@@ -86,24 +87,27 @@ function answerQuery(opts: AppOptions, req: IncomingMessage, res: ServerResponse
     log(opts.logger, started, '', 413, requestId, 'RequestEntityTooLarge');
     return;
   }
-  let verified: CallerScope | undefined;
-  try {
-    verified = opts.authenticate?.(req, raw);
-  } catch (e) {
-    if (!isEc2Error(e)) throw e;
-    // Refused before decoding: nothing is read, run or journaled.
-    const requestId = requestIds.next();
-    send(res, e.status, errorDocument(e.code, e.message, requestId), requestId);
-    log(opts.logger, started, '', e.status, requestId, e.code);
-    return;
-  }
   // The query string is taken from the raw request target, never through `new URL`: an
   // absolute-form target such as `POST http://[x/` would make it throw.
   const body = raw.toString('utf8');
   const params = new URLSearchParams(body.length > 0 ? body : queryString(url));
   // Parameters in the query string too (rare with a body): the body's win.
   if (body.length > 0 && query >= 0) for (const [k, v] of new URLSearchParams(queryString(url))) if (!params.has(k)) params.append(k, v);
-  const caller = verified ?? callerScope(header(req, 'authorization'), params.get('X-Amz-Credential'));
+  const scope = callerScope(header(req, 'authorization'), params.get('X-Amz-Credential'));
+  // EC2 or STS (or IAM): the credential scope's service, else Action and Version.
+  const service = serviceOf(scope.service, params);
+  let verified: CallerScope | undefined;
+  try {
+    verified = opts.authenticate?.(req, raw, service);
+  } catch (e) {
+    if (!isEc2Error(e)) throw e;
+    // Refused before decoding: nothing is run or journaled.
+    const requestId = requestIds.next();
+    send(res, e.status, opts.api.errorDocument(service, e.code, e.message, requestId, e.status), requestId);
+    log(opts.logger, started, '', e.status, requestId, e.code);
+    return;
+  }
+  const caller = verified ?? scope;
   const result = opts.api.handle(params, caller);
   if (result.fault) opts.logger.error({ err: result.fault, action: result.action, requestId: result.requestId }, 'unexpected failure');
   opts.api.whenCommitted((error) => {

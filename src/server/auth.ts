@@ -9,8 +9,11 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { ConfigError } from '../config.js';
+import { Ec2Error } from '../engine/errors.js';
 import { findRegion } from '../engine/regions.js';
-import { verifySigV4 } from '../protocol/sigv4.js';
+import { isExpired, type StsSession } from '../engine/sts.js';
+import { authFailure, requestExpired, verifySigV4 } from '../protocol/sigv4.js';
+import type { ServiceName } from './services.js';
 
 export interface CredentialEntry {
   readonly accessKeyId: string;
@@ -23,6 +26,8 @@ export interface AuthenticatedCaller {
   readonly accessKeyId: string;
   readonly region: string;
   readonly accountId: string;
+  /** The service the request was signed for (its credential scope's). */
+  readonly service: ServiceName;
 }
 
 /** Access key ids as IAM makes them: 16–128 word characters (IAM API reference, AccessKey). */
@@ -90,20 +95,78 @@ export function parseCredentials(doc: unknown, source = 'credentials'): Credenti
 
 /**
  * The authenticator the HTTP front calls before decoding anything: verifies the request's SigV4
- * signature against the store and returns the caller, or throws the Ec2Error AWS would answer.
+ * signature against the store — or against temporary credentials STS issued here (`sessions`) —
+ * and returns the caller, or throws the error AWS would answer. The signature must be scoped to
+ * the service the request is for (`ec2`, `sts`, `iam`).
+ *
+ * Temporary credentials must come with their session token (`X-Amz-Security-Token`, header or
+ * query) and be unexpired. What AWS answers otherwise: EC2 — AuthFailure (401) for a token it
+ * cannot validate, RequestExpired "Request has expired." (400) once the credentials have expired
+ * (observed: aws/aws-sdk-ruby#143, aws/aws-sdk-go#253); STS — InvalidClientTokenId (403) "The
+ * security token included in the request is invalid." and ExpiredToken (403) "The security token
+ * included in the request is expired" (observed: aws-azure-login/aws-azure-login#251,
+ * DavidMuller/aws-requests-auth#27).
  */
-export function sigv4Authenticator(store: CredentialStore, now: () => number = Date.now) {
-  return (req: IncomingMessage, body: Uint8Array): AuthenticatedCaller => {
-    const verified = verifySigV4(
-      { method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headersDistinct, body },
-      {
-        secretFor: (id) => store.find(id)?.secretAccessKey,
-        isRegion: (name) => findRegion(name) !== undefined,
-        now: now(),
-      },
-    );
-    return { accessKeyId: verified.accessKeyId, region: verified.region, accountId: store.find(verified.accessKeyId)!.accountId };
+/** Temporary credentials STS issued, and the clock their expirations are on (the cloud's). */
+export interface SessionLookup {
+  find(accessKeyId: string): StsSession | undefined;
+  nowMs(): number;
+}
+
+export function sigv4Authenticator(store: CredentialStore, now: () => number = Date.now, sessions?: SessionLookup) {
+  return (req: IncomingMessage, body: Uint8Array, service: ServiceName = 'ec2'): AuthenticatedCaller => {
+    try {
+      const verified = verifySigV4(
+        { method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headersDistinct, body },
+        {
+          secretFor: (id) => store.find(id)?.secretAccessKey ?? sessions?.find(id)?.secretAccessKey,
+          isRegion: (name) => findRegion(name) !== undefined,
+          service,
+          now: now(),
+        },
+      );
+      const entry = store.find(verified.accessKeyId);
+      if (entry) return { accessKeyId: verified.accessKeyId, region: verified.region, accountId: entry.accountId, service };
+      const session = sessions!.find(verified.accessKeyId)!;
+      if (sessionTokenOf(req) !== session.sessionToken) {
+        throw service === 'ec2' ? authFailure() : new Ec2Error('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+      }
+      if (isExpired(session, sessions!.nowMs())) {
+        throw service === 'ec2' ? requestExpired() : new Ec2Error('ExpiredToken', 'The security token included in the request is expired', 403);
+      }
+      return { accessKeyId: verified.accessKeyId, region: verified.region, accountId: session.accountId, service };
+    } catch (e) {
+      throw service === 'ec2' || !(e instanceof Ec2Error) ? e : asQueryServiceError(e);
+    }
   };
+}
+
+/** The session token of a request: the `X-Amz-Security-Token` header, or the query parameter of a presigned URL. */
+function sessionTokenOf(req: IncomingMessage): string | undefined {
+  const header = req.headers['x-amz-security-token'];
+  if (header !== undefined) return Array.isArray(header) ? header[0] : header;
+  const target = req.url ?? '';
+  const q = target.indexOf('?');
+  return q < 0 ? undefined : (new URLSearchParams(target.slice(q + 1)).get('X-Amz-Security-Token') ?? undefined);
+}
+
+/**
+ * A refusal of the signature check as STS and IAM word it: no signature → MissingAuthenticationToken;
+ * a key it cannot validate → InvalidClientTokenId; a request outside the time window → SignatureDoesNotMatch "Signature expired" (the query services'
+ * wording). Malformed and mismatched signatures keep their codes.
+ */
+function asQueryServiceError(e: Ec2Error): Ec2Error {
+  switch (e.code) {
+    case 'MissingParameter':
+      return new Ec2Error('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+    case 'AuthFailure':
+      if (e.message.startsWith('Credential should be scoped')) return new Ec2Error('SignatureDoesNotMatch', e.message, 403);
+      return new Ec2Error('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+    case 'RequestExpired':
+      return new Ec2Error('SignatureDoesNotMatch', 'Signature expired: the request is not within 15 minutes of the server time.', 403);
+    default:
+      return e;
+  }
 }
 
 export type Authenticator = ReturnType<typeof sigv4Authenticator>;

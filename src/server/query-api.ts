@@ -9,10 +9,15 @@ import { Ec2Error, dryRunOk, isEc2Error } from '../engine/errors.js';
 import { findRegion, DEFAULT_REGION } from '../engine/regions.js';
 import { accountFor, type CallerScope as KeyScope } from '../protocol/credentials.js';
 import { buildParamTree, Decoder } from '../protocol/decode.js';
-import { Encoder, errorDocument, type ResponseBody } from '../protocol/encode.js';
-import type { ServiceModel } from '../protocol/model.js';
+import { Encoder, errorDocument, queryErrorDocument, type ResponseBody } from '../protocol/encode.js';
+import { loadStsModel, type ServiceModel } from '../protocol/model.js';
+import { checkConstraints } from '../protocol/constraints.js';
+import { STS_READ_ONLY, stsHandlers, type StsContext, type StsHandlerMap } from '../api/sts.js';
+import { identityOf, sessionAccount } from '../engine/sts.js';
 import type { JournalEntry } from '../store/journal.js';
+import { ALWAYS_PRESENT } from '../api/always-present.js';
 import { requestIds } from './request-ids.js';
+import { IAM_NAMESPACE, serviceOf, STS_VERSION, type ServiceName } from './services.js';
 
 /**
  * Who is calling. With signature checking on (src/server/auth.ts) `accountId` is the account the
@@ -20,10 +25,13 @@ import { requestIds } from './request-ids.js';
  */
 export type CallerScope = KeyScope & { readonly accountId?: string };
 
-const callerAccount = (caller: CallerScope, defaultAccountId: string) => caller.accountId ?? accountFor(caller.accessKeyId, defaultAccountId);
+/** The caller's account: the verified one, else that of temporary credentials issued here, else by the key's form. */
+const callerAccount = (caller: CallerScope, cloud: Cloud) =>
+  caller.accountId ?? (cloud.stsSessions.size > 0 ? sessionAccount(cloud, caller.accessKeyId) : undefined) ?? accountFor(caller.accessKeyId, cloud.defaultAccountId);
 
 /** Operations that only read; they are journaled only when they happen to create a world. */
-const isReadOnly = (action: string) => action.startsWith('Describe') || action.startsWith('Get') || action.startsWith('List');
+const isEc2ReadOnly = (action: string) => action.startsWith('Describe') || action.startsWith('Get') || action.startsWith('List');
+const isReadOnly = (service: ServiceName, action: string) => (service === 'sts' ? STS_READ_ONLY.has(action) : service === 'iam' || isEc2ReadOnly(action));
 
 export interface QueryResult {
   readonly status: number;
@@ -58,14 +66,26 @@ export interface ActivityEvent {
 export class QueryApi {
   private readonly decoder: Decoder;
   private readonly encoder: Encoder;
+  /** STS on the same endpoint (src/server/services.ts says which requests are its). */
+  private readonly sts: { readonly model: ServiceModel; readonly decoder: Decoder; readonly encoder: Encoder };
 
   constructor(
     private readonly model: ServiceModel,
     private readonly handlers: HandlerMap,
     private readonly getCloud: () => Cloud,
+    private readonly stsOperations: StsHandlerMap = stsHandlers,
   ) {
     this.decoder = new Decoder(model);
-    this.encoder = new Encoder(model);
+    this.encoder = new Encoder(model, ALWAYS_PRESENT);
+    const stsModel = loadStsModel();
+    this.sts = { model: stsModel, decoder: new Decoder(stsModel), encoder: new Encoder(stsModel) };
+  }
+
+  /** An error answer in the document of the service the request is for. */
+  errorDocument(service: ServiceName, code: string, message: string, requestId: string, status: number): string {
+    if (service === 'sts') return queryErrorDocument(this.sts.model.metadata.xmlNamespace, code, message, requestId, status);
+    if (service === 'iam') return queryErrorDocument(IAM_NAMESPACE, code, message, requestId, status);
+    return errorDocument(code, message, requestId);
   }
 
   /** Activity listeners (the console's feed, while a browser watches it); with none, handling costs nothing extra. */
@@ -80,12 +100,12 @@ export class QueryApi {
       time: cloud.now().toISOString(),
       action: result.action,
       accessKeyId: caller.accessKeyId,
-      account: callerAccount(caller, cloud.defaultAccountId),
+      account: callerAccount(caller, cloud),
       region: caller.region ?? DEFAULT_REGION,
       status: result.status,
       errorCode: result.errorCode,
       requestId: result.requestId,
-      readOnly: isReadOnly(result.action),
+      readOnly: isReadOnly(serviceOf(caller.service, params), result.action),
       origin,
       ms: Math.round((performance.now() - started) * 100) / 100,
     };
@@ -102,13 +122,14 @@ export class QueryApi {
   private answer(params: URLSearchParams, caller: CallerScope): QueryResult {
     const requestId = requestIds.next();
     const action = params.get('Action') ?? '';
+    const service = serviceOf(caller.service, params);
     try {
-      return { status: 200, body: this.run(action, params, caller, requestId), requestId, action };
+      return { status: 200, body: this.run(action, params, caller, requestId, true, service), requestId, action };
     } catch (e) {
-      if (isEc2Error(e)) return { status: e.status, body: errorDocument(e.code, e.message, requestId), requestId, action, errorCode: e.code, errorMessage: e.message };
+      if (isEc2Error(e)) return { status: e.status, body: this.errorDocument(service, e.code, e.message, requestId, e.status), requestId, action, errorCode: e.code, errorMessage: e.message };
       return {
         status: 500,
-        body: errorDocument('InternalError', 'An internal error has occurred', requestId),
+        body: this.errorDocument(service, 'InternalError', 'An internal error has occurred', requestId, 500),
         requestId,
         action,
         errorCode: 'InternalError',
@@ -138,22 +159,23 @@ export class QueryApi {
     cloud.random.seek(entry.rng);
     const params = new URLSearchParams(entry.params);
     const action = params.get('Action') ?? '';
-    cloud.at(entry.at, () => this.run(action, params, { accessKeyId: entry.account, region: entry.region }, 'replay', false));
+    cloud.at(entry.at, () => this.run(action, params, { accessKeyId: entry.account, region: entry.region }, 'replay', false, serviceOf(undefined, params)));
   }
 
-  private run(action: string, params: URLSearchParams, caller: CallerScope, requestId: string, journal = true): ResponseBody {
+  private run(action: string, params: URLSearchParams, caller: CallerScope, requestId: string, journal: boolean, service: ServiceName): ResponseBody {
     const cloud = this.getCloud();
     const sink = journal ? this.journal : undefined;
     // One instant and one random position per request, recorded so a replay is exact.
     const at = cloud.nowMs();
-    if (!sink) return cloud.at(at, () => this.execute(action, params, caller, requestId));
+    const execute = () => (service === 'ec2' ? this.execute(action, params, caller, requestId) : this.executeOther(service, action, params, caller, requestId));
+    if (!sink) return cloud.at(at, execute);
     const rng = cloud.random.position();
     const worldsBefore = cloud.worldCount;
     const record = (recorded: string) =>
-      sink.append({ at, rng, account: callerAccount(caller, cloud.defaultAccountId), region: caller.region ?? DEFAULT_REGION, params: recorded });
+      sink.append({ at, rng, account: callerAccount(caller, cloud), region: caller.region ?? DEFAULT_REGION, params: recorded });
     try {
-      const body = cloud.at(at, () => this.execute(action, params, caller, requestId));
-      if (!isReadOnly(action) || cloud.worldCount !== worldsBefore) record(params.toString());
+      const body = cloud.at(at, execute);
+      if (!isReadOnly(service, action) || cloud.worldCount !== worldsBefore) record(service === 'sts' ? stsRecord(params) : params.toString());
       return body;
     } catch (e) {
       // A refused request changes nothing, except that a first request in a region creates its world.
@@ -178,7 +200,7 @@ export class QueryApi {
     // DryRun only asks "would I be allowed?": answered before the handler runs, so nothing can change.
     if (input.DryRun === true) throw dryRunOk();
     const cloud = this.getCloud();
-    const accountId = callerAccount(caller, cloud.defaultAccountId);
+    const accountId = callerAccount(caller, cloud);
     const ctx: RequestContext = {
       cloud,
       region: this.world(cloud, accountId, regionName),
@@ -192,6 +214,33 @@ export class QueryApi {
     return this.encoder.response(action, op.output, output, requestId);
   }
 
+  /** A request for STS (or IAM, of which nothing is implemented). */
+  private executeOther(service: ServiceName, action: string, params: URLSearchParams, caller: CallerScope, requestId: string): ResponseBody {
+    if (service === 'iam') {
+      // ec2net emulates EC2 and STS; IAM requests arrive when a tool sends everything to one endpoint.
+      throw new Ec2Error('UnsupportedOperation', `The IAM operation ${action || '(no Action)'} is not supported by ec2net, which emulates EC2 and STS only.`);
+    }
+    const { model, decoder, encoder } = this.sts;
+    if (!action) throw new Ec2Error('MissingAction', 'Missing Action');
+    const op = Object.prototype.hasOwnProperty.call(model.operations, action) ? model.operations[action] : undefined;
+    // STS's answer to an action it does not have (botocore's InvalidAction for the query services).
+    if (!op) throw new Ec2Error('InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? STS_VERSION}`);
+    const handler = (this.stsOperations as Record<string, ((ctx: StsContext, input: unknown) => unknown) | undefined>)[action];
+    if (!handler) throw new Ec2Error('UnsupportedOperation', `The operation ${action} is not supported by ec2net yet.`);
+    let input: Record<string, unknown>;
+    try {
+      input = decoder.decode(op.input, buildParamTree(params));
+    } catch (e) {
+      // A value of the wrong type: STS words every malformed parameter as a ValidationError.
+      if (isEc2Error(e) && e.code === 'InvalidParameterValue') throw new Ec2Error('ValidationError', e.message);
+      throw e;
+    }
+    checkConstraints(model, op.input, input);
+    const cloud = this.getCloud();
+    const output = handler({ cloud, caller: identityOf(cloud, caller.accessKeyId, callerAccount(caller, cloud)), requestId }, input);
+    return encoder.response(action, op.output, output, requestId);
+  }
+
   /** The last world a request acted in: most requests act where the one before did. */
   private lastWorld?: { readonly cloud: Cloud; readonly accountId: string; readonly regionName: string; readonly region: RegionState };
 
@@ -203,4 +252,12 @@ export class QueryApi {
     this.lastWorld = { cloud, accountId, regionName, region };
     return region;
   }
+}
+
+/** An STS request as journaled: its Version always there, since replays route by it (src/server/services.ts). */
+function stsRecord(params: URLSearchParams): string {
+  if (params.get('Version') === STS_VERSION) return params.toString();
+  const copy = new URLSearchParams(params);
+  copy.set('Version', STS_VERSION);
+  return copy.toString();
 }

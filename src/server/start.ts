@@ -96,7 +96,10 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     getCloud,
     readOnlyReason: credentials && 'Signature checking is on (--auth sigv4): the console only reads. Act through a signed SDK or CLI call.',
   });
-  const server = createApp({ api, admin, logger: log, console: webConsole, authenticate: credentials && sigv4Authenticator(credentials) });
+  const server = createApp({ api, admin, logger: log, console: webConsole, authenticate:
+      credentials &&
+      sigv4Authenticator(credentials, Date.now, { find: (id) => cloud.stsSessions.get(id), nowMs: () => cloud.nowMs() }),
+  });
   /** A start that fails after the data directory was opened leaves it closed and unlocked. */
   const abandon = (e: unknown) => {
     journal?.close();
