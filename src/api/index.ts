@@ -5,6 +5,7 @@ import { imageHandlers } from './images.js';
 import { instanceTypeHandlers } from './instance-types.js';
 import { instanceHandlers } from './instances.js';
 import { internetGatewayHandlers } from './internet-gateways.js';
+import { keyPairHandlers } from './key-pairs.js';
 import { networkInterfacePermissionHandlers } from './network-interface-permissions.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { regionHandlers } from './regions.js';
@@ -26,4 +27,5 @@ export const allHandlers: HandlerMap = {
   ...imageHandlers,
   ...instanceHandlers,
   ...securityGroupHandlers,
+  ...keyPairHandlers,
 };

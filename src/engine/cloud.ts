@@ -4,7 +4,7 @@
  */
 import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
-import type { ElasticIp, Instance, InterfacePermission, InternetGateway, NetworkInterface, SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
+import type { ElasticIp, Instance, InterfacePermission, InternetGateway, KeyPair, NetworkInterface, SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
 import { SeededRandom } from './random.js';
@@ -86,6 +86,8 @@ export class RegionState {
   readonly internetGateways = new Map<string, InternetGateway>();
   /** Network interface permissions by id; they go with their interface. */
   readonly interfacePermissions = new Map<string, InterfacePermission>();
+  /** Key pairs by key pair id (names are unique in the world too). */
+  readonly keyPairs = new Map<string, KeyPair>();
   /** Elastic IPs by allocation id. */
   readonly elasticIps = new Map<string, ElasticIp>();
   /** Private IPv4 (text) → interfaces holding it (one per VPC at most): the index behind IP filters and reassignment. */

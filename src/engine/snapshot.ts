@@ -4,7 +4,7 @@
  */
 import type { Cloud, RegionState } from './cloud.js';
 import { formatIpv4 } from './cidr.js';
-import type { ElasticIp, Instance, InternetGateway, NetworkInterface, SecurityGroup, Subnet, Tags, Vpc } from './model.js';
+import type { ElasticIp, Instance, InternetGateway, KeyPair, NetworkInterface, SecurityGroup, Subnet, Tags, Vpc } from './model.js';
 
 const tagsJson = (tags: Tags) => Object.fromEntries(tags);
 
@@ -104,6 +104,10 @@ function elasticIpJson(a: ElasticIp) {
   };
 }
 
+function keyPairJson(k: KeyPair) {
+  return { id: k.id, name: k.name, keyType: k.keyType, fingerprint: k.fingerprint, publicKey: k.publicKey, createTime: k.createTime.toISOString(), tags: tagsJson(k.tags) };
+}
+
 function regionJson(r: RegionState) {
   return {
     accountId: r.accountId,
@@ -116,6 +120,7 @@ function regionJson(r: RegionState) {
     networkInterfaces: [...r.networkInterfaces.values()].map(interfaceJson),
     instances: [...r.instances.values()].map(instanceJson),
     elasticIps: [...r.elasticIps.values()].map(elasticIpJson),
+    keyPairs: [...r.keyPairs.values()].map(keyPairJson),
     pendingTransitions: r.timers.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
   };
 }
