@@ -7,6 +7,7 @@ import { instanceTypeHandlers } from './instance-types.js';
 import { instanceAttributeHandlers } from './instance-attributes.js';
 import { instanceHandlers } from './instances.js';
 import { internetGatewayHandlers } from './internet-gateways.js';
+import { keyPairHandlers } from './key-pairs.js';
 import { networkInterfacePermissionHandlers } from './network-interface-permissions.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { regionHandlers } from './regions.js';
@@ -32,4 +33,5 @@ export const allHandlers: HandlerMap = {
   ...volumeHandlers,
   ...securityGroupHandlers,
   ...accountAttributeHandlers,
+  ...keyPairHandlers,
 };

@@ -19,6 +19,7 @@ import type { Input } from './handler.js';
 import { imageAllowed } from './launch-images.js';
 import { attachLaunchStorage, discardLaunchStorage, planLaunchStorage } from '../engine/launch-storage.js';
 import { launchAttributes } from '../engine/instance-attributes.js';
+import { getKeyPairByName } from '../engine/key-pair.js';
 
 type RunInput = Input<'RunInstances'>;
 type NiSpec = NonNullable<RunInput['NetworkInterfaces']>[number];
@@ -88,6 +89,7 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
   if (input.ImageId === undefined && input.LaunchTemplate === undefined) throw new Ec2Error('MissingParameter', 'The request must contain the parameter ImageId');
   if (input.LaunchTemplate !== undefined) throw new Ec2Error('UnsupportedOperation', 'Launch templates are not supported by ec2net yet.');
   imageAllowed(region, input.ImageId!);
+  const keyPair = input.KeyName !== undefined ? getKeyPairByName(region, input.KeyName) : undefined;
   const instanceType = input.InstanceType ?? DEFAULT_INSTANCE_TYPE;
   const type = findInstanceType(instanceType);
   if (!type) throw invalidValue(`Invalid value '${instanceType}' for InstanceType.`);
@@ -215,6 +217,7 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
         tags: new Map(instanceTags),
         clientToken: input.ClientToken,
         keyName: input.KeyName,
+        publicKey: keyPair?.publicKey,
         httpTokens: input.MetadataOptions?.HttpTokens,
         httpEndpoint: input.MetadataOptions?.HttpEndpoint,
         hopLimit: input.MetadataOptions?.HttpPutResponseHopLimit,

@@ -4,7 +4,7 @@
  */
 import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
-import type { ElasticIp, Instance, InterfacePermission, InternetGateway, NetworkInterface, SecurityGroup, Subnet, Taggable, Volume, Vpc } from './model.js';
+import type { ElasticIp, Instance, InterfacePermission, InternetGateway, KeyPair, NetworkInterface, SecurityGroup, Subnet, Taggable, Volume, Vpc } from './model.js';
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
 import { SeededRandom } from './random.js';
@@ -87,6 +87,8 @@ export class RegionState {
   readonly internetGateways = new Map<string, InternetGateway>();
   /** Network interface permissions by id; they go with their interface. */
   readonly interfacePermissions = new Map<string, InterfacePermission>();
+  /** Key pairs by key pair id (names are unique in the world too). */
+  readonly keyPairs = new Map<string, KeyPair>();
   /** Elastic IPs by allocation id. */
   readonly elasticIps = new Map<string, ElasticIp>();
   /** EBS volumes by id (per account × region, as on AWS). */

@@ -86,6 +86,8 @@ export interface LaunchParams {
   readonly tags?: Tags;
   readonly clientToken?: string;
   readonly keyName?: string;
+  /** The key pair's public key (OpenSSH form), kept by the instance even if the key pair is deleted. */
+  readonly publicKey?: string;
   readonly httpTokens?: 'optional' | 'required';
   readonly httpEndpoint?: 'enabled' | 'disabled';
   readonly hopLimit?: number;
@@ -108,6 +110,7 @@ export function launchInstance(region: RegionState, p: LaunchParams): Instance {
     amiLaunchIndex: p.launchIndex,
     clientToken: p.clientToken,
     keyName: p.keyName,
+    publicKey: p.publicKey,
     state: 'pending',
     stateTransitionReason: '',
     interfaceIds: [],

@@ -173,6 +173,17 @@ export interface ElasticIp extends Taggable {
   association?: { readonly associationId: string; readonly networkInterfaceId: string; readonly privateIp: string };
 }
 
+/** An SSH key pair (EC2 keeps only the public half). */
+export interface KeyPair extends Taggable {
+  readonly resourceType: 'key-pair';
+  readonly name: string;
+  readonly keyType: 'rsa' | 'ed25519';
+  readonly fingerprint: string;
+  /** The public key in OpenSSH form, `<type> <base64> <name>`. */
+  readonly publicKey: string;
+  readonly createTime: Date;
+}
+
 export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
 export interface Instance extends Taggable {
@@ -189,6 +200,8 @@ export interface Instance extends Taggable {
   readonly amiLaunchIndex: number;
   readonly clientToken?: string;
   readonly keyName?: string;
+  /** The public key of `keyName` at launch (OpenSSH form), for the instance metadata. */
+  readonly publicKey?: string;
   state: InstanceStateName;
   stateTransitionReason: string;
   /** Attached interfaces by id, in device order when listed. */

@@ -4,7 +4,7 @@
  */
 import type { Cloud, RegionState } from './cloud.js';
 import { formatIpv4 } from './cidr.js';
-import type { ElasticIp, Instance, InternetGateway, NetworkInterface, SecurityGroup, Subnet, Tags, Volume, Vpc } from './model.js';
+import type { ElasticIp, Instance, InternetGateway, KeyPair, NetworkInterface, SecurityGroup, Subnet, Tags, Volume, Vpc } from './model.js';
 import type { StsSession } from './sts.js';
 
 const tagsJson = (tags: Tags) => Object.fromEntries(tags);
@@ -130,6 +130,10 @@ function elasticIpJson(a: ElasticIp) {
   };
 }
 
+function keyPairJson(k: KeyPair) {
+  return { id: k.id, name: k.name, keyType: k.keyType, fingerprint: k.fingerprint, publicKey: k.publicKey, createTime: k.createTime.toISOString(), tags: tagsJson(k.tags) };
+}
+
 function regionJson(r: RegionState) {
   return {
     accountId: r.accountId,
@@ -143,6 +147,7 @@ function regionJson(r: RegionState) {
     instances: [...r.instances.values()].map(instanceJson),
     elasticIps: [...r.elasticIps.values()].map(elasticIpJson),
     volumes: [...r.volumes.values()].map(volumeJson),
+    keyPairs: [...r.keyPairs.values()].map(keyPairJson),
     pendingTransitions: r.timers.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
   };
 }
