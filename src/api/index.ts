@@ -8,6 +8,9 @@ import { internetGatewayHandlers } from './internet-gateways.js';
 import { networkInterfacePermissionHandlers } from './network-interface-permissions.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { regionHandlers } from './regions.js';
+import { routeTableHandlers } from './route-tables.js';
+import { networkAclHandlers } from './network-acls.js';
+import { dhcpOptionsHandlers } from './dhcp-options.js';
 import { securityGroupHandlers } from './security-groups.js';
 import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
@@ -26,4 +29,7 @@ export const allHandlers: HandlerMap = {
   ...imageHandlers,
   ...instanceHandlers,
   ...securityGroupHandlers,
+  ...routeTableHandlers,
+  ...networkAclHandlers,
+  ...dhcpOptionsHandlers,
 };

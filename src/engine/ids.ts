@@ -36,6 +36,15 @@ export const ID_KINDS = {
   dhcpOptions: kind('dopt', 'dhcpOptions', 'InvalidDhcpOptionID.NotFound', 'InvalidDhcpOptionsId.Malformed'),
   internetGateway: kind('igw', 'internetGateway', 'InvalidInternetGatewayID.NotFound', 'InvalidInternetGatewayId.Malformed'),
   routeTable: kind('rtb', 'routeTable', 'InvalidRouteTableID.NotFound', 'InvalidRouteTableId.Malformed'),
+  routeTableAssociation: kind('rtbassoc', 'association', 'InvalidAssociationID.NotFound', 'InvalidAssociationID.Malformed'),
+  networkAclAssociation: kind('aclassoc', 'association', 'InvalidAssociationID.NotFound', 'InvalidAssociationID.Malformed'),
+  // CreateRoute's code for an unknown NAT gateway (DescribeNatGateways answers NatGatewayNotFound instead).
+  natGateway: kind('nat', 'natGateway', 'InvalidNatGatewayID.NotFound', 'InvalidNatGatewayID.Malformed'),
+  egressOnlyInternetGateway: kind('eigw', 'egressOnlyInternetGateway', 'InvalidEgressOnlyInternetGatewayId.NotFound', 'InvalidEgressOnlyInternetGatewayId.Malformed'),
+  vpcPeeringConnection: kind('pcx', 'vpcPeeringConnection', 'InvalidVpcPeeringConnectionID.NotFound', 'InvalidVpcPeeringConnectionId.Malformed'),
+  prefixList: { ...kind('pl', 'prefix list', 'InvalidPrefixListID.NotFound', 'InvalidPrefixListID.Malformed'), notFoundMessage: (id: string) => `The prefix list ID '${id}' does not exist` },
+  vpcEndpoint: kind('vpce', 'vpcEndpoint', 'InvalidVpcEndpointId.NotFound', 'InvalidVpcEndpointId.Malformed'),
+  transitGateway: kind('tgw', 'transitGateway', 'InvalidTransitGatewayID.NotFound', 'InvalidTransitGatewayID.Malformed'),
   networkAcl: kind('acl', 'networkAcl', 'InvalidNetworkAclID.NotFound', 'InvalidNetworkAclId.Malformed'),
   eniPermission: kind('eni-perm', 'networkInterfacePermission', 'InvalidPermission.NotFound', 'InvalidNetworkInterfacePermissionId.Malformed'),
 } as const satisfies Record<string, IdKind>;

@@ -3,6 +3,7 @@
  * Used by tests (after each step of fuzz and race tests) and by GET /_ec2net/invariants.
  */
 import type { Cloud, RegionState } from './cloud.js';
+import { checkRouting } from './routing-invariants.js';
 
 export interface Violation {
   readonly world: string;
@@ -120,6 +121,7 @@ function checkRegion(region: RegionState, out: Violation[]): void {
   // EIP ↔ private IP, from the address's side; and an Elastic IP is only mapped into a VPC with a gateway.
   const gateways = checkInternetGateways(region, v);
   checkInterfacePermissions(region, v);
+  checkRouting(region, v);
   for (const eip of region.elasticIps.values()) {
     const a = eip.association;
     if (!a) continue;
