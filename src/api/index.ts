@@ -11,6 +11,9 @@ import { keyPairHandlers } from './key-pairs.js';
 import { networkInterfacePermissionHandlers } from './network-interface-permissions.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { regionHandlers } from './regions.js';
+import { routeTableHandlers } from './route-tables.js';
+import { networkAclHandlers } from './network-acls.js';
+import { dhcpOptionsHandlers } from './dhcp-options.js';
 import { securityGroupHandlers } from './security-groups.js';
 import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
@@ -34,4 +37,7 @@ export const allHandlers: HandlerMap = {
   ...securityGroupHandlers,
   ...accountAttributeHandlers,
   ...keyPairHandlers,
+  ...routeTableHandlers,
+  ...networkAclHandlers,
+  ...dhcpOptionsHandlers,
 };

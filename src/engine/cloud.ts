@@ -7,6 +7,7 @@ import { IdGenerator } from './ids.js';
 import type { ElasticIp, Instance, InterfacePermission, InternetGateway, KeyPair, NetworkInterface, SecurityGroup, Subnet, Taggable, Volume, Vpc } from './model.js';
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
+import type { DhcpOptions, NetworkAcl, NetworkAclAssociation, RouteTable, RouteTableAssociation } from './routing-model.js';
 import { SeededRandom } from './random.js';
 import { VpcSubnets } from './subnet-index.js';
 import { TIMER_HANDLERS, type Timer } from './timers.js';
@@ -99,6 +100,15 @@ export class RegionState {
   readonly clientTokens = new Map<string, { readonly operation: string; readonly fingerprint: string; readonly resourceId: string }>();
   /** Every taggable resource by id, for CreateTags/DeleteTags/DescribeTags. */
   readonly taggables = new Map<string, Taggable>();
+
+  /** Route tables by id, and their associations (subnet and main) by association id. */
+  readonly routeTables = new Map<string, RouteTable>();
+  readonly routeTableAssociations = new Map<string, RouteTableAssociation>();
+  /** Network ACLs by id, and their subnet associations (exactly one per subnet) by association id. */
+  readonly networkAcls = new Map<string, NetworkAcl>();
+  readonly networkAclAssociations = new Map<string, NetworkAclAssociation>();
+  /** DHCP options sets by id, the default one included. */
+  readonly dhcpOptions = new Map<string, DhcpOptions>();
 
   /** The account's default DHCP options set in this world, made on first need. */
   defaultDhcpOptionsId?: string;

@@ -3,6 +3,7 @@
  * Used by tests (after each step of fuzz and race tests) and by GET /_ec2net/invariants.
  */
 import type { Cloud, RegionState } from './cloud.js';
+import { checkRouting } from './routing-invariants.js';
 
 export interface Violation {
   readonly world: string;
@@ -121,6 +122,7 @@ function checkRegion(region: RegionState, out: Violation[]): void {
   const gateways = checkInternetGateways(region, v);
   checkInterfacePermissions(region, v);
   checkVolumes(region, v);
+  checkRouting(region, v);
   for (const eip of region.elasticIps.values()) {
     const a = eip.association;
     if (!a) continue;

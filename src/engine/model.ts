@@ -34,7 +34,8 @@ export interface Vpc extends Taggable {
   readonly isDefault: boolean;
   readonly cidrs: VpcCidrAssociation[];
   readonly ipv6Cidrs: VpcIpv6Association[];
-  readonly dhcpOptionsId: string;
+  /** A DHCP options set id, or `default` (none: AssociateDhcpOptions with `default`). */
+  dhcpOptionsId: string;
   readonly instanceTenancy: string;
   state: 'pending' | 'available';
   enableDnsSupport: boolean;

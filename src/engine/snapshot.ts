@@ -148,6 +148,11 @@ function regionJson(r: RegionState) {
     elasticIps: [...r.elasticIps.values()].map(elasticIpJson),
     volumes: [...r.volumes.values()].map(volumeJson),
     keyPairs: [...r.keyPairs.values()].map(keyPairJson),
+    routeTables: [...r.routeTables.values()].map((t) => ({ id: t.id, vpcId: t.vpcId, routes: t.routes.map((x) => ({ ...x })), tags: tagsJson(t.tags) })),
+    routeTableAssociations: [...r.routeTableAssociations.values()].map((a) => ({ ...a })),
+    networkAcls: [...r.networkAcls.values()].map((a) => ({ id: a.id, vpcId: a.vpcId, isDefault: a.isDefault, entries: a.entries.map((e) => ({ ...e })), tags: tagsJson(a.tags) })),
+    networkAclAssociations: [...r.networkAclAssociations.values()].map((a) => ({ ...a })),
+    dhcpOptions: [...r.dhcpOptions.values()].map((d) => ({ id: d.id, configurations: d.configurations.map((c) => ({ key: c.key, values: [...c.values] })), tags: tagsJson(d.tags) })),
     pendingTransitions: r.timers.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
   };
 }

@@ -11,6 +11,8 @@ import { Ipv4Pool, Ipv6Pool } from './ipam.js';
 import type { Subnet, Tags, Vpc } from './model.js';
 import { findZone, type ZoneInfo } from './regions.js';
 import { MAX_PREFIX, MIN_PREFIX } from './vpc.js';
+import { associateDefaultAcl, dropSubnetAclAssociation } from './network-acl.js';
+import { dropSubnetRouteAssociation } from './route-table.js';
 
 export function getSubnet(region: RegionState, id: string): Subnet {
   checkId(ID_KINDS.subnet, id);
@@ -49,6 +51,8 @@ export function createSubnetRecord(region: RegionState, p: SubnetRecordParams): 
   if (p.ipv6Cidr) addSubnetIpv6(region, subnet, p.ipv6Cidr);
   region.subnets.set(subnet.id, region.register(subnet));
   region.subnetsOf(subnet.vpcId).add(subnet);
+  // Its association with the VPC's default ACL; the id is derived from the subnet's, not drawn.
+  associateDefaultAcl(region, subnet, region.ids.derive(ID_KINDS.networkAclAssociation, `${subnet.id}/network-acl-association`));
   return subnet;
 }
 
@@ -152,6 +156,8 @@ export function deleteSubnet(region: RegionState, id: string): void {
   if (subnet.pool.usedCount > 0 || region.subnetHasOtherDependencies(id)) {
     throw new Ec2Error('DependencyViolation', `The subnet '${id}' has dependencies and cannot be deleted.`);
   }
+  dropSubnetRouteAssociation(region, id);
+  dropSubnetAclAssociation(region, id);
   region.subnets.delete(id);
   region.subnetsOf(subnet.vpcId).delete(subnet);
   region.unregister(id);

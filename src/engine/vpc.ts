@@ -10,6 +10,9 @@ import { attachInternetGateway, createInternetGateway, gatewayOfVpc } from './in
 import type { Tags, Vpc } from './model.js';
 import { createDefaultSecurityGroup, removeSecurityGroupRecord } from './security-group.js';
 import { createSubnetRecord } from './subnet.js';
+import { recordDefaultDhcpOptions } from './dhcp-options.js';
+import { addIpv6AclEntries, createDefaultNetworkAcl, removeVpcNetworkAcls, vpcHasCustomNetworkAcls } from './network-acl.js';
+import { createMainRouteTable, mainAssociation, removeVpcRouteTables, syncLocalRoutes, vpcHasCustomRouteTables, type IdSource } from './route-table.js';
 
 /** Up to 5 IPv4 CIDR blocks per VPC (a default quota); IPv6 likewise. */
 export const MAX_VPC_CIDRS = 5;
@@ -63,12 +66,22 @@ export function createVpc(region: RegionState, p: CreateVpcParams): Vpc {
   if (p.amazonIpv6) addIpv6Block(region, vpc, region.cloud.allocateIpv6Block());
   region.vpcs.set(vpc.id, region.register(vpc));
   createDefaultSecurityGroup(region, vpc);
+  // The main route table and the default network ACL ("When you create a VPC, it automatically has a
+  // main route table … and a default network ACL", VPC User Guide). Their ids are derived from the
+  // VPC's, not drawn: every id drawn after this call stays what it was before they existed.
+  const derived: IdSource = (k, label) => region.ids.derive(k, `${vpc.id}/${label}`);
+  createMainRouteTable(region, vpc, derived);
+  createDefaultNetworkAcl(region, vpc, derived);
   return vpc;
 }
 
 /** The account's default DHCP options set in this region (one per world, made on first need). */
 function dhcpOptionsId(region: RegionState): string {
-  region.defaultDhcpOptionsId ??= region.ids.next(ID_KINDS.dhcpOptions);
+  // A default set that was deleted is made again for the next VPC, as AWS does.
+  if (region.defaultDhcpOptionsId === undefined || !region.dhcpOptions.has(region.defaultDhcpOptionsId)) {
+    region.defaultDhcpOptionsId = region.ids.next(ID_KINDS.dhcpOptions);
+    recordDefaultDhcpOptions(region, region.defaultDhcpOptionsId);
+  }
   return region.defaultDhcpOptionsId;
 }
 
@@ -83,6 +96,9 @@ export function createDefaultVpc(region: RegionState): Vpc {
   // replay to the same IDs as when they were written.
   const gatewayId = region.ids.derive(ID_KINDS.internetGateway, `${region.cloud.random.seed}/${region.accountId}/${region.name}/default-gateway`);
   attachInternetGateway(region, createInternetGateway(region, new Map(), gatewayId), vpc);
+  // "0.0.0.0/0 → igw" in the main route table (VPC User Guide, "Default VPC components").
+  const main = region.routeTables.get(mainAssociation(region, vpc.id)!.routeTableId)!;
+  main.routes.push({ destinationCidrBlock: '0.0.0.0/0', gatewayId, origin: 'CreateRoute' });
   return vpc;
 }
 
@@ -101,9 +117,13 @@ export function deleteVpc(region: RegionState, id: string): void {
     region.subnetsOf(id).size > 0 ||
     [...region.securityGroups.values()].some((g) => g.vpcId === id && !g.isDefault) ||
     gatewayOfVpc(region, id) !== undefined ||
+    vpcHasCustomRouteTables(region, id) ||
+    vpcHasCustomNetworkAcls(region, id) ||
     region.vpcHasOtherDependencies(id);
   if (busy) throw new Ec2Error('DependencyViolation', `The vpc '${id}' has dependencies and cannot be deleted.`);
   for (const g of [...region.securityGroups.values()]) if (g.vpcId === id) removeSecurityGroupRecord(region, g);
+  removeVpcRouteTables(region, id);
+  removeVpcNetworkAcls(region, id);
   region.vpcs.delete(id);
   region.unregister(id);
 }
@@ -120,6 +140,7 @@ export function associateVpcCidr(region: RegionState, vpc: Vpc, cidr: Ipv4Cidr):
   }
   const associationId = region.ids.next(ID_KINDS.vpcCidrAssociation);
   vpc.cidrs.push({ associationId, cidr, state: 'associated' });
+  syncLocalRoutes(region, vpc);
   return associationId;
 }
 
@@ -128,6 +149,8 @@ export function associateVpcIpv6(region: RegionState, vpc: Vpc): string {
     throw new Ec2Error('CidrLimitExceeded', `This network '${vpc.id}' has met its maximum number of allowed IPv6 CIDRs: ${MAX_VPC_CIDRS}`);
   }
   addIpv6Block(region, vpc, region.cloud.allocateIpv6Block());
+  syncLocalRoutes(region, vpc);
+  addIpv6AclEntries(region, vpc);
   return vpc.ipv6Cidrs[vpc.ipv6Cidrs.length - 1]!.associationId;
 }
 
@@ -157,6 +180,7 @@ export function disassociateVpcCidr(region: RegionState, associationId: string) 
     }
     vpc.cidrs.splice(vpc.cidrs.indexOf(found.v4), 1);
     found.v4.state = 'disassociated';
+    syncLocalRoutes(region, vpc);
     return { vpc, v4: found.v4 };
   }
   const v6 = found.v6!;
@@ -165,5 +189,6 @@ export function disassociateVpcCidr(region: RegionState, associationId: string) 
   }
   vpc.ipv6Cidrs.splice(vpc.ipv6Cidrs.indexOf(v6), 1);
   v6.state = 'disassociated';
+  syncLocalRoutes(region, vpc);
   return { vpc, v6 };
 }

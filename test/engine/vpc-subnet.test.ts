@@ -39,7 +39,11 @@ describe('vpc and subnet engine', () => {
     assert.deepEqual(gateways.map((g) => g.vpcId), [r.defaultVpc()!.id]);
     const issued = ids.snapshot().ids;
     assert.ok(issued.includes(gateways[0]!.id));
-    assert.equal(drawn, 9 * (issued.length - 1));
+    // The main route table, the default network ACL and their associations are derived likewise.
+    const derived = [gateways[0]!.id, ...r.routeTables.keys(), ...r.routeTableAssociations.keys(), ...r.networkAcls.keys(), ...r.networkAclAssociations.keys()];
+    assert.equal(derived.length, 1 + 1 + 1 + 1 + r.info.zones.length);
+    assert.ok(derived.every((id) => issued.includes(id)));
+    assert.equal(drawn, 9 * (issued.length - derived.length));
   });
 
   it('refuses VPC CIDRs outside /16–/28 and canonicalises the rest', () => {

@@ -1,0 +1,83 @@
+/**
+ * The records of what surrounds the interfaces in a VPC: route tables and their associations,
+ * network ACLs and theirs, DHCP options sets. Plain data only (ids, strings, numbers), kept in
+ * Maps on RegionState; behaviour lives in route-table.ts, network-acl.ts, dhcp-options.ts.
+ */
+import type { Taggable } from './model.js';
+
+/**
+ * One route: exactly one destination and one target. Its state (active / blackhole) is not
+ * stored: it follows from whether the target is there now (see routeState in route-table.ts).
+ */
+export interface Route {
+  readonly destinationCidrBlock?: string;
+  readonly destinationIpv6CidrBlock?: string;
+  readonly destinationPrefixListId?: string;
+  /** `local`, or an internet gateway id. */
+  readonly gatewayId?: string;
+  /** The instance a route was created for (AWS resolves it to the instance's interface). */
+  readonly instanceId?: string;
+  readonly networkInterfaceId?: string;
+  readonly natGatewayId?: string;
+  readonly egressOnlyInternetGatewayId?: string;
+  readonly vpcPeeringConnectionId?: string;
+  readonly origin: 'CreateRouteTable' | 'CreateRoute';
+}
+
+export interface RouteTable extends Taggable {
+  readonly resourceType: 'route-table';
+  readonly ownerId: string;
+  readonly vpcId: string;
+  /** Local routes first (one per VPC block), then the others in the order they were made. */
+  readonly routes: Route[];
+}
+
+/** A subnet's explicit association, or the VPC's main association (exactly one per VPC). */
+export interface RouteTableAssociation {
+  readonly id: string;
+  readonly routeTableId: string;
+  readonly vpcId: string;
+  readonly main: boolean;
+  readonly subnetId?: string;
+}
+
+export interface NetworkAclEntry {
+  readonly ruleNumber: number;
+  readonly egress: boolean;
+  /** `-1` (all) or a protocol number, as AWS shows it. */
+  readonly protocol: string;
+  readonly ruleAction: 'allow' | 'deny';
+  readonly cidrBlock?: string;
+  readonly ipv6CidrBlock?: string;
+  readonly icmpType?: number;
+  readonly icmpCode?: number;
+  readonly portFrom?: number;
+  readonly portTo?: number;
+}
+
+export interface NetworkAcl extends Taggable {
+  readonly resourceType: 'network-acl';
+  readonly ownerId: string;
+  readonly vpcId: string;
+  readonly isDefault: boolean;
+  /** Sorted by direction then rule number. */
+  entries: NetworkAclEntry[];
+}
+
+/** Every subnet has exactly one, always. */
+export interface NetworkAclAssociation {
+  readonly id: string;
+  readonly networkAclId: string;
+  readonly subnetId: string;
+}
+
+export interface DhcpConfiguration {
+  readonly key: string;
+  readonly values: string[];
+}
+
+export interface DhcpOptions extends Taggable {
+  readonly resourceType: 'dhcp-options';
+  readonly ownerId: string;
+  readonly configurations: DhcpConfiguration[];
+}
