@@ -14,17 +14,34 @@ export class PublicIpPools {
     private readonly random: () => number,
   ) {}
 
+  /**
+   * After a restore under other flags: a region whose configured pool changed draws from the new
+   * one; addresses already held stay held.
+   */
+  afterRestore(): void {
+    for (const [region, p] of this.pools) {
+      const cidr = parseIpv4Cidr(this.configuredText(region));
+      if (!cidr || (cidr.base === p.cidr.base && cidr.prefix === p.cidr.prefix)) continue;
+      // Held addresses stay in the set, so switching back never hands one out twice.
+      this.pools.set(region, { cidr, inUse: p.inUse });
+    }
+  }
+
   /** The pool of a region: configured, else 3.<k>.0.0/16 where k is the region's index in our region list. */
   private pool(region: string) {
     let p = this.pools.get(region);
     if (!p) {
-      const text = this.configured[region] ?? `3.${Math.max(0, REGIONS.findIndex((r) => r.name === region)) + 1}.0.0/16`;
+      const text = this.configuredText(region);
       const cidr = parseIpv4Cidr(text);
       if (!cidr) throw new Error(`bad public pool ${text} for ${region}`);
       p = { cidr, inUse: new Set() };
       this.pools.set(region, p);
     }
     return p;
+  }
+
+  private configuredText(region: string): string {
+    return this.configured[region] ?? `3.${Math.max(0, REGIONS.findIndex((r) => r.name === region)) + 1}.0.0/16`;
   }
 
   /** Takes a random free address (as AWS does), skipping the pool's network and broadcast addresses. */

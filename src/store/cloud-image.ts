@@ -1,0 +1,216 @@
+/**
+ * A whole cloud as bytes and back: the generic snapshot behind durable state and exports.
+ *
+ * The cloud is an object graph of plain records (Maps, arrays, Sets, Dates, bigints, typed
+ * arrays) plus a few classes (pools, CIDRs, indexes, the world itself). V8's structured clone
+ * (`v8.serialize`) carries plain data natively, shared references and cycles included, and
+ * fast; what it cannot carry is found by one walk of the graph first and noted as "fixups" by
+ * path:
+ *
+ * - an instance of a registered class (persisted-classes.ts) keeps its fields; on restore it gets
+ *   its prototype back;
+ * - the cloud itself, referenced from inside (a world's `cloud`), is restored as the cloud it is
+ *   restored into;
+ * - the random source is carried as its seed and position (a cipher cannot be cloned);
+ * - functions are wiring, not state: allowed only as fields of the cloud's own helper objects
+ *   (the id generator's and the public pools' draw functions), which are merged into the fresh
+ *   cloud's helpers instead of replacing them.
+ *
+ * Anything else — an unregistered class, a function inside a record, an object used as a Map
+ * key — stops the snapshot with the path where it sits: a new resource family that keeps its
+ * state as plain data is carried with no code here, and one that does not is caught by the
+ * round-trip test instead of being lost silently.
+ *
+ * The cloud's configuration (quotas, timings, the clock, strict images, the default account)
+ * is not state: a restored cloud keeps the configuration it was built with (today's flags).
+ */
+import { deserialize, serialize } from 'node:v8';
+import { Cloud } from '../engine/cloud.js';
+import { SeededRandom } from '../engine/random.js';
+import { PERSISTED_CLASSES } from './persisted-classes.js';
+
+/** Cloud fields that are configuration or wiring: taken from the cloud restored into, never from the image. */
+export const CLOUD_CONFIG_FIELDS: ReadonlySet<string> = new Set(['defaultAccountId', 'clock', 'realClock', 'frozenAt', 'quotas', 'timings', 'strictImages']);
+
+/** Fields of the cloud's helper objects that are configuration (restored from the fresh cloud's helper). */
+const HELPER_CONFIG_FIELDS: Readonly<Record<string, readonly string[]>> = { PublicIpPools: ['configured'] };
+
+/** One step from a container to a value: an object property / array index, or a Map key. */
+type Step = string | number | { readonly mapKey: unknown };
+
+type Fixup =
+  | { readonly path: Step[]; readonly kind: 'class'; readonly name: string }
+  | { readonly path: Step[]; readonly kind: 'root' }
+  | { readonly path: Step[]; readonly kind: 'random'; readonly seed: string; readonly position: string };
+
+interface Image {
+  readonly fixups: Fixup[];
+  readonly state: Record<string, unknown>;
+}
+
+export class SnapshotError extends Error {}
+
+const CLASS_NAMES = new Map<unknown, string>(Object.entries(PERSISTED_CLASSES).map(([name, ctor]) => [ctor.prototype, name]));
+
+const isLeaf = (v: object) => v instanceof Date || ArrayBuffer.isView(v) || v instanceof ArrayBuffer;
+
+const showPath = (path: readonly Step[]) =>
+  path.map((s) => (typeof s === 'object' ? `[${String(s.mapKey)}]` : typeof s === 'number' ? `[${s}]` : `.${s}`)).join('') || '(cloud)';
+
+/** Serializes the cloud's state (everything but its configuration). Synchronous: nothing changes meanwhile. */
+export function encodeCloud(cloud: Cloud): Buffer {
+  const source = cloud as unknown as Record<string, unknown>;
+  const state: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) if (!CLOUD_CONFIG_FIELDS.has(key)) state[key] = source[key];
+  const fixups: Fixup[] = [];
+  /** Values replaced for the duration of the serialization, put back afterwards. */
+  const undo: (() => void)[] = [];
+  const seen = new Set<object>();
+  const path: Step[] = [];
+
+  const replace = (container: object, step: Step, value: unknown) => {
+    if (container instanceof Map) {
+      const key = (step as { mapKey: unknown }).mapKey;
+      const original = container.get(key);
+      container.set(key, value);
+      undo.push(() => container.set(key, original));
+    } else {
+      const c = container as Record<string | number, unknown>;
+      const k = step as string | number;
+      const original = c[k];
+      c[k] = value;
+      undo.push(() => {
+        c[k] = original;
+      });
+    }
+  };
+
+  /** `helper`: the container is one of the cloud's own helper objects, where functions are wiring. */
+  const visit = (value: unknown, container: object, step: Step, helper: boolean): void => {
+    if (typeof value === 'function') {
+      if (!helper) throw new SnapshotError(`a function at ${showPath([...path, step])}: state must be plain data`);
+      replace(container, step, undefined);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    if (value === cloud) {
+      fixups.push({ path: [...path, step], kind: 'root' });
+      replace(container, step, null);
+      return;
+    }
+    if (value instanceof SeededRandom) {
+      fixups.push({ path: [...path, step], kind: 'random', seed: value.seed, position: value.position() });
+      replace(container, step, null);
+      return;
+    }
+    if (seen.has(value) || isLeaf(value)) return;
+    seen.add(value);
+    path.push(step);
+    try {
+      walk(value, path.length === 1);
+    } finally {
+      path.pop();
+    }
+  };
+
+  const walk = (value: object, topLevel: boolean): void => {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) visit(value[i], value, i, false);
+      return;
+    }
+    if (value instanceof Map) {
+      for (const [k, v] of value) {
+        if (k !== null && typeof k === 'object') throw new SnapshotError(`an object used as a Map key at ${showPath(path)}`);
+        visit(v, value, { mapKey: k }, false);
+      }
+      return;
+    }
+    if (value instanceof Set) {
+      for (const member of value) {
+        if (member !== null && (typeof member === 'object' || typeof member === 'function')) {
+          throw new SnapshotError(`an object in a Set at ${showPath(path)}: use a Map keyed by id`);
+        }
+      }
+      return;
+    }
+    const proto = Object.getPrototypeOf(value);
+    let helper = false;
+    if (proto !== Object.prototype && proto !== null) {
+      const name = CLASS_NAMES.get(proto);
+      if (name === undefined) {
+        throw new SnapshotError(`an instance of unregistered class ${String(proto?.constructor?.name)} at ${showPath(path)}: register it in persisted-classes.ts`);
+      }
+      fixups.push({ path: [...path], kind: 'class', name });
+      helper = topLevel;
+    }
+    for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key], value, key, helper);
+  };
+
+  try {
+    for (const key of Object.keys(state)) visit(state[key], state, key, false);
+    return serialize({ fixups, state } satisfies Image);
+  } finally {
+    for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+  }
+}
+
+const stepInto = (container: unknown, step: Step): unknown =>
+  typeof step === 'object' ? (container as Map<unknown, unknown>).get(step.mapKey) : (container as Record<string | number, unknown>)[step];
+
+const setAt = (container: unknown, step: Step, value: unknown) => {
+  if (typeof step === 'object') (container as Map<unknown, unknown>).set(step.mapKey, value);
+  else (container as Record<string | number, unknown>)[step] = value;
+};
+
+/**
+ * Restores an image into `cloud`, a fresh cloud built with today's configuration: its state
+ * fields are replaced by the image's (its helpers keep their wiring and configuration).
+ */
+export function decodeCloud(bytes: Buffer, cloud: Cloud): void {
+  const image = deserialize(bytes) as Image;
+  const { state } = image;
+  for (const fixup of image.fixups) {
+    let container: unknown = state;
+    for (let i = 0; i < fixup.path.length - 1; i++) container = stepInto(container, fixup.path[i]!);
+    const last = fixup.path[fixup.path.length - 1]!;
+    switch (fixup.kind) {
+      case 'class': {
+        const ctor = PERSISTED_CLASSES[fixup.name as keyof typeof PERSISTED_CLASSES];
+        if (!ctor) throw new SnapshotError(`the snapshot holds a ${fixup.name}, which this ec2net does not know`);
+        Object.setPrototypeOf(stepInto(container, last), ctor.prototype);
+        break;
+      }
+      case 'root':
+        setAt(container, last, cloud);
+        break;
+      case 'random': {
+        const random = new SeededRandom(fixup.seed);
+        random.seek(fixup.position);
+        setAt(container, last, random);
+        break;
+      }
+    }
+  }
+  const target = cloud as unknown as Record<string, unknown>;
+  for (const key of Object.keys(state)) {
+    const restored = state[key];
+    const fresh = target[key];
+    const name = restored !== null && typeof restored === 'object' ? CLASS_NAMES.get(Object.getPrototypeOf(restored)) : undefined;
+    if (name !== undefined && fresh !== null && typeof fresh === 'object' && Object.getPrototypeOf(fresh) === Object.getPrototypeOf(restored)) {
+      mergeHelper(fresh as Record<string, unknown>, restored as Record<string, unknown>, HELPER_CONFIG_FIELDS[name] ?? []);
+    } else {
+      target[key] = restored;
+    }
+  }
+}
+
+/** Takes a helper's state from the image, keeping its wiring (functions) and configuration from the fresh cloud. */
+function mergeHelper(fresh: Record<string, unknown>, restored: Record<string, unknown>, config: readonly string[]): void {
+  for (const key of Object.keys(restored)) {
+    if (config.includes(key)) continue;
+    if (restored[key] === undefined && typeof fresh[key] === 'function') continue;
+    fresh[key] = restored[key];
+  }
+  const hook = (fresh as { afterRestore?: () => void }).afterRestore;
+  if (typeof hook === 'function') hook.call(fresh);
+}

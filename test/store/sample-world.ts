@@ -1,0 +1,59 @@
+/**
+ * A small but varied cloud built in-process through the Query API (no HTTP): what the storage
+ * tests snapshot, restore and compare.
+ */
+import assert from 'node:assert/strict';
+import { allHandlers } from '../../src/api/index.js';
+import { Cloud, type CloudOptions } from '../../src/engine/cloud.js';
+import { loadModel } from '../../src/protocol/model.js';
+import { bodyText } from '../../src/protocol/encode.js';
+import { QueryApi } from '../../src/server/query-api.js';
+
+export const ACCOUNT = '123456789012';
+
+let model: ReturnType<typeof loadModel> | undefined;
+
+/** A cloud with a controllable clock and a Query API on it. */
+export function world(options: Partial<CloudOptions> = {}, restored?: (now: () => Date) => Cloud) {
+  const clock = { now: Date.parse('2026-03-01T00:00:00Z') };
+  const now = () => new Date(clock.now);
+  const cloud = restored?.(now) ?? new Cloud({ defaultAccountId: ACCOUNT, seed: 'ctr-sample', now, ...options });
+  model ??= loadModel();
+  const api = new QueryApi(model, allHandlers, () => cloud);
+  const call = (params: Record<string, string>, accessKeyId = 'AKIAEXAMPLE', region = 'us-east-1') =>
+    api.handle(new URLSearchParams({ Version: '2016-11-15', ...params }), { accessKeyId, region });
+  const ok = (params: Record<string, string>, accessKeyId?: string, region?: string) => {
+    const r = call(params, accessKeyId, region);
+    assert.equal(r.status, 200, `${params.Action}: ${bodyText(r.body)}`);
+    return bodyText(r.body);
+  };
+  return { clock, cloud, api, call, ok };
+}
+
+export const pick = (xml: string, tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? assert.fail(`no <${tag}> in ${xml.slice(0, 300)}`);
+
+/** Fills a world with a bit of everything: IPv6, rules, secondaries, prefixes, an Elastic IP, instances mid-transition, tags, tokens, two accounts and regions. */
+export function populate(w: ReturnType<typeof world>): void {
+  const { ok, clock } = w;
+  const vpcId = pick(ok({ Action: 'CreateVpc', CidrBlock: '10.1.0.0/16', AmazonProvidedIpv6CidrBlock: 'true', 'TagSpecification.1.ResourceType': 'vpc', 'TagSpecification.1.Tag.1.Key': 'Name', 'TagSpecification.1.Tag.1.Value': 'v' }), 'vpcId');
+  const v6 = pick(ok({ Action: 'DescribeVpcs', 'VpcId.1': vpcId }), 'ipv6CidrBlock');
+  const subnetId = pick(ok({ Action: 'CreateSubnet', VpcId: vpcId, CidrBlock: '10.1.1.0/24', Ipv6CidrBlock: v6.replace('::/56', '::/64') }), 'subnetId');
+  const igw = pick(ok({ Action: 'CreateInternetGateway' }), 'internetGatewayId');
+  ok({ Action: 'AttachInternetGateway', InternetGatewayId: igw, VpcId: vpcId });
+  const sg = pick(ok({ Action: 'CreateSecurityGroup', GroupName: 'g', GroupDescription: 'd', VpcId: vpcId }), 'groupId');
+  ok({ Action: 'AuthorizeSecurityGroupIngress', GroupId: sg, 'IpPermissions.1.IpProtocol': 'tcp', 'IpPermissions.1.FromPort': '22', 'IpPermissions.1.ToPort': '22', 'IpPermissions.1.IpRanges.1.CidrIp': '10.0.0.0/8' });
+  const eni = ok({ Action: 'CreateNetworkInterface', SubnetId: subnetId, 'SecurityGroupId.1': sg, SecondaryPrivateIpAddressCount: '2', Ipv6AddressCount: '1', ClientToken: 'tok-eni' });
+  const eniId = pick(eni, 'networkInterfaceId');
+  ok({ Action: 'CreateNetworkInterface', SubnetId: subnetId, Ipv4PrefixCount: '1' });
+  const alloc = pick(ok({ Action: 'AllocateAddress', Domain: 'vpc' }), 'allocationId');
+  ok({ Action: 'AssociateAddress', AllocationId: alloc, NetworkInterfaceId: eniId });
+  const run = ok({ Action: 'RunInstances', ImageId: 'ami-0123456789abcdef0', MinCount: '2', MaxCount: '2', SubnetId: subnetId, ClientToken: 'tok-run' });
+  const instanceId = pick(run, 'instanceId');
+  clock.now += 10_000;
+  ok({ Action: 'AttachNetworkInterface', InstanceId: instanceId, NetworkInterfaceId: eniId, DeviceIndex: '1' });
+  ok({ Action: 'CreateTags', 'ResourceId.1': instanceId, 'Tag.1.Key': 'k', 'Tag.1.Value': 'v' });
+  ok({ Action: 'StopInstances', 'InstanceId.1': instanceId });
+  ok({ Action: 'CreateVpc', CidrBlock: '10.9.0.0/16' }, '210987654321', 'eu-west-1');
+  // Still pending when the snapshot is taken.
+  ok({ Action: 'RunInstances', ImageId: 'ami-0123456789abcdef0', MinCount: '1', MaxCount: '1', SubnetId: subnetId });
+}
