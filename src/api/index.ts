@@ -1,6 +1,7 @@
 /** Every implemented operation, by name. Model operations missing here answer UnsupportedOperation. */
 import { accountAttributeHandlers } from './account-attributes.js';
 import { addressHandlers } from './addresses.js';
+import { classicLinkHandlers } from './classic-link.js';
 import type { HandlerMap } from './handler.js';
 import { imageHandlers } from './images.js';
 import { instanceTypeHandlers } from './instance-types.js';
@@ -28,4 +29,5 @@ export const allHandlers: HandlerMap = {
   ...instanceHandlers,
   ...securityGroupHandlers,
   ...accountAttributeHandlers,
+  ...classicLinkHandlers,
 };
