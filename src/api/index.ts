@@ -1,6 +1,7 @@
 /** Every implemented operation, by name. Model operations missing here answer UnsupportedOperation. */
 import { accountAttributeHandlers } from './account-attributes.js';
 import { addressHandlers } from './addresses.js';
+import { classicLinkHandlers } from './classic-link.js';
 import type { HandlerMap } from './handler.js';
 import { imageHandlers } from './images.js';
 import { instanceTypeHandlers } from './instance-types.js';
@@ -40,4 +41,5 @@ export const allHandlers: HandlerMap = {
   ...routeTableHandlers,
   ...networkAclHandlers,
   ...dhcpOptionsHandlers,
+  ...classicLinkHandlers,
 };
