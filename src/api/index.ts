@@ -6,6 +6,7 @@ import { instanceTypeHandlers } from './instance-types.js';
 import { instanceHandlers } from './instances.js';
 import { internetGatewayHandlers } from './internet-gateways.js';
 import { keyPairHandlers } from './key-pairs.js';
+import { launchTemplateHandlers } from './launch-templates.js';
 import { networkInterfacePermissionHandlers } from './network-interface-permissions.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { regionHandlers } from './regions.js';
@@ -28,4 +29,5 @@ export const allHandlers: HandlerMap = {
   ...instanceHandlers,
   ...securityGroupHandlers,
   ...keyPairHandlers,
+  ...launchTemplateHandlers,
 };

@@ -4,7 +4,7 @@
  */
 import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
-import type { ElasticIp, Instance, InterfacePermission, InternetGateway, KeyPair, NetworkInterface, SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
+import type { ElasticIp, Instance, InterfacePermission, InternetGateway, KeyPair, LaunchTemplate, NetworkInterface, SecurityGroup, Subnet, Taggable, Vpc } from './model.js';
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
 import { SeededRandom } from './random.js';
@@ -88,6 +88,8 @@ export class RegionState {
   readonly interfacePermissions = new Map<string, InterfacePermission>();
   /** Key pairs by key pair id (names are unique in the world too). */
   readonly keyPairs = new Map<string, KeyPair>();
+  /** Launch templates by id (names are unique in the world too). */
+  readonly launchTemplates = new Map<string, LaunchTemplate>();
   /** Elastic IPs by allocation id. */
   readonly elasticIps = new Map<string, ElasticIp>();
   /** Private IPv4 (text) → interfaces holding it (one per VPC at most): the index behind IP filters and reassignment. */

@@ -38,6 +38,7 @@ export const ID_KINDS = {
   routeTable: kind('rtb', 'routeTable', 'InvalidRouteTableID.NotFound', 'InvalidRouteTableId.Malformed'),
   networkAcl: kind('acl', 'networkAcl', 'InvalidNetworkAclID.NotFound', 'InvalidNetworkAclId.Malformed'),
   keyPair: { ...kind('key', 'key pair', 'InvalidKeyPair.NotFound', 'InvalidKeyPair.NotFound'), notFoundMessage: (id: string) => `The key pair '${id}' does not exist` },
+  launchTemplate: { ...kind('lt', 'launch template', 'InvalidLaunchTemplateId.NotFound', 'InvalidLaunchTemplateId.Malformed'), notFoundMessage: (id: string) => `The specified launch template, with template ID ${id}, does not exist.` },
   eniPermission: kind('eni-perm', 'networkInterfacePermission', 'InvalidPermission.NotFound', 'InvalidNetworkInterfacePermissionId.Malformed'),
 } as const satisfies Record<string, IdKind>;
 

@@ -4,7 +4,7 @@
  */
 import type { Cloud, RegionState } from './cloud.js';
 import { formatIpv4 } from './cidr.js';
-import type { ElasticIp, Instance, InternetGateway, KeyPair, NetworkInterface, SecurityGroup, Subnet, Tags, Vpc } from './model.js';
+import type { ElasticIp, Instance, InternetGateway, KeyPair, LaunchTemplate, NetworkInterface, SecurityGroup, Subnet, Tags, Vpc } from './model.js';
 
 const tagsJson = (tags: Tags) => Object.fromEntries(tags);
 
@@ -108,6 +108,19 @@ function keyPairJson(k: KeyPair) {
   return { id: k.id, name: k.name, keyType: k.keyType, fingerprint: k.fingerprint, publicKey: k.publicKey, createTime: k.createTime.toISOString(), tags: tagsJson(k.tags) };
 }
 
+function launchTemplateJson(t: LaunchTemplate) {
+  return {
+    id: t.id,
+    name: t.name,
+    createTime: t.createTime.toISOString(),
+    createdBy: t.createdBy,
+    defaultVersion: t.defaultVersion,
+    nextVersion: t.nextVersion,
+    versions: [...t.versions.values()].map((v) => ({ number: v.number, description: v.description, createTime: v.createTime.toISOString(), data: v.data })),
+    tags: tagsJson(t.tags),
+  };
+}
+
 function regionJson(r: RegionState) {
   return {
     accountId: r.accountId,
@@ -121,6 +134,7 @@ function regionJson(r: RegionState) {
     instances: [...r.instances.values()].map(instanceJson),
     elasticIps: [...r.elasticIps.values()].map(elasticIpJson),
     keyPairs: [...r.keyPairs.values()].map(keyPairJson),
+    launchTemplates: [...r.launchTemplates.values()].map(launchTemplateJson),
     pendingTransitions: r.timers.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
   };
 }
