@@ -120,6 +120,12 @@ function checkRegion(region: RegionState, out: Violation[]): void {
   // EIP ↔ private IP, from the address's side; and an Elastic IP is only mapped into a VPC with a gateway.
   const gateways = checkInternetGateways(region, v);
   checkInterfacePermissions(region, v);
+  checkNamesUnique('key-pair-name', region.keyPairs.values(), v);
+  checkNamesUnique('launch-template-name', region.launchTemplates.values(), v);
+  for (const t of region.launchTemplates.values()) {
+    if (!t.versions.has(t.defaultVersion)) v('launch-template-default', `${t.id}'s default version ${t.defaultVersion} does not exist`);
+    for (const n of t.versions.keys()) if (n >= t.nextVersion) v('launch-template-numbering', `${t.id} has version ${n} at or past its next number ${t.nextVersion}`);
+  }
   for (const eip of region.elasticIps.values()) {
     const a = eip.association;
     if (!a) continue;
@@ -127,6 +133,16 @@ function checkRegion(region: RegionState, out: Violation[]): void {
     const ip = eni?.privateIps.find((x) => x.text === a.privateIp);
     if (!ip || ip.elasticIp !== eip.allocationId) v('eip-bijection', `${eip.allocationId} points at ${a.networkInterfaceId} ${a.privateIp}, which does not point back`);
     if (eni && !gateways.has(eni.vpcId)) v('eip-gateway', `${eip.allocationId} is mapped into ${eni.vpcId}, which has no internet gateway`);
+  }
+}
+
+/** Key pair and launch template names are unique in their world. */
+function checkNamesUnique(rule: string, resources: Iterable<{ id: string; name: string }>, v: (rule: string, detail: string) => void): void {
+  const seen = new Map<string, string>();
+  for (const r of resources) {
+    const other = seen.get(r.name);
+    if (other) v(rule, `${other} and ${r.id} are both named '${r.name}'`);
+    seen.set(r.name, r.id);
   }
 }
 
