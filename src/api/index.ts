@@ -6,6 +6,7 @@ import { instanceTypeHandlers } from './instance-types.js';
 import { instanceHandlers } from './instances.js';
 import { internetGatewayHandlers } from './internet-gateways.js';
 import { keyPairHandlers } from './key-pairs.js';
+import { launchTemplateDataHandlers } from './launch-template-data.js';
 import { launchTemplateHandlers } from './launch-templates.js';
 import { networkInterfacePermissionHandlers } from './network-interface-permissions.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
@@ -30,4 +31,5 @@ export const allHandlers: HandlerMap = {
   ...securityGroupHandlers,
   ...keyPairHandlers,
   ...launchTemplateHandlers,
+  ...launchTemplateDataHandlers,
 };

@@ -28,6 +28,7 @@ import {
   DeleteLaunchTemplateVersionsCommand,
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
+  GetLaunchTemplateDataCommand,
   ModifyLaunchTemplateCommand,
   RunInstancesCommand,
   type EC2Client,
@@ -223,5 +224,27 @@ result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in
     await refusedUnchanged(h, ec2, () => run({ LaunchTemplateName: 'no-image' }), 'MissingParameter');
     const ok = await run({ LaunchTemplateName: 'no-image' }, { ImageId: IMAGE });
     assert.equal(ok.Instances![0]!.InstanceType, 't3.micro');
+  });
+
+  it('GetLaunchTemplateData: the parameters of an instance as template data, usable to launch again [api GetLaunchTemplateData]', async () => {
+    await ec2.send(new CreateKeyPairCommand({ KeyName: 'gd' }));
+    const r = await ec2.send(new RunInstancesCommand({
+      ImageId: IMAGE, InstanceType: 't3.small', KeyName: 'gd', MinCount: 1, MaxCount: 1,
+      MetadataOptions: { HttpTokens: 'required' },
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'src' }] }],
+    }));
+    const i = r.Instances![0]!;
+    const { LaunchTemplateData: d } = await ec2.send(new GetLaunchTemplateDataCommand({ InstanceId: i.InstanceId }));
+    assert.deepEqual([d!.ImageId, d!.InstanceType, d!.KeyName, d!.MetadataOptions!.HttpTokens], [IMAGE, 't3.small', 'gd', 'required']);
+    assert.deepEqual(d!.TagSpecifications, [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'src' }] }]);
+    const [eni] = d!.NetworkInterfaces!;
+    assert.deepEqual([eni!.DeviceIndex, eni!.NetworkInterfaceId, eni!.SubnetId, eni!.PrivateIpAddress], [0, i.NetworkInterfaces![0]!.NetworkInterfaceId, i.SubnetId, i.PrivateIpAddress]);
+    await expectCode(ec2.send(new GetLaunchTemplateDataCommand({ InstanceId: 'i-0123456789abcdef0' })), 'InvalidInstanceID.NotFound');
+    // A template made from it (without the interface's own id and address) launches a like instance.
+    const { NetworkInterfaceId: _id, PrivateIpAddress: _ip, PrivateIpAddresses: _ips, ...nic } = eni!;
+    await create('from-instance', { ...d, NetworkInterfaces: [nic] } as RequestLaunchTemplateData);
+    const again = await ec2.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'from-instance' } }));
+    const j = await getInstance(ec2, again.Instances![0]!.InstanceId!);
+    assert.deepEqual([j.InstanceType, j.KeyName, j.SubnetId, j.MetadataOptions!.HttpTokens], ['t3.small', 'gd', i.SubnetId, 'required']);
   });
 });
