@@ -9,6 +9,8 @@ import { instanceAttributeHandlers } from './instance-attributes.js';
 import { instanceHandlers } from './instances.js';
 import { internetGatewayHandlers } from './internet-gateways.js';
 import { keyPairHandlers } from './key-pairs.js';
+import { launchTemplateDataHandlers } from './launch-template-data.js';
+import { launchTemplateHandlers } from './launch-templates.js';
 import { networkInterfacePermissionHandlers } from './network-interface-permissions.js';
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { regionHandlers } from './regions.js';
@@ -42,4 +44,6 @@ export const allHandlers: HandlerMap = {
   ...networkAclHandlers,
   ...dhcpOptionsHandlers,
   ...classicLinkHandlers,
+  ...launchTemplateHandlers,
+  ...launchTemplateDataHandlers,
 };

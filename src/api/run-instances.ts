@@ -20,6 +20,7 @@ import { imageAllowed } from './launch-images.js';
 import { attachLaunchStorage, discardLaunchStorage, planLaunchStorage } from '../engine/launch-storage.js';
 import { launchAttributes } from '../engine/instance-attributes.js';
 import { getKeyPairByName } from '../engine/key-pair.js';
+import { withLaunchTemplate } from './launch-template-merge.js';
 
 type RunInput = Input<'RunInstances'>;
 type NiSpec = NonNullable<RunInput['NetworkInterfaces']>[number];
@@ -86,8 +87,9 @@ export interface LaunchResult {
 export function runInstances(region: RegionState, input: RunInput): LaunchResult {
   if (input.MinCount < 1) throw invalidValue(`Value (${input.MinCount}) for parameter minCount is invalid. Expected a positive integer.`);
   if (input.MaxCount < input.MinCount) throw invalidValue(`Value (${input.MaxCount}) for parameter maxCount is invalid. Expected a value greater than or equal to minCount (${input.MinCount}).`);
-  if (input.ImageId === undefined && input.LaunchTemplate === undefined) throw new Ec2Error('MissingParameter', 'The request must contain the parameter ImageId');
-  if (input.LaunchTemplate !== undefined) throw new Ec2Error('UnsupportedOperation', 'Launch templates are not supported by ec2net yet.');
+  const fromTemplate = input.LaunchTemplate !== undefined ? withLaunchTemplate(region, input) : undefined;
+  if (fromTemplate) input = fromTemplate.input;
+  if (input.ImageId === undefined) throw new Ec2Error('MissingParameter', 'The request must contain the parameter ImageId');
   imageAllowed(region, input.ImageId!);
   const keyPair = input.KeyName !== undefined ? getKeyPairByName(region, input.KeyName) : undefined;
   const instanceType = input.InstanceType ?? DEFAULT_INSTANCE_TYPE;
@@ -243,5 +245,6 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
     for (const eni of created) destroyNetworkInterface(region, eni);
     throw e;
   }
+  for (const i of instances) for (const [k, v] of fromTemplate?.systemTags ?? []) i.tags.set(k, v);
   return { reservationId, instances };
 }

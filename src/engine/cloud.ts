@@ -4,7 +4,7 @@
  */
 import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
-import type { ElasticIp, Instance, InterfacePermission, InternetGateway, KeyPair, NetworkInterface, SecurityGroup, Subnet, Taggable, Volume, Vpc } from './model.js';
+import type { ElasticIp, Instance, InterfacePermission, InternetGateway, KeyPair, LaunchTemplate, NetworkInterface, SecurityGroup, Subnet, Taggable, Volume, Vpc } from './model.js';
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
 import type { DhcpOptions, NetworkAcl, NetworkAclAssociation, RouteTable, RouteTableAssociation } from './routing-model.js';
@@ -90,6 +90,8 @@ export class RegionState {
   readonly interfacePermissions = new Map<string, InterfacePermission>();
   /** Key pairs by key pair id (names are unique in the world too). */
   readonly keyPairs = new Map<string, KeyPair>();
+  /** Launch templates by id (names are unique in the world too). */
+  readonly launchTemplates = new Map<string, LaunchTemplate>();
   /** Elastic IPs by allocation id. */
   readonly elasticIps = new Map<string, ElasticIp>();
   /** EBS volumes by id (per account × region, as on AWS). */

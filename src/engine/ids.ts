@@ -49,6 +49,7 @@ export const ID_KINDS = {
   volume: { ...kind('vol', 'volume', 'InvalidVolume.NotFound', 'InvalidVolumeID.Malformed'), notFoundMessage: (id: string) => `The volume '${id}' does not exist.` },
   snapshot: { ...kind('snap', 'snapshot', 'InvalidSnapshot.NotFound', 'InvalidSnapshotID.Malformed'), notFoundMessage: (id: string) => `The snapshot '${id}' does not exist.` },
   keyPair: { ...kind('key', 'key pair', 'InvalidKeyPair.NotFound', 'InvalidKeyPair.NotFound'), notFoundMessage: (id: string) => `The key pair '${id}' does not exist` },
+  launchTemplate: { ...kind('lt', 'launch template', 'InvalidLaunchTemplateId.NotFound', 'InvalidLaunchTemplateId.Malformed'), notFoundMessage: (id: string) => `The specified launch template, with template ID ${id}, does not exist.` },
   eniPermission: kind('eni-perm', 'networkInterfacePermission', 'InvalidPermission.NotFound', 'InvalidNetworkInterfacePermissionId.Malformed'),
 } as const satisfies Record<string, IdKind>;
 

@@ -123,6 +123,12 @@ function checkRegion(region: RegionState, out: Violation[]): void {
   checkInterfacePermissions(region, v);
   checkVolumes(region, v);
   checkRouting(region, v);
+  checkNamesUnique('key-pair-name', region.keyPairs.values(), v);
+  checkNamesUnique('launch-template-name', region.launchTemplates.values(), v);
+  for (const t of region.launchTemplates.values()) {
+    if (!t.versions.has(t.defaultVersion)) v('launch-template-default', `${t.id}'s default version ${t.defaultVersion} does not exist`);
+    for (const n of t.versions.keys()) if (n >= t.nextVersion) v('launch-template-numbering', `${t.id} has version ${n} at or past its next number ${t.nextVersion}`);
+  }
   for (const eip of region.elasticIps.values()) {
     const a = eip.association;
     if (!a) continue;
@@ -159,6 +165,13 @@ function checkVolumes(region: RegionState, v: (rule: string, detail: string) => 
       else if (devices.has(a.device)) v('volume-device', `${i.id} uses ${a.device} twice`);
       else devices.add(a.device);
     }
+/** Key pair and launch template names are unique in their world. */
+function checkNamesUnique(rule: string, resources: Iterable<{ id: string; name: string }>, v: (rule: string, detail: string) => void): void {
+  const seen = new Map<string, string>();
+  for (const r of resources) {
+    const other = seen.get(r.name);
+    if (other) v(rule, `${other} and ${r.id} are both named '${r.name}'`);
+    seen.set(r.name, r.id);
   }
 }
 

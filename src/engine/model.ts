@@ -185,6 +185,26 @@ export interface KeyPair extends Taggable {
   readonly createTime: Date;
 }
 
+/** One version of a launch template: the launch parameters as given (RequestLaunchTemplateData, plain data). */
+export interface LaunchTemplateVersionRecord {
+  readonly number: number;
+  readonly description?: string;
+  readonly createTime: Date;
+  readonly data: Record<string, unknown>;
+}
+
+/** A launch template and its numbered versions (EC2 User Guide, "Launch templates"). */
+export interface LaunchTemplate extends Taggable {
+  readonly resourceType: 'launch-template';
+  readonly name: string;
+  readonly createTime: Date;
+  readonly createdBy: string;
+  defaultVersion: number;
+  /** The number the next version gets: numbers are never reused, even after deletions. */
+  nextVersion: number;
+  readonly versions: Map<number, LaunchTemplateVersionRecord>;
+}
+
 export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
 export interface Instance extends Taggable {

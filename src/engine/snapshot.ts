@@ -4,7 +4,7 @@
  */
 import type { Cloud, RegionState } from './cloud.js';
 import { formatIpv4 } from './cidr.js';
-import type { ElasticIp, Instance, InternetGateway, KeyPair, NetworkInterface, SecurityGroup, Subnet, Tags, Volume, Vpc } from './model.js';
+import type { ElasticIp, Instance, InternetGateway, KeyPair, LaunchTemplate, NetworkInterface, SecurityGroup, Subnet, Tags, Volume, Vpc } from './model.js';
 import type { StsSession } from './sts.js';
 
 const tagsJson = (tags: Tags) => Object.fromEntries(tags);
@@ -134,6 +134,19 @@ function keyPairJson(k: KeyPair) {
   return { id: k.id, name: k.name, keyType: k.keyType, fingerprint: k.fingerprint, publicKey: k.publicKey, createTime: k.createTime.toISOString(), tags: tagsJson(k.tags) };
 }
 
+function launchTemplateJson(t: LaunchTemplate) {
+  return {
+    id: t.id,
+    name: t.name,
+    createTime: t.createTime.toISOString(),
+    createdBy: t.createdBy,
+    defaultVersion: t.defaultVersion,
+    nextVersion: t.nextVersion,
+    versions: [...t.versions.values()].map((v) => ({ number: v.number, description: v.description, createTime: v.createTime.toISOString(), data: v.data })),
+    tags: tagsJson(t.tags),
+  };
+}
+
 function regionJson(r: RegionState) {
   return {
     accountId: r.accountId,
@@ -153,6 +166,7 @@ function regionJson(r: RegionState) {
     networkAcls: [...r.networkAcls.values()].map((a) => ({ id: a.id, vpcId: a.vpcId, isDefault: a.isDefault, entries: a.entries.map((e) => ({ ...e })), tags: tagsJson(a.tags) })),
     networkAclAssociations: [...r.networkAclAssociations.values()].map((a) => ({ ...a })),
     dhcpOptions: [...r.dhcpOptions.values()].map((d) => ({ id: d.id, configurations: d.configurations.map((c) => ({ key: c.key, values: [...c.values] })), tags: tagsJson(d.tags) })),
+    launchTemplates: [...r.launchTemplates.values()].map(launchTemplateJson),
     pendingTransitions: r.timers.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
   };
 }

@@ -42,6 +42,22 @@ function dir(entries: Record<string, MetadataNode | readonly string[] | undefine
   return out;
 }
 
+/**
+ * A directory whose listing shows other names than its paths: `public-keys/` lists `0=my-key`
+ * while `public-keys/0/` is the way in (EC2 User Guide, "Instance metadata categories").
+ */
+class LabelledDir extends Map<string, MetadataNode> {
+  constructor(readonly labels: ReadonlyMap<string, string>, entries: Iterable<[string, MetadataNode]>) {
+    super(entries);
+  }
+}
+
+/** `public-keys/`: the key pair named at launch (kept if the key pair is deleted later); absent without one. */
+function publicKeysDir(instance: Instance): MetadataDir | undefined {
+  if (instance.keyName === undefined || instance.publicKey === undefined) return undefined;
+  return new LabelledDir(new Map([['0', `0=${instance.keyName}`]]), [['0', dir({ 'openssh-key': instance.publicKey })]]);
+}
+
 const live = <T extends { state: string }>(xs: readonly T[]) => xs.filter((x) => x.state === 'associated');
 
 /** The per-interface directory `network/interfaces/macs/<mac>/`. */
@@ -115,6 +131,7 @@ export function metaDataTree(region: RegionState, instance: Instance): MetadataD
     }),
     'public-hostname': pub && vpc?.enableDnsHostnames ? pub.PublicDnsName : undefined,
     'public-ipv4': pub?.PublicIp,
+    'public-keys': publicKeysDir(instance),
     'reservation-id': instance.reservationId,
     'security-groups': (eth0?.groupIds ?? []).flatMap((id) => {
       const g = region.securityGroups.get(id);
@@ -178,6 +195,7 @@ export function lookup(root: MetadataDir, segments: readonly string[]): Lookup {
 }
 
 export function listing(d: MetadataDir): string {
+  if (d instanceof LabelledDir) return [...d.keys()].map((k) => d.labels.get(k) ?? k).sort().join('\n');
   return [...d.entries()]
     .map(([name, v]) => (typeof v === 'string' ? name : `${name}/`))
     .sort()

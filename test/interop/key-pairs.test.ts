@@ -198,6 +198,24 @@ describe('key pairs', () => {
     assert.equal(d.Reservations![0]!.Instances![0]!.KeyName, 'gone');
   });
 
+  it('IMDS public-keys/: 0=<name>, 0/openssh-key the public key, kept after the key pair is deleted; absent without a key [EC2 User Guide, "Instance metadata categories"]', async () => {
+    const k = await ec2.send(new CreateKeyPairCommand({ KeyName: 'meta', KeyType: 'ed25519' }));
+    const i = await launch(ec2, { KeyName: 'meta' });
+    const bare = await launch(ec2);
+    const get = async (id: string, path: string) => {
+      const res = await fetch(`${h.imdsUrl}/${id}/latest/meta-data/${path}`);
+      return { status: res.status, text: await res.text() };
+    };
+    const [d] = (await ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['meta'], IncludePublicKey: true }))).KeyPairs!;
+    assert.deepEqual(await get(i.InstanceId!, 'public-keys/'), { status: 200, text: '0=meta' });
+    assert.deepEqual(await get(i.InstanceId!, 'public-keys/0/'), { status: 200, text: 'openssh-key' });
+    assert.deepEqual(await get(i.InstanceId!, 'public-keys/0/openssh-key'), { status: 200, text: d!.PublicKey });
+    await ec2.send(new DeleteKeyPairCommand({ KeyPairId: k.KeyPairId }));
+    assert.deepEqual(await get(i.InstanceId!, 'public-keys/0/openssh-key'), { status: 200, text: d!.PublicKey });
+    assert.equal((await get(bare.InstanceId!, 'public-keys/')).status, 404);
+    assert.doesNotMatch((await get(bare.InstanceId!, '')).text, /public-keys/);
+  });
+
   it('RunInstances with an unknown KeyName → InvalidKeyPair.NotFound, nothing launched; key-name filter [obs]', async () => {
     const none = async () => (await ec2.send(new DescribeInstancesCommand({}))).Reservations;
     const e = await expectRefusal(h, none, () => launch(ec2, { KeyName: 'nope', ImageId: IMAGE }), 'InvalidKeyPair.NotFound');
