@@ -55,6 +55,9 @@ export interface ActivityEvent {
   readonly ms: number;
 }
 
+/** An extra rule every request meets before its handler (a test seam): throws an Ec2Error to refuse. */
+export type ExtraRule = (action: string, params: URLSearchParams) => void;
+
 export class QueryApi {
   private readonly decoder: Decoder;
   private readonly encoder: Encoder;
@@ -63,6 +66,7 @@ export class QueryApi {
     private readonly model: ServiceModel,
     private readonly handlers: HandlerMap,
     private readonly getCloud: () => Cloud,
+    private readonly extraRule?: ExtraRule,
   ) {
     this.decoder = new Decoder(model);
     this.encoder = new Encoder(model);
@@ -188,6 +192,7 @@ export class QueryApi {
       operation: action,
     };
     ctx.region.settle();
+    this.extraRule?.(action, params);
     const output = handler(ctx, input);
     return this.encoder.response(action, op.output, output, requestId);
   }
