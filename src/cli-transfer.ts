@@ -5,8 +5,10 @@ import { allHandlers } from './api/index.js';
 import { ConfigError, DEFAULTS } from './config.js';
 import { loadModel } from './protocol/model.js';
 import { QueryApi } from './server/query-api.js';
+import { encodeCloud } from './store/cloud-image.js';
 import { Journal } from './store/journal.js';
 import { lockDataDir } from './store/data-dir-lock.js';
+import { restore } from './store/restore.js';
 import { makeExport, parseExport, rebuild } from './store/transfer.js';
 
 function dataDirFlag(argv: readonly string[]) {
@@ -22,12 +24,12 @@ function dataDirFlag(argv: readonly string[]) {
 }
 
 export function exportCommand(argv: readonly string[]): number {
-  const { dataDir, out } = dataDirFlag(argv);
+  const { dataDir, accountId, out } = dataDirFlag(argv);
   const journal = Journal.open(dataDir);
   try {
-    const seed = journal.get('seed');
-    if (seed === undefined) throw new ConfigError(`${dataDir} holds no ec2net state`);
-    const text = `${JSON.stringify(makeExport(seed, journal.entries()))}\n`;
+    if (journal.get('seed') === undefined) throw new ConfigError(`${dataDir} holds no ec2net state`);
+    const { cloud } = restore(journal, { defaultAccountId: accountId }, (get) => new QueryApi(loadModel(), allHandlers, get));
+    const text = `${JSON.stringify(makeExport(cloud))}\n`;
     if (out) writeFileSync(out, text);
     else process.stdout.write(text);
   } finally {
@@ -36,7 +38,7 @@ export function exportCommand(argv: readonly string[]): number {
   return 0;
 }
 
-/** Validates the whole file by rebuilding the cloud from it; only then replaces the data directory's journal. */
+/** Validates the whole file by rebuilding the cloud from it; only then replaces the data directory's state. */
 export function importCommand(argv: readonly string[]): number {
   const { dataDir, accountId, positionals } = dataDirFlag(argv);
   const path = positionals[0];
@@ -45,13 +47,14 @@ export function importCommand(argv: readonly string[]): number {
   rebuild(file, { defaultAccountId: accountId }, (get) => new QueryApi(loadModel(), allHandlers, get));
   // Refused while a server runs on the directory: it would go on from the state it replayed.
   const lock = lockDataDir(dataDir, 'import through the running server (POST /_ec2net/import), or choose another --data-dir');
+  const cloud = rebuild(file, { defaultAccountId: accountId }, (get) => new QueryApi(loadModel(), allHandlers, get));
   const journal = Journal.open(dataDir);
   try {
-    journal.replace({ seed: file.seed }, file.entries);
+    journal.saveSnapshot(encodeCloud(cloud), { seed: cloud.random.seed });
   } finally {
     journal.close();
     lock.release();
   }
-  process.stdout.write(`imported ${file.entries.length} changes into ${dataDir}\n`);
+  process.stdout.write(`imported ${'image' in file ? 'a snapshot' : `${file.entries.length} changes`} into ${dataDir}\n`);
   return 0;
 }

@@ -14,6 +14,8 @@ export interface ServeConfig {
   readonly imdsPort?: number;
   /** Where the durable state lives; undefined = in memory only (--ephemeral). */
   readonly dataDir?: string;
+  /** Snapshot the state once this many changes are logged since the last snapshot (default 10,000). */
+  readonly snapshotEvery?: number;
   /** Request signature checking: 'sigv4' verifies every Query request against `credentialsFile`; unset = none. */
   readonly auth?: 'none' | 'sigv4';
   /** The credentials file (README "Signature checking"); used with auth 'sigv4'. */
@@ -113,6 +115,7 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       'transition-ms': { type: 'string' },
       'terminated-visible-ms': { type: 'string' },
       'strict-images': { type: 'boolean' },
+      'snapshot-every': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -135,10 +138,15 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (imdsPort !== undefined && imdsPort !== 0 && imdsPort === port) throw new ConfigError(`--imds-port must differ from --port (both ${port})`);
   const ephemeral = values.ephemeral ?? ['1', 'true'].includes(fromEnv('EC2NET_EPHEMERAL') ?? '');
   const dataDir = ephemeral ? undefined : (values['data-dir'] ?? fromEnv('EC2NET_DATA_DIR') ?? DEFAULTS.dataDir);
+  const snapshotText = values['snapshot-every'] ?? fromEnv('EC2NET_SNAPSHOT_EVERY');
+  if (snapshotText !== undefined && (!/^[0-9]+$/.test(snapshotText) || Number(snapshotText) < 1)) {
+    throw new ConfigError(`--snapshot-every must be a positive number of logged changes, not '${snapshotText}'`);
+  }
+  const snapshotEvery = snapshotText === undefined ? undefined : Number(snapshotText);
   const auth = values.auth ?? fromEnv('EC2NET_AUTH') ?? 'none';
   if (auth !== 'none' && auth !== 'sigv4') throw new ConfigError(`--auth must be none or sigv4, not '${auth}'`);
   const credentialsFile = values.credentials ?? fromEnv('EC2NET_CREDENTIALS');
   if (auth === 'sigv4' && credentialsFile === undefined) throw new ConfigError('--auth sigv4 needs --credentials FILE (or EC2NET_CREDENTIALS)');
   const signing = auth === 'sigv4' ? { auth: 'sigv4' as const, credentialsFile } : {};
-  return { host, port, accountId, logLevel, imdsPort, dataDir, cloud: engineOptions(values, fromEnv), ...signing };
+  return { host, port, accountId, logLevel, imdsPort, dataDir, snapshotEvery, cloud: engineOptions(values, fromEnv), ...signing };
 }

@@ -15,10 +15,12 @@ export interface AdminDeps {
   readonly startedAt: number;
   readonly getCloud: () => Cloud;
   readonly reset: () => void;
-  /** The journal as an export file; undefined when running with --ephemeral (nothing is journaled). */
-  readonly exportFile: () => ExportFile | undefined;
+  /** The whole state as an export file. */
+  readonly exportFile: () => ExportFile;
   /** Replaces the whole state from an export file; throws ImportError and changes nothing if it is refused. */
   readonly importFile: (text: string) => void;
+  /** Storage figures for the health route: the state's size, the log since the last snapshot, that snapshot's time. */
+  readonly storage?: () => Record<string, unknown>;
 }
 
 export class AdminRoutes {
@@ -29,17 +31,15 @@ export class AdminRoutes {
     if (route === 'POST /_ec2net/import') return this.import(req, res);
     req.resume();
     switch (route) {
-      case 'GET /_ec2net/export': {
-        const file = this.deps.exportFile();
-        if (!file) return sendJson(res, 409, { error: 'export needs the durable journal; this server runs with --ephemeral' });
-        return sendJson(res, 200, file);
-      }
+      case 'GET /_ec2net/export':
+        return sendJson(res, 200, this.deps.exportFile());
       case 'GET /_ec2net/health':
         return sendJson(res, 200, {
           status: 'ok',
           service: 'ec2net',
           version: this.deps.version,
           uptimeSeconds: Math.round((Date.now() - this.deps.startedAt) / 10) / 100,
+          storage: this.deps.storage?.(),
         });
       case 'POST /_ec2net/reset':
         this.deps.reset();

@@ -63,6 +63,9 @@ export interface ActivityEvent {
   readonly ms: number;
 }
 
+/** An extra rule every request meets before its handler (a test seam): throws an Ec2Error to refuse. */
+export type ExtraRule = (action: string, params: URLSearchParams) => void;
+
 export class QueryApi {
   private readonly decoder: Decoder;
   private readonly encoder: Encoder;
@@ -74,6 +77,7 @@ export class QueryApi {
     private readonly handlers: HandlerMap,
     private readonly getCloud: () => Cloud,
     private readonly stsOperations: StsHandlerMap = stsHandlers,
+    private readonly extraRule?: ExtraRule,
   ) {
     this.decoder = new Decoder(model);
     this.encoder = new Encoder(model, ALWAYS_PRESENT);
@@ -210,6 +214,7 @@ export class QueryApi {
       operation: action,
     };
     ctx.region.settle();
+    this.extraRule?.(action, params);
     const output = handler(ctx, input);
     return this.encoder.response(action, op.output, output, requestId);
   }

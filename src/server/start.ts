@@ -14,12 +14,22 @@ import { AdminRoutes } from './admin.js';
 import { createApp } from './app.js';
 import { isLoopbackHost, loadCredentials, sigv4Authenticator } from './auth.js';
 import { ConsoleRoutes } from '../console/routes.js';
-import { QueryApi } from './query-api.js';
-import { Journal } from '../store/journal.js';
+import { type ExtraRule, QueryApi } from './query-api.js';
+import { Journal, SCHEMA_VERSION } from '../store/journal.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
 import { listenError } from './listen-errors.js';
+import { encodeCloud } from '../store/cloud-image.js';
+import { restore, runConfigOf } from '../store/restore.js';
 import { makeExport, parseExport, rebuild } from '../store/transfer.js';
 import { VERSION } from '../version.js';
+
+/** What GET /_ec2net/health reports about storage. */
+interface StorageStats {
+  readonly dataDir?: string;
+  /** How long opening the stored state took at start. */
+  restoreMs?: number;
+  lastSnapshot?: { at: string; reason: string; bytes: number; encodeMs: number; ms: number };
+}
 
 export interface RunningServer {
   readonly url: string;
@@ -32,7 +42,18 @@ export interface RunningServer {
 }
 
 /** Tests may pass any engine option (an injected clock, quotas…) beyond what the flags offer. */
-export type ServerConfig = Omit<ServeConfig, 'cloud'> & { readonly cloud?: Partial<Omit<CloudOptions, 'defaultAccountId' | 'seed'>> };
+export type ServerConfig = Omit<ServeConfig, 'cloud'> & {
+  readonly cloud?: Partial<Omit<CloudOptions, 'defaultAccountId' | 'seed'>>;
+  /** Test seam: an extra rule every request meets (it throws an Ec2Error to refuse), e.g. a rule made stricter by an upgrade. */
+  readonly extraRule?: ExtraRule;
+};
+
+/**
+ * The log is snapshotted away once it holds this many entries: a restart replays at most this
+ * many requests after decoding the snapshot (about 60 µs each), and a snapshot's cost is spread
+ * over at least this many requests.
+ */
+export const DEFAULT_SNAPSHOT_EVERY = 10_000;
 
 export async function startServer(config: ServerConfig, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? pino({ level: config.logLevel, base: { service: 'ec2net' } });
@@ -46,49 +67,87 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   const lock = config.dataDir !== undefined ? lockDataDir(config.dataDir) : undefined;
   const journal = config.dataDir !== undefined ? Journal.open(config.dataDir) : undefined;
   const cloudOptions = { defaultAccountId: config.accountId, ...config.cloud };
-  const freshCloud = (seed?: string) => new Cloud({ ...cloudOptions, seed });
-  let cloud = freshCloud(journal?.get('seed'));
-  const getCloud = () => cloud;
   // Only the shapes the implemented operations reach (a sixth of the model: faster to start).
   const model = loadServerModel(Object.keys(allHandlers));
-  const api = new QueryApi(model, allHandlers, getCloud);
+  const makeApi = (get: () => Cloud) => new QueryApi(model, allHandlers, get, config.extraRule);
+  const storage: StorageStats = { dataDir: config.dataDir };
+  let cloud: Cloud;
   if (journal) {
-    if (journal.get('seed') === undefined) journal.replace({ seed: cloud.random.seed }, []);
-    const started = Date.now();
-    let replayed = 0;
-    let refused: string | undefined;
-    for (const entry of journal.entries()) {
-      try {
-        api.replay(entry);
-      } catch (e) {
-        // An entry this engine refuses (a rule added since it was written): say which, change nothing on disk.
-        refused = `journal entry ${replayed + 1} (${new URLSearchParams(entry.params).get('Action') ?? '?'}) no longer replays: ${(e as Error).message}`;
-        break;
-      }
-      replayed++;
-    }
-    if (refused !== undefined) {
+    let restored;
+    try {
+      restored = restore(journal, cloudOptions, makeApi);
+    } catch (e) {
       journal.close();
       lock?.release();
       throw new ConfigError(`${config.dataDir}: ${refused}. The data directory is left as it is; start with another --data-dir (or --ephemeral) to begin afresh.`);
+      throw new ConfigError(`${config.dataDir}: the stored state does not open: ${(e as Error).message}. The data directory is left as it is; start with another --data-dir (or --ephemeral) to begin afresh.`);
     }
+    cloud = restored.cloud;
+    for (const skipped of restored.skipped) log.warn({ dataDir: config.dataDir }, `${skipped}; skipped (the rest of the state is restored)`);
+    storage.restoreMs = restored.ms;
+    const migratedFrom = journal.openedVersion > 0 && journal.openedVersion < SCHEMA_VERSION ? journal.openedVersion : undefined;
+    log.info(
+      { dataDir: config.dataDir, fromSnapshot: restored.fromSnapshot, replayed: restored.replayed, skipped: restored.skipped.length, ms: restored.ms, migratedFrom },
+      `state restored in ${restored.ms} ms (${restored.fromSnapshot ? 'snapshot + ' : ''}${restored.replayed} logged changes replayed${migratedFrom ? `, migrated from storage format ${migratedFrom}` : ''})`,
+    );
+    if (journal.get('seed') === undefined) journal.set('seed', cloud.random.seed);
+    journal.beginSegment(JSON.stringify(runConfigOf(cloud)));
+  } else {
+    cloud = new Cloud(cloudOptions);
+  }
+  const getCloud = () => cloud;
+  const api = makeApi(getCloud);
+
+  /** Stores the whole state and drops the log before it; a failure is logged (the log still holds everything). */
+  const snapshot = (reason: string) => {
+    if (!journal) return;
+    try {
+      log.debug({ reason }, 'snapshot starting');
+      const started = performance.now();
+      const image = encodeCloud(cloud);
+      const encoded = performance.now();
+      journal.saveSnapshot(image);
+      const ms = Math.round(performance.now() - started);
+      storage.lastSnapshot = { at: new Date().toISOString(), reason, bytes: image.length, encodeMs: Math.round(encoded - started), ms };
+      log.info({ reason, bytes: image.length, ms }, `state snapshotted (${reason}) in ${ms} ms`);
+    } catch (e) {
+      log.error({ err: e, reason }, 'snapshot failed; the log keeps every change');
+    }
+  };
+  if (journal) {
+    // A start that replayed anything (a crash's log, a migrated journal) snapshots it at once.
+    if (journal.count() > 0) snapshot('start');
+    journal.tailLimit = config.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+    journal.onTailLimit = () => setImmediate(() => snapshot('log bound'));
     api.journal = journal;
-    log.info({ dataDir: config.dataDir, replayed, ms: Date.now() - started }, 'state restored');
   }
   const admin = new AdminRoutes({
     version: VERSION,
     startedAt: Date.now(),
     getCloud,
     reset: () => {
-      cloud = freshCloud();
-      journal?.replace({ seed: cloud.random.seed }, []);
+      cloud = new Cloud(cloudOptions);
+      journal?.saveSnapshot(encodeCloud(cloud), { seed: cloud.random.seed });
     },
-    exportFile: () => (journal ? makeExport(journal.get('seed')!, journal.entries()) : undefined),
+    exportFile: () => makeExport(cloud),
     importFile: (text) => {
       const file = parseExport(text);
-      const rebuilt = rebuild(file, cloudOptions, (get) => new QueryApi(model, allHandlers, get));
-      journal?.replace({ seed: file.seed }, file.entries);
+      const rebuilt = rebuild(file, cloudOptions, makeApi);
+      journal?.saveSnapshot(encodeCloud(rebuilt), { seed: rebuilt.random.seed });
       cloud = rebuilt;
+    },
+    storage: () => {
+      const snap = journal?.latestSnapshot();
+      let resources = 0;
+      for (const region of cloud.allRegions()) resources += region.taggables.size;
+      return {
+        durable: journal !== undefined,
+        ...storage,
+        resources,
+        stateBytes: snap?.bytes,
+        lastSnapshotAt: snap ? new Date(snap.takenAt).toISOString() : undefined,
+        logEntriesSinceSnapshot: journal?.count(),
+      };
     },
   });
   const webConsole = new ConsoleRoutes({
@@ -139,6 +198,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
       ]).then(() => {
         journal?.close();
         lock?.release();
+        if (journal && journal.count() > 0) snapshot('shutdown');
       }),
   };
 }

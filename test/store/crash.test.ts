@@ -17,6 +17,10 @@
  * (it may or may not have been committed). The model then adopts the state as found. The
  * invariant checker must find nothing. Any 5xx fails the test.
  *
+ * Snapshots: the server snapshots its state every few (5–60) logged changes, and every fourth
+ * round is killed the moment the server logs that a snapshot begins (while it encodes, writes or
+ * compacts): a snapshot and the log it replaces change in one transaction, so nothing may be lost.
+ *
  * Size: EC2NET_CRASH_ROUNDS rounds (default 5); EC2NET_CRASH_SEED picks the kill points. Prints
  * "crash test: R rounds, N acknowledged changes checked".
  */
@@ -61,13 +65,25 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startCli(dataDir: string): Promise<Proc> {
+/**
+ * Starts the CLI. It snapshots its state every `snapshotEvery` logged changes; `onSnapshotStart`,
+ * when given, is called as soon as the server logs that a snapshot begins (to kill it in the middle).
+ */
+async function startCli(dataDir: string, snapshotEvery: number, onSnapshotStart?: () => void): Promise<Proc> {
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--imds-port', 'off', '--data-dir', dataDir, '--log-level', 'silent'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const level = onSnapshotStart ? 'debug' : 'silent';
+    const args = [CLI, 'serve', '--port', String(port), '--imds-port', 'off', '--data-dir', dataDir, '--log-level', level, '--snapshot-every', String(snapshotEvery)];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', onSnapshotStart ? 'pipe' : 'ignore', 'pipe'] });
     const proc: Proc = { child, url: `http://127.0.0.1:${port}`, exited: new Promise((r) => child.once('exit', () => r())), stderr: '' };
+    if (onSnapshotStart) {
+      let seenStart = false; // the start's own snapshot (of a crash's log) is not the one to kill
+      child.stdout!.on('data', (d: Buffer) => {
+        if (!d.toString().includes('snapshot starting')) return;
+        if (seenStart || !d.toString().includes('"reason":"start"')) onSnapshotStart();
+        seenStart = true;
+      });
+    }
     child.stderr!.on('data', (d: Buffer) => (proc.stderr += d.toString()));
     let exited = false;
     void proc.exited.then(() => (exited = true));
@@ -394,8 +410,14 @@ describe('crash: SIGKILL under load, restart, every acknowledged change is there
       pendingChanges = 0;
     };
 
+    let killedInSnapshot = 0;
     for (let round = 0; round <= ROUNDS; round++) {
-      proc = await startCli(dataDir);
+      // Kill while the load is on, by one of four triggers (see the header); the fourth is the moment a snapshot begins.
+      const mode = (['acks', 'delay', 'sent', 'snapshot'] as const)[round % 4]!;
+      // Snapshots come often (every 5–60 logged changes), so kills of the other modes land around them too.
+      const snapshotEvery = rng.int(5, 60);
+      let killOnSnapshot: (() => void) | undefined;
+      proc = await startCli(dataDir, snapshotEvery, round < ROUNDS && mode === 'snapshot' ? () => killOnSnapshot?.() : undefined);
       if (round > 0) await verify(round - 1);
       if (round === ROUNDS) break;
       // Each worker's world and subnet (a read, which creates the world on first use).
@@ -408,7 +430,6 @@ describe('crash: SIGKILL under load, restart, every acknowledged change is there
 
       // Load, then SIGKILL: after a random number of acknowledged changes, after a random delay, or a
       // moment (0–2 ms) after the N-th request went out, while the server is busy with it.
-      const mode = (['acks', 'delay', 'sent'] as const)[round % 3]!;
       const killAfterAcks = mode === 'acks' ? rng.int(5, 150) : Infinity;
       const killAfterMs = mode === 'delay' ? rng.int(100, 1500) : Infinity;
       const killAfterSent = mode === 'sent' ? rng.int(5, 300) : Infinity;
@@ -423,6 +444,10 @@ describe('crash: SIGKILL under load, restart, every acknowledged change is there
         killed = true;
         if (inFlight > 0) killedInFlight++;
         current.child.kill('SIGKILL');
+      };
+      if (mode === 'snapshot') killOnSnapshot = () => {
+        if (!killed) killedInSnapshot++;
+        kill();
       };
       const timer = Number.isFinite(killAfterMs) ? setTimeout(kill, killAfterMs) : undefined;
       const safety = setTimeout(kill, 20_000);
@@ -453,7 +478,7 @@ describe('crash: SIGKILL under load, restart, every acknowledged change is there
       await Promise.all(workers.map(run));
       const cut = workers.filter((w) => w.uncertain).length;
       if (cut > 0) roundsCut++;
-      if (process.env.EC2NET_CRASH_VERBOSE) console.log(`round ${round}: ${roundAcks} acknowledged, killed ${mode === 'delay' ? `after ${killAfterMs} ms` : mode === 'acks' ? `after ${killAfterAcks} acks` : `${killDelay} ms after request ${killAfterSent} was sent`} with ${cut} requests cut off`);
+      if (process.env.EC2NET_CRASH_VERBOSE) console.log(`round ${round}: ${roundAcks} acknowledged, killed ${mode === 'snapshot' ? 'as a snapshot began' : mode === 'delay' ? `after ${killAfterMs} ms` : mode === 'acks' ? `after ${killAfterAcks} acks` : `${killDelay} ms after request ${killAfterSent} was sent`} with ${cut} requests cut off`);
       clearTimeout(timer);
       clearTimeout(safety);
       await current.exited;
@@ -465,9 +490,10 @@ describe('crash: SIGKILL under load, restart, every acknowledged change is there
 
     console.log(
       `crash test: ${ROUNDS} rounds, ${checkedChanges} acknowledged changes checked (${checkedFacts} facts compared; ${killedInFlight} kills with requests in flight, ` +
-        `${roundsCut} rounds with requests cut off by the kill, ${uncertainTotal} such requests allowed either outcome) in ${Date.now() - started} ms, seed ${SEED}`,
+        `${roundsCut} rounds with requests cut off by the kill, ${uncertainTotal} such requests allowed either outcome, ${killedInSnapshot} kills as a snapshot began) in ${Date.now() - started} ms, seed ${SEED}`,
     );
     assert.ok(checkedChanges > 0, 'no change was acknowledged');
     if (ROUNDS >= 2) assert.ok(killedInFlight > 0, 'no round was killed with requests in flight');
+    if (ROUNDS >= 4) assert.ok(killedInSnapshot > 0, 'no round was killed as a snapshot began');
   });
 });
