@@ -170,6 +170,24 @@ describe('ec2net serve beside another one', () => {
     await again.stop();
   });
 
+  it('`ec2net import` into the data directory of a running server is refused, naming the other way', async () => {
+    const dir = join(work, 'import-busy');
+    const running = await serve(['--port', '0', '--data-dir', dir]);
+    try {
+      const file = join(work, 'export.json');
+      writeFileSync(file, await (await fetch(`${running.url}/_ec2net/export`)).text());
+      const r = await new Promise<Run>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'import', file, '--data-dir', dir], { env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+      assertOneLine(r, '/_ec2net/import', /is in use by another running ec2net/);
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('a data directory left by a killed server (kill -9) is not locked', async () => {
     const dir = join(work, 'killed');
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'info'], {
