@@ -96,7 +96,12 @@ function main() {
       );
     }
   } else if (plan.action === 'stop') {
-    fail(`missing ${found.filter((n) => !n.found).map((n) => n.name).join(', ')}; no test was run. ${plan.advice}`);
+    fail(
+      `missing ${found
+        .filter((n) => !n.found)
+        .map((n) => n.name)
+        .join(', ')}; no test was run. ${plan.advice}`,
+    );
   }
   console.log(`test dependencies: ${found.map((n) => n.found).join('; ')}`);
 }

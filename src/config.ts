@@ -53,8 +53,8 @@ function engineOptions(values: Record<string, unknown>, env: (name: string) => s
   const quotas: Partial<Record<keyof Quotas, number>> = {};
   for (const [name, value] of pairs(values.quota as string[] | undefined, env('EC2NET_QUOTAS'), 'quota')) {
     const key = QUOTA_NAMES[name];
-    if (!key) throw new ConfigError(`unknown quota '${name}' (known: ${Object.keys(QUOTA_NAMES).join(', ')})`);
-    if (!/^[0-9]+$/.test(value) || Number(value) < 1) throw new ConfigError(`quota ${name} must be a positive integer, not '${value}'`);
+    if (!key) throw new ConfigError(`--quota: unknown quota '${name}' (known: ${Object.keys(QUOTA_NAMES).join(', ')})`);
+    if (!/^[0-9]+$/.test(value) || Number(value) < 1) throw new ConfigError(`--quota ${name} must be a positive integer, not '${value}'`);
     quotas[key] = Number(value);
   }
   const publicPools: Record<string, string> = {};

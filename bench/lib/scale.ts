@@ -28,7 +28,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { form, query, runLoad, summarize, xmlField, type LoadResult, type LoadRun } from './http.js';
-import { startEc2net, startScaleEc2net, type MemoryAfterGc, type ScaleServer, type Server } from './servers.js';
+import { startEc2net, startScaleEc2net, type MemoryAfterGc, type Server } from './servers.js';
 
 export const SECTIONS = {
   enis: 'network interfaces at scale',

@@ -33,6 +33,7 @@ export const getTopology = (w: World, vpc?: string) => getJson<TopologyResponse>
 export type DetailKind = 'interface' | 'instance' | 'address';
 
 /** The API's own view of one resource (DescribeNetworkInterfaces / DescribeInstances / DescribeAddresses shape). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON of one resource, read field by field for display
 export const getDetail = (w: World, kind: DetailKind, id: string) => getJson<Record<string, any>>('/detail', { ...w, kind, id });
 
 /** Sends one EC2 action through the server's Query API (same rules, errors and journal as any SDK call). */

@@ -21,6 +21,7 @@ interface PanelProps {
   readonly readOnly?: string;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON of one resource, read field by field for display
 type Detail = Record<string, any>;
 type Run = (action: string, params: Record<string, string>) => Promise<void>;
 

@@ -30,6 +30,7 @@ export const MAX_RULES_PER_DIRECTION = 60;
 
 const ALLOWED_TEXT = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]*$/;
 const ALLOWED_SET = 'a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*';
+// eslint-disable-next-line no-control-regex -- every character outside ASCII, control characters included
 const NON_ASCII = /[^\x00-\x7f]/;
 
 // ---- lookups ------------------------------------------------------------------------------------

@@ -112,7 +112,7 @@ function addIpv6Block(region: RegionState, vpc: Vpc, cidr: Ipv6Cidr): void {
 }
 
 export function deleteVpc(region: RegionState, id: string): void {
-  const vpc = getVpc(region, id);
+  getVpc(region, id); // an unknown VPC is InvalidVpcID.NotFound before anything else
   const busy =
     region.subnetsOf(id).size > 0 ||
     [...region.securityGroups.values()].some((g) => g.vpcId === id && !g.isDefault) ||

@@ -33,9 +33,11 @@ const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&
 const NEEDS_ESCAPE = /[&<>"']/;
 const ESCAPE_ALL = /[&<>"']/g;
 // Characters XML 1.0 cannot carry at all; they are dropped rather than producing unparsable output.
+// eslint-disable-next-line no-control-regex -- these control characters are what is matched
 const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 // One test for the common case: most values (ids, addresses) need no change at all.
+// eslint-disable-next-line no-control-regex -- as above
 const NEEDS_WORK = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 export function escapeXml(s: string): string {

@@ -57,13 +57,13 @@ export function loadCredentials(file: string): CredentialStore {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(`cannot read the credentials file ${file}: ${(e as Error).message}`);
+    throw new ConfigError(`cannot read the credentials file ${file} (--credentials): ${(e as Error).message}`);
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`the credentials file ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new ConfigError(`the credentials file ${file} (--credentials) is not valid JSON: ${(e as Error).message}`);
   }
   return new CredentialStore(parseCredentials(doc, file));
 }

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CreateNetworkInterfaceCommand, DescribeInternetGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { CreateNetworkInterfaceCommand, DescribeInternetGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import pino from 'pino';
 import { startServer } from '../../src/server/start.js';
 import type { ActionResponse, TopologyResponse, WorldsResponse } from '../../src/console/types.js';

@@ -28,7 +28,6 @@ import {
   DescribeSubnetsCommand,
   DetachNetworkInterfaceCommand,
   ModifyNetworkInterfaceAttributeCommand,
-  RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
@@ -36,7 +35,6 @@ import {
   waitUntilNetworkInterfaceAvailable,
   type EC2Client,
   type Instance,
-  type NetworkInterface,
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6Cidr } from '../../src/engine/cidr.js';

@@ -33,7 +33,6 @@ import {
   RunInstancesCommand,
   TerminateInstancesCommand,
   type EC2Client,
-  type NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import { attachNewGateway, expectCode, getEni, invariants, refusedUnchanged, useHarness, until } from './harness.js';
 

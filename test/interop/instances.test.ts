@@ -41,7 +41,6 @@ import {
   waitUntilInstanceTerminated,
   type EC2Client,
   type Instance,
-  type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6Cidr } from '../../src/engine/cidr.js';
 import { attachNewGateway, expectCode, fastCliWaiters, IMAGE, invariants, launch, useHarness } from './harness.js';

@@ -24,17 +24,13 @@ import {
   CreateVpcCommand,
   DescribeAddressesCommand,
   DescribeInstancesCommand,
-  DescribeNetworkInterfacesCommand,
   DetachNetworkInterfaceCommand,
   DisassociateAddressCommand,
-  RunInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
   type EC2Client,
   type Instance,
-  type NetworkInterface,
-  type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
 import { attachNewGateway, expectCode, useHarness, invariants, until, launch, getInstance, getEni, IMAGE } from './harness.js';
 

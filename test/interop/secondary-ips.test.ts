@@ -35,7 +35,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { nthSubCidr6, parseIpv6, parseIpv6Cidr } from '../../src/engine/cidr.js';
 import { largestIpv4PerInterface } from '../../src/engine/instance-types.js';
-import { attachNewGateway, expectCode, getEni, getInstance, invariants, refusedUnchanged, useHarness, until } from './harness.js';
+import { attachNewGateway, getEni, getInstance, invariants, refusedUnchanged, useHarness, until } from './harness.js';
 
 // ---- helpers ------------------------------------------------------------------------------------
 

@@ -48,13 +48,16 @@ describe('test-deps: the decision', () => {
     assert.ok(plan.action === 'stop' && /the AWS CLI/.test(plan.advice) && /awscli/.test(plan.advice), JSON.stringify(plan));
   });
 
-  it('a Chromium named by EC2NET_CHROMIUM that is not there is never replaced by Debian\'s', () => {
+  it("a Chromium named by EC2NET_CHROMIUM that is not there is never replaced by Debian's", () => {
     const plan = decide(situation({ missing: ['chromium'], isRoot: true, customChromium: true }));
     assert.ok(plan.action === 'stop' && /EC2NET_CHROMIUM/.test(plan.advice), JSON.stringify(plan));
   });
 
   it('the apt-get command updates, installs without questions, and waits for another apt-get', () => {
-    assert.match(aptCommand(['awscli', 'chromium']), /^apt-get update .*&& DEBIAN_FRONTEND=noninteractive apt-get install -y .*DPkg::Lock::Timeout=\d+ awscli chromium$/);
+    assert.match(
+      aptCommand(['awscli', 'chromium']),
+      /^apt-get update .*&& DEBIAN_FRONTEND=noninteractive apt-get install -y .*DPkg::Lock::Timeout=\d+ awscli chromium$/,
+    );
   });
 });
 

@@ -40,9 +40,15 @@ describe('the metadata port rule', () => {
   });
 
   it('--port 65535 without --imds-port, or both on one port, is a ConfigError naming --imds-port', () => {
-    assert.throws(() => parseServeConfig(['--port', '65535'], {}), (e: unknown) => e instanceof ConfigError && /--imds-port/.test(e.message));
+    assert.throws(
+      () => parseServeConfig(['--port', '65535'], {}),
+      (e: unknown) => e instanceof ConfigError && /--imds-port/.test(e.message),
+    );
     assert.equal(parseServeConfig(['--port', '65535', '--imds-port', 'off'], {}).imdsPort, undefined);
-    assert.throws(() => parseServeConfig(['--port', '5000', '--imds-port', '5000'], {}), (e: unknown) => e instanceof ConfigError && /--imds-port/.test(e.message));
+    assert.throws(
+      () => parseServeConfig(['--port', '5000', '--imds-port', '5000'], {}),
+      (e: unknown) => e instanceof ConfigError && /--imds-port/.test(e.message),
+    );
   });
 });
 
@@ -164,9 +170,30 @@ describe('ec2net serve beside another one', () => {
     await again.stop();
   });
 
+  it('`ec2net import` into the data directory of a running server is refused, naming the other way', async () => {
+    const dir = join(work, 'import-busy');
+    const running = await serve(['--port', '0', '--data-dir', dir]);
+    try {
+      const file = join(work, 'export.json');
+      writeFileSync(file, await (await fetch(`${running.url}/_ec2net/export`)).text());
+      const r = await new Promise<Run>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'import', file, '--data-dir', dir], { env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+      assertOneLine(r, '/_ec2net/import', /is in use by another running ec2net/);
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('a data directory left by a killed server (kill -9) is not locked', async () => {
     const dir = join(work, 'killed');
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'info'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'info'], {
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => String(d).includes('"url"') && resolve()));
     const gone = new Promise((resolve) => child.on('close', resolve));
     child.kill('SIGKILL');
@@ -180,7 +207,11 @@ describe('a failure to start is one line naming the flag that fixes it', () => {
   it('the API port in use: --port', async () => {
     const held = await occupied();
     try {
-      assertOneLine(await serveFails(['--port', String(held.port), '--ephemeral']), '--port', new RegExp(`port 127\\.0\\.0\\.1:${held.port} is already in use`));
+      assertOneLine(
+        await serveFails(['--port', String(held.port), '--ephemeral']),
+        '--port',
+        new RegExp(`port 127\\.0\\.0\\.1:${held.port} is already in use`),
+      );
     } finally {
       held.server.close();
     }
@@ -189,13 +220,17 @@ describe('a failure to start is one line naming the flag that fixes it', () => {
   it('the metadata port in use: --imds-port', async () => {
     const held = await occupied();
     try {
-      assertOneLine(await serveFails(['--port', '0', '--imds-port', String(held.port), '--ephemeral']), '--imds-port', /instance metadata port .* is already in use/);
+      assertOneLine(
+        await serveFails(['--port', '0', '--imds-port', String(held.port), '--ephemeral']),
+        '--imds-port',
+        /instance metadata port .* is already in use/,
+      );
     } finally {
       held.server.close();
     }
   });
 
-  it('a data directory that cannot be made or is not ec2net\'s: --data-dir', async () => {
+  it("a data directory that cannot be made or is not ec2net's: --data-dir", async () => {
     const file = join(work, 'a-file');
     writeFileSync(file, 'not a directory');
     assertOneLine(await serveFails(['--port', '0', '--data-dir', join(file, 'state')]), '--data-dir', /cannot be created/);
@@ -206,7 +241,7 @@ describe('a failure to start is one line naming the flag that fixes it', () => {
     assertOneLine(await serveFails(['--port', '0', '--data-dir', foreign]), '--data-dir', /cannot be used/);
   });
 
-  it('an address that is not this machine\'s: --host', async () => {
+  it("an address that is not this machine's: --host", async () => {
     // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never assigned to a real interface.
     assertOneLine(await serveFails(['--host', '192.0.2.1', '--port', '0', '--ephemeral']), '--host', /not an address of this machine/);
   });
