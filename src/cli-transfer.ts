@@ -44,10 +44,9 @@ export function importCommand(argv: readonly string[]): number {
   const path = positionals[0];
   if (!path) throw new ConfigError('usage: ec2net import FILE [--data-dir DIR]');
   const file = parseExport(readFileSync(path, 'utf8'));
-  rebuild(file, { defaultAccountId: accountId }, (get) => new QueryApi(loadModel(), allHandlers, get));
+  const cloud = rebuild(file, { defaultAccountId: accountId }, (get) => new QueryApi(loadModel(), allHandlers, get));
   // Refused while a server runs on the directory: it would go on from the state it replayed.
   const lock = lockDataDir(dataDir, 'import through the running server (POST /_ec2net/import), or choose another --data-dir');
-  const cloud = rebuild(file, { defaultAccountId: accountId }, (get) => new QueryApi(loadModel(), allHandlers, get));
   const journal = Journal.open(dataDir);
   try {
     journal.saveSnapshot(encodeCloud(cloud), { seed: cloud.random.seed });

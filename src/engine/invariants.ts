@@ -165,6 +165,9 @@ function checkVolumes(region: RegionState, v: (rule: string, detail: string) => 
       else if (devices.has(a.device)) v('volume-device', `${i.id} uses ${a.device} twice`);
       else devices.add(a.device);
     }
+  }
+}
+
 /** Key pair and launch template names are unique in their world. */
 function checkNamesUnique(rule: string, resources: Iterable<{ id: string; name: string }>, v: (rule: string, detail: string) => void): void {
   const seen = new Map<string, string>();

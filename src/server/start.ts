@@ -69,7 +69,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   const cloudOptions = { defaultAccountId: config.accountId, ...config.cloud };
   // Only the shapes the implemented operations reach (a sixth of the model: faster to start).
   const model = loadServerModel(Object.keys(allHandlers));
-  const makeApi = (get: () => Cloud) => new QueryApi(model, allHandlers, get, config.extraRule);
+  const makeApi = (get: () => Cloud) => new QueryApi(model, allHandlers, get, undefined, config.extraRule);
   const storage: StorageStats = { dataDir: config.dataDir };
   let cloud: Cloud;
   if (journal) {
@@ -79,7 +79,6 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     } catch (e) {
       journal.close();
       lock?.release();
-      throw new ConfigError(`${config.dataDir}: ${refused}. The data directory is left as it is; start with another --data-dir (or --ephemeral) to begin afresh.`);
       throw new ConfigError(`${config.dataDir}: the stored state does not open: ${(e as Error).message}. The data directory is left as it is; start with another --data-dir (or --ephemeral) to begin afresh.`);
     }
     cloud = restored.cloud;
@@ -196,9 +195,9 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
           server.close(() => resolve());
         }),
       ]).then(() => {
+        if (journal && journal.count() > 0) snapshot('shutdown');
         journal?.close();
         lock?.release();
-        if (journal && journal.count() > 0) snapshot('shutdown');
       }),
   };
 }
