@@ -76,7 +76,8 @@ describe('filter aliases and legacy names', () => {
     assert.deepEqual(await matches('network-interface.tag-value', 'web'), [instance.InstanceId]);
     assert.deepEqual(await matches('usage-operation', 'RunInstances'), [instance.InstanceId]);
     // Fields ec2net's answer leaves out match nothing, even with `*`.
-    assert.deepEqual(await matches('block-device-mapping.device-name', '*'), []);
+    // Every instance has its image's root volume (EC2 User Guide, "Block device mappings").
+    assert.deepEqual(await matches('block-device-mapping.device-name', '/dev/*'), [instance.InstanceId]);
     assert.deepEqual(await matches('spot-instance-request-id', '*'), []);
     const status = await ec2.send(
       new DescribeInstanceStatusCommand({ IncludeAllInstances: true, Filters: [{ Name: 'availability-zone-id', Values: [instance.Placement!.AvailabilityZoneId ?? 'usw2-az1'] }] }),
