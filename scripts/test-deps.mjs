@@ -5,7 +5,9 @@
  *
  * - the AWS CLI (`aws`) and boto3 for `python3`: the interop tests drive ec2net through them;
  * - Chromium: the web console's end-to-end tests drive it (playwright-core, Debian's build at
- *   /usr/bin/chromium, or the browser EC2NET_CHROMIUM names).
+ *   /usr/bin/chromium, or the browser EC2NET_CHROMIUM names);
+ * - ssh-keygen and puttygen: key pair tests check fingerprints and key files with them;
+ * - Ansible with boto3 for /usr/bin/python3: the examples/ansible playbook runs in the tests.
  *
  * When something is missing and this runs as root on a machine with apt-get, it installs Debian's
  * packages itself; otherwise it stops, before any test, with the exact command to run.
@@ -20,6 +22,12 @@ export const NEEDS = [
   { name: 'the AWS CLI (aws)', debian: 'awscli', probe: () => run('aws', ['--version']) },
   { name: 'boto3 for python3', debian: 'python3-boto3', probe: () => run('python3', ['-c', 'import boto3; print("boto3", boto3.__version__)']) },
   { name: 'Chromium', debian: 'chromium', probe: (env) => chromium(env) },
+  // Key pair tests check fingerprints and private keys with OpenSSH's and PuTTY's own tools.
+  { name: 'ssh-keygen', debian: 'openssh-client', probe: () => run('sh', ['-c', 'command -v ssh-keygen']) },
+  { name: 'puttygen', debian: 'putty-tools', probe: () => run('sh', ['-c', 'command -v puttygen']) },
+  // examples/ansible runs with Debian's ansible, whose modules import boto3 from Debian's python3.
+  { name: 'Ansible (ansible-playbook)', debian: 'ansible', probe: () => run('ansible-playbook', ['--version']) },
+  { name: "boto3 for Debian's /usr/bin/python3 (Ansible's interpreter)", debian: 'python3-boto3', probe: () => run('/usr/bin/python3', ['-c', 'import boto3; print("system boto3", boto3.__version__)']) },
 ];
 
 /**
@@ -72,7 +80,7 @@ function main() {
   const env = process.env;
   const onlyCheck = process.argv.includes('--check');
   let found = check(env);
-  const missing = () => found.filter((n) => !n.found).map((n) => n.debian);
+  const missing = () => [...new Set(found.filter((n) => !n.found).map((n) => n.debian))];
   const state = {
     missing: missing(),
     isRoot: process.getuid?.() === 0,
