@@ -70,4 +70,26 @@ describe('withLaunchTemplate', () => {
     assert.equal(codeOf(run({ LaunchTemplateName: 'one', Version: 'latest' })), 'InvalidLaunchTemplateId.VersionNotFound');
     assert.equal(codeOf(run({})), 'MissingParameter');
   });
+
+  it('network interfaces: matched by device index, the request members over the template ones; an existing interface stands alone', () => {
+    const region = world();
+    createLaunchTemplate(region, 'nics', {
+      ImageId: 'ami-1',
+      NetworkInterfaces: [
+        { DeviceIndex: 0, AssociatePublicIpAddress: true, SecondaryPrivateIpAddressCount: 1, Groups: ['sg-1'] },
+        { DeviceIndex: 1, SubnetId: 'subnet-1', Description: 'back' },
+      ],
+    }, undefined, new Map());
+    const r = withLaunchTemplate(region, {
+      MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'nics' },
+      NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: 'subnet-2', Groups: ['sg-2'] }, { DeviceIndex: 2, NetworkInterfaceId: 'eni-1' }],
+    });
+    assert.deepEqual(r.input.NetworkInterfaces, [
+      { DeviceIndex: 0, AssociatePublicIpAddress: true, SecondaryPrivateIpAddressCount: 1, Groups: ['sg-2'], SubnetId: 'subnet-2' },
+      { DeviceIndex: 1, SubnetId: 'subnet-1', Description: 'back' },
+      { DeviceIndex: 2, NetworkInterfaceId: 'eni-1' },
+    ]);
+    const existing = withLaunchTemplate(region, { MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'nics' }, NetworkInterfaces: [{ DeviceIndex: 1, NetworkInterfaceId: 'eni-9' }] });
+    assert.deepEqual(existing.input.NetworkInterfaces![1], { DeviceIndex: 1, NetworkInterfaceId: 'eni-9' });
+  });
 });
