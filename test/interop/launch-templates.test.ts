@@ -123,6 +123,7 @@ result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in
     assert.deepEqual(await pick({ Filters: [{ Name: 'instance-type', Values: ['t3.*'] }] }), [1, 2]);
     assert.deepEqual(await pick({ Filters: [{ Name: 'is-default-version', Values: ['true'] }] }), [1]);
     assert.deepEqual(await pick({ Filters: [{ Name: 'http-tokens', Values: ['required'] }] }), [1, 2]);
+    assert.deepEqual(await pick({ Filters: [{ Name: 'license-configuration-arn', Values: ['*'] }] }), []);
     await expectCode(ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: 'ver', Versions: ['9'] })), 'InvalidLaunchTemplateId.VersionNotFound');
     await expectCode(ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: 'nope' })), 'InvalidLaunchTemplateName.NotFoundException');
 
