@@ -2,9 +2,10 @@
  * RunInstances with `LaunchTemplate`: the template version's parameters fill in what the request
  * leaves out, member by member; whatever the request gives wins (EC2 User Guide, "Launch an
  * instance from a launch template": "any parameters that you specify override the parameters
- * in the launch template"). The result is an ordinary RunInstances input, validated as one, so a
- * template that names network interfaces and a request that names an instance-level subnet clash
- * exactly as they do on EC2 (InvalidParameterCombination).
+ * in the launch template"); network interfaces are matched by device index. The result is an
+ * ordinary RunInstances input, validated as one, so a template that names network interfaces and a
+ * request that names an instance-level subnet clash as any such request does
+ * (InvalidParameterCombination).
  *
  * Instances launched from a template carry the system tags `aws:ec2launchtemplate:id` and
  * `aws:ec2launchtemplate:version` (EC2 User Guide, "Tag your resources": tags with the aws:
@@ -39,9 +40,10 @@ export function withLaunchTemplate(region: RegionState, input: RunInput): Templa
   for (const [member, value] of Object.entries(data)) {
     if (NOT_FOR_RUN.has(member)) continue;
     const name = RENAMED[member] ?? member;
-    if (name === 'TagSpecifications') continue;
+    if (name === 'TagSpecifications' || name === 'NetworkInterfaces') continue;
     if (merged[name] === undefined) merged[name] = value;
   }
+  merged.NetworkInterfaces = mergeNetworkInterfaces(data.NetworkInterfaces as Nic[] | undefined, input.NetworkInterfaces);
   merged.TagSpecifications = mergeTagSpecifications(data.TagSpecifications as TagSpec[] | undefined, input.TagSpecifications);
   return {
     input: merged as unknown as RunInput,
@@ -51,6 +53,30 @@ export function withLaunchTemplate(region: RegionState, input: RunInput): Templa
     ]),
   };
 }
+
+type Nic = NonNullable<RunInput['NetworkInterfaces']>[number];
+
+/**
+ * Interfaces of the template and of the request, matched by device index: a template may describe
+ * only secondary interfaces and leave eth0 to the request (API reference,
+ * LaunchTemplateInstanceNetworkInterfaceSpecificationRequest.DeviceIndex: "you must add a primary
+ * network interface as a launch parameter"). For an index in both, the request's members win and
+ * the template's fill the rest, unless either names an existing interface: then the request's
+ * entry stands alone.
+ */
+function mergeNetworkInterfaces(fromTemplate: Nic[] | undefined, fromRequest: Nic[] | undefined): Nic[] | undefined {
+  if (!fromTemplate?.length) return fromRequest;
+  if (!fromRequest?.length) return fromTemplate;
+  const out = new Map<number | undefined, Nic>(fromTemplate.map((n) => [n.DeviceIndex, n]));
+  for (const n of fromRequest) {
+    const base = out.get(n.DeviceIndex);
+    const standalone = !base || n.NetworkInterfaceId !== undefined || base.NetworkInterfaceId !== undefined;
+    out.set(n.DeviceIndex, standalone ? n : { ...base, ...definedMembers(n) });
+  }
+  return [...out.values()];
+}
+
+const definedMembers = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 interface TagSpec {
   ResourceType?: string;

@@ -123,6 +123,7 @@ result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in
     assert.deepEqual(await pick({ Filters: [{ Name: 'instance-type', Values: ['t3.*'] }] }), [1, 2]);
     assert.deepEqual(await pick({ Filters: [{ Name: 'is-default-version', Values: ['true'] }] }), [1]);
     assert.deepEqual(await pick({ Filters: [{ Name: 'http-tokens', Values: ['required'] }] }), [1, 2]);
+    assert.deepEqual(await pick({ Filters: [{ Name: 'license-configuration-arn', Values: ['*'] }] }), []);
     await expectCode(ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: 'ver', Versions: ['9'] })), 'InvalidLaunchTemplateId.VersionNotFound');
     await expectCode(ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: 'nope' })), 'InvalidLaunchTemplateName.NotFoundException');
 
@@ -246,5 +247,20 @@ result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in
     const again = await ec2.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'from-instance' } }));
     const j = await getInstance(ec2, again.Instances![0]!.InstanceId!);
     assert.deepEqual([j.InstanceType, j.KeyName, j.SubnetId, j.MetadataOptions!.HttpTokens], ['t3.small', 'gd', i.SubnetId, 'required']);
+  });
+
+  it('a template with only a secondary interface: the request gives eth0, the instance has both [api LaunchTemplateInstanceNetworkInterfaceSpecificationRequest.DeviceIndex]', async () => {
+    const subnetId = (await h.boto3(`result = sorted(s['SubnetId'] for s in ec2.describe_subnets(Filters=[{'Name': 'availability-zone', 'Values': ['us-east-1a']}])['Subnets'])[0]`)) as string;
+    await create('eth1-only', { ImageId: IMAGE, InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 1, SubnetId: subnetId, SecondaryPrivateIpAddressCount: 1 }] });
+    // Without eth0 the launch is refused as any launch without a primary interface is.
+    await refusedUnchanged(h, ec2, () => ec2.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'eth1-only' } })), 'InvalidParameterValue');
+    const r = await ec2.send(new RunInstancesCommand({
+      MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'eth1-only' },
+      NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnetId, Description: 'primary' }],
+    }));
+    const i = await getInstance(ec2, r.Instances![0]!.InstanceId!);
+    const nics = [...i.NetworkInterfaces!].sort((a, b) => a.Attachment!.DeviceIndex! - b.Attachment!.DeviceIndex!);
+    assert.deepEqual(nics.map((n) => [n.Attachment!.DeviceIndex, n.Description, n.PrivateIpAddresses!.length]), [[0, 'primary', 1], [1, '', 2]]);
+    await invariants(h);
   });
 });
