@@ -11,6 +11,8 @@ import { regionHandlers } from './regions.js';
 import { routeTableHandlers } from './route-tables.js';
 import { networkAclHandlers } from './network-acls.js';
 import { dhcpOptionsHandlers } from './dhcp-options.js';
+import { classicLinkHandlers } from './classic-link.js';
+import { natGatewayHandlers } from './nat-gateways.js';
 import { securityGroupHandlers } from './security-groups.js';
 import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
@@ -32,4 +34,6 @@ export const allHandlers: HandlerMap = {
   ...routeTableHandlers,
   ...networkAclHandlers,
   ...dhcpOptionsHandlers,
+  ...classicLinkHandlers,
+  ...natGatewayHandlers,
 };

@@ -22,6 +22,8 @@ export const vpcFilters: FilterSpec<Vpc> = {
   tags: (v) => v.tags,
   getters: {
     cidr: (v) => v.cidrs[0]?.cidr.toString(),
+    // Not in the reference's list, but AWS answers it like `cidr`: Ansible's ec2_vpc_net finds its VPC with it.
+    'cidr-block': (v) => v.cidrs[0]?.cidr.toString(),
     'cidr-block-association.cidr-block': (v) => live(v.cidrs).map((c) => c.cidr.toString()),
     'cidr-block-association.association-id': (v) => live(v.cidrs).map((c) => c.associationId),
     'cidr-block-association.state': (v) => live(v.cidrs).map((c) => c.state),

@@ -239,8 +239,14 @@ export function resolveTarget(region: RegionState, table: RouteTable, input: Tar
     const eni = soleInterface(region, instance);
     return { instanceId: instance.id, networkInterfaceId: eni.id };
   }
+  if (input.NatGatewayId !== undefined) {
+    checkId(ID_KINDS.natGateway, input.NatGatewayId);
+    const nat = region.natGateways.get(input.NatGatewayId);
+    if (!nat || nat.state === 'deleted' || nat.state === 'failed') throw notFound(ID_KINDS.natGateway, input.NatGatewayId);
+    if (nat.vpcId !== table.vpcId) throw differentNetworks(table.id, 'nat gateway', nat.id);
+    return { natGatewayId: nat.id };
+  }
   // The families below do not exist in ec2net yet: every id is unknown.
-  if (input.NatGatewayId !== undefined) throw unknownId(ID_KINDS.natGateway, input.NatGatewayId);
   if (input.EgressOnlyInternetGatewayId !== undefined) throw unknownId(ID_KINDS.egressOnlyInternetGateway, input.EgressOnlyInternetGatewayId);
   if (input.VpcPeeringConnectionId !== undefined) throw unknownId(ID_KINDS.vpcPeeringConnection, input.VpcPeeringConnectionId);
   if (input.VpcEndpointId !== undefined) throw unknownId(ID_KINDS.vpcEndpoint, input.VpcEndpointId);
@@ -345,6 +351,10 @@ export function deleteRoute(table: RouteTable, d: Destination): void {
 export function routeState(region: RegionState, table: RouteTable, r: Route): 'active' | 'blackhole' {
   if (r.gatewayId === 'local') return 'active';
   if (r.gatewayId !== undefined) return region.internetGateways.get(r.gatewayId)?.vpcId === table.vpcId ? 'active' : 'blackhole';
+  if (r.natGatewayId !== undefined) {
+    const state = region.natGateways.get(r.natGatewayId)?.state;
+    return state === 'available' || state === 'pending' ? 'active' : 'blackhole';
+  }
   if (r.networkInterfaceId !== undefined) {
     const eni = region.networkInterfaces.get(r.networkInterfaceId);
     const instanceId = eni?.attachment?.instanceId;
