@@ -13,6 +13,7 @@ import { networkAclHandlers } from './network-acls.js';
 import { dhcpOptionsHandlers } from './dhcp-options.js';
 import { classicLinkHandlers } from './classic-link.js';
 import { natGatewayHandlers } from './nat-gateways.js';
+import { egressOnlyInternetGatewayHandlers } from './egress-only-internet-gateways.js';
 import { securityGroupHandlers } from './security-groups.js';
 import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
@@ -36,4 +37,5 @@ export const allHandlers: HandlerMap = {
   ...dhcpOptionsHandlers,
   ...classicLinkHandlers,
   ...natGatewayHandlers,
+  ...egressOnlyInternetGatewayHandlers,
 };

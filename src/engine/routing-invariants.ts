@@ -54,6 +54,9 @@ export function checkRouting(region: RegionState, v: (rule: string, detail: stri
     }
     if (!live && eni) v('nat-interface', `${n.id} (${n.state}) still holds ${eni.id}`);
   }
+  for (const g of region.egressOnlyInternetGateways.values()) {
+    if (!region.vpcs.has(g.vpcId)) v('egress-only-gateway-vpc', `${g.id} is attached to missing VPC ${g.vpcId}`);
+  }
   const aclOf = new Map<string, number>();
   for (const a of region.networkAclAssociations.values()) {
     const acl = region.networkAcls.get(a.networkAclId);

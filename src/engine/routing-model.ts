@@ -100,3 +100,10 @@ export interface NatGateway extends Taggable {
   readonly publicIp?: string;
   readonly privateIp?: string;
 }
+
+/** An egress-only internet gateway: attached to its VPC from creation, for outbound IPv6 only. */
+export interface EgressOnlyInternetGateway extends Taggable {
+  readonly resourceType: 'egress-only-internet-gateway';
+  readonly ownerId: string;
+  readonly vpcId: string;
+}
