@@ -172,7 +172,7 @@ export interface DestinationInput {
 type Destination = Pick<Route, 'destinationCidrBlock' | 'destinationIpv6CidrBlock' | 'destinationPrefixListId'>;
 
 /** Exactly one destination, canonicalised as AWS stores it (host bits dropped). */
-export function parseDestination(region: RegionState, input: DestinationInput): Destination {
+export function parseDestination(input: DestinationInput): Destination {
   const given = [input.DestinationCidrBlock, input.DestinationIpv6CidrBlock, input.DestinationPrefixListId].filter((d) => d !== undefined);
   // Observed: "MissingParameter: The request must contain the parameter destinationCidrBlock or destinationIpv6CidrBlock"
   // (hashicorp/terraform#14564).
@@ -193,7 +193,6 @@ export function parseDestination(region: RegionState, input: DestinationInput): 
   // No prefix list exists yet: every id is unknown. Observed: "The prefix list ID 'pl-…' does not exist".
   const pl = input.DestinationPrefixListId!;
   checkId(ID_KINDS.prefixList, pl);
-  void region;
   throw notFound(ID_KINDS.prefixList, pl);
 }
 

@@ -16,6 +16,7 @@ import {
   AllocateAddressCommand,
   AssignPrivateIpAddressesCommand,
   AssociateAddressCommand,
+  AttachNetworkInterfaceCommand,
   CreateNatGatewayCommand,
   CreateNetworkInterfaceCommand,
   CreateRouteCommand,
@@ -34,10 +35,11 @@ import {
   DisassociateAddressCommand,
   ModifyNetworkInterfaceAttributeCommand,
   ReleaseAddressCommand,
+  TerminateInstancesCommand,
   type EC2Client,
   type NatGateway,
 } from '@aws-sdk/client-ec2';
-import { attachNewGateway, expectCode, fastCliWaiters, invariants, refusedUnchanged, startHarness, until, type Harness } from './harness.js';
+import { attachNewGateway, expectCode, fastCliWaiters, getInstance, invariants, launch, refusedUnchanged, startHarness, until, type Harness } from './harness.js';
 
 async function setup(ec2: EC2Client, withGateway = true) {
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
@@ -184,6 +186,11 @@ describe('NAT gateways (interop)', () => {
     assert.equal(detach.message, "You are not allowed to manage 'ela-attach' attachments.");
     await refusedUnchanged(h, ec2, () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, SourceDestCheck: { Value: true } })), 'OperationNotPermitted');
     await refusedUnchanged(h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: 1 })), 'OperationNotPermitted');
+    // Nor attached to an instance: it is in use by its gateway.
+    const instance = await launch(ec2, { SubnetId: subnetId });
+    await until(() => getInstance(ec2, instance.InstanceId!), (i) => i.State!.Name === 'running', 'running');
+    await refusedUnchanged(h, ec2, () => ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: instance.InstanceId, NetworkInterfaceId: eniId, DeviceIndex: 1 })), 'InvalidParameterValue');
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [instance.InstanceId!] }));
     await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: mine }));
     await refusedUnchanged(h, ec2, () => ec2.send(new DeleteSubnetCommand({ SubnetId: subnetId })), 'DependencyViolation');
     // Requester-managed interfaces belong to no instance: IMDS has nothing of them (no instance to ask about).
