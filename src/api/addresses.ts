@@ -16,6 +16,7 @@ import { checkId, ID_KINDS, notFound } from '../engine/ids.js';
 import type { ElasticIp, NetworkInterface } from '../engine/model.js';
 import { getNetworkInterface } from '../engine/network-interface.js';
 import { tagList, tagsFromSpecs } from '../engine/tags.js';
+import { refuseManagedAddress, refuseManagedTarget } from '../engine/requester-managed.js';
 import { handlers } from './handler.js';
 import { paginate } from './paginate.js';
 
@@ -174,6 +175,8 @@ export const addressHandlers = handlers({
     if (attachedTo?.state === 'pending') {
       throw new Ec2Error('IncorrectInstanceState', `The pending-instance-creation instance to which '${eni.id}' is attached is not in a valid state for this operation`);
     }
+    refuseManagedTarget(eni);
+    refuseManagedAddress(region, eip);
     const text = input.PrivateIpAddress ?? eni.privateIps[0]!.text;
     const ip = eni.privateIps.find((x) => x.text === text);
     if (!ip) {
@@ -190,7 +193,9 @@ export const addressHandlers = handlers({
       if (input.PublicIp !== undefined) vpcAddressByPublicIp(ctx.region, input.PublicIp, 'disassociating');
       throw new Ec2Error('MissingParameter', 'The request must contain the parameter AssociationId');
     }
-    disassociateElasticIp(ctx.region, findAssociation(ctx.region, input.AssociationId));
+    const eip = findAssociation(ctx.region, input.AssociationId);
+    refuseManagedAddress(ctx.region, eip);
+    disassociateElasticIp(ctx.region, eip);
     return {};
   },
 
@@ -209,6 +214,7 @@ export const addressHandlers = handlers({
     }
     // [Default VPC] releasing disassociates automatically; [nondefault VPC] it must be disassociated first
     // (ReleaseAddress API reference).
+    refuseManagedAddress(region, eip);
     const eni = holder(region, eip);
     if (eni && region.vpcs.get(eni.vpcId)?.isDefault) disassociateElasticIp(region, eip);
     releaseElasticIp(region, eip);

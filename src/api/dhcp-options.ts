@@ -7,9 +7,10 @@ import { getVpc } from '../engine/vpc.js';
 import { describe } from './describe.js';
 import { handlers } from './handler.js';
 
+/** AWS sends an empty tag set rather than none (Ansible's ec2_vpc_dhcp_option reads `Tags` unconditionally). */
 export const dhcpOptionsView = (d: DhcpOptions) => ({
   OwnerId: d.ownerId,
-  Tags: tagList(d.tags),
+  Tags: tagList(d.tags) ?? [],
   DhcpOptionsId: d.id,
   DhcpConfigurations: d.configurations.map((c) => ({ Key: c.key, Values: c.values.map((Value) => ({ Value })) })),
 });

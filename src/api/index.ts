@@ -17,6 +17,9 @@ import { regionHandlers } from './regions.js';
 import { routeTableHandlers } from './route-tables.js';
 import { networkAclHandlers } from './network-acls.js';
 import { dhcpOptionsHandlers } from './dhcp-options.js';
+import { classicLinkHandlers } from './classic-link.js';
+import { natGatewayHandlers } from './nat-gateways.js';
+import { egressOnlyInternetGatewayHandlers } from './egress-only-internet-gateways.js';
 import { securityGroupHandlers } from './security-groups.js';
 import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
@@ -46,4 +49,6 @@ export const allHandlers: HandlerMap = {
   ...classicLinkHandlers,
   ...launchTemplateHandlers,
   ...launchTemplateDataHandlers,
+  ...natGatewayHandlers,
+  ...egressOnlyInternetGatewayHandlers,
 };

@@ -20,6 +20,7 @@ import type { Instance, InstanceStateName, NetworkInterface } from '../engine/mo
 import { getNetworkInterface, privateDnsName } from '../engine/network-interface.js';
 import { tagList } from '../engine/tags.js';
 import { describe } from './describe.js';
+import { refuseServiceDetach } from '../engine/requester-managed.js';
 import { handlers, type RequestContext } from './handler.js';
 import { idempotent } from './idempotency.js';
 import { parseAttachmentId } from './attachment-ids.js';
@@ -358,6 +359,7 @@ export const instanceHandlers = handlers({
   },
 
   DetachNetworkInterface: (ctx, input) => {
+    refuseServiceDetach(input.AttachmentId);
     parseAttachmentId(input.AttachmentId);
     const eni = findAttachment(ctx.region, input.AttachmentId);
     detach(ctx.region, eni, input.Force === true);

@@ -36,7 +36,8 @@ export function internetGatewayView(g: InternetGateway) {
     Attachments: g.vpcId !== undefined ? [{ State: ATTACHED, VpcId: g.vpcId }] : [],
     InternetGatewayId: g.id,
     OwnerId: g.ownerId,
-    Tags: tagList(g.tags),
+    // AWS sends an empty tag set rather than none (Ansible's ec2_vpc_igw reads `Tags` unconditionally).
+    Tags: tagList(g.tags) ?? [],
   };
 }
 

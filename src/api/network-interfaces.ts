@@ -17,6 +17,7 @@ import { getSubnet } from '../engine/subnet.js';
 import { tagList, tagsFromSpecs } from '../engine/tags.js';
 import { mapForAnswer } from '../protocol/encode.js';
 import { describe } from './describe.js';
+import { refuseManagedInterfaceChange } from '../engine/requester-managed.js';
 import { handlers, type RequestContext } from './handler.js';
 import { idempotent } from './idempotency.js';
 import { parseAttachmentId } from './attachment-ids.js';
@@ -47,7 +48,7 @@ export function groupsView(region: RegionState, groupIds: readonly string[]) {
 
 export function attachmentView(eni: NetworkInterface) {
   const a = eni.attachment;
-  if (!a) return undefined;
+  if (!a) return eni.serviceAttachmentId !== undefined ? serviceAttachmentView(eni) : undefined;
   return {
     AttachTime: a.attachTime,
     AttachmentId: a.attachmentId,
@@ -57,6 +58,21 @@ export function attachmentView(eni: NetworkInterface) {
     InstanceId: a.instanceId,
     InstanceOwnerId: a.instanceOwnerId,
     Status: a.status,
+  };
+}
+
+/**
+ * A requester-managed interface's attachment as AWS shows it: an `ela-attach-` id, device index 1,
+ * instance owner `amazon-aws`, no instance (DescribeNetworkInterfaces output of a NAT gateway's interface).
+ */
+function serviceAttachmentView(eni: NetworkInterface) {
+  return {
+    AttachTime: eni.createdAt,
+    AttachmentId: eni.serviceAttachmentId,
+    DeleteOnTermination: false,
+    DeviceIndex: 1,
+    InstanceOwnerId: 'amazon-aws',
+    Status: 'attached' as const,
   };
 }
 
@@ -295,6 +311,7 @@ export const networkInterfaceHandlers = handlers({
 
   AssignPrivateIpAddresses: (ctx, input) => {
     const eni = getNetworkInterface(ctx.region, input.NetworkInterfaceId);
+    refuseManagedInterfaceChange(eni);
     const r = assignPrivateIps(ctx.region, eni, {
       addresses: input.PrivateIpAddresses,
       count: input.SecondaryPrivateIpAddressCount,
@@ -311,12 +328,14 @@ export const networkInterfaceHandlers = handlers({
 
   UnassignPrivateIpAddresses: (ctx, input) => {
     const eni = getNetworkInterface(ctx.region, input.NetworkInterfaceId);
+    refuseManagedInterfaceChange(eni);
     unassignPrivateIps(ctx.region, eni, input.PrivateIpAddresses ?? [], input.Ipv4Prefixes ?? []);
     return {};
   },
 
   AssignIpv6Addresses: (ctx, input) => {
     const eni = getNetworkInterface(ctx.region, input.NetworkInterfaceId);
+    refuseManagedInterfaceChange(eni);
     if (input.Ipv6Prefixes?.length || input.Ipv6PrefixCount !== undefined) {
       throw new Ec2Error('UnsupportedOperation', 'IPv6 prefix delegation is not supported by ec2net yet.');
     }
@@ -326,6 +345,7 @@ export const networkInterfaceHandlers = handlers({
 
   UnassignIpv6Addresses: (ctx, input) => {
     const eni = getNetworkInterface(ctx.region, input.NetworkInterfaceId);
+    refuseManagedInterfaceChange(eni);
     if (input.Ipv6Prefixes?.length) throw new Ec2Error('UnsupportedOperation', 'IPv6 prefix delegation is not supported by ec2net yet.');
     const removed = unassignIpv6(ctx.region, eni, input.Ipv6Addresses ?? []);
     return { NetworkInterfaceId: eni.id, UnassignedIpv6Addresses: removed, UnassignedIpv6Prefixes: [] };

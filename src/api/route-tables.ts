@@ -147,7 +147,7 @@ export const routeTableHandlers = handlers({
 
   CreateRoute: (ctx, input) => {
     const table = getRouteTable(ctx.region, input.RouteTableId);
-    createRoute(ctx.region, table, parseDestination(ctx.region, input), input);
+    createRoute(ctx.region, table, parseDestination(input), input);
     return { Return: true };
   },
 
@@ -156,13 +156,13 @@ export const routeTableHandlers = handlers({
     if (input.LocalTarget === true) {
       throw new Ec2Error('UnsupportedOperation', 'Restoring a local route target (gateway route tables) is not supported by ec2net yet.');
     }
-    replaceRoute(ctx.region, table, parseDestination(ctx.region, input), input);
+    replaceRoute(ctx.region, table, parseDestination(input), input);
     return {};
   },
 
   DeleteRoute: (ctx, input) => {
     const table = getRouteTable(ctx.region, input.RouteTableId);
-    deleteRoute(table, parseDestination(ctx.region, input));
+    deleteRoute(table, parseDestination(input));
     return {};
   },
 });

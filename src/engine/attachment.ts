@@ -28,7 +28,8 @@ export interface AttachOptions {
 
 /** Checks an attachment against the instance type, the zone, the VPC and the device indexes in use. */
 export function checkAttach(region: RegionState, eni: NetworkInterface, instance: Instance, opts: AttachOptions, extraInterfaces = 0): void {
-  if (eni.attachment) throw invalidValue(`Network interface '${eni.id}' is currently in use.`);
+  // A requester-managed interface is in use by its service (attached through an `ela-attach-` attachment).
+  if (eni.attachment || eni.serviceAttachmentId !== undefined) throw invalidValue(`Network interface '${eni.id}' is currently in use.`);
   if (eni.zone.zoneName !== instance.zone.zoneName) {
     // AWS's code and words, as the AWS CLI printed them (a Terraform NAT-instance module quotes
     // "An error occurred (InvalidParameterCombination) when calling the AttachNetworkInterface operation: …").

@@ -7,7 +7,7 @@ import { IdGenerator } from './ids.js';
 import type { ElasticIp, Instance, InterfacePermission, InternetGateway, KeyPair, LaunchTemplate, NetworkInterface, SecurityGroup, Subnet, Taggable, Volume, Vpc } from './model.js';
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
-import type { DhcpOptions, NetworkAcl, NetworkAclAssociation, RouteTable, RouteTableAssociation } from './routing-model.js';
+import type { DhcpOptions, EgressOnlyInternetGateway, NatGateway, NetworkAcl, NetworkAclAssociation, RouteTable, RouteTableAssociation } from './routing-model.js';
 import { SeededRandom } from './random.js';
 import { VpcSubnets } from './subnet-index.js';
 import { TIMER_HANDLERS, type Timer } from './timers.js';
@@ -109,6 +109,10 @@ export class RegionState {
   /** Network ACLs by id, and their subnet associations (exactly one per subnet) by association id. */
   readonly networkAcls = new Map<string, NetworkAcl>();
   readonly networkAclAssociations = new Map<string, NetworkAclAssociation>();
+  /** NAT gateways by id (deleted ones stay visible for a while, as on AWS). */
+  readonly natGateways = new Map<string, NatGateway>();
+  /** Egress-only internet gateways by id. */
+  readonly egressOnlyInternetGateways = new Map<string, EgressOnlyInternetGateway>();
   /** DHCP options sets by id, the default one included. */
   readonly dhcpOptions = new Map<string, DhcpOptions>();
 

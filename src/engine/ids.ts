@@ -43,6 +43,7 @@ export const ID_KINDS = {
   egressOnlyInternetGateway: kind('eigw', 'egressOnlyInternetGateway', 'InvalidEgressOnlyInternetGatewayId.NotFound', 'InvalidEgressOnlyInternetGatewayId.Malformed'),
   vpcPeeringConnection: kind('pcx', 'vpcPeeringConnection', 'InvalidVpcPeeringConnectionID.NotFound', 'InvalidVpcPeeringConnectionId.Malformed'),
   prefixList: { ...kind('pl', 'prefix list', 'InvalidPrefixListID.NotFound', 'InvalidPrefixListID.Malformed'), notFoundMessage: (id: string) => `The prefix list ID '${id}' does not exist` },
+  serviceAttachment: kind('ela-attach', 'attachment', 'InvalidAttachmentID.NotFound', 'InvalidNetworkInterfaceAttachmentId.Malformed'),
   vpcEndpoint: kind('vpce', 'vpcEndpoint', 'InvalidVpcEndpointId.NotFound', 'InvalidVpcEndpointId.Malformed'),
   transitGateway: kind('tgw', 'transitGateway', 'InvalidTransitGatewayID.NotFound', 'InvalidTransitGatewayID.Malformed'),
   networkAcl: kind('acl', 'networkAcl', 'InvalidNetworkAclID.NotFound', 'InvalidNetworkAclId.Malformed'),

@@ -52,7 +52,7 @@ function checkRegion(region: RegionState, out: Violation[]): void {
       v('one-primary', `${eni.id} must have exactly one primary address, first`);
     }
     // Security groups: 1..quota, each existing in the interface's VPC.
-    if (eni.groupIds.length < 1 || eni.groupIds.length > region.cloud.quotas.securityGroupsPerInterface || new Set(eni.groupIds).size !== eni.groupIds.length) {
+    if (!eni.requesterManaged && eni.groupIds.length < 1 || eni.groupIds.length > region.cloud.quotas.securityGroupsPerInterface || new Set(eni.groupIds).size !== eni.groupIds.length) {
       v('groups', `${eni.id} has ${eni.groupIds.length} groups (allowed 1..${region.cloud.quotas.securityGroupsPerInterface}, no repeats)`);
     }
     for (const g of eni.groupIds) {
@@ -101,7 +101,7 @@ function checkRegion(region: RegionState, out: Violation[]): void {
       const enis = region.interfacesOfInstance(eni.attachment.instanceId);
       if (enis && !enis.includes(eni)) v('attachment', `${eni.id} claims ${eni.attachment.instanceId}, which does not list it`);
       if (eni.status !== 'in-use' && eni.status !== 'attaching' && eni.status !== 'detaching') v('attachment-status', `${eni.id} attached but ${eni.status}`);
-    } else if (eni.status !== 'available') {
+    } else if (eni.status !== (eni.serviceAttachmentId !== undefined ? 'in-use' : 'available')) {
       v('attachment-status', `${eni.id} unattached but ${eni.status}`);
     }
   }

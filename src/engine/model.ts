@@ -142,6 +142,11 @@ export interface NetworkInterface extends Taggable {
   readonly interfaceType: string;
   readonly requesterManaged: boolean;
   readonly requesterId?: string;
+  /**
+   * A requester-managed interface's attachment to its AWS service (`ela-attach-…`, not an instance):
+   * shown as attached at device index 1 to owner `amazon-aws`, and it cannot be detached.
+   */
+  readonly serviceAttachmentId?: string;
   readonly createdAt: Date;
   /**
    * Whether this interface asks for a public IPv4 when an instance launches with it as its only

@@ -168,6 +168,8 @@ export interface CreateInterfaceParams {
   readonly groupIds?: readonly string[];
   readonly interfaceType?: string;
   readonly tags?: Tags;
+  /** Made by an AWS service in the user's subnet (a NAT gateway…): no security groups, source/dest check off. */
+  readonly managed?: { readonly interfaceType: string; readonly requesterId: string; readonly attachmentId: string };
 }
 
 const SUPPORTED_INTERFACE_TYPES = new Set(['interface', 'efa', 'trunk', 'branch']);
@@ -192,11 +194,13 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
   nonNegative('SecondaryPrivateIpAddressCount', p.secondaryCount);
   nonNegative('Ipv6AddressCount', p.ipv6Count);
   nonNegative('Ipv4PrefixCount', p.ipv4PrefixCount);
-  const interfaceType = p.interfaceType ?? 'interface';
-  if (!SUPPORTED_INTERFACE_TYPES.has(interfaceType)) {
+  const interfaceType = p.managed?.interfaceType ?? p.interfaceType ?? 'interface';
+  if (!p.managed && !SUPPORTED_INTERFACE_TYPES.has(interfaceType)) {
     throw new Ec2Error('UnsupportedOperation', `Interface type ${interfaceType} is not supported by ec2net yet.`);
   }
-  const groupIds = p.groupIds?.length
+  const groupIds = p.managed
+    ? []
+    : p.groupIds?.length
     ? resolveGroups(region, subnet.vpcId, subnet.id, p.groupIds)
     : [defaultSecurityGroup(region, subnet.vpcId).id];
 
@@ -238,12 +242,14 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
     zone: subnet.zone,
     macAddress: region.ids.nextMac(),
     interfaceType,
-    requesterManaged: false,
+    requesterManaged: p.managed !== undefined,
+    requesterId: p.managed?.requesterId,
+    serviceAttachmentId: p.managed?.attachmentId,
     createdAt: region.now(),
     publicIpOnLaunch: subnet.mapPublicIpOnLaunch,
     description: p.description ?? '',
-    sourceDestCheck: true,
-    status: 'available',
+    sourceDestCheck: p.managed === undefined,
+    status: p.managed ? 'in-use' : 'available',
     privateIps: ips.map((address, i) => ({ address, text: formatIpv4(address), primary: i === 0 })),
     ipv6Addresses: v6.map(ipv6Record),
     ipv4Prefixes: v4Prefixes,
@@ -280,7 +286,7 @@ export function parsePrefix28(subnet: Subnet, text: string): number {
  * InvalidParameterValue, which the error page still mentions as possible).
  */
 export function deleteNetworkInterface(region: RegionState, eni: NetworkInterface): void {
-  if (eni.attachment) {
+  if (eni.attachment || eni.serviceAttachmentId !== undefined) {
     throw new Ec2Error('InvalidNetworkInterface.InUse', `Network interface '${eni.id}' is currently in use.`);
   }
   destroyNetworkInterface(region, eni);

@@ -11,6 +11,7 @@ import { Ec2Error, invalidCombination, invalidParam, invalidValue, missingParam 
 import { checkId, ID_KINDS, notFound, type IdKind } from './ids.js';
 import { getInstance, soleInterface } from './instance.js';
 import { getInternetGateway } from './internet-gateway.js';
+import { getEgressOnlyInternetGateway, requireIpv6Destination } from './egress-only-internet-gateway.js';
 import type { Subnet, Tags, Vpc } from './model.js';
 import { getNetworkInterface } from './network-interface.js';
 import type { Route, RouteTable, RouteTableAssociation } from './routing-model.js';
@@ -171,7 +172,7 @@ export interface DestinationInput {
 type Destination = Pick<Route, 'destinationCidrBlock' | 'destinationIpv6CidrBlock' | 'destinationPrefixListId'>;
 
 /** Exactly one destination, canonicalised as AWS stores it (host bits dropped). */
-export function parseDestination(region: RegionState, input: DestinationInput): Destination {
+export function parseDestination(input: DestinationInput): Destination {
   const given = [input.DestinationCidrBlock, input.DestinationIpv6CidrBlock, input.DestinationPrefixListId].filter((d) => d !== undefined);
   // Observed: "MissingParameter: The request must contain the parameter destinationCidrBlock or destinationIpv6CidrBlock"
   // (hashicorp/terraform#14564).
@@ -192,7 +193,6 @@ export function parseDestination(region: RegionState, input: DestinationInput): 
   // No prefix list exists yet: every id is unknown. Observed: "The prefix list ID 'pl-…' does not exist".
   const pl = input.DestinationPrefixListId!;
   checkId(ID_KINDS.prefixList, pl);
-  void region;
   throw notFound(ID_KINDS.prefixList, pl);
 }
 
@@ -239,9 +239,19 @@ export function resolveTarget(region: RegionState, table: RouteTable, input: Tar
     const eni = soleInterface(region, instance);
     return { instanceId: instance.id, networkInterfaceId: eni.id };
   }
+  if (input.NatGatewayId !== undefined) {
+    checkId(ID_KINDS.natGateway, input.NatGatewayId);
+    const nat = region.natGateways.get(input.NatGatewayId);
+    if (!nat || nat.state === 'deleted' || nat.state === 'failed') throw notFound(ID_KINDS.natGateway, input.NatGatewayId);
+    if (nat.vpcId !== table.vpcId) throw differentNetworks(table.id, 'nat gateway', nat.id);
+    return { natGatewayId: nat.id };
+  }
+  if (input.EgressOnlyInternetGatewayId !== undefined) {
+    const g = getEgressOnlyInternetGateway(region, input.EgressOnlyInternetGatewayId);
+    if (g.vpcId !== table.vpcId) throw differentNetworks(table.id, 'network gateway', g.id);
+    return { egressOnlyInternetGatewayId: g.id };
+  }
   // The families below do not exist in ec2net yet: every id is unknown.
-  if (input.NatGatewayId !== undefined) throw unknownId(ID_KINDS.natGateway, input.NatGatewayId);
-  if (input.EgressOnlyInternetGatewayId !== undefined) throw unknownId(ID_KINDS.egressOnlyInternetGateway, input.EgressOnlyInternetGatewayId);
   if (input.VpcPeeringConnectionId !== undefined) throw unknownId(ID_KINDS.vpcPeeringConnection, input.VpcPeeringConnectionId);
   if (input.VpcEndpointId !== undefined) throw unknownId(ID_KINDS.vpcEndpoint, input.VpcEndpointId);
   if (input.TransitGatewayId !== undefined) throw unknownId(ID_KINDS.transitGateway, input.TransitGatewayId);
@@ -301,6 +311,7 @@ export function findRoute(table: RouteTable, d: Destination): Route | undefined 
 /** Observed: "RouteAlreadyExists: The route identified by 0.0.0.0/0 already exists." (clouddrove/terraform-aws-vpc-peering#10). */
 export function createRoute(region: RegionState, table: RouteTable, d: Destination, input: TargetInput): Route {
   const t = resolveTarget(region, table, input);
+  if (t.egressOnlyInternetGatewayId !== undefined) requireIpv6Destination(d.destinationIpv6CidrBlock !== undefined);
   if (findRoute(table, d)) throw new Ec2Error('RouteAlreadyExists', `The route identified by ${destinationOf(d as Route)} already exists.`);
   checkAgainstLocal(region, table, d, t);
   const route: Route = { ...d, ...t, origin: 'CreateRoute' };
@@ -323,6 +334,7 @@ export function replaceRoute(region: RegionState, table: RouteTable, d: Destinat
   if (!existing) throw routeNotFound(table, d);
   if (existing.gatewayId === 'local') throw invalidValue(`cannot replace local route ${destinationOf(existing)} in route table ${table.id}`);
   const t = resolveTarget(region, table, input);
+  if (t.egressOnlyInternetGatewayId !== undefined) requireIpv6Destination(d.destinationIpv6CidrBlock !== undefined);
   checkAgainstLocal(region, table, d, t);
   const route: Route = { ...d, ...t, origin: 'CreateRoute' };
   table.routes[table.routes.indexOf(existing)] = route;
@@ -345,6 +357,11 @@ export function deleteRoute(table: RouteTable, d: Destination): void {
 export function routeState(region: RegionState, table: RouteTable, r: Route): 'active' | 'blackhole' {
   if (r.gatewayId === 'local') return 'active';
   if (r.gatewayId !== undefined) return region.internetGateways.get(r.gatewayId)?.vpcId === table.vpcId ? 'active' : 'blackhole';
+  if (r.egressOnlyInternetGatewayId !== undefined) return region.egressOnlyInternetGateways.has(r.egressOnlyInternetGatewayId) ? 'active' : 'blackhole';
+  if (r.natGatewayId !== undefined) {
+    const state = region.natGateways.get(r.natGatewayId)?.state;
+    return state === 'available' || state === 'pending' ? 'active' : 'blackhole';
+  }
   if (r.networkInterfaceId !== undefined) {
     const eni = region.networkInterfaces.get(r.networkInterfaceId);
     const instanceId = eni?.attachment?.instanceId;

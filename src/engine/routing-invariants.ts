@@ -45,6 +45,18 @@ export function checkRouting(region: RegionState, v: (rule: string, detail: stri
       if (gone && routeState(region, t, r) !== 'blackhole') v('route-blackhole', `${t.id} route to a missing target is not a blackhole`);
     }
   }
+  // A NAT gateway that is not deleted (nor failed) holds its requester-managed interface in its subnet.
+  for (const n of region.natGateways.values()) {
+    const live = n.state === 'pending' || n.state === 'available' || n.state === 'deleting';
+    const eni = n.networkInterfaceId !== undefined ? region.networkInterfaces.get(n.networkInterfaceId) : undefined;
+    if (live && !n.failure && (!eni || !eni.requesterManaged || eni.interfaceType !== 'nat_gateway' || eni.subnetId !== n.subnetId)) {
+      v('nat-interface', `${n.id} (${n.state}) lacks its requester-managed interface in ${n.subnetId}`);
+    }
+    if (!live && eni) v('nat-interface', `${n.id} (${n.state}) still holds ${eni.id}`);
+  }
+  for (const g of region.egressOnlyInternetGateways.values()) {
+    if (!region.vpcs.has(g.vpcId)) v('egress-only-gateway-vpc', `${g.id} is attached to missing VPC ${g.vpcId}`);
+  }
   const aclOf = new Map<string, number>();
   for (const a of region.networkAclAssociations.values()) {
     const acl = region.networkAcls.get(a.networkAclId);

@@ -81,3 +81,29 @@ export interface DhcpOptions extends Taggable {
   readonly ownerId: string;
   readonly configurations: DhcpConfiguration[];
 }
+
+/** A NAT gateway: its requester-managed interface holds the private address (and the Elastic IP, when public). */
+export interface NatGateway extends Taggable {
+  readonly resourceType: 'natgateway';
+  readonly ownerId: string;
+  readonly vpcId: string;
+  readonly subnetId: string;
+  readonly connectivityType: 'public' | 'private';
+  state: 'pending' | 'available' | 'failed' | 'deleting' | 'deleted';
+  readonly createTime: number;
+  deleteTime?: number;
+  /** Why it failed (its FailureCode and FailureMessage); decided when it is made, shown when it settles. */
+  readonly failure?: { readonly code: string; readonly message: string };
+  /** Its interface while it has one (until deleted). */
+  networkInterfaceId?: string;
+  readonly allocationId?: string;
+  readonly publicIp?: string;
+  readonly privateIp?: string;
+}
+
+/** An egress-only internet gateway: attached to its VPC from creation, for outbound IPv6 only. */
+export interface EgressOnlyInternetGateway extends Taggable {
+  readonly resourceType: 'egress-only-internet-gateway';
+  readonly ownerId: string;
+  readonly vpcId: string;
+}

@@ -165,6 +165,8 @@ function regionJson(r: RegionState) {
     routeTableAssociations: [...r.routeTableAssociations.values()].map((a) => ({ ...a })),
     networkAcls: [...r.networkAcls.values()].map((a) => ({ id: a.id, vpcId: a.vpcId, isDefault: a.isDefault, entries: a.entries.map((e) => ({ ...e })), tags: tagsJson(a.tags) })),
     networkAclAssociations: [...r.networkAclAssociations.values()].map((a) => ({ ...a })),
+    natGateways: [...r.natGateways.values()].map((n) => ({ ...n, createTime: new Date(n.createTime).toISOString(), deleteTime: n.deleteTime !== undefined ? new Date(n.deleteTime).toISOString() : undefined, tags: tagsJson(n.tags) })),
+    egressOnlyInternetGateways: [...r.egressOnlyInternetGateways.values()].map((g) => ({ id: g.id, vpcId: g.vpcId, tags: tagsJson(g.tags) })),
     dhcpOptions: [...r.dhcpOptions.values()].map((d) => ({ id: d.id, configurations: d.configurations.map((c) => ({ key: c.key, values: [...c.values] })), tags: tagsJson(d.tags) })),
     launchTemplates: [...r.launchTemplates.values()].map(launchTemplateJson),
     pendingTransitions: r.timers.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),

@@ -11,6 +11,7 @@ import type { Tags, Vpc } from './model.js';
 import { createDefaultSecurityGroup, removeSecurityGroupRecord } from './security-group.js';
 import { createSubnetRecord } from './subnet.js';
 import { recordDefaultDhcpOptions } from './dhcp-options.js';
+import { vpcHasEgressOnlyInternetGateway } from './egress-only-internet-gateway.js';
 import { addIpv6AclEntries, createDefaultNetworkAcl, removeVpcNetworkAcls, vpcHasCustomNetworkAcls } from './network-acl.js';
 import { createMainRouteTable, mainAssociation, removeVpcRouteTables, syncLocalRoutes, vpcHasCustomRouteTables, type IdSource } from './route-table.js';
 
@@ -119,6 +120,7 @@ export function deleteVpc(region: RegionState, id: string): void {
     gatewayOfVpc(region, id) !== undefined ||
     vpcHasCustomRouteTables(region, id) ||
     vpcHasCustomNetworkAcls(region, id) ||
+    vpcHasEgressOnlyInternetGateway(region, id) ||
     region.vpcHasOtherDependencies(id);
   if (busy) throw new Ec2Error('DependencyViolation', `The vpc '${id}' has dependencies and cannot be deleted.`);
   for (const g of [...region.securityGroups.values()]) if (g.vpcId === id) removeSecurityGroupRecord(region, g);

@@ -40,7 +40,7 @@ describe('DHCP options sets (interop)', () => {
       const out = await h.cli(['describe-dhcp-options', '--dhcp-options-ids', id], region);
       assert.deepEqual(out.DhcpOptions, [{
         DhcpConfigurations: [{ Key: 'domain-name', Values: [{ Value: domain }] }, { Key: 'domain-name-servers', Values: [{ Value: 'AmazonProvidedDNS' }] }],
-        DhcpOptionsId: id, OwnerId: '123456789012',
+        DhcpOptionsId: id, OwnerId: '123456789012', Tags: [],
       }]);
       const created = await h.cli(['create-vpc', '--cidr-block', '10.0.0.0/16'], region);
       assert.equal(created.Vpc.DhcpOptionsId, id);
