@@ -83,6 +83,10 @@ export class Journal {
     // WAL + NORMAL: a commit reaches the OS before we answer, which survives a killed process.
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // The write-ahead log is emptied into the database every 1 MiB and cut back to that size, so
+    // between snapshots it adds at most a constant to the directory.
+    this.db.pragma('wal_autocheckpoint = 256');
+    this.db.pragma(`journal_size_limit = ${1024 * 1024}`);
     this.openedVersion = this.db.pragma('user_version', { simple: true }) as number;
     // Freed pages (old snapshots, compacted log) can be returned to the file system; only settable before the first table.
     if (this.openedVersion === 0) this.db.pragma('auto_vacuum = INCREMENTAL');
