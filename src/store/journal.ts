@@ -72,9 +72,10 @@ export class Journal {
   private segment: number | null = null;
   /** Entries in the log since the last snapshot (committed or pending). */
   private tail: number;
-  /** Called (once per crossing) when the log since the last snapshot reaches `tailLimit`. */
+  /** Called (once, until the next snapshot or a new limit) when the log since the last snapshot reaches `tailLimit`. */
   onTailLimit?: () => void;
-  tailLimit = Infinity;
+  private limit = Infinity;
+  private limitSignalled = false;
   /** The schema version the directory had when opened (1: a journal to migrate). */
   readonly openedVersion: number;
 
@@ -128,6 +129,16 @@ export class Journal {
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
+  get tailLimit(): number {
+    return this.limit;
+  }
+
+  /** Sets the log length that calls `onTailLimit` (again, if it was already reached). */
+  set tailLimit(n: number) {
+    this.limit = n;
+    this.limitSignalled = false;
+  }
+
   /** Opens the log segment this run appends to, recording the configuration it runs with. */
   beginSegment(config: string): void {
     this.flush();
@@ -137,7 +148,10 @@ export class Journal {
   /** Queues a change; it is committed with the rest of this turn's changes, right after the turn. */
   append(e: JournalEntry): void {
     this.pending.push(e);
-    if (++this.tail === this.tailLimit) this.onTailLimit?.();
+    if (++this.tail >= this.limit && !this.limitSignalled) {
+      this.limitSignalled = true;
+      this.onTailLimit?.();
+    }
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => {
@@ -220,6 +234,7 @@ export class Journal {
       this.db.prepare('DELETE FROM segments WHERE id IS NOT ?').run(this.segment);
     })();
     this.tail = 0;
+    this.limitSignalled = false;
     this.compact();
   }
 
