@@ -1,7 +1,9 @@
 /**
  * Disk bounded by the state, not its history: after every snapshot the log before it and the
  * older snapshot are dropped and their pages given back, so however long the history, the data
- * directory stays within 3× the size of an export of the state.
+ * directory stays within 3× the size of an export of the state (plus, between snapshots, the
+ * write-ahead log's fixed cap: at 100,000 interfaces the whole directory is 0.8× the export, see
+ * bench/RESULTS.md).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import pino from 'pino';
 import { startServer, type RunningServer } from '../../src/server/start.js';
+import { WAL_LIMIT_BYTES } from '../../src/store/journal.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -44,7 +47,8 @@ describe('compaction', () => {
     const exportBytes = (await (await fetch(`${s.url}/_ec2net/export`)).text()).length;
     const health = (await (await fetch(`${s.url}/_ec2net/health`)).json()) as { storage: { logEntriesSinceSnapshot: number } };
     assert.ok(health.storage.logEntriesSinceSnapshot < 200);
-    for (const size of sizes) assert.ok(size <= 3 * exportBytes, `directory ${size} bytes, export ${exportBytes} bytes`);
+    // Between snapshots SQLite's write-ahead log may hold up to its fixed cap besides (each snapshot empties it).
+    for (const size of sizes) assert.ok(size <= 3 * exportBytes + WAL_LIMIT_BYTES, `directory ${size} bytes, export ${exportBytes} bytes`);
     await s.close();
     assert.ok(dirBytes(dir) <= 3 * exportBytes, `after shutdown: ${dirBytes(dir)} bytes, export ${exportBytes}`);
     console.log(`compaction: 3,600 changes; directory ${sizes.join(' → ')} bytes (${dirBytes(dir)} after shutdown), export ${exportBytes} bytes`);
