@@ -29,8 +29,9 @@ Usage: ec2net serve [flags]
   --public-ip-pool REGION=CIDR   public IPv4 pool of a region (default 3.<k>.0.0/16; EC2NET_PUBLIC_IP_POOLS)
   --transition-ms N   how long pending/stopping/shutting-down/attaching/detaching last (EC2NET_TRANSITION_MS)
   --terminated-visible-ms N   how long terminated instances stay visible (default 3600000)
-  --snapshot-every N   snapshot the state once N changes are logged since the last one (default 10000;
-                       EC2NET_SNAPSHOT_EVERY): bounds the log a restart replays
+  --snapshot-every N   snapshot the state once N changes (or half as many as it has resources, when more)
+                       are logged since the last one (default 10000; EC2NET_SNAPSHOT_EVERY): bounds the
+                       log a restart after a crash replays
   --strict-images   RunInstances accepts only images of the built-in catalogue (EC2NET_STRICT_IMAGES=1)
 `;
 

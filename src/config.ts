@@ -14,7 +14,7 @@ export interface ServeConfig {
   readonly imdsPort?: number;
   /** Where the durable state lives; undefined = in memory only (--ephemeral). */
   readonly dataDir?: string;
-  /** Snapshot the state once this many changes are logged since the last snapshot (default 10,000). */
+  /** Snapshot the state once this many changes (or half as many as the state has resources, when more) are logged since the last snapshot (default 10,000). */
   readonly snapshotEvery?: number;
   /** Request signature checking: 'sigv4' verifies every Query request against `credentialsFile`; unset = none. */
   readonly auth?: 'none' | 'sigv4';

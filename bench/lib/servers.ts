@@ -51,6 +51,8 @@ export interface Ec2netOptions {
   /** Durable state in this directory (`--data-dir`); in memory only (`--ephemeral`) when unset. */
   readonly dataDir?: string;
   readonly timeoutMs?: number;
+  /** More `serve` flags (e.g. a quota). */
+  readonly extraArgs?: readonly string[];
 }
 
 /** What `npm start` and the `ec2net` bin run: the CLI bundled by scripts/bundle.mjs. */
@@ -68,7 +70,7 @@ export async function startEc2net(root: string, o: Ec2netOptions = {}): Promise<
     const port = await freePort();
     // The CreateSubnet workload makes a fresh VPC for each 4,096 subnets: far past AWS's default of 5 VPCs.
     const quotas = ['--quota', 'vpcs-per-region=1000'];
-    const args = [...(o.nodeArgs ?? []), join(root, EC2NET_ENTRY), 'serve', '--port', String(port), '--imds-port', 'off', '--log-level', 'silent', ...storage, ...quotas];
+    const args = [...(o.nodeArgs ?? []), join(root, EC2NET_ENTRY), 'serve', '--port', String(port), '--imds-port', 'off', '--log-level', 'silent', ...storage, ...quotas, ...(o.extraArgs ?? [])];
     const child = startChild(process.execPath, args, { cwd: root });
     try {
       const readyMs = await waitReady(child, probe(port), o.timeoutMs ?? 20_000, 'ec2net', 2);

@@ -14,7 +14,8 @@ import { AdminRoutes } from './admin.js';
 import { createApp } from './app.js';
 import { isLoopbackHost, loadCredentials, sigv4Authenticator } from './auth.js';
 import { ConsoleRoutes } from '../console/routes.js';
-import { type ExtraRule, QueryApi } from './query-api.js';
+import { type CallerScope, type ExtraRule, QueryApi, type QueryResult } from './query-api.js';
+import { encodeCloud } from '../store/cloud-image.js';
 import { Journal, SCHEMA_VERSION } from '../store/journal.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
 import { listenError } from './listen-errors.js';
@@ -38,6 +39,8 @@ export interface RunningServer {
   /** The instance metadata service, when config.imdsPort is set. */
   readonly imdsUrl?: string;
   cloud(): Cloud;
+  /** Handles a Query request in-process, as the HTTP listener would (journaled when durable): for benchmarks that build large histories. */
+  handle(params: URLSearchParams, caller: CallerScope): QueryResult;
   close(): Promise<void>;
 }
 
@@ -49,9 +52,9 @@ export type ServerConfig = Omit<ServeConfig, 'cloud'> & {
 };
 
 /**
- * The log is snapshotted away once it holds this many entries: a restart replays at most this
- * many requests after decoding the snapshot (about 60 µs each), and a snapshot's cost is spread
- * over at least this many requests.
+ * The log is snapshotted away once it holds this many entries, or half as many as the state has
+ * resources when that is more: a restart after a crash replays at most that many requests after
+ * decoding the snapshot, and a snapshot's cost (proportional to the state) is spread over as many.
  */
 export const DEFAULT_SNAPSHOT_EVERY = 10_000;
 
@@ -97,6 +100,12 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   const getCloud = () => cloud;
   const api = makeApi(getCloud);
 
+  const resourceCount = () => {
+    let n = 0;
+    for (const region of cloud.allRegions()) n += region.taggables.size;
+    return n;
+  };
+
   /** Stores the whole state and drops the log before it; a failure is logged (the log still holds everything). */
   const snapshot = (reason: string) => {
     if (!journal) return;
@@ -116,8 +125,19 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   if (journal) {
     // A start that replayed anything (a crash's log, a migrated journal) snapshots it at once.
     if (journal.count() > 0) snapshot('start');
-    journal.tailLimit = config.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
-    journal.onTailLimit = () => setImmediate(() => snapshot('log bound'));
+    const every = config.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+    journal.tailLimit = every;
+    journal.onTailLimit = () =>
+      setImmediate(() => {
+        // A large state waits for a log of half its size: a snapshot costs about as much as the
+        // state is large, so it is spread over as many changes, and a replay stays proportional to the state.
+        const bound = Math.max(every, Math.floor(resourceCount() / 2));
+        if (journal.count() < bound) journal.tailLimit = bound;
+        else {
+          snapshot('log bound');
+          journal.tailLimit = every;
+        }
+      });
     api.journal = journal;
   }
   const admin = new AdminRoutes({
@@ -137,8 +157,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     },
     storage: () => {
       const snap = journal?.latestSnapshot();
-      let resources = 0;
-      for (const region of cloud.allRegions()) resources += region.taggables.size;
+      const resources = resourceCount();
       return {
         durable: journal !== undefined,
         ...storage,
@@ -186,6 +205,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     logger: log,
     imdsUrl: imds?.url,
     cloud: getCloud,
+    handle: (params, caller) => api.handle(params, caller),
     close: () =>
       Promise.all([
         imds?.close(),

@@ -59,6 +59,9 @@ const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** What the write-ahead log may keep between snapshots (emptied and cut to nothing by each snapshot). */
+export const WAL_LIMIT_BYTES = 4 * 1024 * 1024;
+
 export class Journal {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
@@ -72,9 +75,10 @@ export class Journal {
   private segment: number | null = null;
   /** Entries in the log since the last snapshot (committed or pending). */
   private tail: number;
-  /** Called (once per crossing) when the log since the last snapshot reaches `tailLimit`. */
+  /** Called (once, until the next snapshot or a new limit) when the log since the last snapshot reaches `tailLimit`. */
   onTailLimit?: () => void;
-  tailLimit = Infinity;
+  private limit = Infinity;
+  private limitSignalled = false;
   /** The schema version the directory had when opened (1: a journal to migrate). */
   readonly openedVersion: number;
 
@@ -83,6 +87,10 @@ export class Journal {
     // WAL + NORMAL: a commit reaches the OS before we answer, which survives a killed process.
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // The write-ahead log is emptied into the database every 1,000 pages (SQLite's default; more
+    // often cost durable throughput) and cut back to 4 MiB: between snapshots it adds at most
+    // that constant to the directory, and every snapshot empties it.
+    this.db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
     this.openedVersion = this.db.pragma('user_version', { simple: true }) as number;
     // Freed pages (old snapshots, compacted log) can be returned to the file system; only settable before the first table.
     if (this.openedVersion === 0) this.db.pragma('auto_vacuum = INCREMENTAL');
@@ -124,6 +132,16 @@ export class Journal {
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
+  get tailLimit(): number {
+    return this.limit;
+  }
+
+  /** Sets the log length that calls `onTailLimit` (again, if it was already reached). */
+  set tailLimit(n: number) {
+    this.limit = n;
+    this.limitSignalled = false;
+  }
+
   /** Opens the log segment this run appends to, recording the configuration it runs with. */
   beginSegment(config: string): void {
     this.flush();
@@ -133,7 +151,10 @@ export class Journal {
   /** Queues a change; it is committed with the rest of this turn's changes, right after the turn. */
   append(e: JournalEntry): void {
     this.pending.push(e);
-    if (++this.tail === this.tailLimit) this.onTailLimit?.();
+    if (++this.tail >= this.limit && !this.limitSignalled) {
+      this.limitSignalled = true;
+      this.onTailLimit?.();
+    }
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => {
@@ -216,6 +237,7 @@ export class Journal {
       this.db.prepare('DELETE FROM segments WHERE id IS NOT ?').run(this.segment);
     })();
     this.tail = 0;
+    this.limitSignalled = false;
     this.compact();
   }
 

@@ -29,8 +29,10 @@ const tempDir = () => {
 };
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+/** A stopped clock: states compared across a restart do not move on by themselves (a launch stays `pending`) on a slow machine. */
+const CLOCK = { now: () => new Date(Date.UTC(2026, 0, 1)) };
 const start = (dataDir?: string) =>
-  startServer({ host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', dataDir }, pino({ level: 'silent' }));
+  startServer({ host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', dataDir, cloud: CLOCK }, pino({ level: 'silent' }));
 
 const client = (s: RunningServer) =>
   new EC2Client({ endpoint: s.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' }, maxAttempts: 1 });
@@ -80,11 +82,11 @@ describe('durable state (interop)', () => {
     const before = await state(first);
     await first.close();
     const journal = Journal.open(dir);
-    journal.append({ at: Date.now(), rng: '0:0', account: '123456789012', region: 'us-east-1', params: 'Action=DeleteVpc&Version=2016-11-15&VpcId=vpc-0123456789abcdef0' });
+    journal.append({ at: CLOCK.now().getTime(), rng: '0:0', account: '123456789012', region: 'us-east-1', params: 'Action=DeleteVpc&Version=2016-11-15&VpcId=vpc-0123456789abcdef0' });
     journal.close();
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    const second = await startServer({ host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'info', dataDir: dir }, logger);
+    const second = await startServer({ host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'info', dataDir: dir, cloud: CLOCK }, logger);
     assert.equal(await state(second), before);
     assert.ok(lines.some((l) => /log entry 1 \(DeleteVpc\) no longer replays: The vpc ID 'vpc-0123456789abcdef0' does not exist; skipped/.test(l)), lines.join(''));
     await second.close();
