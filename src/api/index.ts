@@ -17,7 +17,6 @@ import { regionHandlers } from './regions.js';
 import { routeTableHandlers } from './route-tables.js';
 import { networkAclHandlers } from './network-acls.js';
 import { dhcpOptionsHandlers } from './dhcp-options.js';
-import { classicLinkHandlers } from './classic-link.js';
 import { natGatewayHandlers } from './nat-gateways.js';
 import { egressOnlyInternetGatewayHandlers } from './egress-only-internet-gateways.js';
 import { securityGroupHandlers } from './security-groups.js';

@@ -19,7 +19,6 @@ import { encodeCloud } from '../store/cloud-image.js';
 import { Journal, SCHEMA_VERSION } from '../store/journal.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
 import { listenError } from './listen-errors.js';
-import { encodeCloud } from '../store/cloud-image.js';
 import { restore, runConfigOf } from '../store/restore.js';
 import { makeExport, parseExport, rebuild } from '../store/transfer.js';
 import { VERSION } from '../version.js';
