@@ -11,6 +11,9 @@ import { QueryApi } from '../../src/server/query-api.js';
 
 export const ACCOUNT = '123456789012';
 
+/** An arbitrary ED25519 public key in OpenSSH form (32 bytes chosen for these tests; no private half exists). */
+const SAMPLE_PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFxvHbqWNMQn3TqXl8mYWl0R8t0ZKx7kVxjv4HcE2p0q sample';
+
 let model: ReturnType<typeof loadModel> | undefined;
 
 /** A cloud with a controllable clock and a Query API on it. */
@@ -54,6 +57,20 @@ export function populate(w: ReturnType<typeof world>): void {
   ok({ Action: 'CreateTags', 'ResourceId.1': instanceId, 'Tag.1.Key': 'k', 'Tag.1.Value': 'v' });
   ok({ Action: 'StopInstances', 'InstanceId.1': instanceId });
   ok({ Action: 'CreateVpc', CidrBlock: '10.9.0.0/16' }, '210987654321', 'eu-west-1');
+  // The families added around the interfaces: each with data, so the round trip carries them.
+  ok({ Action: 'ImportKeyPair', KeyName: 'k', PublicKeyMaterial: Buffer.from(SAMPLE_PUBLIC_KEY).toString('base64') });
+  ok({ Action: 'CreateLaunchTemplate', LaunchTemplateName: 'sample-template', 'LaunchTemplateData.InstanceType': 't3.micro', 'LaunchTemplateData.ImageId': 'ami-0123456789abcdef0' });
+  const zone = pick(ok({ Action: 'DescribeSubnets', 'SubnetId.1': subnetId }), 'availabilityZone');
+  const volumeId = pick(ok({ Action: 'CreateVolume', AvailabilityZone: zone, Size: '2' }), 'volumeId');
+  ok({ Action: 'CreateTags', 'ResourceId.1': volumeId, 'Tag.1.Key': 'k', 'Tag.1.Value': 'v' });
+  const rtb = pick(ok({ Action: 'CreateRouteTable', VpcId: vpcId }), 'routeTableId');
+  ok({ Action: 'CreateRoute', RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw });
+  ok({ Action: 'AssociateRouteTable', RouteTableId: rtb, SubnetId: subnetId });
+  const acl = pick(ok({ Action: 'CreateNetworkAcl', VpcId: vpcId }), 'networkAclId');
+  ok({ Action: 'CreateNetworkAclEntry', NetworkAclId: acl, RuleNumber: '10', Protocol: '6', RuleAction: 'allow', Egress: 'false', CidrBlock: '0.0.0.0/0', 'PortRange.From': '443', 'PortRange.To': '443' });
+  pick(ok({ Action: 'CreateDhcpOptions', 'DhcpConfiguration.1.Key': 'domain-name', 'DhcpConfiguration.1.Value.1': 'example.internal' }), 'dhcpOptionsId');
+  pick(ok({ Action: 'CreateEgressOnlyInternetGateway', VpcId: vpcId }), 'egressOnlyInternetGatewayId');
+  pick(ok({ Action: 'CreateNatGateway', SubnetId: subnetId, ConnectivityType: 'private' }), 'natGatewayId');
   // Still pending when the snapshot is taken.
   ok({ Action: 'RunInstances', ImageId: 'ami-0123456789abcdef0', MinCount: '1', MaxCount: '1', SubnetId: subnetId });
 }
