@@ -157,6 +157,8 @@ export class AllocationTxn {
 
 export interface CreateInterfaceParams {
   readonly subnet: Subnet;
+  /** Who created it, when a principal did (CreateNetworkInterface): shown as RequesterId. */
+  readonly requesterId?: string;
   readonly description?: string;
   readonly primaryIp?: string;
   readonly secondaryIps?: readonly string[];
@@ -239,6 +241,7 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
     macAddress: region.ids.nextMac(),
     interfaceType,
     requesterManaged: false,
+    ...(p.requesterId !== undefined ? { requesterId: p.requesterId } : {}),
     createdAt: region.now(),
     publicIpOnLaunch: subnet.mapPublicIpOnLaunch,
     description: p.description ?? '',
