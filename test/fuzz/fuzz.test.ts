@@ -75,7 +75,7 @@ function worldState(cloud: Cloud, account: string, region: string, settle = true
   for (const r of cloud.allRegions()) {
     if (r.accountId === account && r.name === region) {
       if (settle) r.settle();
-      return exportState({ allRegions: () => [r][Symbol.iterator]() } as unknown as Cloud).worlds[0];
+      return exportState({ allRegions: () => [r][Symbol.iterator](), stsSessions: new Map() } as unknown as Cloud).worlds[0];
     }
   }
   return undefined;
