@@ -1,4 +1,5 @@
 /** Network interface operations and the NetworkInterface view shared with instances. */
+import { accountUserId } from '../engine/sts.js';
 import { formatIpv4 as ipText } from '../engine/cidr.js';
 import type { RegionState } from '../engine/cloud.js';
 import { Ec2Error, invalidCombination, invalidValue } from '../engine/errors.js';
@@ -211,6 +212,9 @@ export const networkInterfaceHandlers = handlers({
         const secondaryIps = specs.map((s) => s.PrivateIpAddress!).filter((a) => a !== primaryIp);
         const eni = createNetworkInterface(ctx.region, {
           subnet,
+          // AWS shows who created an interface (amazon.aws's ec2_eni target, run against AWS, expects a
+          // RequesterId string); here the account's user (src/engine/sts.ts), which a replay gives back.
+          requesterId: accountUserId(ctx.accountId),
           description: input.Description,
           primaryIp,
           secondaryIps,

@@ -157,6 +157,8 @@ export class AllocationTxn {
 
 export interface CreateInterfaceParams {
   readonly subnet: Subnet;
+  /** Who created it, when a principal did (CreateNetworkInterface): shown as RequesterId. */
+  readonly requesterId?: string;
   readonly description?: string;
   readonly primaryIp?: string;
   readonly secondaryIps?: readonly string[];
@@ -245,6 +247,8 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
     requesterManaged: p.managed !== undefined,
     requesterId: p.managed?.requesterId,
     serviceAttachmentId: p.managed?.attachmentId,
+    requesterManaged: false,
+    ...(p.requesterId !== undefined ? { requesterId: p.requesterId } : {}),
     createdAt: region.now(),
     publicIpOnLaunch: subnet.mapPublicIpOnLaunch,
     description: p.description ?? '',

@@ -72,8 +72,11 @@ const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
 export function identityOf(cloud: Cloud, accessKeyId: string, accountId: string): Identity {
   const session = cloud.stsSessions.get(accessKeyId);
   if (session) return { accountId: session.accountId, arn: session.arn, userId: session.userId, session };
-  return { accountId, arn: `arn:aws:iam::${accountId}:user/${LONG_TERM_USER}`, userId: stableId('AIDA', `user:${accountId}`, 17) };
+  return { accountId, arn: `arn:aws:iam::${accountId}:user/${LONG_TERM_USER}`, userId: accountUserId(accountId) };
 }
+
+/** The unique id (`AIDA…`) of the user an account's long-term keys stand for. */
+export const accountUserId = (accountId: string) => stableId('AIDA', `user:${accountId}`, 17);
 
 /** The account temporary credentials issued here act in, or undefined for any other key. */
 export function sessionAccount(cloud: Cloud, accessKeyId: string): string | undefined {

@@ -562,8 +562,10 @@ describe('DescribeNetworkInterfaces (interop)', () => {
       ['private-dns-name', ['ip-10-0-1-10.ec2.internal'], [a]],
       ['private-dns-name', ['ip-10-1-*'], [b]],
       ['private-dns-name', ['ip-10-0-1-10.us-east-1.compute.internal'], []],
-      // requester-id: set only on requester-managed interfaces here, which ec2net cannot create yet.
-      ['requester-id', ['*'], []],
+      // requester-id: the creator of an interface made by CreateNetworkInterface (the account's user,
+      // AIDA…); an instance's own primary interface has none.
+      ['requester-id', ['AIDA*'], [a, b].sort()],
+      ['requester-id', ['AROA*'], []],
       ['requester-managed', ['false'], all],
       ['requester-managed', ['true'], []],
       ['source-dest-check', ['false'], [a]],
@@ -600,7 +602,7 @@ describe('DescribeNetworkInterfaces (interop)', () => {
     const negative = new Set(rows.filter((r) => r[2].length === 0).map((r) => r[0]));
     for (const name of declared) {
       assert.ok(negative.has(name), `no negative row for ${name}`);
-      if (name !== 'operator.principal' && name !== 'requester-id') assert.ok(positive.has(name), `no positive row for ${name}`);
+      if (name !== 'operator.principal') assert.ok(positive.has(name), `no positive row for ${name}`);
     }
     // The same table through boto3 in one process.
     const mismatches = await h.boto3(`

@@ -7,7 +7,10 @@
  *   pastebin.com/X53ZBF3b, and the AWS CLI reference's create-subnet example) but no `Tags` while
  *   untagged (the same capture);
  * - network interfaces always carry `TagSet` (ec2_eni_info indexes it), security groups
- *   `IpPermissions`/`IpPermissionsEgress` (ec2_security_group indexes them).
+ *   `IpPermissions`/`IpPermissionsEgress` (ec2_security_group indexes them);
+ * - an interface made by CreateNetworkInterface names its creator in `RequesterId` (amazon.aws
+ *   5.5.1's ec2_eni integration target, run against AWS, asserts `requester_id is string`): the
+ *   caller's user id, as GetCallerIdentity answers it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -55,9 +58,10 @@ describe('elements AWS sends even when empty', () => {
         "eni = ec2.create_network_interface(SubnetId=s['SubnetId'])['NetworkInterface']",
         "gid = ec2.create_security_group(GroupName='bare', Description='no ingress', VpcId=vpc['VpcId'])['GroupId']",
         "sg = ec2.describe_security_groups(GroupIds=[gid])['SecurityGroups'][0]",
-        "result = [d['Ipv6CidrBlockAssociationSet'], 'Tags' in d, eni['TagSet'], sg['IpPermissions'], len(sg['IpPermissionsEgress'])]",
+        "who = boto3.client('sts', endpoint_url=ec2.meta.endpoint_url, region_name='us-east-1').get_caller_identity()['UserId']",
+        "result = [d['Ipv6CidrBlockAssociationSet'], 'Tags' in d, eni['TagSet'], sg['IpPermissions'], len(sg['IpPermissionsEgress']), eni['RequesterId'] == who]",
       ].join('\n'),
     );
-    assert.deepEqual(out, [[], false, [], [], 1]);
+    assert.deepEqual(out, [[], false, [], [], 1, true]);
   });
 });
