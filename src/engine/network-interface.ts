@@ -245,10 +245,9 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
     macAddress: region.ids.nextMac(),
     interfaceType,
     requesterManaged: p.managed !== undefined,
-    requesterId: p.managed?.requesterId,
+    // A service's interface shows the service as requester; one a principal made shows that principal.
+    requesterId: p.managed?.requesterId ?? p.requesterId,
     serviceAttachmentId: p.managed?.attachmentId,
-    requesterManaged: false,
-    ...(p.requesterId !== undefined ? { requesterId: p.requesterId } : {}),
     createdAt: region.now(),
     publicIpOnLaunch: subnet.mapPublicIpOnLaunch,
     description: p.description ?? '',
