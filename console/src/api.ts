@@ -30,9 +30,9 @@ export const getWorlds = () => getJson<WorldsResponse>('/worlds');
 
 export const getTopology = (w: World, vpc?: string) => getJson<TopologyResponse>('/topology', { ...w, vpc });
 
-export type DetailKind = 'interface' | 'instance' | 'address';
+export type DetailKind = 'interface' | 'instance' | 'address' | 'route-table';
 
-/** The API's own view of one resource (DescribeNetworkInterfaces / DescribeInstances / DescribeAddresses shape). */
+/** The API's own view of one resource (DescribeNetworkInterfaces / DescribeInstances / DescribeAddresses / DescribeRouteTables shape). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON of one resource, read field by field for display
 export const getDetail = (w: World, kind: DetailKind, id: string) => getJson<Record<string, any>>('/detail', { ...w, kind, id });
 

@@ -1,5 +1,5 @@
 /**
- * The console page: account × region picker, VPC tabs, the topology diagram, a detail panel
+ * The console page: account × region picker, VPC tabs, the topology diagram (route tables too), a detail panel
  * for what is selected, and the live activity feed. The view reloads itself when a call
  * changes the world it shows (server-sent events) and when a scheduled transition falls due.
  */
@@ -214,13 +214,16 @@ export function App() {
     const eni = topology.interfaces.find((x) => x.id === q || x.addresses.some((a) => a.ip === q) || x.name === q);
     const inst = topology.instances.find((x) => x.id === q || x.name === q);
     const eip = topology.elasticIps.find((x) => x.allocationId === q || x.publicIp === q);
-    const hit: Selection | undefined = eni
-      ? { kind: 'interface', id: eni.id, ip: eni.addresses.some((a) => a.ip === q) ? q : undefined }
-      : inst
-        ? { kind: 'instance', id: inst.id }
-        : eip
-          ? { kind: 'address', id: eip.allocationId }
-          : undefined;
+    const rtb = topology.routeTables.find((x) => x.id === q || x.name === q);
+    const hit: Selection | undefined = rtb
+      ? { kind: 'route-table', id: rtb.id }
+      : eni
+        ? { kind: 'interface', id: eni.id, ip: eni.addresses.some((a) => a.ip === q) ? q : undefined }
+        : inst
+          ? { kind: 'instance', id: inst.id }
+          : eip
+            ? { kind: 'address', id: eip.allocationId }
+            : undefined;
     setFindMiss(!hit);
     if (hit) select(hit);
   };
@@ -242,7 +245,9 @@ export function App() {
               setWorld({ account, region });
             }}
           >
-            {world && !worlds?.worlds.some((w) => `${w.account}/${w.region}` === worldKey) && <option value={worldKey}>{`${world.account} · ${world.region}`}</option>}
+            {world && !worlds?.worlds.some((w) => `${w.account}/${w.region}` === worldKey) && (
+              <option value={worldKey}>{`${world.account} · ${world.region}`}</option>
+            )}
             {worlds?.worlds.map((w) => (
               <option value={`${w.account}/${w.region}`}>{`${w.account} · ${w.region} (${w.interfaceCount} ENIs)`}</option>
             ))}
@@ -282,7 +287,9 @@ export function App() {
       <main class="body">
         <div class="canvas">
           {problem && <p class="problem">{problem}</p>}
-          {!problem && !world && worlds && <p class="problem">No account has made a request yet. Point an SDK or the AWS CLI at this server; its world appears here.</p>}
+          {!problem && !world && worlds && (
+            <p class="problem">No account has made a request yet. Point an SDK or the AWS CLI at this server; its world appears here.</p>
+          )}
           {diagram}
         </div>
         {selection && world && topology && (

@@ -6,10 +6,22 @@
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SubnetUsage } from '../../src/console/types';
-import { EIP_W, M, PILL_W, visibleBlocks, type AddressItem, type Box, type CardItem, type InstanceItem, type Layout, type SubnetItem } from './layout';
+import {
+  EIP_W,
+  M,
+  PILL_W,
+  visibleBlocks,
+  type AddressItem,
+  type Box,
+  type CardItem,
+  type InstanceItem,
+  type Layout,
+  type RouteTableItem,
+  type SubnetItem,
+} from './layout';
 
 export interface Selection {
-  readonly kind: 'interface' | 'instance' | 'address';
+  readonly kind: 'interface' | 'instance' | 'address' | 'route-table';
   readonly id: string;
   /** The private address picked on an interface. */
   readonly ip?: string;
@@ -73,6 +85,9 @@ export function Diagram({ layout, selected, onSelect, drawAll, reveal }: Props) 
   };
 
   const sel = selected?.id;
+  // A route table picked: the subnets it serves are outlined.
+  const picked = selected?.kind === 'route-table' ? layout.routeTables.find((r) => r.table.id === sel)?.table : undefined;
+  const served = new Set(picked ? [...picked.subnetIds, ...picked.implicitSubnetIds] : []);
   return (
     <div class="diagram-scroll" ref={scroller}>
       <svg
@@ -117,9 +132,19 @@ export function Diagram({ layout, selected, onSelect, drawAll, reveal }: Props) 
           </g>
         ))}
         {layout.subnets.map((s) => (
-          <SubnetBox item={s} />
+          <SubnetBox item={s} served={served.has(s.subnet.id)} />
         ))}
-        {shown.map((b) => (b.kind === 'instance' ? <InstanceBlock item={b} sel={sel} selIp={selected?.ip} /> : <Card item={b} sel={sel} selIp={selected?.ip} />))}
+        {layout.routeTables.length > 0 && (
+          <text x={M + 12} y={layout.routeTablesY + 16} class="zone-label">
+            Route tables
+          </text>
+        )}
+        {layout.routeTables.map((r) => (
+          <RouteTableBox item={r} sel={sel} />
+        ))}
+        {shown.map((b) =>
+          b.kind === 'instance' ? <InstanceBlock item={b} sel={sel} selIp={selected?.ip} /> : <Card item={b} sel={sel} selIp={selected?.ip} />,
+        )}
       </svg>
     </div>
   );
@@ -134,7 +159,9 @@ function VpcFrame({ layout }: { layout: Layout }) {
       <text x={b.x + 12} y={b.y + 24} class="vpc-label">
         {v ? `${v.name ? `${v.name} · ` : ''}${v.id}` : 'No VPC'}
         <tspan class="muted">
-          {v ? `  ${v.cidrs.join(', ')}${v.ipv6Cidrs.length ? ` · ${v.ipv6Cidrs.join(', ')}` : ''}${v.isDefault ? ' · default VPC' : ''}${v.internetGatewayId ? ` · ${v.internetGatewayId}` : ' · no internet gateway'}` : ''}
+          {v
+            ? `  ${v.cidrs.join(', ')}${v.ipv6Cidrs.length ? ` · ${v.ipv6Cidrs.join(', ')}` : ''}${v.isDefault ? ' · default VPC' : ''}${v.internetGatewayId ? ` · ${v.internetGatewayId}` : ' · no internet gateway'}`
+            : ''}
         </tspan>
       </text>
       {layout.zones.length === 0 && (
@@ -172,6 +199,14 @@ function Legend({ x, y }: { x: number; y: number }) {
       <text x={l + 506} y={y + 11} class="muted">
         unattached
       </text>
+      <rect x={l + 570} y={y} width={40} height={14} rx={4} class="card-box managed-card" />
+      <text x={l + 616} y={y + 11} class="muted">
+        managed by a service
+      </text>
+      <rect x={l + 730} y={y} width={40} height={14} rx={3} class="blackhole-row" />
+      <text x={l + 776} y={y + 11} class="muted">
+        blackhole route
+      </text>
     </g>
   );
 }
@@ -206,11 +241,11 @@ function UsageBar({ x, y, w, usage }: { x: number; y: number; w: number; usage: 
   );
 }
 
-function SubnetBox({ item }: { item: SubnetItem }) {
+function SubnetBox({ item, served }: { item: SubnetItem; served: boolean }) {
   const { subnet: s, x, y, w, h } = item;
   const u = s.usage;
   return (
-    <g class="subnet" data-kind="subnet" data-id={s.id}>
+    <g class={`subnet${served ? ' served' : ''}`} data-kind="subnet" data-id={s.id} data-route-table={s.routeTableId} data-network-acl={s.networkAclId}>
       <rect x={x} y={y} width={w} height={h} rx={6} class="subnet-box" />
       <text x={x + 10} y={y + 18} class="subnet-label">
         {clip(s.name ? `${s.name} · ${s.id}` : s.id, 44)}
@@ -224,12 +259,32 @@ function SubnetBox({ item }: { item: SubnetItem }) {
         <tspan class="muted"> of {u.total}</tspan>
         {s.ipv6Cidrs.length > 0 && <tspan class="muted"> · {s.ipv6Cidrs[0]}</tspan>}
       </text>
+      <text x={x + 10} y={y + 72} class="routing-text">
+        <tspan class="muted">routes </tspan>
+        {s.routeTableId ? (
+          <tspan class="mono rtb-link" data-select={`route-table|${s.routeTableId}`}>
+            {s.routeTableId}
+          </tspan>
+        ) : (
+          <tspan class="muted">none</tspan>
+        )}
+        {s.routeTableImplicit && s.routeTableId && <tspan class="muted"> (main, implicit)</tspan>}
+        <tspan class="muted"> · ACL </tspan>
+        <tspan class="mono" data-testid="subnet-acl">
+          {s.networkAclId ?? '—'}
+        </tspan>
+      </text>
+      {item.managedY !== undefined && (
+        <text x={x + 10} y={item.managedY + 15} class="section-label">
+          Managed by a service · {item.managedCount}
+        </text>
+      )}
       {item.unattachedY !== undefined && (
         <text x={x + 10} y={item.unattachedY + 15} class="section-label">
           Unattached interfaces · {item.unattachedCount}
         </text>
       )}
-      {item.instanceCount === 0 && item.unattachedCount === 0 && (
+      {item.instanceCount === 0 && item.unattachedCount === 0 && item.managedCount === 0 && (
         <text x={x + 10} y={y + h - 12} class="muted">
           empty
         </text>
@@ -276,18 +331,24 @@ function Card({ item, sel, selIp }: { item: CardItem; sel?: string; selIp?: stri
   const selected = sel === e.id;
   const status = e.attachment ? e.attachment.status : e.status;
   return (
-    <g class={`card${selected ? ' sel' : ''}${compact ? ' compact' : ''} ifs-${status}`} data-kind="interface" data-id={e.id}>
+    <g
+      class={`card${selected ? ' sel' : ''}${compact ? ' compact' : ''}${item.managedBy ? ' managed' : ''} ifs-${status}`}
+      data-kind={item.managedBy ? 'managed-interface' : 'interface'}
+      data-id={e.id}
+      data-type={e.type}
+    >
       <rect x={x} y={y} width={w} height={h} rx={5} class="card-box" data-select={`interface|${e.id}`} />
       <g data-select={`interface|${e.id}`} class="card-head">
         <rect x={x + 1} y={y + 1} width={w - 2} height={(compact ? 20 : 22) - 4} class="hit" />
         <text x={x + 8} y={y + (compact ? 14 : 15)} class="card-label">
           {item.device && <tspan class="device">{item.device} </tspan>}
+          {item.managedBy && <tspan class="manager">{item.managedBy} </tspan>}
           <tspan class="mono">{e.id}</tspan>
           {!compact && e.name && <tspan> {clip(e.name, 16)}</tspan>}
           {item.foreignSubnet && <tspan class="muted"> in {item.foreignSubnet}</tspan>}
           {status !== 'in-use' && status !== 'attached' && status !== 'available' && <tspan class="warn"> {status}</tspan>}
         </text>
-        <title>{`${e.id}${e.name ? ` (${e.name})` : ''} · ${e.status}${e.description ? ` · ${e.description}` : ''}`}</title>
+        <title>{`${e.id}${e.name ? ` (${e.name})` : ''} · ${e.status}${e.description ? ` · ${e.description}` : ''}${e.requesterId ? ` · managed by ${e.requesterId}` : ''}`}</title>
       </g>
       {item.addresses.map((a) => (
         <Address card={item} a={a} picked={selected && selIp === a.ip} sel={sel} />
@@ -322,7 +383,13 @@ function Address({ card, a, picked, sel }: { card: CardItem; a: AddressItem; pic
         </text>
       )}
       {a.eip && (
-        <g data-kind="eip" data-id={a.eip.allocationId} data-ip={a.ip} data-select={`address|${a.eip.allocationId}`} class={sel === a.eip.allocationId ? 'sel' : ''}>
+        <g
+          data-kind="eip"
+          data-id={a.eip.allocationId}
+          data-ip={a.ip}
+          data-select={`address|${a.eip.allocationId}`}
+          class={sel === a.eip.allocationId ? 'sel' : ''}
+        >
           <title>{`Elastic IP ${a.eip.publicIp} (${a.eip.allocationId}) → ${a.ip}`}</title>
           <line x1={ex} y1={base - ph / 2 + 4} x2={px + PILL_W + (compact ? 2 : 56)} y2={base - ph / 2 + 4} class="eip-link" marker-end="url(#arrow)" />
           <rect x={ex} y={base - ph + 4} width={EIP_W} height={ph} rx={ph / 2} class="eip" />
@@ -343,3 +410,57 @@ function Address({ card, a, picked, sel }: { card: CardItem; a: AddressItem; pic
     </g>
   );
 }
+
+/** A route table: its id (main marked), whom it serves, and one row per route; a blackhole stands out. */
+function RouteTableBox({ item, sel }: { item: RouteTableItem; sel?: string }) {
+  const { table: t, x, y, w, h } = item;
+  return (
+    <g
+      class={`rtb${t.main ? ' main' : ''}${sel === t.id ? ' sel' : ''}`}
+      data-kind="route-table"
+      data-id={t.id}
+      data-main={String(t.main)}
+      data-select={`route-table|${t.id}`}
+    >
+      <rect x={x} y={y} width={w} height={h} rx={6} class="rtb-box" />
+      <text x={x + 10} y={y + 17} class="rtb-label">
+        <tspan class="mono">{t.id}</tspan>
+        {t.name && <tspan> {clip(t.name, 24)}</tspan>}
+        {t.main && (
+          <tspan x={x + w - 10} text-anchor="end" class="main-tag">
+            main
+          </tspan>
+        )}
+      </text>
+      <text x={x + 10} y={y + 35} class="rtb-serves">
+        <title>{`Serves ${item.serves}`}</title>
+        <tspan class="muted">serves </tspan>
+        {clip(item.serves, 66)}
+      </text>
+      {item.rows.map(({ route: r, dy }) => {
+        const black = r.state === 'blackhole';
+        return (
+          <g class={`route${black ? ' blackhole' : ''}`} data-kind="route" data-destination={r.destination} data-target={r.target} data-state={r.state}>
+            <title>{`${r.destination} → ${r.target}${r.instanceId ? ` (${r.instanceId})` : ''} · ${r.state} · ${r.origin}`}</title>
+            {black && <rect x={x + 4} y={y + dy - 14} width={w - 8} height={ROW_H} rx={3} class="blackhole-row" />}
+            <text x={x + 10} y={y + dy} class="mono">
+              {r.destination}
+            </text>
+            <text x={x + 176} y={y + dy} class="mono route-target">
+              → {clip(`${r.target}${r.instanceId ? ` (${r.instanceId})` : ''}`, 34)}
+            </text>
+            {black ? (
+              <text x={x + w - 10} y={y + dy} text-anchor="end" class="blackhole-tag">
+                ⚠ blackhole
+              </text>
+            ) : (
+              <circle cx={x + w - 16} cy={y + dy - 4} r={4} class="route-ok" />
+            )}
+          </g>
+        );
+      })}
+    </g>
+  );
+}
+
+const ROW_H = 19;

@@ -1,10 +1,12 @@
 /**
  * Where everything goes in the topology diagram: one column per availability zone, subnets
  * stacked in it, instances in their subnet with their interfaces by device index, unattached
- * interfaces apart in a grid, Elastic IPs beside the private addresses they map to. Pure: the
+ * interfaces apart in a grid, interfaces a service manages (NAT gateway, endpoint…) in their own
+ * grid, Elastic IPs beside the private addresses they map to, and the VPC's route tables in a band
+ * under the zones. Pure: the
  * diagram only draws what this computes, and draws only the items near the visible area.
  */
-import type { ElasticIpNode, InstanceNode, InterfaceNode, SubnetNode, TopologyResponse, VpcSummary } from '../../src/console/types';
+import type { ElasticIpNode, InstanceNode, InterfaceNode, RouteNode, RouteTableNode, SubnetNode, TopologyResponse, VpcSummary } from '../../src/console/types';
 
 export interface Box {
   x: number;
@@ -29,6 +31,8 @@ export interface CardItem extends Box {
   /** The interface's subnet when it differs from its instance's. */
   readonly foreignSubnet?: string;
   readonly compact: boolean;
+  /** Set for a requester-managed interface: what manages it (its interface type). */
+  readonly managedBy?: string;
   readonly addresses: AddressItem[];
   readonly extra?: string;
 }
@@ -44,7 +48,23 @@ export interface SubnetItem extends Box {
   /** Top of the "Unattached interfaces" heading, when there are any. */
   readonly unattachedY?: number;
   readonly unattachedCount: number;
+  /** Top of the "Managed by a service" heading, when there are any. */
+  readonly managedY?: number;
+  readonly managedCount: number;
   readonly instanceCount: number;
+}
+
+export interface RouteRowItem {
+  readonly route: RouteNode;
+  /** Baseline offset from the table's top. */
+  readonly dy: number;
+}
+
+export interface RouteTableItem extends Box {
+  readonly table: RouteTableNode;
+  /** "app-a, app-b": who the table serves, by Name tag or id. */
+  readonly serves: string;
+  readonly rows: RouteRowItem[];
 }
 
 export interface ZoneItem extends Box {
@@ -59,6 +79,9 @@ export interface Layout {
   readonly vpcBox: Box;
   readonly zones: ZoneItem[];
   readonly subnets: SubnetItem[];
+  /** Top of the "Route tables" heading. */
+  readonly routeTablesY: number;
+  readonly routeTables: RouteTableItem[];
   /** Instance blocks and unattached cards, by top edge: what the diagram culls. */
   readonly blocks: (InstanceItem | CardItem)[];
   /** Elastic IPs mapped to no address, in a band above the VPC. */
@@ -73,7 +96,7 @@ export const M = 16;
 export const LEGEND_H = 26;
 export const COL_W = 480;
 export const GAP = 24;
-const SUBNET_HEAD = 66;
+const SUBNET_HEAD = 84;
 const PAD = 10;
 const INSTANCE_HEAD = 28;
 const CARD_GAP = 6;
@@ -82,6 +105,8 @@ const LINE = 18;
 const COMPACT_HEAD = 20;
 const COMPACT_LINE = 16;
 const GRID_GAP = 8;
+const TABLE_HEAD = 44;
+const ROUTE_LINE = 20;
 export const EIP_W = 104;
 export const PILL_W = 100;
 
@@ -92,13 +117,38 @@ function extraLine(e: InterfaceNode): string | undefined {
   return bits.length ? bits.join(' · ') : undefined;
 }
 
-function card(iface: InterfaceNode, eips: Map<string, ElasticIpNode>, x: number, y: number, w: number, compact: boolean, device?: string, foreignSubnet?: string): CardItem {
+/** "NAT gateway", "VPC endpoint", else the interface type as AWS names it. */
+export function managerLabel(type: string): string {
+  return (
+    (
+      {
+        nat_gateway: 'NAT gateway',
+        vpc_endpoint: 'VPC endpoint',
+        gateway_load_balancer_endpoint: 'GWLB endpoint',
+        network_load_balancer: 'load balancer',
+        lambda: 'Lambda',
+      } as Record<string, string>
+    )[type] ?? type
+  );
+}
+
+function card(
+  iface: InterfaceNode,
+  eips: Map<string, ElasticIpNode>,
+  x: number,
+  y: number,
+  w: number,
+  compact: boolean,
+  device?: string,
+  foreignSubnet?: string,
+): CardItem {
   const head = compact ? COMPACT_HEAD : CARD_HEAD;
   const line = compact ? COMPACT_LINE : LINE;
   const addresses = iface.addresses.map((a, i) => ({ ip: a.ip, primary: a.primary, eip: a.eip ? eips.get(a.eip) : undefined, dy: head + i * line + line - 5 }));
   const extra = extraLine(iface);
   const h = head + iface.addresses.length * line + (extra ? line - 2 : 0) + 6;
-  return { kind: 'card', iface, device, foreignSubnet, compact, addresses, extra, x, y, w, h };
+  const managedBy = iface.requesterManaged ? managerLabel(iface.type) : undefined;
+  return { kind: 'card', iface, device, foreignSubnet, compact, managedBy, addresses, extra, x, y, w, h };
 }
 
 export function layout(t: TopologyResponse): Layout {
@@ -135,13 +185,28 @@ export function layout(t: TopologyResponse): Layout {
     instancesBySubnet.set(i.subnetId, list);
     for (const id of i.interfaceIds) drawn.add(id);
   }
+  // Interfaces on their own: a person's (unattached) apart from a service's (requester-managed).
   const looseBySubnet = new Map<string, InterfaceNode[]>();
+  const managedBySubnet = new Map<string, InterfaceNode[]>();
   for (const e of t.interfaces) {
     if (drawn.has(e.id)) continue;
-    const list = looseBySubnet.get(e.subnetId) ?? [];
+    const into = e.requesterManaged ? managedBySubnet : looseBySubnet;
+    const list = into.get(e.subnetId) ?? [];
     list.push(e);
-    looseBySubnet.set(e.subnetId, list);
+    into.set(e.subnetId, list);
   }
+  const grid = (list: InterfaceNode[], inner: number, innerW: number, cy: number, cols: number) => {
+    const colW = (innerW - (cols - 1) * GRID_GAP) / cols;
+    for (let i = 0; i < list.length; i += cols) {
+      const row = list.slice(i, i + cols).map((e, k) => card(e, eips, inner + k * (colW + GRID_GAP), cy, colW, true));
+      for (const c of row) {
+        blocks.push(c);
+        places.set(c.iface.id, c);
+      }
+      cy += Math.max(...row.map((c) => c.h)) + GRID_GAP;
+    }
+    return cy;
+  };
 
   const zoneNames = [...new Set(t.subnets.map((s) => s.zone))].sort();
   const zones: ZoneItem[] = [];
@@ -163,7 +228,16 @@ export function layout(t: TopologyResponse): Layout {
         for (const id of instance.interfaceIds) {
           const e = ifaces.get(id);
           if (!e) continue;
-          const c = card(e, eips, inner + 10, by, innerW - 20, false, `eth${e.attachment?.deviceIndex ?? '?'}`, e.subnetId !== instance.subnetId ? e.subnetId : undefined);
+          const c = card(
+            e,
+            eips,
+            inner + 10,
+            by,
+            innerW - 20,
+            false,
+            `eth${e.attachment?.deviceIndex ?? '?'}`,
+            e.subnetId !== instance.subnetId ? e.subnetId : undefined,
+          );
           cards.push(c);
           places.set(e.id, c);
           by += c.h + CARD_GAP;
@@ -173,23 +247,31 @@ export function layout(t: TopologyResponse): Layout {
         places.set(instance.id, block);
         cy += block.h + 8;
       }
+      const managed = managedBySubnet.get(subnet.id) ?? [];
+      let managedY: number | undefined;
+      if (managed.length) {
+        managedY = cy;
+        cy = grid(managed, inner, innerW, cy + 22, 1); // one per row: the manager's name takes room
+      }
       const own = looseBySubnet.get(subnet.id) ?? [];
       let unattachedY: number | undefined;
       if (own.length) {
         unattachedY = cy;
-        cy += 22;
-        const colW = (innerW - GRID_GAP) / 2;
-        for (let i = 0; i < own.length; i += 2) {
-          const row = own.slice(i, i + 2).map((e, k) => card(e, eips, inner + k * (colW + GRID_GAP), cy, colW, true));
-          for (const c of row) {
-            blocks.push(c);
-            places.set(c.iface.id, c);
-          }
-          cy += Math.max(...row.map((c) => c.h)) + GRID_GAP;
-        }
+        cy = grid(own, inner, innerW, cy + 22, 2);
       }
-      if (instances.length === 0 && own.length === 0) cy += 24;
-      const item: SubnetItem = { subnet, x, y: sy, w: COL_W, h: cy - sy + 4, unattachedY, unattachedCount: own.length, instanceCount: instances.length };
+      if (instances.length === 0 && own.length === 0 && managed.length === 0) cy += 24;
+      const item: SubnetItem = {
+        subnet,
+        x,
+        y: sy,
+        w: COL_W,
+        h: cy - sy + 4,
+        unattachedY,
+        unattachedCount: own.length,
+        managedY,
+        managedCount: managed.length,
+        instanceCount: instances.length,
+      };
       subnets.push(item);
       places.set(subnet.id, item);
       y = cy + 4 + 14;
@@ -198,6 +280,28 @@ export function layout(t: TopologyResponse): Layout {
     bottom = Math.max(bottom, y);
   });
   for (const z of zones) z.h = bottom - z.y;
+
+  // Route tables: a band under the zones, as many per row as there are zone columns.
+  const routeTablesY = bottom + 4;
+  const routeTables: RouteTableItem[] = [];
+  const subnetLabel = new Map(t.subnets.map((s) => [s.id, s.name ?? s.id]));
+  const perRow = Math.max(1, zoneNames.length);
+  let rowTop = routeTablesY + 26;
+  for (let i = 0; i < t.routeTables.length; i += perRow) {
+    let rowH = 0;
+    t.routeTables.slice(i, i + perRow).forEach((table, col) => {
+      const rows = table.routes.map((route, k) => ({ route, dy: TABLE_HEAD + k * ROUTE_LINE + 14 }));
+      const explicit = table.subnetIds.map((id) => subnetLabel.get(id) ?? id);
+      const implicit = table.implicitSubnetIds.map((id) => subnetLabel.get(id) ?? id);
+      const serves = [explicit.join(', '), implicit.length ? `${implicit.join(', ')} (implicitly)` : ''].filter(Boolean).join(' · ') || 'no subnet';
+      const item: RouteTableItem = { table, serves, rows, x: M + PAD + col * (COL_W + GAP), y: rowTop, w: COL_W, h: TABLE_HEAD + rows.length * ROUTE_LINE + 8 };
+      routeTables.push(item);
+      places.set(table.id, item);
+      rowH = Math.max(rowH, item.h);
+    });
+    rowTop += rowH + 14;
+  }
+  if (t.routeTables.length) bottom = rowTop;
   // Elastic IPs are placed with their address; remember where for "find".
   for (const b of blocks) {
     for (const c of b.kind === 'instance' ? b.cards : [b]) {
@@ -209,7 +313,20 @@ export function layout(t: TopologyResponse): Layout {
   const width = Math.max(M * 2 + PAD * 2 + zoneNames.length * (COL_W + GAP) - GAP, 760);
   const height = bottom + M + 8;
   const vpc = t.vpcs.find((v) => v.id === t.vpcId);
-  return { width, height, tallest, vpc, vpcBox: { x: M, y: vpcTop, w: width - 2 * M, h: height - vpcTop - M }, zones, subnets, blocks, looseEips, places };
+  return {
+    width,
+    height,
+    tallest,
+    vpc,
+    vpcBox: { x: M, y: vpcTop, w: width - 2 * M, h: height - vpcTop - M },
+    zones,
+    subnets,
+    routeTablesY,
+    routeTables,
+    blocks,
+    looseEips,
+    places,
+  };
 }
 
 /** The blocks that intersect the view grown by `margin` (blocks are sorted by top edge: a binary search finds the first). */

@@ -1,5 +1,5 @@
 /**
- * Detail panels for an interface, an instance and an Elastic IP, with the actions a person can
+ * Detail panels for an interface, an instance, an Elastic IP and a route table, with the actions a person can
  * take on each. Details are the API's own views; every action is one EC2 call through the
  * server's Query API, and its outcome (or refusal, in plain words) is shown here.
  */
@@ -68,6 +68,7 @@ export function DetailPanel(props: PanelProps) {
     if (!detail) return <p class="muted">Loading…</p>;
     if (selection.kind === 'interface') return <InterfacePanel {...props} d={detail} run={run} busy={busy} />;
     if (selection.kind === 'instance') return <InstancePanel {...props} d={detail} run={run} busy={busy} />;
+    if (selection.kind === 'route-table') return <RouteTablePanel {...props} d={detail} run={run} busy={busy} />;
     return <AddressPanel {...props} d={detail} run={run} busy={busy} />;
   })();
   return (
@@ -176,9 +177,15 @@ function InterfacePanel({ d, run, busy, topology, selection, onSelect }: KindPro
           ['Subnet', <span class="mono">{d.SubnetId}</span>],
           ['Zone', `${d.AvailabilityZone} (${d.AvailabilityZoneId})`],
           ['VPC', <span class="mono">{d.VpcId}</span>],
-          ['MAC', <span class="mono" data-testid="mac">{d.MacAddress}</span>],
+          [
+            'MAC',
+            <span class="mono" data-testid="mac">
+              {d.MacAddress}
+            </span>,
+          ],
           ['Description', d.Description],
           ['Type', d.InterfaceType],
+          ['Requester-managed', d.RequesterManaged ? `yes${d.RequesterId ? ` (${d.RequesterId})` : ''}` : undefined],
           ['Public IPv4', d.Association?.PublicIp && `${d.Association.PublicIp}${d.Association.AllocationId ? ' (Elastic IP)' : ' (auto-assigned)'}`],
           [
             'Source/dest. check',
@@ -228,6 +235,8 @@ function InterfacePanel({ d, run, busy, topology, selection, onSelect }: KindPro
           />
           <DetachForm attachmentId={a.AttachmentId} run={run} busy={busy} />
         </>
+      ) : d.RequesterManaged ? (
+        <p class="muted hint">Managed by {d.RequesterId ?? 'a service'}: it comes and goes with the resource that made it.</p>
       ) : (
         <AttachForm topology={topology} run={run} busy={busy} fixedInterface={id} />
       )}
@@ -302,7 +311,12 @@ function AddressActions({ eni, ip, d, topology, run, busy }: { eni: string; ip: 
         </div>
       ) : (
         <div class="action-row">
-          <select value={chosenEip} onChange={(e) => setEip((e.target as HTMLSelectElement).value)} data-testid="associate-eip" disabled={freeEips.length === 0}>
+          <select
+            value={chosenEip}
+            onChange={(e) => setEip((e.target as HTMLSelectElement).value)}
+            data-testid="associate-eip"
+            disabled={freeEips.length === 0}
+          >
             {freeEips.length === 0 && <option value="">no free Elastic IP</option>}
             {freeEips.map((x) => (
               <option value={x.allocationId}>{`${x.publicIp} (${x.allocationId})`}</option>
@@ -330,8 +344,13 @@ function AddressActions({ eni, ip, d, topology, run, busy }: { eni: string; ip: 
           </div>
           <div class="action-row">
             <label title="AllowReassignment: the address leaves this interface and keeps its Elastic IP. Without it, EC2 refuses an address that another interface holds.">
-              <input type="checkbox" checked={reassign} onChange={(e) => setReassign((e.target as HTMLInputElement).checked)} data-testid="allow-reassignment" /> Allow
-              reassignment
+              <input
+                type="checkbox"
+                checked={reassign}
+                onChange={(e) => setReassign((e.target as HTMLInputElement).checked)}
+                data-testid="allow-reassignment"
+              />{' '}
+              Allow reassignment
             </label>
             <button
               disabled={busy || !chosenTarget}
@@ -368,7 +387,11 @@ function DetachForm({ attachmentId, run, busy }: { attachmentId: string; run: Ru
   const [force, setForce] = useState(false);
   return (
     <div class="action-row">
-      <button disabled={busy} data-testid="detach" onClick={() => run('DetachNetworkInterface', { AttachmentId: attachmentId, ...(force ? { Force: 'true' } : {}) })}>
+      <button
+        disabled={busy}
+        data-testid="detach"
+        onClick={() => run('DetachNetworkInterface', { AttachmentId: attachmentId, ...(force ? { Force: 'true' } : {}) })}
+      >
         Detach
       </button>
       <label>
@@ -379,13 +402,25 @@ function DetachForm({ attachmentId, run, busy }: { attachmentId: string; run: Ru
 }
 
 /** Attach: either this interface to an instance of choice, or an interface of choice to this instance. */
-function AttachForm({ topology, run, busy, fixedInterface, fixedInstance }: { topology: TopologyResponse; run: Run; busy: boolean; fixedInterface?: string; fixedInstance?: string }) {
+function AttachForm({
+  topology,
+  run,
+  busy,
+  fixedInterface,
+  fixedInstance,
+}: {
+  topology: TopologyResponse;
+  run: Run;
+  busy: boolean;
+  fixedInterface?: string;
+  fixedInstance?: string;
+}) {
   const self = fixedInterface ? topology.interfaces.find((e) => e.id === fixedInterface) : undefined;
   const host = fixedInstance ? topology.instances.find((i) => i.id === fixedInstance) : undefined;
   const zone = self?.zone ?? host?.zone;
   const byZone = <T extends { zone: string }>(list: T[]) => [...list].sort((a, b) => Number(b.zone === zone) - Number(a.zone === zone));
   const instances = useMemo(() => byZone(topology.instances.filter((i) => i.state !== 'terminated' && i.state !== 'shutting-down')), [topology, zone]);
-  const interfaces = useMemo(() => byZone(topology.interfaces.filter((e) => !e.attachment)), [topology, zone]);
+  const interfaces = useMemo(() => byZone(topology.interfaces.filter((e) => !e.attachment && !e.requesterManaged)), [topology, zone]);
   const [instance, setInstance] = useState('');
   const [iface, setIface] = useState('');
   const chosenInstance = fixedInstance ?? (instance || instances[0]?.id || '');
@@ -419,7 +454,14 @@ function AttachForm({ topology, run, busy, fixedInterface, fixedInstance }: { to
       </div>
       <div class="action-row">
         as eth
-        <input class="num" type="number" min="0" value={deviceIndex} onInput={(e) => setDevice((e.target as HTMLInputElement).value)} data-testid="device-index" />
+        <input
+          class="num"
+          type="number"
+          min="0"
+          value={deviceIndex}
+          onInput={(e) => setDevice((e.target as HTMLInputElement).value)}
+          data-testid="device-index"
+        />
         <button
           disabled={busy || !chosenInstance || !chosenIface}
           data-testid="attach"
@@ -447,7 +489,12 @@ function InstancePanel({ d, run, busy, topology, onSelect }: KindProps) {
       </h2>
       <Facts
         rows={[
-          ['State', <span class={`badge st-${state}`} data-testid="instance-state">{state}</span>],
+          [
+            'State',
+            <span class={`badge st-${state}`} data-testid="instance-state">
+              {state}
+            </span>,
+          ],
           ['State reason', d.StateTransitionReason],
           ['Type', d.InstanceType],
           ['Zone', d.Placement?.AvailabilityZone],
@@ -572,7 +619,12 @@ function AddressPanel({ d, run, busy, topology, onSelect }: KindProps) {
             disabled={busy || !chosen || !chosenIp}
             data-testid="eip-associate"
             onClick={() =>
-              run('AssociateAddress', { AllocationId: allocationId, NetworkInterfaceId: chosen, PrivateIpAddress: chosenIp, AllowReassociation: String(reassociate) })
+              run('AssociateAddress', {
+                AllocationId: allocationId,
+                NetworkInterfaceId: chosen,
+                PrivateIpAddress: chosenIp,
+                AllowReassociation: String(reassociate),
+              })
             }
           >
             Associate
@@ -582,5 +634,166 @@ function AddressPanel({ d, run, busy, topology, onSelect }: KindProps) {
       <h3>Tags</h3>
       <Tags tags={d.Tags} />
     </>
+  );
+}
+
+// ---- route table -------------------------------------------------------------------------------
+
+const DESTINATION_KEYS = ['DestinationCidrBlock', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId'] as const;
+const TARGET_KEYS = [
+  'GatewayId',
+  'NatGatewayId',
+  'NetworkInterfaceId',
+  'EgressOnlyInternetGatewayId',
+  'VpcPeeringConnectionId',
+  'TransitGatewayId',
+  'InstanceId',
+] as const;
+
+const destinationOf = (r: Detail) => DESTINATION_KEYS.map((k) => r[k] as string | undefined).find(Boolean) ?? '?';
+const targetOf = (r: Detail) => TARGET_KEYS.map((k) => r[k] as string | undefined).find(Boolean) ?? '?';
+
+function RouteTablePanel({ d, run, busy, topology, onSelect }: KindProps) {
+  const id = d.RouteTableId as string;
+  const routes = (d.Routes ?? []) as Detail[];
+  const associations = (d.Associations ?? []) as Detail[];
+  const node = topology.routeTables.find((t) => t.id === id);
+  const subnetName = (sid: string) => topology.subnets.find((s) => s.id === sid)?.name;
+  const name = (d.Tags as Detail[] | undefined)?.find((t) => t.Key === 'Name')?.Value;
+  return (
+    <>
+      <h2>
+        Route table <span class="mono">{id}</span> {name && <span class="muted">{name}</span>}
+      </h2>
+      <Facts
+        rows={[
+          ['VPC', <span class="mono">{d.VpcId}</span>],
+          ['Main', yesNo(associations.some((a) => a.Main))],
+          ['Owner', d.OwnerId],
+        ]}
+      />
+      <h3>Routes</h3>
+      <table class="addresses" data-testid="routes">
+        <thead>
+          <tr>
+            <th>Destination</th>
+            <th>Target</th>
+            <th>State</th>
+          </tr>
+        </thead>
+        <tbody>
+          {routes.map((r) => (
+            <tr class={r.State === 'blackhole' ? 'blackhole' : ''} data-destination={destinationOf(r)} data-state={r.State}>
+              <td class="mono">{destinationOf(r)}</td>
+              <td class="mono">
+                {r.NetworkInterfaceId ? <Link kind="interface" id={r.NetworkInterfaceId} onSelect={onSelect} /> : targetOf(r)}
+                {r.InstanceId && (
+                  <div>
+                    <Link kind="instance" id={r.InstanceId} onSelect={onSelect} />
+                  </div>
+                )}
+              </td>
+              <td>
+                <span class={`badge rs-${r.State}`}>{r.State}</span>
+                {r.Origin === 'CreateRoute' ? '' : <div class="muted small">{r.Origin === 'CreateRouteTable' ? 'made with the table' : r.Origin}</div>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {routes.some((r) => r.State === 'blackhole') && (
+        <p class="hint blackhole-note">
+          A blackhole route's target is gone (deleted, detached or terminated): its traffic is dropped until the route is replaced or deleted.
+        </p>
+      )}
+      <ReplaceRouteForm tableId={id} routes={routes} topology={topology} run={run} busy={busy} />
+      <h3>Subnets</h3>
+      {associations.length === 0 && !node?.implicitSubnetIds.length ? <p class="muted">No subnet uses it.</p> : null}
+      <table class="addresses" data-testid="associations">
+        <tbody>
+          {associations.map((a) => (
+            <tr data-association={a.RouteTableAssociationId}>
+              <td>
+                <span class="mono">{a.Main ? 'main' : a.SubnetId}</span>{' '}
+                {a.Main ? "the VPC's main table" : <span class="muted">{subnetName(a.SubnetId as string)}</span>}
+                <div class="mono muted small">{a.RouteTableAssociationId}</div>
+              </td>
+            </tr>
+          ))}
+          {(node?.implicitSubnetIds ?? []).map((sid) => (
+            <tr data-implicit={sid}>
+              <td>
+                <span class="mono">{sid}</span> <span class="muted">{subnetName(sid)}</span>
+                <div class="muted small">implicitly, through the main table (no explicit association)</div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Tags</h3>
+      <Tags tags={d.Tags} />
+    </>
+  );
+}
+
+/** ReplaceRoute: one route (not the local ones) gets a new target from this VPC. */
+function ReplaceRouteForm({
+  tableId,
+  routes,
+  topology,
+  run,
+  busy,
+}: {
+  tableId: string;
+  routes: Detail[];
+  topology: TopologyResponse;
+  run: Run;
+  busy: boolean;
+}) {
+  const replaceable = routes.filter((r) => r.GatewayId !== 'local');
+  const vpc = topology.vpcs.find((v) => v.id === topology.vpcId);
+  const targets: { value: string; label: string }[] = [
+    ...(vpc?.internetGatewayId ? [{ value: `GatewayId|${vpc.internetGatewayId}`, label: `${vpc.internetGatewayId} (internet gateway)` }] : []),
+    ...topology.instances
+      .filter((i) => i.state !== 'terminated')
+      .map((i) => ({ value: `InstanceId|${i.id}`, label: `${i.id}${i.name ? ` ${i.name}` : ''} (instance)` })),
+    ...topology.interfaces.map((e) => ({ value: `NetworkInterfaceId|${e.id}`, label: `${e.id} · ${e.addresses[0]?.ip ?? ''} (interface)` })),
+  ];
+  const [route, setRoute] = useState('');
+  const [target, setTarget] = useState('');
+  const chosenRoute = replaceable.find((r) => destinationOf(r) === route) ?? replaceable[0];
+  const chosenTarget = target || targets[0]?.value || '';
+  if (!replaceable.length) return <p class="muted hint">Only the local route: nothing to replace.</p>;
+  const send = () => {
+    const key = DESTINATION_KEYS.find((k) => chosenRoute?.[k]);
+    const [param, value] = chosenTarget.split('|') as [string, string];
+    if (key && chosenRoute) void run('ReplaceRoute', { RouteTableId: tableId, [key]: chosenRoute[key] as string, [param]: value });
+  };
+  return (
+    <div class="actions" data-testid="replace-route">
+      <div class="action-row">
+        Route
+        <select
+          value={chosenRoute ? destinationOf(chosenRoute) : ''}
+          onChange={(e) => setRoute((e.target as HTMLSelectElement).value)}
+          data-testid="replace-route-destination"
+        >
+          {replaceable.map((r) => (
+            <option value={destinationOf(r)}>{`${destinationOf(r)} → ${targetOf(r)}`}</option>
+          ))}
+        </select>
+      </div>
+      <div class="action-row">
+        new target
+        <select value={chosenTarget} onChange={(e) => setTarget((e.target as HTMLSelectElement).value)} data-testid="replace-route-target">
+          {targets.map((t) => (
+            <option value={t.value}>{t.label}</option>
+          ))}
+        </select>
+        <button disabled={busy || !chosenTarget} data-testid="replace-route-send" onClick={send}>
+          Replace target
+        </button>
+      </div>
+    </div>
   );
 }

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { addressView } from '../api/addresses.js';
 import { instanceView } from '../api/instances.js';
 import { networkInterfaceView } from '../api/network-interfaces.js';
+import { routeTableView } from '../api/route-tables.js';
 import type { Cloud, RegionState } from '../engine/cloud.js';
 import { DEFAULT_REGION } from '../engine/regions.js';
 import type { QueryApi } from '../server/query-api.js';
@@ -34,6 +35,7 @@ export const CONSOLE_ACTIONS = new Set([
   'StopInstances',
   'TerminateInstances',
   'ModifyNetworkInterfaceAttribute',
+  'ReplaceRoute',
 ]);
 
 export interface ConsoleDeps {
@@ -89,7 +91,10 @@ export class ConsoleRoutes {
         const last = Number(req.headers['last-event-id'] ?? NaN);
         this.hub.subscribe(res);
         // What happened before: one event, so the page takes it in at once (and refreshes nothing for it).
-        const backlog = this.hub.recent().filter((e) => (Number.isFinite(last) ? e.seq > last : true)).slice(-REPLAY_ON_CONNECT);
+        const backlog = this.hub
+          .recent()
+          .filter((e) => (Number.isFinite(last) ? e.seq > last : true))
+          .slice(-REPLAY_ON_CONNECT);
         if (backlog.length) res.write(`id: ${backlog[backlog.length - 1]!.seq}\nevent: backlog\ndata: ${JSON.stringify(backlog)}\n\n`);
         return;
       }
@@ -125,8 +130,12 @@ export class ConsoleRoutes {
         const eip = world.elasticIps.get(id);
         return eip ? json(res, 200, addressView(world, eip)) : json(res, 404, { error: `No Elastic IP ${id}.` });
       }
+      case 'route-table': {
+        const table = world.routeTables.get(id);
+        return table ? json(res, 200, routeTableView(world, table)) : json(res, 404, { error: `No route table ${id}.` });
+      }
       default:
-        return json(res, 400, { error: `kind must be interface, instance or address, not '${kind}'` });
+        return json(res, 400, { error: `kind must be interface, instance, address or route-table, not '${kind}'` });
     }
   }
 

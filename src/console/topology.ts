@@ -6,7 +6,19 @@
 import { formatIpv4 } from '../engine/cidr.js';
 import type { Cloud, RegionState } from '../engine/cloud.js';
 import type { ElasticIp, Instance, NetworkInterface, Subnet, Tags, Vpc } from '../engine/model.js';
-import type { ElasticIpNode, InstanceNode, InterfaceNode, SubnetNode, TopologyResponse, VpcSummary, WorldsResponse } from './types.js';
+import { routeInstanceId, routeState } from '../engine/route-table.js';
+import type { Route, RouteTable } from '../engine/routing-model.js';
+import type {
+  ElasticIpNode,
+  InstanceNode,
+  InterfaceNode,
+  RouteNode,
+  RouteTableNode,
+  SubnetNode,
+  TopologyResponse,
+  VpcSummary,
+  WorldsResponse,
+} from './types.js';
 
 const nameOf = (tags: Tags) => tags.get('Name');
 
@@ -52,8 +64,29 @@ function vpcSummaries(world: RegionState): VpcSummary[] {
   });
 }
 
-function subnetNode(s: Subnet): SubnetNode {
+/** Which table each subnet uses and which network ACL guards it, for one VPC. */
+interface SubnetRouting {
+  readonly explicit: Map<string, string>;
+  readonly mainTableId?: string;
+  readonly acls: Map<string, string>;
+}
+
+function subnetRouting(world: RegionState, vpcId: string | undefined): SubnetRouting {
+  const explicit = new Map<string, string>();
+  let mainTableId: string | undefined;
+  for (const a of world.routeTableAssociations.values()) {
+    if (a.vpcId !== vpcId) continue;
+    if (a.main) mainTableId = a.routeTableId;
+    else if (a.subnetId !== undefined) explicit.set(a.subnetId, a.routeTableId);
+  }
+  const acls = new Map<string, string>();
+  for (const a of world.networkAclAssociations.values()) acls.set(a.subnetId, a.networkAclId);
+  return { explicit, mainTableId, acls };
+}
+
+function subnetNode(s: Subnet, routing: SubnetRouting): SubnetNode {
   const pool = s.pool;
+  const explicit = routing.explicit.get(s.id);
   return {
     id: s.id,
     name: nameOf(s.tags),
@@ -63,11 +96,54 @@ function subnetNode(s: Subnet): SubnetNode {
     zoneId: s.zone.zoneId,
     defaultForAz: s.defaultForAz,
     usage: { total: pool.size, reserved: pool.reservedCount, used: pool.usedCount, free: pool.freeCount, prefixes: pool.prefixCount },
+    routeTableId: explicit ?? routing.mainTableId,
+    routeTableImplicit: explicit === undefined,
+    networkAclId: routing.acls.get(s.id),
   };
 }
 
+/** What a route sends traffic to: exactly one target is set on a route. */
+function routeTarget(r: Route): string {
+  return r.gatewayId ?? r.networkInterfaceId ?? r.natGatewayId ?? r.egressOnlyInternetGatewayId ?? r.vpcPeeringConnectionId ?? r.instanceId ?? '?';
+}
+
+function routeNode(world: RegionState, table: RouteTable, r: Route): RouteNode {
+  return {
+    destination: r.destinationCidrBlock ?? r.destinationIpv6CidrBlock ?? r.destinationPrefixListId ?? '?',
+    target: routeTarget(r),
+    instanceId: routeInstanceId(world, r),
+    state: routeState(world, table, r),
+    origin: r.origin,
+  };
+}
+
+function routeTableNodes(world: RegionState, vpcId: string | undefined, subnets: SubnetNode[], routing: SubnetRouting): RouteTableNode[] {
+  const tables: RouteTableNode[] = [];
+  for (const t of world.routeTables.values()) {
+    if (t.vpcId !== vpcId) continue;
+    const main = t.id === routing.mainTableId;
+    tables.push({
+      id: t.id,
+      name: nameOf(t.tags),
+      main,
+      subnetIds: subnets.filter((s) => routing.explicit.get(s.id) === t.id).map((s) => s.id),
+      implicitSubnetIds: main ? subnets.filter((s) => s.routeTableImplicit).map((s) => s.id) : [],
+      routes: t.routes.map((r) => routeNode(world, t, r)),
+    });
+  }
+  return tables.sort((a, b) => Number(b.main) - Number(a.main) || a.id.localeCompare(b.id));
+}
+
 function instanceNode(i: Instance): InstanceNode {
-  return { id: i.id, name: nameOf(i.tags), type: i.instanceType, state: i.state, subnetId: i.subnetId, zone: i.zone.zoneName, interfaceIds: [...i.interfaceIds] };
+  return {
+    id: i.id,
+    name: nameOf(i.tags),
+    type: i.instanceType,
+    state: i.state,
+    subnetId: i.subnetId,
+    zone: i.zone.zoneName,
+    interfaceIds: [...i.interfaceIds],
+  };
 }
 
 function interfaceNode(e: NetworkInterface): InterfaceNode {
@@ -80,12 +156,20 @@ function interfaceNode(e: NetworkInterface): InterfaceNode {
     zone: e.zone.zoneName,
     status: e.status,
     type: e.interfaceType,
+    requesterManaged: e.requesterManaged,
+    requesterId: e.requesterId,
     addresses: e.privateIps.map((ip) => (ip.elasticIp ? { ip: ip.text, primary: ip.primary, eip: ip.elasticIp } : { ip: ip.text, primary: ip.primary })),
     ipv6: e.ipv6Addresses.map((x) => x.text),
     prefixes: e.ipv4Prefixes.map((b) => `${formatIpv4(b)}/28`),
     publicIp: e.autoPublicIp,
     attachment: a
-      ? { instanceId: a.instanceId, deviceIndex: a.deviceIndex, networkCardIndex: a.networkCardIndex, status: a.status, deleteOnTermination: a.deleteOnTermination }
+      ? {
+          instanceId: a.instanceId,
+          deviceIndex: a.deviceIndex,
+          networkCardIndex: a.networkCardIndex,
+          status: a.status,
+          deleteOnTermination: a.deleteOnTermination,
+        }
       : undefined,
   };
 }
@@ -95,16 +179,17 @@ function elasticIpNode(x: ElasticIp): ElasticIpNode {
 }
 
 /**
- * One VPC of a world, drawn: its subnets, instances, interfaces, and the Elastic IPs on its
- * addresses or on none. Pending transitions are settled first, as a request would.
+ * One VPC of a world, drawn: its subnets, instances, interfaces, route tables, and the Elastic
+ * IPs on its addresses or on none. Pending transitions are settled first, as a request would.
  */
 export function topologyView(world: RegionState, vpcId: string | undefined): TopologyResponse {
   world.settle();
   const vpcs = vpcSummaries(world);
   const chosen = (vpcId && world.vpcs.get(vpcId)) || world.defaultVpc() || world.vpcs.values().next().value;
   const id = chosen?.id;
+  const routing = subnetRouting(world, id);
   const subnets: SubnetNode[] = [];
-  for (const s of world.subnets.values()) if (s.vpcId === id) subnets.push(subnetNode(s));
+  for (const s of world.subnets.values()) if (s.vpcId === id) subnets.push(subnetNode(s, routing));
   subnets.sort((a, b) => a.zone.localeCompare(b.zone) || compareCidr(a.cidr, b.cidr));
   const instances: InstanceNode[] = [];
   for (const i of world.instances.values()) if (i.vpcId === id) instances.push(instanceNode(i));
@@ -130,6 +215,7 @@ export function topologyView(world: RegionState, vpcId: string | undefined): Top
     instances,
     interfaces,
     elasticIps,
+    routeTables: routeTableNodes(world, id, subnets, routing),
     nextChangeAt: next,
     serverTime: world.now().getTime(),
   };

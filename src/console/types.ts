@@ -52,6 +52,34 @@ export interface SubnetNode {
   readonly zoneId: string;
   readonly defaultForAz: boolean;
   readonly usage: SubnetUsage;
+  /** The route table the subnet uses: its explicit association, else the VPC's main table. */
+  readonly routeTableId?: string;
+  /** True when the subnet has no explicit association and follows the main table. */
+  readonly routeTableImplicit: boolean;
+  readonly networkAclId?: string;
+}
+
+/** One route as the console draws it: destination → target, and whether the target is there. */
+export interface RouteNode {
+  /** IPv4 or IPv6 block, or prefix list id. */
+  readonly destination: string;
+  /** `local`, igw-…, eni-…, nat-…, pcx-…, eigw-…: what the traffic goes to. */
+  readonly target: string;
+  /** The instance behind an interface target, when there is one. */
+  readonly instanceId?: string;
+  readonly state: 'active' | 'blackhole';
+  readonly origin: string;
+}
+
+export interface RouteTableNode {
+  readonly id: string;
+  readonly name?: string;
+  readonly main: boolean;
+  /** Subnets associated explicitly. */
+  readonly subnetIds: string[];
+  /** For the main table: the subnets that use it because they have no explicit association. */
+  readonly implicitSubnetIds: string[];
+  readonly routes: RouteNode[];
 }
 
 export interface InstanceNode {
@@ -80,6 +108,13 @@ export interface InterfaceNode {
   readonly zone: string;
   readonly status: string;
   readonly type: string;
+  /**
+   * Made and owned by a service (NAT gateway, VPC endpoint, load balancer…), not by the account:
+   * drawn as its own kind of box in its subnet, never among the interfaces a person attaches.
+   */
+  readonly requesterManaged: boolean;
+  /** Who manages it (RequesterId): a service principal or account. */
+  readonly requesterId?: string;
   readonly addresses: AddressNode[];
   readonly ipv6: string[];
   readonly prefixes: string[];
@@ -113,6 +148,8 @@ export interface TopologyResponse {
   readonly interfaces: InterfaceNode[];
   /** Every Elastic IP of the world: those on this VPC's addresses and the unassociated ones. */
   readonly elasticIps: ElasticIpNode[];
+  /** The VPC's route tables, the main one first. */
+  readonly routeTables: RouteTableNode[];
   /** When the next scheduled transition (pending → running, attaching → attached…) is due (ms since epoch). */
   readonly nextChangeAt?: number;
   readonly serverTime: number;

@@ -12,12 +12,16 @@ import {
   AllocateAddressCommand,
   AssociateAddressCommand,
   AttachNetworkInterfaceCommand,
+  AssociateRouteTableCommand,
   CreateNetworkInterfaceCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeAddressesCommand,
   DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeRouteTablesCommand,
   DescribeSubnetsCommand,
   RunInstancesCommand,
   waitUntilInstanceRunning,
@@ -25,6 +29,7 @@ import {
   type NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import type { Browser, Page } from 'playwright-core';
+import { findWorld } from '../../src/console/topology.js';
 import { attachNewGateway, startHarness, type Harness } from '../interop/harness.js';
 import { launchChromium, outDir } from './browser.js';
 
@@ -45,7 +50,22 @@ describe('web console (headless Chromium)', { timeout: 90_000 }, () => {
   let browser: Browser;
   let page: Page;
   let ec2: EC2Client;
-  const world = { vpcId: '', subnetA: '', subnetB: '', web: '', db: '', eth1: '', spare: '', secondary: '', eip: '', spareEip: '' };
+  const world = {
+    vpcId: '',
+    igw: '',
+    subnetA: '',
+    subnetB: '',
+    web: '',
+    db: '',
+    eth1: '',
+    spare: '',
+    secondary: '',
+    eip: '',
+    spareEip: '',
+    mainTable: '',
+    privateTable: '',
+    nat: '',
+  };
 
   before(async () => {
     [h, browser] = await Promise.all([startHarness(), launchChromium()]);
@@ -53,24 +73,86 @@ describe('web console (headless Chromium)', { timeout: 90_000 }, () => {
     // The topology, made through the SDK.
     const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: tag('console-e2e') }] }));
     world.vpcId = vpc.Vpc!.VpcId!;
-    await attachNewGateway(ec2, world.vpcId); // the Elastic IPs below need a gateway (aws-behaviour.md §4.13)
+    world.igw = await attachNewGateway(ec2, world.vpcId); // the Elastic IPs below need a gateway (aws-behaviour.md §4.13)
     const subnet = async (cidr: string, zone: string, name: string) =>
-      (await ec2.send(new CreateSubnetCommand({ VpcId: world.vpcId, CidrBlock: cidr, AvailabilityZone: zone, TagSpecifications: [{ ResourceType: 'subnet', Tags: tag(name) }] }))).Subnet!.SubnetId!;
+      (
+        await ec2.send(
+          new CreateSubnetCommand({
+            VpcId: world.vpcId,
+            CidrBlock: cidr,
+            AvailabilityZone: zone,
+            TagSpecifications: [{ ResourceType: 'subnet', Tags: tag(name) }],
+          }),
+        )
+      ).Subnet!.SubnetId!;
     world.subnetA = await subnet('10.20.1.0/24', 'us-east-1a', 'app-a');
     world.subnetB = await subnet('10.20.2.0/24', 'us-east-1b', 'app-b');
     const run = async (subnetId: string, name: string) =>
-      (await ec2.send(new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, SubnetId: subnetId, TagSpecifications: [{ ResourceType: 'instance', Tags: tag(name) }] }))).Instances![0]!.InstanceId!;
+      (
+        await ec2.send(
+          new RunInstancesCommand({
+            ImageId: IMAGE,
+            InstanceType: 't3.medium',
+            MinCount: 1,
+            MaxCount: 1,
+            SubnetId: subnetId,
+            TagSpecifications: [{ ResourceType: 'instance', Tags: tag(name) }],
+          }),
+        )
+      ).Instances![0]!.InstanceId!;
     world.web = await run(world.subnetA, 'web');
     world.db = await run(world.subnetB, 'db');
     await waitUntilInstanceRunning({ client: ec2, minDelay: 1, maxDelay: 1, maxWaitTime: 15 }, { InstanceIds: [world.web] });
-    world.eth1 = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: world.subnetA, Description: 'failover target', TagSpecifications: [{ ResourceType: 'network-interface', Tags: tag('web-eth1') }] }))).NetworkInterface!.NetworkInterfaceId!;
+    world.eth1 = (
+      await ec2.send(
+        new CreateNetworkInterfaceCommand({
+          SubnetId: world.subnetA,
+          Description: 'failover target',
+          TagSpecifications: [{ ResourceType: 'network-interface', Tags: tag('web-eth1') }],
+        }),
+      )
+    ).NetworkInterface!.NetworkInterfaceId!;
     await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: world.eth1, InstanceId: world.web, DeviceIndex: 1 }));
-    const spare = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: world.subnetA, SecondaryPrivateIpAddressCount: 2, TagSpecifications: [{ ResourceType: 'network-interface', Tags: tag('spare') }] }));
+    const spare = await ec2.send(
+      new CreateNetworkInterfaceCommand({
+        SubnetId: world.subnetA,
+        SecondaryPrivateIpAddressCount: 2,
+        TagSpecifications: [{ ResourceType: 'network-interface', Tags: tag('spare') }],
+      }),
+    );
     world.spare = spare.NetworkInterface!.NetworkInterfaceId!;
     world.secondary = ips(spare.NetworkInterface!)[1]!;
     world.eip = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
     world.spareEip = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
     await ec2.send(new AssociateAddressCommand({ AllocationId: world.eip, NetworkInterfaceId: world.spare, PrivateIpAddress: world.secondary }));
+    // Routing: the main table sends 0.0.0.0/0 to the gateway; app-b has its own table whose routes
+    // go to an interface attached to no instance: blackholes (API reference, Route.State).
+    world.mainTable = (
+      await ec2.send(
+        new DescribeRouteTablesCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [world.vpcId] },
+            { Name: 'association.main', Values: ['true'] },
+          ],
+        }),
+      )
+    ).RouteTables![0]!.RouteTableId!;
+    await ec2.send(new CreateRouteCommand({ RouteTableId: world.mainTable, DestinationCidrBlock: '0.0.0.0/0', GatewayId: world.igw }));
+    world.privateTable = (
+      await ec2.send(new CreateRouteTableCommand({ VpcId: world.vpcId, TagSpecifications: [{ ResourceType: 'route-table', Tags: tag('private-b') }] }))
+    ).RouteTable!.RouteTableId!;
+    await ec2.send(new AssociateRouteTableCommand({ RouteTableId: world.privateTable, SubnetId: world.subnetB }));
+    for (const cidr of ['0.0.0.0/0', '192.168.0.0/16'])
+      await ec2.send(new CreateRouteCommand({ RouteTableId: world.privateTable, DestinationCidrBlock: cidr, NetworkInterfaceId: world.spare }));
+    // An interface a service manages: no operation makes one yet, so the record is marked as a NAT gateway's would be.
+    world.nat = (
+      await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: world.subnetB, Description: 'Interface for NAT Gateway' }))
+    ).NetworkInterface!.NetworkInterfaceId!;
+    Object.assign(findWorld(h.server.cloud(), ACCOUNT, REGION)!.networkInterfaces.get(world.nat)!, {
+      requesterManaged: true,
+      interfaceType: 'nat_gateway',
+      requesterId: 'AIDANATGATEWAYEXAMPLE',
+    });
 
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.setDefaultTimeout(15_000);
@@ -107,6 +189,49 @@ describe('web console (headless Chromium)', { timeout: 90_000 }, () => {
     assert.equal(await page.locator('svg.diagram').count(), 1);
   });
 
+  it('draws route tables (main marked, subnets served, blackholes in warning style) and a service-managed interface apart', async () => {
+    const main = page.locator(`[data-kind=route-table][data-id=${world.mainTable}]`);
+    await main.waitFor();
+    assert.equal(await main.getAttribute('data-main'), 'true');
+    assert.match((await main.locator('.rtb-serves').textContent()) ?? '', /app-a \(implicitly\)/);
+    assert.equal(await main.locator(`[data-kind=route][data-target=${world.igw}][data-state=active]`).count(), 1);
+    const priv = page.locator(`[data-kind=route-table][data-id=${world.privateTable}]`);
+    assert.equal(await priv.getAttribute('data-main'), 'false');
+    assert.match((await priv.locator('.rtb-serves').textContent()) ?? '', /app-b/);
+    const black = priv.locator('[data-kind=route][data-destination="0.0.0.0/0"][data-state=blackhole]');
+    assert.match((await black.textContent()) ?? '', /blackhole/);
+    assert.equal(await black.locator('rect.blackhole-row').count(), 1, 'a blackhole row is drawn in the warning style');
+    // Each subnet header names its table and network ACL.
+    assert.equal(await page.locator(`[data-kind=subnet][data-id=${world.subnetB}]`).getAttribute('data-route-table'), world.privateTable);
+    assert.match((await page.locator(`[data-kind=subnet][data-id=${world.subnetA}] [data-testid=subnet-acl]`).textContent()) ?? '', /^acl-/);
+    // The NAT gateway's interface is its own kind of box, not an unattached interface.
+    const nat = page
+      .locator(
+        `[data-kind=subnet][data-id=${world.subnetB}] ~ [data-kind=managed-interface][data-id=${world.nat}], [data-kind=managed-interface][data-id=${world.nat}]`,
+      )
+      .first();
+    assert.match((await nat.textContent()) ?? '', /NAT gateway/);
+    assert.equal(await page.locator(`[data-kind=interface][data-id=${world.nat}]`).count(), 0);
+
+    await priv.scrollIntoViewIfNeeded();
+    await priv.locator('.rtb-label').click();
+    const panel = page.locator(`[data-testid=detail-panel][data-id=${world.privateTable}]`);
+    await panel.locator('[data-testid=routes] tr[data-destination="0.0.0.0/0"][data-state=blackhole]').waitFor();
+    assert.match((await panel.locator('[data-testid=associations]').textContent()) ?? '', new RegExp(world.subnetB));
+    await page.screenshot({ path: join(await outDir(), 'console-route-tables.png') });
+
+    // Replace one blackhole's target with the gateway, through ReplaceRoute: the SDK sees it, the drawing follows.
+    await panel.locator('[data-testid=replace-route-destination]').selectOption('192.168.0.0/16');
+    await panel.locator('[data-testid=replace-route-target]').selectOption(`GatewayId|${world.igw}`);
+    await panel.locator('[data-testid=replace-route-send]').click();
+    await page.locator('[data-testid=outcome][data-ok=true][data-action=ReplaceRoute]').waitFor();
+    const table = (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [world.privateTable] }))).RouteTables![0]!;
+    const replaced = table.Routes!.find((r) => r.DestinationCidrBlock === '192.168.0.0/16')!;
+    assert.deepEqual([replaced.GatewayId, replaced.State], [world.igw, 'active']);
+    await priv.locator(`[data-kind=route][data-destination="192.168.0.0/16"][data-state=active]`).waitFor();
+    await panel.locator('.close').click();
+  });
+
   it('shows an interface in detail: addresses, primary flag, groups, MAC, source/dest check, attachment', async () => {
     await page.locator(`[data-kind=interface][data-id=${world.eth1}] .card-head`).click();
     const panel = page.locator(`[data-testid=detail-panel][data-id=${world.eth1}]`);
@@ -117,7 +242,7 @@ describe('web console (headless Chromium)', { timeout: 90_000 }, () => {
     assert.match(text, /eth1 \(network card 0\)/);
     assert.match(text, new RegExp(sdk.Groups![0]!.GroupId!));
     assert.match(text, /Source\/dest\. check\s*yes/);
-    assert.match(await panel.locator('[data-testid=delete-on-termination]').textContent() ?? '', /^no/);
+    assert.match((await panel.locator('[data-testid=delete-on-termination]').textContent()) ?? '', /^no/);
     assert.match((await panel.locator(`[data-testid=addresses] tr[data-ip="${sdk.PrivateIpAddress}"]`).textContent()) ?? '', /primary/);
   });
 
@@ -148,7 +273,11 @@ describe('web console (headless Chromium)', { timeout: 90_000 }, () => {
     assert.equal(address.NetworkInterfaceId, world.eth1);
     assert.equal(address.InstanceId, world.web);
     // The drawing follows: the Elastic IP now sits on eth1 of the instance.
-    await page.locator(`[data-kind=instance][data-id=${world.web}] [data-kind=interface][data-id=${world.eth1}] [data-kind=eip][data-id=${world.eip}][data-ip="${world.secondary}"]`).waitFor();
+    await page
+      .locator(
+        `[data-kind=instance][data-id=${world.web}] [data-kind=interface][data-id=${world.eth1}] [data-kind=eip][data-id=${world.eip}][data-ip="${world.secondary}"]`,
+      )
+      .waitFor();
   });
 
   it('stops an instance from the console, and refuses to detach eth0 in plain words', async () => {
@@ -171,7 +300,9 @@ describe('web console (headless Chromium)', { timeout: 90_000 }, () => {
 
   it('shows an SDK-made change live, without reloading', async () => {
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
-    const made = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: world.subnetB, TagSpecifications: [{ ResourceType: 'network-interface', Tags: tag('made-by-sdk') }] }));
+    const made = await ec2.send(
+      new CreateNetworkInterfaceCommand({ SubnetId: world.subnetB, TagSpecifications: [{ ResourceType: 'network-interface', Tags: tag('made-by-sdk') }] }),
+    );
     const id = made.NetworkInterface!.NetworkInterfaceId!;
     await page.locator(`[data-kind=subnet][data-id=${world.subnetB}]`).waitFor();
     await page.locator(`[data-kind=interface][data-id=${id}]`).waitFor();

@@ -7,13 +7,27 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CreateNetworkInterfaceCommand, DescribeInternetGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import {
+  AssociateRouteTableCommand,
+  CreateNetworkInterfaceCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeNetworkAclsCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeRouteTablesCommand,
+  DescribeVpcsCommand,
+} from '@aws-sdk/client-ec2';
 import pino from 'pino';
 import { startServer } from '../../src/server/start.js';
+import { findWorld } from '../../src/console/topology.js';
 import type { ActionResponse, TopologyResponse, WorldsResponse } from '../../src/console/types.js';
-import { useHarness } from '../interop/harness.js';
+import { attachNewGateway, useHarness } from '../interop/harness.js';
 
 const ACCOUNT = '444455556666';
+const ROUTING_ACCOUNT = '444455557777';
 
 async function action(url: string, body: unknown, contentType = 'application/json') {
   const res = await fetch(`${url}/console/api/action`, { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify(body) });
@@ -52,7 +66,8 @@ describe('console routes', () => {
     const t = (await (await fetch(`${h.url}/console/api/topology?account=${ACCOUNT}&region=eu-west-1`)).json()) as TopologyResponse;
     assert.equal(t.vpcId, vpcs.Vpcs![0]!.VpcId);
     assert.equal(t.subnets.length, 3, 'the default VPC has one subnet per zone');
-    const gateway = (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [t.vpcId!] }] }))).InternetGateways![0]!;
+    const gateway = (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [t.vpcId!] }] })))
+      .InternetGateways![0]!;
     assert.equal(t.vpcs.find((v) => v.id === t.vpcId)?.internetGatewayId, gateway.InternetGatewayId, 'the default VPC shows its gateway');
     for (const s of t.subnets) assert.equal(s.usage.used + s.usage.reserved + s.usage.free, s.usage.total);
   });
@@ -64,7 +79,12 @@ describe('console routes', () => {
     const b = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId }))).NetworkInterface!;
     const secondary = a.PrivateIpAddresses!.find((x) => !x.Primary)!.PrivateIpAddress!;
     const move = (allow: boolean) =>
-      action(h.url, { account: ACCOUNT, region: 'eu-west-1', action: 'AssignPrivateIpAddresses', params: { NetworkInterfaceId: b.NetworkInterfaceId!, 'PrivateIpAddress.1': secondary, AllowReassignment: String(allow) } });
+      action(h.url, {
+        account: ACCOUNT,
+        region: 'eu-west-1',
+        action: 'AssignPrivateIpAddresses',
+        params: { NetworkInterfaceId: b.NetworkInterfaceId!, 'PrivateIpAddress.1': secondary, AllowReassignment: String(allow) },
+      });
     const refused = await move(false);
     assert.equal(refused.status, 200);
     assert.equal(refused.body.ok, false);
@@ -76,8 +96,119 @@ describe('console routes', () => {
     assert.ok(now.PrivateIpAddresses!.some((x) => x.PrivateIpAddress === secondary));
   });
 
+  it('draws route tables: the main one first, whom each serves (explicitly or implicitly), routes with their state', async () => {
+    const rt = h.ec2('eu-west-1', ROUTING_ACCOUNT);
+    const vpcId = (await rt.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }))).Vpc!.VpcId!;
+    const subnet = async (cidr: string) => (await rt.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr }))).Subnet!.SubnetId!;
+    const [a, b] = [await subnet('10.30.1.0/24'), await subnet('10.30.2.0/24')];
+    const custom = (
+      await rt.send(
+        new CreateRouteTableCommand({ VpcId: vpcId, TagSpecifications: [{ ResourceType: 'route-table', Tags: [{ Key: 'Name', Value: 'private' }] }] }),
+      )
+    ).RouteTable!.RouteTableId!;
+    await rt.send(new AssociateRouteTableCommand({ RouteTableId: custom, SubnetId: b }));
+    // A route to an interface attached to no instance is a blackhole (API reference, Route.State:
+    // "the route's target isn't available").
+    const loose = (await rt.send(new CreateNetworkInterfaceCommand({ SubnetId: a }))).NetworkInterface!.NetworkInterfaceId!;
+    await rt.send(new CreateRouteCommand({ RouteTableId: custom, DestinationCidrBlock: '0.0.0.0/0', NetworkInterfaceId: loose }));
+    const igw = await attachNewGateway(rt, vpcId);
+    const main = (
+      await rt.send(
+        new DescribeRouteTablesCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpcId] },
+            { Name: 'association.main', Values: ['true'] },
+          ],
+        }),
+      )
+    ).RouteTables![0]!;
+    await rt.send(new CreateRouteCommand({ RouteTableId: main.RouteTableId!, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }));
+    const acl = (
+      await rt.send(
+        new DescribeNetworkAclsCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpcId] },
+            { Name: 'default', Values: ['true'] },
+          ],
+        }),
+      )
+    ).NetworkAcls![0]!;
+
+    const t = (await (await fetch(`${h.url}/console/api/topology?account=${ROUTING_ACCOUNT}&region=eu-west-1&vpc=${vpcId}`)).json()) as TopologyResponse;
+    assert.deepEqual(
+      t.routeTables.map((x) => [x.id, x.main, x.name]),
+      [
+        [main.RouteTableId, true, undefined],
+        [custom, false, 'private'],
+      ],
+    );
+    const [m, c] = t.routeTables as [TopologyResponse['routeTables'][0], TopologyResponse['routeTables'][0]];
+    assert.deepEqual([m.subnetIds, m.implicitSubnetIds], [[], [a]], 'the main table serves the subnet without an explicit association');
+    assert.deepEqual([c.subnetIds, c.implicitSubnetIds], [[b], []]);
+    assert.deepEqual(
+      m.routes.map((r) => [r.destination, r.target, r.state]),
+      [
+        ['10.30.0.0/16', 'local', 'active'],
+        ['0.0.0.0/0', igw, 'active'],
+      ],
+    );
+    assert.deepEqual(c.routes[1], { destination: '0.0.0.0/0', target: loose, state: 'blackhole', origin: 'CreateRoute' });
+    const byId = new Map(t.subnets.map((s) => [s.id, s]));
+    assert.deepEqual([byId.get(a)!.routeTableId, byId.get(a)!.routeTableImplicit], [main.RouteTableId, true]);
+    assert.deepEqual([byId.get(b)!.routeTableId, byId.get(b)!.routeTableImplicit], [custom, false]);
+    for (const s of t.subnets) assert.equal(s.networkAclId, acl.NetworkAclId, 'a new subnet uses the default network ACL');
+
+    // The detail is DescribeRouteTables' own view.
+    const detail = (await (await fetch(`${h.url}/console/api/detail?account=${ROUTING_ACCOUNT}&region=eu-west-1&kind=route-table&id=${custom}`)).json()) as {
+      Routes: { State: string; NetworkInterfaceId?: string }[];
+      Associations: { SubnetId?: string }[];
+    };
+    assert.equal(detail.Routes.find((r) => r.NetworkInterfaceId === loose)?.State, 'blackhole');
+    assert.deepEqual(
+      detail.Associations.map((x) => x.SubnetId),
+      [b],
+    );
+
+    // Replacing the target goes through ReplaceRoute: a refusal carries EC2's code, then it is done.
+    const replace = (target: Record<string, string>) =>
+      action(h.url, {
+        account: ROUTING_ACCOUNT,
+        region: 'eu-west-1',
+        action: 'ReplaceRoute',
+        params: { RouteTableId: custom, DestinationCidrBlock: '0.0.0.0/0', ...target },
+      });
+    const refused = await replace({ GatewayId: 'igw-0123456789abcdef0' });
+    assert.equal(refused.body.ok, false);
+    assert.match(refused.body.errorCode ?? '', /GatewayID\.NotFound$/);
+    assert.equal((await replace({ GatewayId: igw })).body.ok, true);
+    const after = (await (await fetch(`${h.url}/console/api/topology?account=${ROUTING_ACCOUNT}&region=eu-west-1&vpc=${vpcId}`)).json()) as TopologyResponse;
+    assert.deepEqual(
+      after.routeTables[1]!.routes.map((r) => [r.target, r.state]),
+      [
+        ['local', 'active'],
+        [igw, 'active'],
+      ],
+    );
+  });
+
+  it("marks requester-managed interfaces (NAT gateways, endpoints) as such, apart from a person's", async () => {
+    const rt = h.ec2('eu-west-1', ROUTING_ACCOUNT);
+    const t0 = (await (await fetch(`${h.url}/console/api/topology?account=${ROUTING_ACCOUNT}&region=eu-west-1`)).json()) as TopologyResponse;
+    const id = (await rt.send(new CreateNetworkInterfaceCommand({ SubnetId: t0.subnets[0]!.id }))).NetworkInterface!.NetworkInterfaceId!;
+    // No operation makes one yet: the record is marked as a NAT gateway would make it.
+    const eni = findWorld(h.server.cloud(), ROUTING_ACCOUNT, 'eu-west-1')!.networkInterfaces.get(id)!;
+    Object.assign(eni, { requesterManaged: true, requesterId: 'AIDAEXAMPLENATGATEWAY', interfaceType: 'nat_gateway' });
+    const t = (await (await fetch(`${h.url}/console/api/topology?account=${ROUTING_ACCOUNT}&region=eu-west-1`)).json()) as TopologyResponse;
+    const node = t.interfaces.find((e) => e.id === id)!;
+    assert.deepEqual([node.requesterManaged, node.requesterId, node.type], [true, 'AIDAEXAMPLENATGATEWAY', 'nat_gateway']);
+    assert.ok(t.interfaces.filter((e) => e.id !== id).every((e) => !e.requesterManaged));
+  });
+
   it('accepts only JSON, only its own actions, only 12-digit accounts', async () => {
-    assert.equal((await action(h.url, { account: ACCOUNT, region: 'eu-west-1', action: 'StopInstances', params: {} }, 'application/x-www-form-urlencoded')).status, 415);
+    assert.equal(
+      (await action(h.url, { account: ACCOUNT, region: 'eu-west-1', action: 'StopInstances', params: {} }, 'application/x-www-form-urlencoded')).status,
+      415,
+    );
     assert.equal((await action(h.url, { account: ACCOUNT, region: 'eu-west-1', action: 'DeleteVpc', params: {} })).status, 400);
     assert.equal((await action(h.url, { account: 'test', region: 'eu-west-1', action: 'StopInstances', params: {} })).status, 400);
     assert.equal((await action(h.url, { account: ACCOUNT, region: 'eu-west-1', action: 'StopInstances', params: { Action: 'DeleteVpc' } })).status, 400);
@@ -95,7 +226,10 @@ describe('console routes', () => {
     const deadline = Date.now() + 5000;
     while (!/"action":"StopInstances"/.test(text) && Date.now() < deadline) text += decoder.decode((await reader.read()).value);
     controller.abort();
-    const events = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as Record<string, unknown>);
+    const events = text
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)) as Record<string, unknown>);
     const sdk = events.filter((e) => e.action === 'DescribeVpcs').pop()!;
     assert.equal(sdk.accessKeyId, ACCOUNT);
     assert.equal(sdk.status, 200);
@@ -111,7 +245,10 @@ describe('console with signature checking on', () => {
     const dir = await mkdtemp(join(tmpdir(), 'ec2net-console-'));
     const file = join(dir, 'credentials.json');
     await writeFile(file, JSON.stringify({ credentials: [{ accessKeyId: 'AKIACONSOLETEST0001', secretAccessKey: 'secret', accountId: ACCOUNT }] }));
-    const server = await startServer({ host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', auth: 'sigv4', credentialsFile: file }, pino({ level: 'silent' }));
+    const server = await startServer(
+      { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', auth: 'sigv4', credentialsFile: file },
+      pino({ level: 'silent' }),
+    );
     try {
       const worlds = (await (await fetch(`${server.url}/console/api/worlds`)).json()) as WorldsResponse;
       assert.match(worlds.readOnly ?? '', /signature checking/i);
@@ -131,18 +268,33 @@ describe('console actions are durable', () => {
     const config = { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', dataDir: dir };
     try {
       let server = await startServer(config, pino({ level: 'silent' }));
-      const q = (body: string) => fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `AWS4-HMAC-SHA256 Credential=${ACCOUNT}/20250101/us-east-1/ec2/aws4_request` }, body });
+      const q = (body: string) =>
+        fetch(server.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `AWS4-HMAC-SHA256 Credential=${ACCOUNT}/20250101/us-east-1/ec2/aws4_request`,
+          },
+          body,
+        });
       await q('Action=DescribeVpcs&Version=2016-11-15');
       const t = (await (await fetch(`${server.url}/console/api/topology?account=${ACCOUNT}&region=us-east-1`)).json()) as TopologyResponse;
       const made = await q(`Action=CreateNetworkInterface&Version=2016-11-15&SubnetId=${t.subnets[0]!.id}`);
       const eni = /<networkInterfaceId>([^<]+)</.exec(await made.text())![1]!;
-      const r = await action(server.url, { account: ACCOUNT, region: 'us-east-1', action: 'ModifyNetworkInterfaceAttribute', params: { NetworkInterfaceId: eni, 'SourceDestCheck.Value': 'false' } });
+      const r = await action(server.url, {
+        account: ACCOUNT,
+        region: 'us-east-1',
+        action: 'ModifyNetworkInterfaceAttribute',
+        params: { NetworkInterfaceId: eni, 'SourceDestCheck.Value': 'false' },
+      });
       assert.equal(r.body.ok, true, JSON.stringify(r.body));
       await server.close();
       server = await startServer(config, pino({ level: 'silent' }));
       const after = (await (await fetch(`${server.url}/console/api/topology?account=${ACCOUNT}&region=us-east-1`)).json()) as TopologyResponse;
       assert.ok(after.interfaces.some((e) => e.id === eni));
-      const detail = (await (await fetch(`${server.url}/console/api/detail?account=${ACCOUNT}&region=us-east-1&kind=interface&id=${eni}`)).json()) as { SourceDestCheck: boolean };
+      const detail = (await (await fetch(`${server.url}/console/api/detail?account=${ACCOUNT}&region=us-east-1&kind=interface&id=${eni}`)).json()) as {
+        SourceDestCheck: boolean;
+      };
       assert.equal(detail.SourceDestCheck, false);
       await server.close();
     } finally {
