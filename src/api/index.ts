@@ -10,6 +10,7 @@ import { networkInterfacePermissionHandlers } from './network-interface-permissi
 import { networkInterfaceHandlers } from './network-interfaces.js';
 import { regionHandlers } from './regions.js';
 import { securityGroupHandlers } from './security-groups.js';
+import { snapshotHandlers } from './snapshots.js';
 import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
 import { volumeHandlers } from './volumes.js';
@@ -29,5 +30,6 @@ export const allHandlers: HandlerMap = {
   ...instanceHandlers,
   ...instanceAttributeHandlers,
   ...volumeHandlers,
+  ...snapshotHandlers,
   ...securityGroupHandlers,
 };

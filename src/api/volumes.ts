@@ -141,7 +141,7 @@ export const volumeHandlers = handlers({
         let snapshot: { id: string; size: number } | undefined;
         if (input.SnapshotId !== undefined) {
           checkId(ID_KINDS.snapshot, input.SnapshotId);
-          snapshot = findSnapshot(region.name, input.SnapshotId);
+          snapshot = findSnapshot(region, input.SnapshotId);
           if (!snapshot) throw notFound(ID_KINDS.snapshot, input.SnapshotId);
         }
         const shape = resolveShape(

@@ -142,6 +142,7 @@ function regionJson(r: RegionState) {
     instances: [...r.instances.values()].map(instanceJson),
     elasticIps: [...r.elasticIps.values()].map(elasticIpJson),
     volumes: [...r.volumes.values()].map(volumeJson),
+    snapshots: [...r.snapshots.values()].map((s) => ({ ...s, startTime: s.startTime.toISOString(), completionTime: s.completionTime?.toISOString(), tags: tagsJson(s.tags) })),
     pendingTransitions: r.timers.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
   };
 }
