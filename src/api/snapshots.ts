@@ -66,11 +66,13 @@ export const snapshotHandlers = handlers({
 
   DescribeSnapshots: (ctx, input) => {
     const region = ctx.region;
-    if (input.MaxResults !== undefined && (input.MaxResults < 5 || input.MaxResults > 1000)) {
-      throw invalidValue(`Value ( ${input.MaxResults} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
+    // "between 5 and 1,000; if MaxResults is given a value larger than 1,000, only 1,000 results are returned" (API reference).
+    if (input.MaxResults !== undefined && input.MaxResults < 5) {
+      throw invalidValue(`Value ( ${input.MaxResults} ) for parameter maxResults is invalid. Expecting a value greater than 4.`);
     }
     const owned = ownerFilter(region, input.OwnerIds);
-    const page = describe(ctx, input, snapshotFilters, input.SnapshotIds, (id) => getSnapshot(region, id), () => [...region.snapshots.values()].filter(owned), 'snapshotIds');
+    const maxResults = input.MaxResults === undefined ? undefined : Math.min(input.MaxResults, 1000);
+    const page = describe(ctx, { ...input, MaxResults: maxResults }, snapshotFilters, input.SnapshotIds, (id) => getSnapshot(region, id), () => [...region.snapshots.values()].filter(owned), 'snapshotIds');
     return { Snapshots: page.items.map(snapshotView), NextToken: page.nextToken };
   },
 

@@ -128,6 +128,8 @@ describe('CreateVolume', () => {
   it('creating → available, gp2 by default with 3 IOPS per GiB (min 100), tags, ClientToken [api CreateVolume; ebs "Amazon EBS volume types"]', async () => {
     const v = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1b', Size: 50, ClientToken: 'vol-token-1', TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'Name', Value: 'data' }] }] }));
     assert.equal(v.State, 'creating');
+    // "The volume must be in the available state" (API reference, DeleteVolume).
+    await expectCode(ec2.send(new DeleteVolumeCommand({ VolumeId: v.VolumeId! })), 'IncorrectState');
     assert.deepEqual([v.VolumeType, v.Iops, v.Size, v.Encrypted, v.MultiAttachEnabled], ['gp2', 150, 50, false, false]);
     await waitUntilVolumeAvailable({ ...waiter, client: ec2 }, { VolumeIds: [v.VolumeId!] });
     const again = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1b', Size: 50, ClientToken: 'vol-token-1', TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'Name', Value: 'data' }] }] }));
@@ -233,6 +235,8 @@ describe('DescribeVolumes and ModifyVolume', () => {
     } while (NextToken);
     assert.deepEqual(seen.sort(), (await allVolumes())!.map((v) => v.VolumeId!).sort());
     await expectCode(ec2.send(new DescribeVolumesCommand({ MaxResults: 2 })), 'InvalidParameterValue');
+    // "if MaxResults is given a value larger than 500, only 500 items are returned" (API reference).
+    assert.equal((await ec2.send(new DescribeVolumesCommand({ MaxResults: 1000 }))).Volumes!.length, seen.length);
   });
 
   it('ModifyVolume: sizes only grow, modifying → optimizing → completed, then six hours before the next [api ModifyVolume; ebs "Modify a volume"]', async () => {
