@@ -20,6 +20,7 @@ import { dhcpOptionsHandlers } from './dhcp-options.js';
 import { natGatewayHandlers } from './nat-gateways.js';
 import { egressOnlyInternetGatewayHandlers } from './egress-only-internet-gateways.js';
 import { securityGroupHandlers } from './security-groups.js';
+import { snapshotHandlers } from './snapshots.js';
 import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
 import { volumeHandlers } from './volumes.js';
@@ -39,6 +40,7 @@ export const allHandlers: HandlerMap = {
   ...instanceHandlers,
   ...instanceAttributeHandlers,
   ...volumeHandlers,
+  ...snapshotHandlers,
   ...securityGroupHandlers,
   ...accountAttributeHandlers,
   ...keyPairHandlers,

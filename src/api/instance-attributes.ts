@@ -28,7 +28,14 @@ import { groupsView } from './network-interfaces.js';
 
 type ModifyInput = Input<'ModifyInstanceAttribute'>;
 
+/** The `Value` of the Attribute/Value form, which must be there when no structured field was given. */
+function need(v: string | undefined): string {
+  if (v === undefined) throw new Ec2Error('MissingParameter', 'The request must contain the parameter value');
+  return v;
+}
+
 function parseBool(v: string | undefined, param: string): boolean {
+  need(v);
   if (v === 'true') return true;
   if (v === 'false') return false;
   throw invalidValue(`Value (${v}) for parameter ${param} is invalid. Expected true or false.`);
@@ -87,7 +94,7 @@ export const instanceAttributeHandlers = handlers({
         soleInterface(region, instance).sourceDestCheck = input.SourceDestCheck?.Value ?? parseBool(value, 'value');
         return {};
       case 'groupSet':
-        setGroups(region, soleInterface(region, instance), input.Groups?.length ? input.Groups : [value!]);
+        setGroups(region, soleInterface(region, instance), input.Groups?.length ? input.Groups : [need(value)]);
         return {};
       case 'disableApiTermination':
         attrs.disableApiTermination = input.DisableApiTermination?.Value ?? parseBool(value, 'value');
@@ -96,7 +103,7 @@ export const instanceAttributeHandlers = handlers({
         attrs.disableApiStop = input.DisableApiStop?.Value ?? parseBool(value, 'value');
         return {};
       case 'instanceInitiatedShutdownBehavior':
-        attrs.shutdownBehavior = checkShutdownBehavior(input.InstanceInitiatedShutdownBehavior?.Value ?? value ?? '');
+        attrs.shutdownBehavior = checkShutdownBehavior(input.InstanceInitiatedShutdownBehavior?.Value ?? need(value));
         return {};
       case 'ebsOptimized': {
         const v = input.EbsOptimized?.Value ?? parseBool(value, 'value');
@@ -105,20 +112,20 @@ export const instanceAttributeHandlers = handlers({
         return {};
       }
       case 'userData': {
-        const v = input.UserData?.Value ?? value ?? '';
+        const v = input.UserData !== undefined ? (input.UserData.Value ?? '') : need(value);
         checkStopped(instance);
         checkUserData(v);
         attrs.userData = v === '' ? undefined : v;
         return {};
       }
       case 'instanceType': {
-        const v = input.InstanceType?.Value ?? value;
-        if (!v) throw new Ec2Error('MissingParameter', 'The request must contain the parameter value');
+        const v = input.InstanceType?.Value ?? need(value);
         checkInstanceTypeChange(instance, v, attachedInterfaces(region, instance));
         changeInstanceType(instance, v);
         return {};
       }
       case 'blockDeviceMapping': {
+        if (!input.BlockDeviceMappings?.length) throw new Ec2Error('MissingParameter', 'The request must contain the parameter blockDeviceMapping');
         const mounted = instanceVolumes(region, instance);
         const changes = (input.BlockDeviceMappings ?? []).map((m) => {
           const found = mounted.find((x) => x.attachment.device === m.DeviceName);

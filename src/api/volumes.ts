@@ -77,10 +77,15 @@ const volumeFilters = perWorld((_region: RegionState): FilterSpec<Volume> => ({
   },
 }));
 
-function checkMaxResults(max: number | undefined, low: number, high: number): void {
-  if (max !== undefined && (max < low || max > high)) {
-    throw invalidValue(`Value ( ${max} ) for parameter maxResults is invalid. Expecting a value between ${low} and ${high}.`);
+/**
+ * MaxResults of DescribeVolumes: "between 5 and 500; if MaxResults is given a value larger than 500,
+ * only 500 items are returned" (API reference): below 5 is refused, above the cap is lowered to it.
+ */
+function pageSize(max: number | undefined, low: number, cap: number): number | undefined {
+  if (max !== undefined && max < low) {
+    throw invalidValue(`Value ( ${max} ) for parameter maxResults is invalid. Expecting a value greater than ${low - 1}.`);
   }
+  return max === undefined ? undefined : Math.min(max, cap);
 }
 
 function modificationView(v: Volume) {
@@ -141,7 +146,7 @@ export const volumeHandlers = handlers({
         let snapshot: { id: string; size: number } | undefined;
         if (input.SnapshotId !== undefined) {
           checkId(ID_KINDS.snapshot, input.SnapshotId);
-          snapshot = findSnapshot(region.name, input.SnapshotId);
+          snapshot = findSnapshot(region, input.SnapshotId);
           if (!snapshot) throw notFound(ID_KINDS.snapshot, input.SnapshotId);
         }
         const shape = resolveShape(
@@ -195,9 +200,8 @@ export const volumeHandlers = handlers({
   },
 
   DescribeVolumes: (ctx, input) => {
-    checkMaxResults(input.MaxResults, 5, 500);
     const region = ctx.region;
-    const page = describe(ctx, input, volumeFilters(region), input.VolumeIds, (id) => getVolume(region, id), () => region.volumes.values(), 'volumeIds');
+    const page = describe(ctx, { ...input, MaxResults: pageSize(input.MaxResults, 5, 500) }, volumeFilters(region), input.VolumeIds, (id) => getVolume(region, id), () => region.volumes.values(), 'volumeIds');
     return { Volumes: page.items.map(volumeView), NextToken: page.nextToken };
   },
 

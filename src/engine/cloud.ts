@@ -4,7 +4,7 @@
  */
 import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
-import type { ElasticIp, Instance, InterfacePermission, InternetGateway, KeyPair, LaunchTemplate, NetworkInterface, SecurityGroup, Subnet, Taggable, Volume, Vpc } from './model.js';
+import type { EbsSnapshot, ElasticIp, Instance, InterfacePermission, InternetGateway, KeyPair, LaunchTemplate, NetworkInterface, SecurityGroup, Subnet, Taggable, Volume, Vpc } from './model.js';
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
 import type { DhcpOptions, EgressOnlyInternetGateway, NatGateway, NetworkAcl, NetworkAclAssociation, RouteTable, RouteTableAssociation } from './routing-model.js';
@@ -96,6 +96,8 @@ export class RegionState {
   readonly elasticIps = new Map<string, ElasticIp>();
   /** EBS volumes by id (per account × region, as on AWS). */
   readonly volumes = new Map<string, Volume>();
+  /** EBS snapshots made by this account in this region, by id. */
+  readonly snapshots = new Map<string, EbsSnapshot>();
   /** Private IPv4 (text) → interfaces holding it (one per VPC at most): the index behind IP filters and reassignment. */
   readonly interfacesByPrivateIp = new MultiIndex<NetworkInterface>();
   /** Idempotency tokens: token → what the first request was and what it produced. */

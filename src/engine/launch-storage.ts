@@ -119,7 +119,7 @@ export function planLaunchStorage(region: RegionState, imageId: string, mappings
     let snapshot: { id: string; size: number } | undefined;
     if (e.SnapshotId !== undefined) {
       checkId(ID_KINDS.snapshot, e.SnapshotId);
-      snapshot = findSnapshot(region.name, e.SnapshotId);
+      snapshot = findSnapshot(region, e.SnapshotId);
       if (!snapshot) throw notFound(ID_KINDS.snapshot, e.SnapshotId);
     }
     if (e.VolumeSize === undefined && !snapshot) {

@@ -295,3 +295,17 @@ export interface Volume extends Taggable {
   readonly attachments: VolumeAttachmentRecord[];
   modification?: VolumeModificationRecord;
 }
+
+/** An EBS snapshot of a volume (CreateSnapshot): `pending` → `completed` on the clock. */
+export interface EbsSnapshot extends Taggable {
+  readonly resourceType: 'snapshot';
+  readonly ownerId: string;
+  readonly volumeId: string;
+  readonly volumeSize: number;
+  readonly description: string;
+  readonly startTime: Date;
+  readonly encrypted: boolean;
+  readonly kmsKeyId?: string;
+  state: 'pending' | 'completed';
+  completionTime?: Date;
+}

@@ -169,6 +169,7 @@ function regionJson(r: RegionState) {
     egressOnlyInternetGateways: [...r.egressOnlyInternetGateways.values()].map((g) => ({ id: g.id, vpcId: g.vpcId, tags: tagsJson(g.tags) })),
     dhcpOptions: [...r.dhcpOptions.values()].map((d) => ({ id: d.id, configurations: d.configurations.map((c) => ({ key: c.key, values: [...c.values] })), tags: tagsJson(d.tags) })),
     launchTemplates: [...r.launchTemplates.values()].map(launchTemplateJson),
+    snapshots: [...r.snapshots.values()].map((s) => ({ ...s, startTime: s.startTime.toISOString(), completionTime: s.completionTime?.toISOString(), tags: tagsJson(s.tags) })),
     pendingTransitions: r.timers.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
   };
 }

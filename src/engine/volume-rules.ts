@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { Ec2Error, invalidCombination, invalidValue } from './errors.js';
 import { regionImages } from './images.js';
+import type { RegionState } from './cloud.js';
 import type { VolumeType } from './model.js';
 
 export const VOLUME_TYPES: readonly VolumeType[] = ['standard', 'io1', 'io2', 'gp2', 'sc1', 'st1', 'gp3'];
@@ -115,9 +116,11 @@ export function resolveShape(req: VolumeShapeRequest, defaultType: VolumeType, f
   return { size, volumeType, iops, throughput, multiAttach };
 }
 
-/** A snapshot ec2net knows: the root snapshots of the built-in images of the region. */
-export function findSnapshot(region: string, snapshotId: string): { id: string; size: number } | undefined {
-  for (const image of regionImages(region)) {
+/** A snapshot a volume can be made from: the account's own, or a root snapshot of a built-in image of the region. */
+export function findSnapshot(region: RegionState, snapshotId: string): { id: string; size: number } | undefined {
+  const own = region.snapshots.get(snapshotId);
+  if (own) return { id: own.id, size: own.volumeSize };
+  for (const image of regionImages(region.name)) {
     if (image.rootVolume.snapshotId === snapshotId) return { id: snapshotId, size: image.rootVolume.sizeGiB };
   }
   return undefined;

@@ -179,7 +179,9 @@ TIMER_HANDLERS.set('volume-detached', (region, key) => {
 
 // ---- delete ------------------------------------------------------------------------------------
 
+/** DeleteVolume: "The volume must be in the available state (not attached to an instance)" (API reference). */
 export function checkDeleteVolume(volume: Volume): void {
+  if (volume.state === 'creating') throw new Ec2Error('IncorrectState', `Volume '${volume.id}' is in the 'creating' state.`);
   if (volume.attachments.length > 0) {
     // Observed (NixOS/nixops-aws#104): "Volume vol-… is currently attached to i-…".
     throw new Ec2Error('VolumeInUse', `Volume ${volume.id} is currently attached to ${volume.attachments[0]!.instanceId}`);

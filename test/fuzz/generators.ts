@@ -598,6 +598,10 @@ class TemplateKit {
     return this.rng.maybe(this.w?.instances.filter(pred) ?? []);
   }
 
+  volume(pred: (v: WorldExport['volumes'][number]) => boolean = () => true) {
+    return this.rng.maybe(this.w?.volumes.filter(pred) ?? []);
+  }
+
   eip(pred: (e: WorldExport['elasticIps'][number]) => boolean = () => true) {
     return this.rng.maybe(this.w?.elasticIps.filter(pred) ?? []);
   }
@@ -834,6 +838,35 @@ const TEMPLATES: Record<string, Template> = {
     const igw = k.gateway((g) => !!g.vpcId) ?? k.gateway();
     return [['InternetGatewayId', igw?.id ?? 'igw-1'], ['VpcId', (k.rng.chance(0.9) ? igw?.vpcId : undefined) ?? k.vpc()?.id ?? 'vpc-1']];
   },
+  // EBS volumes: mostly valid requests against volumes and instances of the world, sometimes the refused cases.
+  CreateVolume: (k) => {
+    const zone = k.instance()?.availabilityZone ?? k.subnet()?.availabilityZone ?? 'us-east-1a';
+    const out: Params = [['AvailabilityZone', zone], ['Size', String(k.rng.chance(0.9) ? k.rng.int(1, 200) : k.rng.int(0, 70000))]];
+    if (k.rng.chance(0.3)) out.push(['VolumeType', k.rng.pick(['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'])]);
+    if (k.rng.chance(0.2)) out.push(['Iops', String(k.rng.int(100, 20000))]);
+    if (k.rng.chance(0.1)) out.push(['Encrypted', 'true']);
+    return [...out, ...k.tags('TagSpecification', 'volume')];
+  },
+  AttachVolume: (k) => {
+    const v = k.volume((x) => x.state === 'available') ?? k.volume();
+    const i = k.instance((x) => x.availabilityZone === v?.availabilityZone && x.state !== 'terminated') ?? k.instance();
+    return [['VolumeId', v?.id ?? 'vol-1'], ['InstanceId', i?.id ?? 'i-1'], ['Device', k.rng.pick(['/dev/sdf', '/dev/sdg', '/dev/xvdh', '/dev/xvda', '/dev/sdz9', 'bad'])]];
+  },
+  DetachVolume: (k) => {
+    const v = k.volume((x) => x.attachments.length > 0) ?? k.volume();
+    const out: Params = [['VolumeId', v?.id ?? 'vol-1']];
+    if (k.rng.chance(0.3)) out.push(['Force', 'true']);
+    return out;
+  },
+  DeleteVolume: (k) => [['VolumeId', (k.volume((x) => x.attachments.length === 0) ?? k.volume())?.id ?? 'vol-1']],
+  ModifyVolume: (k) => {
+    const v = k.volume();
+    const out: Params = [['VolumeId', v?.id ?? 'vol-1']];
+    if (k.rng.chance(0.7)) out.push(['Size', String((v?.size ?? 1) + k.rng.int(-2, 50))]);
+    if (k.rng.chance(0.4)) out.push(['VolumeType', k.rng.pick(['gp2', 'gp3', 'io1', 'st1'])]);
+    return out;
+  },
+  CreateSnapshot: (k) => [['VolumeId', k.volume()?.id ?? 'vol-1'], ...k.tags('TagSpecification', 'snapshot')],
   DeleteInternetGateway: (k) => [['InternetGatewayId', (k.rng.chance(0.8) ? k.gateway((g) => !g.vpcId) : undefined)?.id ?? k.gateway()?.id ?? 'igw-1']],
 };
 

@@ -13,8 +13,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   AttachVolumeCommand,
+  CreateSnapshotCommand,
   CreateVolumeCommand,
+  DeleteSnapshotCommand,
   DeleteVolumeCommand,
+  DescribeSnapshotsCommand,
   DescribeImagesCommand,
   DescribeInstanceAttributeCommand,
   DescribeVolumesCommand,
@@ -24,6 +27,7 @@ import {
   ModifyVolumeCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
+  waitUntilSnapshotCompleted,
   waitUntilVolumeAvailable,
   waitUntilVolumeInUse,
   type EC2Client,
@@ -124,6 +128,8 @@ describe('CreateVolume', () => {
   it('creating → available, gp2 by default with 3 IOPS per GiB (min 100), tags, ClientToken [api CreateVolume; ebs "Amazon EBS volume types"]', async () => {
     const v = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1b', Size: 50, ClientToken: 'vol-token-1', TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'Name', Value: 'data' }] }] }));
     assert.equal(v.State, 'creating');
+    // "The volume must be in the available state" (API reference, DeleteVolume).
+    await expectCode(ec2.send(new DeleteVolumeCommand({ VolumeId: v.VolumeId! })), 'IncorrectState');
     assert.deepEqual([v.VolumeType, v.Iops, v.Size, v.Encrypted, v.MultiAttachEnabled], ['gp2', 150, 50, false, false]);
     await waitUntilVolumeAvailable({ ...waiter, client: ec2 }, { VolumeIds: [v.VolumeId!] });
     const again = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1b', Size: 50, ClientToken: 'vol-token-1', TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'Name', Value: 'data' }] }] }));
@@ -133,6 +139,7 @@ describe('CreateVolume', () => {
     assert.match(enc.KmsKeyId!, /^arn:aws:kms:us-east-1:123456789012:key\/[0-9a-f-]{36}$/);
     const gp3 = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 10, VolumeType: 'gp3' }));
     assert.deepEqual([gp3.Iops, gp3.Throughput], [3000, 125]);
+    await waitUntilVolumeAvailable({ ...waiter, client: ec2 }, { VolumeIds: [enc.VolumeId!, gp3.VolumeId!] });
   });
 
   it('refuses what AWS refuses, with nothing created [api CreateVolume]', async () => {
@@ -228,6 +235,8 @@ describe('DescribeVolumes and ModifyVolume', () => {
     } while (NextToken);
     assert.deepEqual(seen.sort(), (await allVolumes())!.map((v) => v.VolumeId!).sort());
     await expectCode(ec2.send(new DescribeVolumesCommand({ MaxResults: 2 })), 'InvalidParameterValue');
+    // "if MaxResults is given a value larger than 500, only 500 items are returned" (API reference).
+    assert.equal((await ec2.send(new DescribeVolumesCommand({ MaxResults: 1000 }))).Volumes!.length, seen.length);
   });
 
   it('ModifyVolume: sizes only grow, modifying → optimizing → completed, then six hours before the next [api ModifyVolume; ebs "Modify a volume"]', async () => {
@@ -243,5 +252,26 @@ describe('DescribeVolumes and ModifyVolume', () => {
     const v = (await volume(id))!;
     assert.deepEqual([v.Size, v.VolumeType, v.Iops, v.Throughput], [20, 'gp3', 3000, 125]);
     await expectCode(ec2.send(new ModifyVolumeCommand({ VolumeId: id, Size: 30 })), 'VolumeModificationRateExceeded');
+  });
+});
+
+describe('snapshots', () => {
+  it('CreateSnapshot pending → completed; volumes made from it are at least its size; DescribeSnapshots OwnerIds self; DeleteSnapshot [api CreateSnapshot, DescribeSnapshots, CreateVolume]', async () => {
+    const src = await newVolume({ Size: 12, Encrypted: true });
+    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: src, Description: 'nightly', TagSpecifications: [{ ResourceType: 'snapshot', Tags: [{ Key: 'k', Value: 'v' }] }] }));
+    assert.deepEqual([snap.State, snap.VolumeSize, snap.Encrypted, snap.Description], ['pending', 12, true, 'nightly']);
+    await waitUntilSnapshotCompleted({ ...waiter, client: ec2 }, { SnapshotIds: [snap.SnapshotId!] });
+    const mine = await h.boto3(`result = [s['SnapshotId'] for s in ec2.describe_snapshots(OwnerIds=['self'], Filters=[{'Name': 'volume-id', 'Values': [${JSON.stringify(src)}]}])['Snapshots']]`);
+    assert.deepEqual(mine, [snap.SnapshotId]);
+    const small = await expectCode(ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: snap.SnapshotId, Size: 5 })), 'InvalidParameterValue');
+    assert.equal(small.message, `Volume of size 5GB is smaller than snapshot '${snap.SnapshotId}', expect size >= 12GB`);
+    const fromSnap = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1b', SnapshotId: snap.SnapshotId }));
+    assert.deepEqual([fromSnap.Size, fromSnap.SnapshotId], [12, snap.SnapshotId]);
+    const i = await launch(ec2, { BlockDeviceMappings: [{ DeviceName: '/dev/sdh', Ebs: { SnapshotId: snap.SnapshotId } }] });
+    const data = (await volume(i.BlockDeviceMappings!.find((b) => b.DeviceName === '/dev/sdh')!.Ebs!.VolumeId!))!;
+    assert.deepEqual([data.Size, data.SnapshotId], [12, snap.SnapshotId]);
+    await ec2.send(new DeleteSnapshotCommand({ SnapshotId: snap.SnapshotId! }));
+    await expectCode(ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snap.SnapshotId!] })), 'InvalidSnapshot.NotFound');
+    await invariants(h);
   });
 });
