@@ -63,6 +63,7 @@ export function populate(w: ReturnType<typeof world>): void {
   const zone = pick(ok({ Action: 'DescribeSubnets', 'SubnetId.1': subnetId }), 'availabilityZone');
   const volumeId = pick(ok({ Action: 'CreateVolume', AvailabilityZone: zone, Size: '2' }), 'volumeId');
   ok({ Action: 'CreateTags', 'ResourceId.1': volumeId, 'Tag.1.Key': 'k', 'Tag.1.Value': 'v' });
+  pick(ok({ Action: 'CreateSnapshot', VolumeId: volumeId }), 'snapshotId');
   const rtb = pick(ok({ Action: 'CreateRouteTable', VpcId: vpcId }), 'routeTableId');
   ok({ Action: 'CreateRoute', RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw });
   ok({ Action: 'AssociateRouteTable', RouteTableId: rtb, SubnetId: subnetId });
