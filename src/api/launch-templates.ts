@@ -21,6 +21,7 @@ import {
 } from '../engine/launch-template.js';
 import type { LaunchTemplate, LaunchTemplateVersionRecord } from '../engine/model.js';
 import { tagList, tagsFromSpecs } from '../engine/tags.js';
+import type { S_RequestLaunchTemplateData } from '../protocol/generated/shapes.js';
 import { handlers, type RequestContext } from './handler.js';
 import { idempotent } from './idempotency.js';
 import { paginateOwned } from './paginate.js';
@@ -40,7 +41,8 @@ interface VersionRow {
   readonly version: LaunchTemplateVersionRecord;
 }
 
-const dataOf = (r: VersionRow) => r.version.data as Record<string, any>;
+/** A version's data as it was given: the model's RequestLaunchTemplateData. */
+const dataOf = (r: VersionRow) => r.version.data as S_RequestLaunchTemplateData;
 
 /** The filters the DescribeLaunchTemplateVersions reference lists (those about parameters ec2net keeps). */
 const versionFilters: FilterSpec<VersionRow> = {

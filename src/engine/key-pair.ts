@@ -16,7 +16,6 @@ const KEY_SEED_BYTES = 32;
 function checkKeyName(name: string | undefined): string {
   if (name === undefined || name === '') throw missingParam('KeyName');
   if (name.length > 255) throw invalidValue(`Value (${name}) for parameter KeyName is invalid. Length exceeds maximum of 255.`);
-  // eslint-disable-next-line no-control-regex
   if (!/^[\x20-\x7e]+$/.test(name)) throw invalidValue(`Value (${name}) for parameter KeyName is invalid. Character sets beyond ASCII are not supported.`);
   return name;
 }
