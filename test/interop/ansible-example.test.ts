@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeKeyPairsCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
-import { startHarness, type Harness } from './harness.js';
+import { fastCliWaiters, startHarness, type Harness } from './harness.js';
 
 const run = promisify(execFile);
 const examples = fileURLToPath(new URL('../../../examples/ansible/', import.meta.url));
@@ -50,11 +50,14 @@ async function playbook(h: Harness, name: string): Promise<Recap> {
 describe('examples/ansible with Debian ansible (interop)', () => {
   let h: Harness;
   before(async () => {
+    // ec2_instance's `wait` uses botocore's waiters (15 s between polls by default): poll every second.
+    await fastCliWaiters();
     h = await startHarness();
   });
   after(async () => h.close());
 
-  it('site.yml builds the network, moves the virtual IP, and a second run changes nothing; teardown.yml removes it', async () => {
+  // Three ansible-playbook runs of a dozen modules each: longer than the suite's default timeout.
+  it('site.yml builds the network, moves the virtual IP, and a second run changes nothing; teardown.yml removes it', { timeout: 900_000 }, async () => {
     const first = await playbook(h, 'site.yml');
     assert.equal(first.failed, 0);
     assert.ok(first.changed > 0, 'the first run creates things');
