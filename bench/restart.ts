@@ -66,15 +66,25 @@ interface SnapshotLog {
 async function build(dir: string) {
   const snapshots: SnapshotLog[] = [];
   let restoreLine = '';
-  const logger = pino({ level: 'info' }, {
-    write: (line: string) => {
-      const o = JSON.parse(line) as { msg: string; reason?: string; bytes?: number; ms?: number };
-      if (o.msg.startsWith('state snapshotted')) snapshots.push({ reason: o.reason!, bytes: o.bytes!, ms: o.ms!, encodeMs: 0 });
-      else if (o.msg.startsWith('state restored')) restoreLine = o.msg;
+  const logger = pino(
+    { level: 'info' },
+    {
+      write: (line: string) => {
+        const o = JSON.parse(line) as { msg: string; reason?: string; bytes?: number; ms?: number };
+        if (o.msg.startsWith('state snapshotted')) snapshots.push({ reason: o.reason!, bytes: o.bytes!, ms: o.ms!, encodeMs: 0 });
+        else if (o.msg.startsWith('state restored')) restoreLine = o.msg;
+      },
     },
-  });
+  );
   const server = await startServer(
-    { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'info', dataDir: dir, cloud: { quotas: { networkInterfacesPerRegion: ENIS + 1000, vpcsPerRegion: 10 } } },
+    {
+      host: '127.0.0.1',
+      port: 0,
+      accountId: '123456789012',
+      logLevel: 'info',
+      dataDir: dir,
+      cloud: { quotas: { networkInterfacesPerRegion: ENIS + 1000, vpcsPerRegion: 10 } },
+    },
     logger,
   );
   void restoreLine;
@@ -87,7 +97,8 @@ async function build(dir: string) {
     requests++;
     // Let the group commit (and any snapshot due) run, as between turns of a real server's loop.
     if (requests % 256 === 0) await new Promise((r2) => setImmediate(r2));
-    if (requests % 100_000 === 0) progress(`build: ${n0(requests)} requests, ${((performance.now() - started) / 1000).toFixed(0)} s, ${snapshots.length} snapshots`);
+    if (requests % 100_000 === 0)
+      progress(`build: ${n0(requests)} requests, ${((performance.now() - started) / 1000).toFixed(0)} s, ${snapshots.length} snapshots`);
     return bodyText(r.body);
   };
   const subnets: string[] = [];
@@ -108,9 +119,14 @@ async function build(dir: string) {
   for (let i = 0; requests < HISTORY; i++) {
     const id = enis[(i * 7919) % enis.length]!;
     switch (i % 3) {
-      case 0: await call('CreateTags', { 'ResourceId.1': id, 'Tag.1.Key': 'round', 'Tag.1.Value': String(i) }); break;
-      case 1: await call('DeleteTags', { 'ResourceId.1': id, 'Tag.1.Key': 'round' }); break;
-      default: await call('ModifyNetworkInterfaceAttribute', { NetworkInterfaceId: id, 'Description.Value': `change ${i}` });
+      case 0:
+        await call('CreateTags', { 'ResourceId.1': id, 'Tag.1.Key': 'round', 'Tag.1.Value': String(i) });
+        break;
+      case 1:
+        await call('DeleteTags', { 'ResourceId.1': id, 'Tag.1.Key': 'round' });
+        break;
+      default:
+        await call('ModifyNetworkInterfaceAttribute', { NetworkInterfaceId: id, 'Description.Value': `change ${i}` });
     }
   }
   const buildSeconds = (performance.now() - started) / 1000;
@@ -145,7 +161,8 @@ async function starts(dir: string, check: string): Promise<StartFigures[]> {
 }
 
 const best = (xs: StartFigures[]) => xs.reduce((a, b) => (b.readyMs < a.readyMs ? b : a));
-const show = (xs: StartFigures[]) => xs.map((x) => `${n0(x.readyMs)} ms (restore ${x.restoreMs ?? '?'} ms, CPU ${x.cpuSeconds?.toFixed(2) ?? '?'} s)`).join('; ');
+const show = (xs: StartFigures[]) =>
+  xs.map((x) => `${n0(x.readyMs)} ms (restore ${x.restoreMs ?? '?'} ms, CPU ${x.cpuSeconds?.toFixed(2) ?? '?'} s)`).join('; ');
 
 async function main() {
   installCleanup();
@@ -188,7 +205,13 @@ async function main() {
     progress(`crash: ${n0(CRASH_LOG)} changes over HTTP, SIGKILL, restart`);
     const c = await startEc2net(ROOT, { dataDir: dir, extraArgs: QUOTA, timeoutMs: 600_000 });
     const t = target(c.port, 16);
-    const run = await runLoad(t, { count: CRASH_LOG, concurrency: 16, expect: '<return>true', body: (i) => form('ModifyNetworkInterfaceAttribute', { NetworkInterfaceId: b.enis[(i * 104729) % b.enis.length]!, 'Description.Value': `crash ${i}` }), deadlineMs: 600_000 });
+    const run = await runLoad(t, {
+      count: CRASH_LOG,
+      concurrency: 16,
+      expect: '<return>true',
+      body: (i) => form('ModifyNetworkInterfaceAttribute', { NetworkInterfaceId: b.enis[(i * 104729) % b.enis.length]!, 'Description.Value': `crash ${i}` }),
+      deadlineMs: 600_000,
+    });
     await t.close();
     c.child.proc.kill('SIGKILL');
     await c.child.exited;
@@ -201,21 +224,33 @@ async function main() {
     const ratio = r.readyMs / e.readyMs;
     say(`## Restart and disk against the state, not its history (bench/restart.ts, ${new Date().toISOString().slice(0, 16)}Z)`);
     say('');
-    say(`Command: \`node dist/bench/restart.js --enis ${ENIS} --instances ${INSTANCES} --history ${HISTORY}\`. Machine: ${os.cpus().length} CPUs, 1-minute load average ${load0.toFixed(2)} at the start, ${os.loadavg()[0]!.toFixed(2)} at the end (shared with other work).`);
+    say(
+      `Command: \`node dist/bench/restart.js --enis ${ENIS} --instances ${INSTANCES} --history ${HISTORY}\`. Machine: ${os.cpus().length} CPUs, 1-minute load average ${load0.toFixed(2)} at the start, ${os.loadavg()[0]!.toFixed(2)} at the end (shared with other work).`,
+    );
     say('');
-    say(`State: ${n0(b.enis.length)} interfaces (${n0(INSTANCES)} of them instances' own), ${n0(INSTANCES)} instances, 4 VPCs with a /16 subnet each; history: ${n0(b.requests)} committed state-changing requests (built in-process through \`RunningServer.handle\`: the Query API, journal, group commit and snapshots of a real server, without HTTP) in ${b.buildSeconds.toFixed(0)} s.`);
+    say(
+      `State: ${n0(b.enis.length)} interfaces (${n0(INSTANCES)} of them instances' own), ${n0(INSTANCES)} instances, 4 VPCs with a /16 subnet each; history: ${n0(b.requests)} committed state-changing requests (built in-process through \`RunningServer.handle\`: the Query API, journal, group commit and snapshots of a real server, without HTTP) in ${b.buildSeconds.toFixed(0)} s.`,
+    );
     say('');
     say('| measure | figure |');
     say('|---|---|');
     say(`| first answer after a restart (spawn → DescribeRegions answered), best of ${STARTS} | **${n0(r.readyMs)} ms** (all: ${show(restarts)}) |`);
-    say(`| first answer after a start from an export of the same state (imported into a fresh directory), best of ${STARTS} | ${n0(e.readyMs)} ms (all: ${show(fromExport)}) |`);
+    say(
+      `| first answer after a start from an export of the same state (imported into a fresh directory), best of ${STARTS} | ${n0(e.readyMs)} ms (all: ${show(fromExport)}) |`,
+    );
     say(`| restart ÷ start from export | **${ratio.toFixed(2)}** (goal ≤ 2) |`);
     say(`| cold start of an empty server, for reference | ${n0(emptyMs)} ms |`);
-    say(`| first answer after a SIGKILL with ${n0(run.completed)} changes logged since the last snapshot (replayed, then snapshotted, before listening), best of ${STARTS} | ${n0(best(afterCrash).readyMs)} ms (all: ${show(afterCrash)}) |`);
+    say(
+      `| first answer after a SIGKILL with ${n0(run.completed)} changes logged since the last snapshot (replayed, then snapshotted, before listening), best of ${STARTS} | ${n0(best(afterCrash).readyMs)} ms (all: ${show(afterCrash)}) |`,
+    );
     say(`| snapshot of the state: image size | ${mib(last.bytes)} |`);
-    say(`| snapshots during the build (log bound: half the resources, about 55,000 changes here) | ${periodic.length}; event loop blocked ${meanMs.toFixed(0)} ms on average, ${maxMs} ms at most (encode + write + compaction) |`);
+    say(
+      `| snapshots during the build (log bound: half the resources, about 55,000 changes here) | ${periodic.length}; event loop blocked ${meanMs.toFixed(0)} ms on average, ${maxMs} ms at most (encode + write + compaction) |`,
+    );
     say(`| export file (JSON, the image in base64) | ${mib(exportBytes)} |`);
-    say(`| data directory after the build / after the restarts and the crash's log / at the end | ${mib(buildBytes)} / ${mib(crashBytes)} / ${mib(finalBytes)} — ${(Math.max(buildBytes, crashBytes, finalBytes) / exportBytes).toFixed(2)}× the export at most (goal ≤ 3×) |`);
+    say(
+      `| data directory after the build / after the restarts and the crash's log / at the end | ${mib(buildBytes)} / ${mib(crashBytes)} / ${mib(finalBytes)} — ${(Math.max(buildBytes, crashBytes, finalBytes) / exportBytes).toFixed(2)}× the export at most (goal ≤ 3×) |`,
+    );
     say('');
   } finally {
     killAll();

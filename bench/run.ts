@@ -189,7 +189,11 @@ function commandLine(): string {
 async function main(): Promise<number> {
   const o = parse();
   if (o.help) {
-    process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]!.replace(/^\/\*\*?|^ \* ?/gm, '') + '\n');
+    process.stdout.write(
+      readFileSync(fileURLToPath(import.meta.url), 'utf8')
+        .split('*/')[0]!
+        .replace(/^\/\*\*?|^ \* ?/gm, '') + '\n',
+    );
     return 0;
   }
   setTimeout(() => {
@@ -304,7 +308,13 @@ async function main(): Promise<number> {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     command: commandLine(),
     machine: await machine(moto !== undefined, loadAverage),
-    options: { requests: o.requests, rounds: o.rounds, warmup: o.warmup, concurrency: o.concurrency, ...(o.motoRequests !== undefined ? { motoRequests: o.motoRequests } : {}) },
+    options: {
+      requests: o.requests,
+      rounds: o.rounds,
+      warmup: o.warmup,
+      concurrency: o.concurrency,
+      ...(o.motoRequests !== undefined ? { motoRequests: o.motoRequests } : {}),
+    },
     coldStart,
     idleRssMiB,
     workloads: results,
@@ -315,7 +325,9 @@ async function main(): Promise<number> {
   process.stdout.write(renderText(report));
   const failed =
     results.some((w) => w.skipped?.ec2net || w.skipped?.bare || (w.ec2net?.errors ?? 0) > 0 || (w.bare?.errors ?? 0) > 0 || w.ec2net?.timedOut) ||
-    (scale !== undefined && (scale.failed.some((f) => f.server === 'ec2net') || scale.rows.some((x) => x.server.startsWith('ec2net') && (!x.result || x.result.errors > 0 || x.result.timedOut))));
+    (scale !== undefined &&
+      (scale.failed.some((f) => f.server === 'ec2net') ||
+        scale.rows.some((x) => x.server.startsWith('ec2net') && (!x.result || x.result.errors > 0 || x.result.timedOut))));
   if (o.write) {
     if (failed) {
       progress('not writing bench/RESULTS.md: ec2net or the ceiling had errors or skipped workloads');

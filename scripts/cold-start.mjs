@@ -56,7 +56,14 @@ function freePort() {
 function probe(port) {
   return new Promise((resolve) => {
     const req = request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': BODY.length } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/',
+        agent: false,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': BODY.length },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode === 200));
@@ -123,7 +130,7 @@ const stats = (xs) => {
   const t = [...xs].sort((a, b) => a - b);
   return `best ${t[0].toFixed(1).padStart(6)} ms  median ${t[Math.floor(t.length / 2)].toFixed(1).padStart(6)} ms`;
 };
-console.log(`cold start, ${runs} runs each (wall: spawn to first 200${cpu ? '; cpu: the process\'s own CPU time until then' : ''})`);
+console.log(`cold start, ${runs} runs each (wall: spawn to first 200${cpu ? "; cpu: the process's own CPU time until then" : ''})`);
 for (let c = 0; c < cases.length; c++) {
   const cpuPart = cpu ? `   cpu ${stats(times[c].map((x) => x.cpu))}   in-process ${stats(times[c].map((x) => x.at))}` : '';
   console.log(`${cases[c][0].padEnd(42)} wall ${stats(times[c].map((x) => x.wall))}${cpuPart}`);

@@ -27,7 +27,11 @@ export const NEEDS = [
   { name: 'puttygen', debian: 'putty-tools', probe: () => run('sh', ['-c', 'command -v puttygen']) },
   // examples/ansible runs with Debian's ansible, whose modules import boto3 from Debian's python3.
   { name: 'Ansible (ansible-playbook)', debian: 'ansible', probe: () => run('ansible-playbook', ['--version']) },
-  { name: "boto3 for Debian's /usr/bin/python3 (Ansible's interpreter)", debian: 'python3-boto3', probe: () => run('/usr/bin/python3', ['-c', 'import boto3; print("system boto3", boto3.__version__)']) },
+  {
+    name: "boto3 for Debian's /usr/bin/python3 (Ansible's interpreter)",
+    debian: 'python3-boto3',
+    probe: () => run('/usr/bin/python3', ['-c', 'import boto3; print("system boto3", boto3.__version__)']),
+  },
 ];
 
 /**

@@ -68,7 +68,9 @@ async function main(argv: string[]): Promise<number> {
 function dataDirFailure(e: unknown, dataDir: string | undefined): unknown {
   const code = (e as { code?: unknown }).code;
   if (dataDir === undefined || typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
-  return new ConfigError(`the data directory ${dataDir} cannot be used (${(e as Error).message}): choose another with --data-dir (or keep state in memory with --ephemeral)`);
+  return new ConfigError(
+    `the data directory ${dataDir} cannot be used (${(e as Error).message}): choose another with --data-dir (or keep state in memory with --ephemeral)`,
+  );
 }
 
 /**

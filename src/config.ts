@@ -59,7 +59,8 @@ function engineOptions(values: Record<string, unknown>, env: (name: string) => s
   }
   const publicPools: Record<string, string> = {};
   for (const [region, cidr] of pairs(values['public-ip-pool'] as string[] | undefined, env('EC2NET_PUBLIC_IP_POOLS'), 'public-ip-pool')) {
-    if (!parseIpv4Cidr(cidr) || parseIpv4Cidr(cidr)!.prefix > 28) throw new ConfigError(`--public-ip-pool ${region} needs an IPv4 CIDR of /28 or larger, not '${cidr}'`);
+    if (!parseIpv4Cidr(cidr) || parseIpv4Cidr(cidr)!.prefix > 28)
+      throw new ConfigError(`--public-ip-pool ${region} needs an IPv4 CIDR of /28 or larger, not '${cidr}'`);
     publicPools[region] = cidr;
   }
   const ms = (flag: string, envName: string): number | undefined => {

@@ -11,8 +11,7 @@
 import http from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 
-export const AUTHORIZATION =
-  'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0';
+export const AUTHORIZATION = 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0';
 
 export interface Response {
   readonly status: number;

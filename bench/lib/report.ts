@@ -62,7 +62,9 @@ function detailRows(r: RunReport): string[][] {
         rows.push([w.name, name, '—', '—', '—', '—', '—', '—', `skipped: ${skipped}`]);
         continue;
       }
-      const note = [l.timedOut ? 'deadline hit' : '', l.firstError ? `first error: ${l.firstError.replace(/\s+/g, ' ').slice(0, 120)}` : ''].filter(Boolean).join('; ');
+      const note = [l.timedOut ? 'deadline hit' : '', l.firstError ? `first error: ${l.firstError.replace(/\s+/g, ' ').slice(0, 120)}` : '']
+        .filter(Boolean)
+        .join('; ');
       rows.push([w.name, name, f0(l.completed), f0(l.opsPerSec), f2(l.p50Ms), f2(l.p99Ms), f0(l.cpuUsPerRequest), f0(l.errors), note]);
     }
   }
@@ -91,8 +93,22 @@ function scaleRows(rows: readonly ScaleRow[]): string[][] {
   return rows.map((x) => {
     const l = x.result;
     if (!l) return [x.workload, x.server, x.state, f0(x.concurrency), '—', '—', '—', '—', '—', '—', `skipped: ${x.skipped ?? ''}`.slice(0, 160)];
-    const note = [l.timedOut ? 'deadline hit' : '', l.firstError ? `first error: ${l.firstError.replace(/\s+/g, ' ').slice(0, 120)}` : ''].filter(Boolean).join('; ');
-    return [x.workload, x.server, x.state, f0(x.concurrency), f0(l.completed), f0(l.opsPerSec), f2(l.p50Ms), f2(l.p99Ms), f0(l.cpuUsPerRequest), f0(l.errors), note];
+    const note = [l.timedOut ? 'deadline hit' : '', l.firstError ? `first error: ${l.firstError.replace(/\s+/g, ' ').slice(0, 120)}` : '']
+      .filter(Boolean)
+      .join('; ');
+    return [
+      x.workload,
+      x.server,
+      x.state,
+      f0(x.concurrency),
+      f0(l.completed),
+      f0(l.opsPerSec),
+      f2(l.p50Ms),
+      f2(l.p99Ms),
+      f0(l.cpuUsPerRequest),
+      f0(l.errors),
+      note,
+    ];
   });
 }
 
@@ -105,7 +121,9 @@ function scaleFacts(s: ScaleReport): string[] {
   const out: string[] = [];
   for (const l of s.lists) {
     const ms = [...l.ms].sort((a, b) => a - b);
-    out.push(`DescribeNetworkInterfaces listing all ${f0(l.interfaces)} interfaces (one request, no MaxResults), ${l.server}: median ${f2(ms[Math.floor((ms.length - 1) / 2)])} ms of ${ms.length} (${ms.map((m) => f2(m)).join(', ')}), answer ${mibB(l.bytes)}`);
+    out.push(
+      `DescribeNetworkInterfaces listing all ${f0(l.interfaces)} interfaces (one request, no MaxResults), ${l.server}: median ${f2(ms[Math.floor((ms.length - 1) / 2)])} ms of ${ms.length} (${ms.map((m) => f2(m)).join(', ')}), answer ${mibB(l.bytes)}`,
+    );
   }
   if (s.memory) {
     const m = s.memory;
@@ -156,7 +174,9 @@ function scaleMarkdown(s: ScaleReport, targets: readonly TargetRow[]): string {
       `each given a second interface with AttachNetworkInterface (device index 1). ec2net runs as the CLI ` +
       `(\`serve --ephemeral --imds-port off --quota network-interfaces-per-region=N\`) under bench/lib/scale-server.ts, which only adds a ` +
       `control port that forces a full GC before memory is read; every code path is warmed up first in two other regions (us-west-2 and eu-west-1) of the same process. The flat-latency targets compare each stage with a reference world of 1,000 interfaces (and a fleet of 1,000 instances) in a third region (ap-southeast-2) of the same server, measured one at a time in the same alternating rounds, so drift in the machine's speed between stages does not enter the ratio; the ratio across stages is shown beside it. ` +
-      (o.motoRequests !== undefined ? `moto gets ${f0(o.motoRequests)} measured requests per workload (after 20 warm-up), and ${f0(o.motoList)} interfaces for the listing.` : 'moto was skipped.') +
+      (o.motoRequests !== undefined
+        ? `moto gets ${f0(o.motoRequests)} measured requests per workload (after 20 warm-up), and ${f0(o.motoList)} interfaces for the listing.`
+        : 'moto was skipped.') +
       ` Durability: CLI servers with \`--data-dir\` (a fresh temporary directory) and \`--ephemeral\`, ${f0(o.durableRequests)} creates each after 500 warm-up, in ${o.rounds} alternating rounds.`,
   ];
   if (targets.length) parts.push('', '### Targets', '', mdTable(TARGET_HEAD, targetRows(targets)));
@@ -170,7 +190,22 @@ function scaleMarkdown(s: ScaleReport, targets: readonly TargetRow[]): string {
 
 const DETAIL_HEAD = ['workload', 'server', 'requests', 'ops/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'errors', 'notes'];
 const SUMMARY_HEAD = ['workload', 'ec2net ops/s', 'ceiling ops/s', 'ec2net/ceiling', 'CPU ceiling/ec2net', 'moto ops/s', 'ec2net/moto', 'ec2net RSS after'];
-const NUMERIC = new Set(['in flight', 'server CPU µs/req', 'requests', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'ec2net ops/s', 'ceiling ops/s', 'ec2net/ceiling', 'CPU ceiling/ec2net', 'moto ops/s', 'ec2net/moto', 'ec2net RSS after']);
+const NUMERIC = new Set([
+  'in flight',
+  'server CPU µs/req',
+  'requests',
+  'ops/s',
+  'p50 ms',
+  'p99 ms',
+  'errors',
+  'ec2net ops/s',
+  'ceiling ops/s',
+  'ec2net/ceiling',
+  'CPU ceiling/ec2net',
+  'moto ops/s',
+  'ec2net/moto',
+  'ec2net RSS after',
+]);
 
 function textTable(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -130,7 +130,17 @@ const spread = (i: number, n: number) => Number((BigInt(i) * BigInt(strideFor(n)
 /** One load run with the server's CPU read around it. */
 async function measure(
   s: Server,
-  o: { count: number; concurrency: number; body: (i: number) => string; expect?: string; first?: number; onSuccess?: (i: number, body: string) => void; deadlineMs?: number; timeoutMs?: number; region?: string },
+  o: {
+    count: number;
+    concurrency: number;
+    body: (i: number) => string;
+    expect?: string;
+    first?: number;
+    onSuccess?: (i: number, body: string) => void;
+    deadlineMs?: number;
+    timeoutMs?: number;
+    region?: string;
+  },
 ): Promise<LoadResult> {
   const t = s.target(o.concurrency);
   try {
@@ -162,7 +172,9 @@ function supported(r: LoadResult, what: string): LoadResult {
 /** Throws when a run that builds state had errors: later steps rely on everything it made. */
 function must(r: LoadResult, what: string): LoadResult {
   if (r.errors > 0 || r.timedOut || r.completed === 0) {
-    throw new Error(`${what}: ${r.errors} errors${r.timedOut ? ', deadline hit' : ''}${r.firstError ? `; first: ${r.firstError.replace(/\s+/g, ' ').slice(0, 200)}` : ''}`);
+    throw new Error(
+      `${what}: ${r.errors} errors${r.timedOut ? ', deadline hit' : ''}${r.firstError ? `; first: ${r.firstError.replace(/\s+/g, ' ').slice(0, 200)}` : ''}`,
+    );
   }
   return r;
 }
@@ -185,7 +197,15 @@ async function interleaved(
       const t = s.target(o.concurrency);
       const cpu0 = s.cpuSeconds();
       const region = o.regions?.[b];
-      const run = await runLoad(t, { count: n, concurrency: o.concurrency, body: bodies[b]!, first: next, expect: o.expect, deadlineMs: 300_000, ...(region !== undefined ? { region } : {}) });
+      const run = await runLoad(t, {
+        count: n,
+        concurrency: o.concurrency,
+        body: bodies[b]!,
+        first: next,
+        expect: o.expect,
+        deadlineMs: 300_000,
+        ...(region !== undefined ? { region } : {}),
+      });
       const cpu1 = s.cpuSeconds();
       await t.close();
       runs[b]!.push(run);
@@ -260,9 +280,14 @@ async function warmUpIn(s: Server, o: ScaleOptions, what: 'enis' | 'instances', 
     return { subnet, changes: 2 + n + 2 * q };
   }
   const f: Fleet = { instances: [], enis: m };
-  await run(() => form('RunInstances', { ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 'm5.large', SubnetId: subnet }), n, 0, (i, body) => {
-    f.instances[i] = xmlField(body, 'instanceId') ?? '';
-  });
+  await run(
+    () => form('RunInstances', { ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 'm5.large', SubnetId: subnet }),
+    n,
+    0,
+    (i, body) => {
+      f.instances[i] = xmlField(body, 'instanceId') ?? '';
+    },
+  );
   await sleep(800);
   await run(() => form('CreateNetworkInterface', { SubnetId: subnet }), n, 0, collect(m));
   await run((i) => form('AttachNetworkInterface', { InstanceId: f.instances[i]!, NetworkInterfaceId: m.ids[i]!, DeviceIndex: 1 }), n);
@@ -364,7 +389,15 @@ async function eniScaleEc2net(o: ScaleOptions, r: ScaleReport): Promise<void> {
     let have = 0;
     for (const size of stops) {
       o.progress(`${SECTIONS.enis}: ec2net creates ${n0(have)} → ${n0(size)}`);
-      const res = await measure(s, { count: size - have, concurrency: C, body: create, first: have, expect: '<networkInterfaceId>', onSuccess: collect(made), deadlineMs: FILL_DEADLINE_MS });
+      const res = await measure(s, {
+        count: size - have,
+        concurrency: C,
+        body: create,
+        first: have,
+        expect: '<networkInterfaceId>',
+        onSuccess: collect(made),
+        deadlineMs: FILL_DEADLINE_MS,
+      });
       row(CREATE, `${n0(have)} → ${n0(size)} ENIs`, have, C, must(res, `creating interfaces ${have}..${size}`));
       have = size;
       if (size === o.motoList) {
@@ -378,7 +411,8 @@ async function eniScaleEc2net(o: ScaleOptions, r: ScaleReport): Promise<void> {
       const byIp = (i: number) => form('DescribeNetworkInterfaces', { 'Filter.1.Name': 'private-ip-address', 'Filter.1.Value.1': made.ips[spread(i, size)]! });
       o.progress(`${SECTIONS.enis}: ec2net ${BY_ID} and ${BY_IP} at ${n0(size)}`);
       const refById = (i: number) => form('DescribeNetworkInterfaces', { 'NetworkInterfaceId.1': ref.ids[spread(i, REF_SIZE)]! });
-      const refByIp = (i: number) => form('DescribeNetworkInterfaces', { 'Filter.1.Name': 'private-ip-address', 'Filter.1.Value.1': ref.ips[spread(i, REF_SIZE)]! });
+      const refByIp = (i: number) =>
+        form('DescribeNetworkInterfaces', { 'Filter.1.Name': 'private-ip-address', 'Filter.1.Value.1': ref.ips[spread(i, REF_SIZE)]! });
       const bodies = [byId, byIp, refById, refByIp];
       const regions = [undefined, undefined, REF_REGION, REF_REGION];
       const expect = '<networkInterfaceId>';
@@ -404,7 +438,13 @@ async function eniScaleEc2net(o: ScaleOptions, r: ScaleReport): Promise<void> {
     row(ASSIGN, `${n0(N)} ENIs`, N, C, await measure(s, { count, concurrency: C, body: assign, first: w, expect: 'AssignPrivateIpAddressesResponse' }));
     const del = (i: number) => form('DeleteNetworkInterface', { NetworkInterfaceId: made.ids[N - 1 - i]! });
     must(await measure(s, { count: w, concurrency: C, body: del, expect: 'DeleteNetworkInterfaceResponse' }), 'delete warm-up');
-    row(DELETE, `${n0(N - w)} → ${n0(N - w - count)} ENIs`, N - w, C, await measure(s, { count, concurrency: C, body: del, first: w, expect: 'DeleteNetworkInterfaceResponse' }));
+    row(
+      DELETE,
+      `${n0(N - w)} → ${n0(N - w - count)} ENIs`,
+      N - w,
+      C,
+      await measure(s, { count, concurrency: C, body: del, first: w, expect: 'DeleteNetworkInterfaceResponse' }),
+    );
   } finally {
     await s.stop();
   }
@@ -422,13 +462,22 @@ async function eniScaleMoto(o: ScaleOptions, r: ScaleReport, moto: Server, M: nu
   // moto answers an occasional 500 under concurrency: measured runs keep their errors in the table,
   // and an interface a failed create should have made is made again, one at a time, untimed.
   const repair = async (upTo: number) => {
-    for (let i = 0; i < upTo; i++) if (!made.ids[i]) collect(made)(i, await call(moto, 'CreateNetworkInterface', { SubnetId: subnet, SecondaryPrivateIpAddressCount: 2 }));
+    for (let i = 0; i < upTo; i++)
+      if (!made.ids[i]) collect(made)(i, await call(moto, 'CreateNetworkInterface', { SubnetId: subnet, SecondaryPrivateIpAddressCount: 2 }));
   };
   await measure(moto, { count: MOTO_WARMUP, concurrency: C, body: create, expect: '<networkInterfaceId>', onSuccess: collect(made) });
-  row(CREATE, `${MOTO_WARMUP} → ${n0(MOTO_WARMUP + M)} ENIs`, MOTO_WARMUP, await measure(moto, { count: M, concurrency: C, body: create, first: MOTO_WARMUP, expect: '<networkInterfaceId>', onSuccess: collect(made) }));
+  row(
+    CREATE,
+    `${MOTO_WARMUP} → ${n0(MOTO_WARMUP + M)} ENIs`,
+    MOTO_WARMUP,
+    await measure(moto, { count: M, concurrency: C, body: create, first: MOTO_WARMUP, expect: '<networkInterfaceId>', onSuccess: collect(made) }),
+  );
   let have = MOTO_WARMUP + M;
   await repair(have);
-  for (const [name, param] of [[BY_ID, 'id'], [BY_IP, 'ip']] as const) {
+  for (const [name, param] of [
+    [BY_ID, 'id'],
+    [BY_IP, 'ip'],
+  ] as const) {
     const size = have;
     const body = (i: number) =>
       param === 'id'
@@ -443,7 +492,15 @@ async function eniScaleMoto(o: ScaleOptions, r: ScaleReport, moto: Server, M: nu
   }
   if (o.motoList > have) {
     o.progress(`${SECTIONS.enis}: moto creates ${n0(have)} → ${n0(o.motoList)} for the listing`);
-    const fill = await measure(moto, { count: o.motoList - have, concurrency: C, body: create, first: have, expect: '<networkInterfaceId>', onSuccess: collect(made), deadlineMs: FILL_DEADLINE_MS });
+    const fill = await measure(moto, {
+      count: o.motoList - have,
+      concurrency: C,
+      body: create,
+      first: have,
+      expect: '<networkInterfaceId>',
+      onSuccess: collect(made),
+      deadlineMs: FILL_DEADLINE_MS,
+    });
     row(`${CREATE} (fill)`, `${n0(have)} → ${n0(o.motoList)} ENIs`, have, fill);
     have = o.motoList;
     await repair(have);
@@ -453,10 +510,20 @@ async function eniScaleMoto(o: ScaleOptions, r: ScaleReport, moto: Server, M: nu
 
   const assign = (i: number) => form('AssignPrivateIpAddresses', { NetworkInterfaceId: made.ids[spread(i, have)]!, SecondaryPrivateIpAddressCount: 1 });
   await measure(moto, { count: MOTO_WARMUP, concurrency: C, body: assign, expect: 'AssignPrivateIpAddressesResponse' });
-  row(ASSIGN, `${n0(have)} ENIs`, have, await measure(moto, { count: M, concurrency: C, body: assign, first: MOTO_WARMUP, expect: 'AssignPrivateIpAddressesResponse' }));
+  row(
+    ASSIGN,
+    `${n0(have)} ENIs`,
+    have,
+    await measure(moto, { count: M, concurrency: C, body: assign, first: MOTO_WARMUP, expect: 'AssignPrivateIpAddressesResponse' }),
+  );
   const del = (i: number) => form('DeleteNetworkInterface', { NetworkInterfaceId: made.ids[have - 1 - i]! });
   await measure(moto, { count: MOTO_WARMUP, concurrency: C, body: del, expect: 'DeleteNetworkInterfaceResponse' });
-  row(DELETE, `${n0(have - MOTO_WARMUP)} → ${n0(have - MOTO_WARMUP - M)} ENIs`, have - MOTO_WARMUP, await measure(moto, { count: M, concurrency: C, body: del, first: MOTO_WARMUP, expect: 'DeleteNetworkInterfaceResponse' }));
+  row(
+    DELETE,
+    `${n0(have - MOTO_WARMUP)} → ${n0(have - MOTO_WARMUP - M)} ENIs`,
+    have - MOTO_WARMUP,
+    await measure(moto, { count: M, concurrency: C, body: del, first: MOTO_WARMUP, expect: 'DeleteNetworkInterfaceResponse' }),
+  );
 }
 
 // ---- instances at scale ---------------------------------------------------------------------------
@@ -470,7 +537,16 @@ interface Fleet {
  * Grows a fleet from `have` to `size`: launches (measured), waits out `pending`, makes one more
  * interface per new instance (setup) and attaches it as eth1 (measured).
  */
-async function growFleet(o: ScaleOptions, s: Server, subnet: string, f: Fleet, have: number, size: number, warmup: number, region?: string): Promise<{ run: LoadResult; attach: LoadResult }> {
+async function growFleet(
+  o: ScaleOptions,
+  s: Server,
+  subnet: string,
+  f: Fleet,
+  have: number,
+  size: number,
+  warmup: number,
+  region?: string,
+): Promise<{ run: LoadResult; attach: LoadResult }> {
   const C = o.concurrency;
   // Every request of the fleet goes to its region (the flat-latency reference fleet lives in another one).
   const inRegion = (srv: Server, m: Parameters<typeof measure>[1]) => measure(srv, region === undefined ? m : { ...m, region });
@@ -484,19 +560,49 @@ async function growFleet(o: ScaleOptions, s: Server, subnet: string, f: Fleet, h
   const create = () => form('CreateNetworkInterface', { SubnetId: subnet });
   const repair = async () => {
     for (let i = have; i < size; i++) {
-      if (!f.instances[i]) onRun(i, await call(s, 'RunInstances', { ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 'm5.large', SubnetId: subnet }, 30_000, region));
+      if (!f.instances[i])
+        onRun(i, await call(s, 'RunInstances', { ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 'm5.large', SubnetId: subnet }, 30_000, region));
       if (!f.enis.ids[i] && f.enis.ids.length > have) collect(f.enis)(i, await call(s, 'CreateNetworkInterface', { SubnetId: subnet }, 30_000, region));
     }
   };
   if (warmup > 0) await inRegion(s, { count: warmup, concurrency: C, body: launch, first: have, expect: '<instanceId>', onSuccess: onRun });
-  const run = strict(await inRegion(s, { count: size - have - warmup, concurrency: C, body: launch, first: have + warmup, expect: '<instanceId>', onSuccess: onRun, deadlineMs: FILL_DEADLINE_MS }), `${s.name} RunInstances`);
+  const run = strict(
+    await inRegion(s, {
+      count: size - have - warmup,
+      concurrency: C,
+      body: launch,
+      first: have + warmup,
+      expect: '<instanceId>',
+      onSuccess: onRun,
+      deadlineMs: FILL_DEADLINE_MS,
+    }),
+    `${s.name} RunInstances`,
+  );
   await repair();
   await sleep(800); // pending lasts 500 ms in ec2net
-  strict(await inRegion(s, { count: size - have, concurrency: C, body: create, first: have, expect: '<networkInterfaceId>', onSuccess: collect(f.enis), deadlineMs: FILL_DEADLINE_MS }), `${s.name} interfaces for eth1`);
+  strict(
+    await inRegion(s, {
+      count: size - have,
+      concurrency: C,
+      body: create,
+      first: have,
+      expect: '<networkInterfaceId>',
+      onSuccess: collect(f.enis),
+      deadlineMs: FILL_DEADLINE_MS,
+    }),
+    `${s.name} interfaces for eth1`,
+  );
   await repair();
   const attachBody = (i: number) => form('AttachNetworkInterface', { InstanceId: f.instances[i]!, NetworkInterfaceId: f.enis.ids[i]!, DeviceIndex: 1 });
   if (warmup > 0) await inRegion(s, { count: warmup, concurrency: C, body: attachBody, first: have, expect: '<attachmentId>' });
-  const attach = await inRegion(s, { count: size - have - warmup, concurrency: C, body: attachBody, first: have + warmup, expect: '<attachmentId>', deadlineMs: FILL_DEADLINE_MS });
+  const attach = await inRegion(s, {
+    count: size - have - warmup,
+    concurrency: C,
+    body: attachBody,
+    first: have + warmup,
+    expect: '<attachmentId>',
+    deadlineMs: FILL_DEADLINE_MS,
+  });
   await sleep(300); // attaching lasts 200 ms in ec2net
   return { run, attach };
 }
@@ -504,19 +610,31 @@ async function growFleet(o: ScaleOptions, s: Server, subnet: string, f: Fleet, h
 /** `ref`: ec2net's reference fleet (REF_SIZE instances in REF_REGION), measured one at a time beside this stage. */
 async function describeFleet(o: ScaleOptions, r: ScaleReport, s: Server, server: string, f: Fleet, size: number, warmup: number, ref?: Fleet): Promise<void> {
   const C = o.concurrency;
-  const describers = (g: Fleet, n: number) => [
-    (i: number) => form('DescribeInstances', { 'InstanceId.1': g.instances[spread(i, n)]! }),
-    (i: number) => form('DescribeInstances', { 'Filter.1.Name': 'network-interface.private-ip-address', 'Filter.1.Value.1': g.enis.ips[spread(i, n)]! }),
-  ] as const;
+  const describers = (g: Fleet, n: number) =>
+    [
+      (i: number) => form('DescribeInstances', { 'InstanceId.1': g.instances[spread(i, n)]! }),
+      (i: number) => form('DescribeInstances', { 'Filter.1.Name': 'network-interface.private-ip-address', 'Filter.1.Value.1': g.enis.ips[spread(i, n)]! }),
+    ] as const;
   const [byId, byIp] = describers(f, size);
   const state = `${n0(size)} instances`;
   o.progress(`${SECTIONS.instances}: ${server} ${INST_BY_ID} and ${INST_BY_IP} at ${n0(size)}`);
   const expect = '<instanceId>';
   if (server === 'moto') {
-    for (const [name, body] of [[INST_BY_ID, byId], [INST_BY_IP, byIp]] as const) {
+    for (const [name, body] of [
+      [INST_BY_ID, byId],
+      [INST_BY_IP, byIp],
+    ] as const) {
       try {
         supported(await measure(s, { count: warmup, concurrency: C, body, first: 10_000_000, expect }), `${server} ${name}`);
-        r.rows.push({ section: 'instances', workload: name, server, state, size, concurrency: C, result: await measure(s, { count: o.motoRequests!, concurrency: C, body, expect }) });
+        r.rows.push({
+          section: 'instances',
+          workload: name,
+          server,
+          state,
+          size,
+          concurrency: C,
+          result: await measure(s, { count: o.motoRequests!, concurrency: C, body, expect }),
+        });
       } catch (e) {
         r.rows.push({ section: 'instances', workload: name, server, state, size, concurrency: C, skipped: message(e) });
       }
@@ -531,7 +649,16 @@ async function describeFleet(o: ScaleOptions, r: ScaleReport, s: Server, server:
   for (const [k, name] of [INST_BY_ID, INST_BY_IP].entries()) {
     r.rows.push({ section: 'instances', workload: name, server, state, size, concurrency: 1, result: lat[k]! });
     r.rows.push({ section: 'instances', workload: name, server, state, size, concurrency: C, result: tput[k]! });
-    if (ref) r.rows.push({ section: 'instances', workload: REF(name), server, state: `${n0(REF_SIZE)} instances (${REF_REGION}), beside ${n0(size)}`, size, concurrency: 1, result: lat[k + 2]! });
+    if (ref)
+      r.rows.push({
+        section: 'instances',
+        workload: REF(name),
+        server,
+        state: `${n0(REF_SIZE)} instances (${REF_REGION}), beside ${n0(size)}`,
+        size,
+        concurrency: 1,
+        result: lat[k + 2]!,
+      });
   }
 }
 
@@ -606,7 +733,14 @@ async function durability(o: ScaleOptions, r: ScaleReport): Promise<void> {
       for (const side of sides) {
         const t = side.s.target(C);
         const cpu0 = side.s.cpuSeconds();
-        const run = await runLoad(t, { count: n, concurrency: C, first: side.next, expect: '<networkInterfaceId>', body: () => form('CreateNetworkInterface', { SubnetId: side.subnet, SecondaryPrivateIpAddressCount: 2 }), deadlineMs: 300_000 });
+        const run = await runLoad(t, {
+          count: n,
+          concurrency: C,
+          first: side.next,
+          expect: '<networkInterfaceId>',
+          body: () => form('CreateNetworkInterface', { SubnetId: side.subnet, SecondaryPrivateIpAddressCount: 2 }),
+          deadlineMs: 300_000,
+        });
         const cpu1 = side.s.cpuSeconds();
         await t.close();
         side.runs.push(run);
@@ -615,7 +749,15 @@ async function durability(o: ScaleOptions, r: ScaleReport): Promise<void> {
       }
     }
     for (const side of sides) {
-      r.rows.push({ section: 'durability', workload: CREATE, server: side.name, state: `${n0(warmup)} → ${n0(warmup + total)} ENIs`, size: warmup, concurrency: C, result: summarize(side.runs, side.cpu) });
+      r.rows.push({
+        section: 'durability',
+        workload: CREATE,
+        server: side.name,
+        state: `${n0(warmup)} → ${n0(warmup + total)} ENIs`,
+        size: warmup,
+        concurrency: C,
+        result: summarize(side.runs, side.cpu),
+      });
     }
     await disk.stop();
     servers.pop();
@@ -623,7 +765,10 @@ async function durability(o: ScaleOptions, r: ScaleReport): Promise<void> {
     o.progress(`${SECTIONS.durability}: restart on the data directory (replays ${n0(warmup + total)} creates)`);
     const again = await startEc2net(o.root, { dataDir: dir, timeoutMs: 120_000 });
     servers.push(again);
-    const listed = (await call(again, 'DescribeNetworkInterfaces', { 'Filter.1.Name': 'subnet-id', 'Filter.1.Value.1': sides[1]!.subnet }, 120_000)).match(/<networkInterfaceId>/g)?.length ?? 0;
+    const listed =
+      (await call(again, 'DescribeNetworkInterfaces', { 'Filter.1.Name': 'subnet-id', 'Filter.1.Value.1': sides[1]!.subnet }, 120_000)).match(
+        /<networkInterfaceId>/g,
+      )?.length ?? 0;
     r.durability = { journalBytes, journaledRequests: changes + warmup + total + 2, restartMs: again.readyMs, restartedInterfaces: listed };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
@@ -727,7 +872,12 @@ export function targets(r: ScaleReport, cold: { ec2netMs: readonly number[]; mot
   if (r.memory) {
     const per = (r.memory.atN.rss - r.memory.at0.rss) / r.memory.interfaces;
     const heap = (r.memory.atN.heapUsed - r.memory.at0.heapUsed) / r.memory.interfaces;
-    out.push({ target: `Resident memory per interface at ${n0(r.memory.interfaces)} (after GC)`, measured: `${(per / 1024).toFixed(2)} KiB RSS (${(heap / 1024).toFixed(2)} KiB of JS heap)`, goal: '≤ 2 KiB', met: per <= 2048 });
+    out.push({
+      target: `Resident memory per interface at ${n0(r.memory.interfaces)} (after GC)`,
+      measured: `${(per / 1024).toFixed(2)} KiB RSS (${(heap / 1024).toFixed(2)} KiB of JS heap)`,
+      goal: '≤ 2 KiB',
+      met: per <= 2048,
+    });
   } else out.push({ target: 'Resident memory per interface', measured: '—', goal: '≤ 2 KiB' });
   // 2. against moto.
   const versus = (e: LoadResult | undefined, m: LoadResult | undefined) => {
@@ -737,12 +887,22 @@ export function targets(r: ScaleReport, cold: { ec2netMs: readonly number[]; mot
       ratio === undefined
         ? '—'
         : `${f1(ratio)}× (${n0(Math.round(e!.opsPerSec))} vs ${n0(Math.round(m!.opsPerSec))} ops/s)` +
-          (cpu !== undefined ? `; server CPU per request ${f1(cpu)}× less (${n0(Math.round(e!.cpuUsPerRequest!))} vs ${n0(Math.round(m!.cpuUsPerRequest!))} µs)` : '');
+          (cpu !== undefined
+            ? `; server CPU per request ${f1(cpu)}× less (${n0(Math.round(e!.cpuUsPerRequest!))} vs ${n0(Math.round(m!.cpuUsPerRequest!))} µs)`
+            : '');
     return { ratio, text };
   };
   const vsMoto = (workload: string, note: string, pick: (x: ScaleRow) => boolean) => {
-    const v = versus(find(r, 'enis', workload, 'ec2net', (x) => x.concurrency === C && pick(x)), find(r, 'enis', workload, 'moto'));
-    out.push({ target: `${workload}: ec2net ops/s ÷ moto ops/s (${note})`, measured: v.text, goal: '≥ 50×', ...(v.ratio !== undefined ? { met: v.ratio >= 50 } : {}) });
+    const v = versus(
+      find(r, 'enis', workload, 'ec2net', (x) => x.concurrency === C && pick(x)),
+      find(r, 'enis', workload, 'moto'),
+    );
+    out.push({
+      target: `${workload}: ec2net ops/s ÷ moto ops/s (${note})`,
+      measured: v.text,
+      goal: '≥ 50×',
+      ...(v.ratio !== undefined ? { met: v.ratio >= 50 } : {}),
+    });
   };
   const mN = r.options.motoRequests === undefined ? '(skipped)' : n0(MOTO_WARMUP + r.options.motoRequests);
   vsMoto(CREATE, `ec2net 0 → 1,000; moto ${MOTO_WARMUP} → ${mN}`, (x) => x.size === 0);
@@ -796,8 +956,15 @@ export function targets(r: ScaleReport, cold: { ec2netMs: readonly number[]; mot
   flat('instances', INST_BY_IP, 1000, r.options.instances, 'instances');
   flat('instances', INST_BY_ID, 1000, r.options.instances, 'instances');
   for (const w of [RUN, ATTACH, INST_BY_ID]) {
-    const v = versus(find(r, 'instances', w, 'ec2net', (x) => x.concurrency === C && x.size === (w === INST_BY_ID ? 1000 : 0)), find(r, 'instances', w, 'moto'));
-    out.push({ target: `${w}: ec2net ops/s ÷ moto ops/s (ec2net ${w === INST_BY_ID ? 'at' : 'from 0 to'} 1,000, moto ${w === INST_BY_ID ? 'at' : `from ${MOTO_WARMUP} to`} ${mN})`, measured: v.text, goal: 'side by side (no target set)' });
+    const v = versus(
+      find(r, 'instances', w, 'ec2net', (x) => x.concurrency === C && x.size === (w === INST_BY_ID ? 1000 : 0)),
+      find(r, 'instances', w, 'moto'),
+    );
+    out.push({
+      target: `${w}: ec2net ops/s ÷ moto ops/s (ec2net ${w === INST_BY_ID ? 'at' : 'from 0 to'} 1,000, moto ${w === INST_BY_ID ? 'at' : `from ${MOTO_WARMUP} to`} ${mN})`,
+      measured: v.text,
+      goal: 'side by side (no target set)',
+    });
   }
   // 5. durability.
   const dm = find(r, 'durability', CREATE, 'ec2net --ephemeral');
@@ -806,7 +973,10 @@ export function targets(r: ScaleReport, cold: { ec2netMs: readonly number[]; mot
   const dc = dm?.cpuUsPerRequest && dd?.cpuUsPerRequest ? dm.cpuUsPerRequest / dd.cpuUsPerRequest : undefined;
   out.push({
     target: 'CreateNetworkInterface durable (--data-dir) ÷ in-memory (--ephemeral) throughput',
-    measured: dr === undefined ? '—' : `${(dr * 100).toFixed(0)} % (${n0(Math.round(dd!.opsPerSec))} vs ${n0(Math.round(dm!.opsPerSec))} ops/s)${dc !== undefined ? `; CPU/req in-memory ÷ durable ${(dc * 100).toFixed(0)} %` : ''}`,
+    measured:
+      dr === undefined
+        ? '—'
+        : `${(dr * 100).toFixed(0)} % (${n0(Math.round(dd!.opsPerSec))} vs ${n0(Math.round(dm!.opsPerSec))} ops/s)${dc !== undefined ? `; CPU/req in-memory ÷ durable ${(dc * 100).toFixed(0)} %` : ''}`,
     goal: '≥ 50 %',
     ...(dr !== undefined ? { met: dr >= 0.5 } : {}),
   });

@@ -70,7 +70,20 @@ export async function startEc2net(root: string, o: Ec2netOptions = {}): Promise<
     const port = await freePort();
     // The CreateSubnet workload makes a fresh VPC for each 4,096 subnets: far past AWS's default of 5 VPCs.
     const quotas = ['--quota', 'vpcs-per-region=1000'];
-    const args = [...(o.nodeArgs ?? []), join(root, EC2NET_ENTRY), 'serve', '--port', String(port), '--imds-port', 'off', '--log-level', 'silent', ...storage, ...quotas, ...(o.extraArgs ?? [])];
+    const args = [
+      ...(o.nodeArgs ?? []),
+      join(root, EC2NET_ENTRY),
+      'serve',
+      '--port',
+      String(port),
+      '--imds-port',
+      'off',
+      '--log-level',
+      'silent',
+      ...storage,
+      ...quotas,
+      ...(o.extraArgs ?? []),
+    ];
     const child = startChild(process.execPath, args, { cwd: root });
     try {
       const readyMs = await waitReady(child, probe(port), o.timeoutMs ?? 20_000, 'ec2net', 2);
@@ -115,10 +128,19 @@ export async function startScaleEc2net(root: string, quotaEnis: number, o: Ec2ne
         '--expose-gc',
         ...(o.nodeArgs ?? []),
         join(root, 'dist/bench/lib/scale-server.js'),
-        'serve', '--port', String(port), '--imds-port', 'off', '--log-level', 'silent', ...storage,
-        '--quota', `network-interfaces-per-region=${quotaEnis}`,
+        'serve',
+        '--port',
+        String(port),
+        '--imds-port',
+        'off',
+        '--log-level',
+        'silent',
+        ...storage,
+        '--quota',
+        `network-interfaces-per-region=${quotaEnis}`,
         // One /16 VPC per 16,000 interfaces, in the measured region and the warm-up region.
-        '--quota', `vpcs-per-region=${Math.max(5, Math.ceil(quotaEnis / 16_000) + 5)}`,
+        '--quota',
+        `vpcs-per-region=${Math.max(5, Math.ceil(quotaEnis / 16_000) + 5)}`,
       ],
       { cwd: root },
     );

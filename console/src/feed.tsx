@@ -32,9 +32,16 @@ export function ActivityFeed({ entries, world, connected }: { entries: readonly 
         <span class={`live ${connected ? 'on' : 'off'}`} data-testid="live" title={connected ? 'Live: updates arrive as they happen' : 'Reconnecting…'}>
           {connected ? '● live' : '○ offline'}
         </span>
-        <input type="search" placeholder="filter: action, key, error code…" value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} data-testid="feed-filter" />
+        <input
+          type="search"
+          placeholder="filter: action, key, error code…"
+          value={text}
+          onInput={(e) => setText((e.target as HTMLInputElement).value)}
+          data-testid="feed-filter"
+        />
         <label>
-          <input type="checkbox" checked={errorsOnly} onChange={(e) => setErrorsOnly((e.target as HTMLInputElement).checked)} data-testid="feed-errors" /> errors only
+          <input type="checkbox" checked={errorsOnly} onChange={(e) => setErrorsOnly((e.target as HTMLInputElement).checked)} data-testid="feed-errors" />{' '}
+          errors only
         </label>
         <label>
           <input type="checkbox" checked={hideReads} onChange={(e) => setHideReads((e.target as HTMLInputElement).checked)} /> hide reads

@@ -61,7 +61,8 @@ const addressFilters = perWorld((region: RegionState): FilterSpec<ElasticIp> => 
 });
 
 function checkPublicIp(text: string): void {
-  if (parseIpv4(text) === undefined) throw new Ec2Error('InvalidParameterValue', `Invalid value '${text}' for PublicIp. The address is not a valid IPv4 address.`);
+  if (parseIpv4(text) === undefined)
+    throw new Ec2Error('InvalidParameterValue', `Invalid value '${text}' for PublicIp. The address is not a valid IPv4 address.`);
 }
 
 /** A VPC Elastic IP named by public IP alone (the EC2-Classic way) is refused, as AWS does. */
@@ -162,7 +163,10 @@ export const addressHandlers = handlers({
         throw new Ec2Error('InvalidInstanceID', `The ${instance.state} instance '${instance.id}' is not in a valid state for this operation.`);
       }
       if (enis.length > 1) {
-        throw new Ec2Error('InvalidInstanceID', `There are multiple interfaces attached to instance '${input.InstanceId}'. Please specify an interface ID for the operation instead.`);
+        throw new Ec2Error(
+          'InvalidInstanceID',
+          `There are multiple interfaces attached to instance '${input.InstanceId}'. Please specify an interface ID for the operation instead.`,
+        );
       }
       eni = enis[0]!;
     } else {
@@ -173,7 +177,10 @@ export const addressHandlers = handlers({
     // state for this operation"; aws-behaviour.md §4.13 "The instance is pending → IncorrectInstanceState").
     const attachedTo = eni.attachment ? region.instances.get(eni.attachment.instanceId) : undefined;
     if (attachedTo?.state === 'pending') {
-      throw new Ec2Error('IncorrectInstanceState', `The pending-instance-creation instance to which '${eni.id}' is attached is not in a valid state for this operation`);
+      throw new Ec2Error(
+        'IncorrectInstanceState',
+        `The pending-instance-creation instance to which '${eni.id}' is attached is not in a valid state for this operation`,
+      );
     }
     refuseManagedTarget(eni);
     refuseManagedAddress(region, eip);

@@ -46,8 +46,13 @@ export const dhcpOptionsHandlers = handlers({
 
   DescribeDhcpOptions: (ctx, input) => {
     const page = describe(
-      ctx, input, dhcpOptionsFilters, input.DhcpOptionsIds,
-      (id) => getDhcpOptions(ctx.region, id), () => ctx.region.dhcpOptions.values(), 'dhcpOptionsIds',
+      ctx,
+      input,
+      dhcpOptionsFilters,
+      input.DhcpOptionsIds,
+      (id) => getDhcpOptions(ctx.region, id),
+      () => ctx.region.dhcpOptions.values(),
+      'dhcpOptionsIds',
     );
     return { DhcpOptions: page.items.map(dhcpOptionsView), NextToken: page.nextToken };
   },

@@ -1,9 +1,5 @@
 /** Egress-only internet gateway operations: Create, Delete, Describe. */
-import {
-  createEgressOnlyInternetGateway,
-  deleteEgressOnlyInternetGateway,
-  getEgressOnlyInternetGateway,
-} from '../engine/egress-only-internet-gateway.js';
+import { createEgressOnlyInternetGateway, deleteEgressOnlyInternetGateway, getEgressOnlyInternetGateway } from '../engine/egress-only-internet-gateway.js';
 import type { FilterSpec } from '../engine/filters.js';
 import type { EgressOnlyInternetGateway } from '../engine/routing-model.js';
 import { tagList, tagsFromSpecs } from '../engine/tags.js';
@@ -31,7 +27,11 @@ export const egressOnlyInternetGatewayHandlers = handlers({
       ctx,
       input,
       () => {
-        const g = createEgressOnlyInternetGateway(ctx.region, getVpc(ctx.region, input.VpcId), tagsFromSpecs(input.TagSpecifications, 'egress-only-internet-gateway'));
+        const g = createEgressOnlyInternetGateway(
+          ctx.region,
+          getVpc(ctx.region, input.VpcId),
+          tagsFromSpecs(input.TagSpecifications, 'egress-only-internet-gateway'),
+        );
         return { id: g.id, output: { EgressOnlyInternetGateway: egressOnlyInternetGatewayView(g), ClientToken: input.ClientToken } };
       },
       (id) => ({ EgressOnlyInternetGateway: egressOnlyInternetGatewayView(getEgressOnlyInternetGateway(ctx.region, id)), ClientToken: input.ClientToken }),
@@ -44,8 +44,13 @@ export const egressOnlyInternetGatewayHandlers = handlers({
 
   DescribeEgressOnlyInternetGateways: (ctx, input) => {
     const page = describe(
-      ctx, input, filters, input.EgressOnlyInternetGatewayIds,
-      (id) => getEgressOnlyInternetGateway(ctx.region, id), () => ctx.region.egressOnlyInternetGateways.values(), 'egressOnlyInternetGatewayIds',
+      ctx,
+      input,
+      filters,
+      input.EgressOnlyInternetGatewayIds,
+      (id) => getEgressOnlyInternetGateway(ctx.region, id),
+      () => ctx.region.egressOnlyInternetGateways.values(),
+      'egressOnlyInternetGatewayIds',
     );
     return { EgressOnlyInternetGateways: page.items.map(egressOnlyInternetGatewayView), NextToken: page.nextToken };
   },

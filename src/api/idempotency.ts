@@ -20,15 +20,11 @@ function fingerprint(input: object): string {
  * Runs `create` unless the token was seen: then `existing(id)` gives back the first result.
  * `create` returns the new resource's id along with its output.
  */
-export function idempotent<T>(
-  ctx: RequestContext,
-  input: { ClientToken?: string },
-  create: () => { id: string; output: T },
-  existing: (id: string) => T,
-): T {
+export function idempotent<T>(ctx: RequestContext, input: { ClientToken?: string }, create: () => { id: string; output: T }, existing: (id: string) => T): T {
   const token = input.ClientToken;
   if (token === undefined) return create().output;
-  if (token.length > 64) throw new Ec2Error('InvalidParameterValue', `Value (${token}) for parameter clientToken is invalid. It must be at most 64 characters.`);
+  if (token.length > 64)
+    throw new Ec2Error('InvalidParameterValue', `Value (${token}) for parameter clientToken is invalid. It must be at most 64 characters.`);
   const fp = fingerprint(input);
   const seen = ctx.region.clientTokens.get(token);
   if (seen) {

@@ -13,16 +13,7 @@
  */
 import { Ec2Error, invalidParam } from '../engine/errors.js';
 import { compileFilters, type FilterSpec } from '../engine/filters.js';
-import {
-  checkImageId,
-  findImage,
-  imageExists,
-  imagesNotFound,
-  isDeprecated,
-  OWNER_ALIASES,
-  regionImages,
-  type ImageInfo,
-} from '../engine/images.js';
+import { checkImageId, findImage, imageExists, imagesNotFound, isDeprecated, OWNER_ALIASES, regionImages, type ImageInfo } from '../engine/images.js';
 import { handlers, type Output } from './handler.js';
 import { imageCatalogue } from './launch-images.js';
 import { paginate } from './paginate.js';

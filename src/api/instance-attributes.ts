@@ -205,7 +205,13 @@ export const instanceAttributeHandlers = handlers({
     const requests = input.InstanceCreditSpecifications ?? [];
     for (const r of requests) checkCpuCredits(r.CpuCredits);
     const ok: { InstanceId: string }[] = [];
-    const failed: { InstanceId: string; Error: { Code: 'InvalidInstanceID.Malformed' | 'InvalidInstanceID.NotFound' | 'IncorrectInstanceState' | 'InstanceCreditSpecification.NotSupported'; Message: string } }[] = [];
+    const failed: {
+      InstanceId: string;
+      Error: {
+        Code: 'InvalidInstanceID.Malformed' | 'InvalidInstanceID.NotFound' | 'IncorrectInstanceState' | 'InstanceCreditSpecification.NotSupported';
+        Message: string;
+      };
+    }[] = [];
     for (const r of requests) {
       const id = r.InstanceId;
       try {
@@ -217,9 +223,15 @@ export const instanceAttributeHandlers = handlers({
       const i = region.instances.get(id);
       if (!i) failed.push({ InstanceId: id, Error: { Code: 'InvalidInstanceID.NotFound', Message: `The instance ID '${id}' does not exist` } });
       else if (i.state === 'terminated' || i.state === 'shutting-down') {
-        failed.push({ InstanceId: id, Error: { Code: 'IncorrectInstanceState', Message: `The instance '${id}' is not in a state from which its credit option can be changed.` } });
+        failed.push({
+          InstanceId: id,
+          Error: { Code: 'IncorrectInstanceState', Message: `The instance '${id}' is not in a state from which its credit option can be changed.` },
+        });
       } else if (!isBurstable(i.instanceType)) {
-        failed.push({ InstanceId: id, Error: { Code: 'InstanceCreditSpecification.NotSupported', Message: `The instance '${id}' is not a burstable performance instance.` } });
+        failed.push({
+          InstanceId: id,
+          Error: { Code: 'InstanceCreditSpecification.NotSupported', Message: `The instance '${id}' is not a burstable performance instance.` },
+        });
       } else {
         attributesOf(i).cpuCredits = r.CpuCredits as 'standard' | 'unlimited';
         ok.push({ InstanceId: id });

@@ -52,8 +52,32 @@ type BandwidthWeighting = 'default' | 'vpc-1' | 'ebs-1';
 // Derivation tables (see the header for where they come from)
 
 const PREVIOUS_GENERATION = new Set([
-  'a1', 'c1', 'c3', 'c4', 'c5', 'c6gn', 'cc1', 'cc2', 'cg1', 'cr1', 'd2', 'g2', 'hi1', 'hs1', 'i2',
-  'm1', 'm2', 'm3', 'm4', 'm5', 'm6i', 'r3', 'r4', 'r5', 'r6i', 't1',
+  'a1',
+  'c1',
+  'c3',
+  'c4',
+  'c5',
+  'c6gn',
+  'cc1',
+  'cc2',
+  'cg1',
+  'cr1',
+  'd2',
+  'g2',
+  'hi1',
+  'hs1',
+  'i2',
+  'm1',
+  'm2',
+  'm3',
+  'm4',
+  'm5',
+  'm6i',
+  'r3',
+  'r4',
+  'r5',
+  'r6i',
+  't1',
 ]);
 
 const I386_CAPABLE = new Set(['c1.medium', 'c3.large', 'm1.medium', 'm1.small', 't1.micro', 't2.medium', 't2.micro', 't2.nano', 't2.small']);
@@ -68,14 +92,60 @@ const ENA_ON_XEN_TYPES = new Set(['m4.16xlarge']);
 
 /** Nitro families (and mac) that do not encrypt traffic between instances in transit. */
 const NO_ENCRYPTION_IN_TRANSIT = new Set([
-  'a1', 'c5', 'c5d', 'c6g', 'c6gd', 'g5g', 'm5', 'm5a', 'm5ad', 'm5d', 'm6g', 'm6gd', 'mac-m4max', 'mac1', 'mac2',
-  'mac2-m1ultra', 'mac2-m2', 'mac2-m2pro', 'r5', 'r5a', 'r5ad', 'r5b', 'r5d', 'r6g', 'r6gd', 't3', 't3a', 't4g',
-  'x2gd', 'z1d',
+  'a1',
+  'c5',
+  'c5d',
+  'c6g',
+  'c6gd',
+  'g5g',
+  'm5',
+  'm5a',
+  'm5ad',
+  'm5d',
+  'm6g',
+  'm6gd',
+  'mac-m4max',
+  'mac1',
+  'mac2',
+  'mac2-m1ultra',
+  'mac2-m2',
+  'mac2-m2pro',
+  'r5',
+  'r5a',
+  'r5ad',
+  'r5b',
+  'r5d',
+  'r6g',
+  'r6gd',
+  't3',
+  't3a',
+  't4g',
+  'x2gd',
+  'z1d',
 ]);
 
 const BANDWIDTH_WEIGHTING_FAMILIES = new Set([
-  'c8a', 'c8g', 'c8gd', 'c8i', 'c8i-flex', 'c8id', 'm8a', 'm8g', 'm8gd', 'm8i', 'm8i-flex', 'm8id', 'r8a', 'r8g',
-  'r8gd', 'r8i', 'r8i-flex', 'r8id', 'x8aedz', 'x8g', 'x8i',
+  'c8a',
+  'c8g',
+  'c8gd',
+  'c8i',
+  'c8i-flex',
+  'c8id',
+  'm8a',
+  'm8g',
+  'm8gd',
+  'm8i',
+  'm8i-flex',
+  'm8id',
+  'r8a',
+  'r8g',
+  'r8gd',
+  'r8i',
+  'r8i-flex',
+  'r8id',
+  'x8aedz',
+  'x8g',
+  'x8i',
 ]);
 const BANDWIDTH_WEIGHTINGS: BandwidthWeighting[] = ['default', 'ebs-1', 'vpc-1'];
 
@@ -149,11 +219,13 @@ function derive(info: InstanceTypeInfo): DerivedInstanceType {
           : ['on-demand', 'spot'],
     rootDeviceTypes: INSTANCE_STORE_ROOT.has(family) ? ['ebs', 'instance-store'] : ['ebs'],
     virtualizationTypes: PARAVIRTUAL.has(family) ? ['hvm', 'paravirtual'] : ['hvm'],
-    bootModes:
-      family.startsWith('mac') ? ['legacy-bios']
-      : arm ? ['uefi']
-      : xen || info.bareMetal || LEGACY_BIOS_ONLY.has(family) ? ['legacy-bios']
-      : ['legacy-bios', 'uefi'],
+    bootModes: family.startsWith('mac')
+      ? ['legacy-bios']
+      : arm
+        ? ['uefi']
+        : xen || info.bareMetal || LEGACY_BIOS_ONLY.has(family)
+          ? ['legacy-bios']
+          : ['legacy-bios', 'uefi'],
   };
 }
 
@@ -204,11 +276,22 @@ export const instanceTypeFilters: FilterSpec<DerivedInstanceType> = {
 
 /** Filters AWS documents whose data the catalogue does not have: refused loudly, never "no match". */
 const UNMODELLED_FILTERS = new Set([
-  'auto-recovery-supported', 'dedicated-hosts-supported', 'hibernation-supported', 'instance-storage-supported',
-  'network-info.flexible-ena-queues-support', 'network-info.network-performance', 'nitro-enclaves-support',
-  'nitro-tpm-support', 'nitro-tpm-info.supported-versions', 'processor-info.sustained-clock-speed-in-ghz',
-  'processor-info.supported-features', 'reboot-migration-support', 'vcpu-info.default-cores',
-  'vcpu-info.default-threads-per-core', 'vcpu-info.valid-cores', 'vcpu-info.valid-threads-per-core',
+  'auto-recovery-supported',
+  'dedicated-hosts-supported',
+  'hibernation-supported',
+  'instance-storage-supported',
+  'network-info.flexible-ena-queues-support',
+  'network-info.network-performance',
+  'nitro-enclaves-support',
+  'nitro-tpm-support',
+  'nitro-tpm-info.supported-versions',
+  'processor-info.sustained-clock-speed-in-ghz',
+  'processor-info.supported-features',
+  'reboot-migration-support',
+  'vcpu-info.default-cores',
+  'vcpu-info.default-threads-per-core',
+  'vcpu-info.valid-cores',
+  'vcpu-info.valid-threads-per-core',
 ]);
 
 function refuseUnmodelled(filters: readonly Filter[] | undefined): void {

@@ -35,8 +35,7 @@ import { instanceVolumes } from '../engine/volume.js';
 const stateView = (name: InstanceStateName) => ({ Code: STATE_CODES[name], Name: name });
 
 function instanceInterfaceView(region: RegionState, eni: NetworkInterface) {
-  const strip = (a: ReturnType<typeof publicAssociation>) =>
-    a ? { PublicIp: a.PublicIp, PublicDnsName: a.PublicDnsName, IpOwnerId: a.IpOwnerId } : undefined;
+  const strip = (a: ReturnType<typeof publicAssociation>) => (a ? { PublicIp: a.PublicIp, PublicDnsName: a.PublicDnsName, IpOwnerId: a.IpOwnerId } : undefined);
   const primary = eni.privateIps[0]!;
   const a = eni.attachment!;
   return {
@@ -163,8 +162,9 @@ const instanceFilters = perWorld((region: RegionState): FilterSpec<Instance> => 
     getters: {
       ...viewInstanceGetters(region, (i) => instanceView(region, i)),
       ...(perInterface as FilterSpec<Instance>['getters']),
-      'network-interface.addresses.association.ip-owner-id': (i) => attachedInterfaces(region, i).flatMap((e) => e.privateIps.map((ip) => publicAssociation(region, e, ip)?.IpOwnerId)),
-      'affinity': () => undefined,
+      'network-interface.addresses.association.ip-owner-id': (i) =>
+        attachedInterfaces(region, i).flatMap((e) => e.privateIps.map((ip) => publicAssociation(region, e, ip)?.IpOwnerId)),
+      affinity: () => undefined,
       architecture: (i) => instanceView(region, i).Architecture,
       'availability-zone': (i) => i.zone.zoneName,
       'availability-zone-id': (i) => i.zone.zoneId,
@@ -194,7 +194,10 @@ const instanceFilters = perWorld((region: RegionState): FilterSpec<Instance> => 
       'placement-group-name': () => undefined,
       'placement.availability-zone': (i) => i.zone.zoneName,
       'platform-details': () => 'Linux/UNIX',
-      'private-dns-name': (i) => { const e = eth0(i); return e ? privateDnsName(region.name, e.privateIps[0]!.text) : undefined; },
+      'private-dns-name': (i) => {
+        const e = eth0(i);
+        return e ? privateDnsName(region.name, e.privateIps[0]!.text) : undefined;
+      },
       'private-ip-address': (i) => eth0(i)?.privateIps[0]!.text,
       'reservation-id': (i) => i.reservationId,
       'root-device-name': (i) => i.rootDeviceName ?? '/dev/xvda',
@@ -258,7 +261,8 @@ export const instanceHandlers = handlers({
       },
       (reservationId) => {
         const list = [...ctx.region.instances.values()].filter((i) => i.reservationId === reservationId);
-        if (list.length === 0) throw new Ec2Error('IdempotentParameterMismatch', `The instances launched with client token '${input.ClientToken}' no longer exist.`);
+        if (list.length === 0)
+          throw new Ec2Error('IdempotentParameterMismatch', `The instances launched with client token '${input.ClientToken}' no longer exist.`);
         return reservationsView(ctx.region, list)[0]!;
       },
     ),
@@ -270,8 +274,13 @@ export const instanceHandlers = handlers({
     }
     const candidates = indexedInstances(region, input.Filters);
     const page = describe(
-      ctx, input, instanceFilters(region), input.InstanceIds,
-      (id) => getInstance(region, id), () => candidates ?? region.instances.values(), 'instanceIds',
+      ctx,
+      input,
+      instanceFilters(region),
+      input.InstanceIds,
+      (id) => getInstance(region, id),
+      () => candidates ?? region.instances.values(),
+      'instanceIds',
     );
     return { Reservations: reservationsView(region, page.items), NextToken: page.nextToken };
   },
@@ -306,7 +315,8 @@ export const instanceHandlers = handlers({
         InstanceState: stateView(i.state),
         InstanceStatus: status(i),
         SystemStatus: status(i),
-        AttachedEbsStatus: i.state === 'running' ? { Status: 'ok' as const, Details: [{ Name: 'reachability' as const, Status: 'passed' as const }] } : undefined,
+        AttachedEbsStatus:
+          i.state === 'running' ? { Status: 'ok' as const, Details: [{ Name: 'reachability' as const, Status: 'passed' as const }] } : undefined,
         Events: [],
       })),
       NextToken: page.nextToken,
@@ -315,10 +325,15 @@ export const instanceHandlers = handlers({
 
   StartInstances: (ctx, input) => ({ StartingInstances: stateChanges(ctx, input.InstanceIds, (i) => startInstance(ctx.region, i), checkStart) }),
   StopInstances: (ctx, input) => ({
-    StoppingInstances: stateChanges(ctx, input.InstanceIds, (i) => stopInstance(ctx.region, i), (i) => {
-      checkStop(i);
-      checkStopAllowed(i);
-    }),
+    StoppingInstances: stateChanges(
+      ctx,
+      input.InstanceIds,
+      (i) => stopInstance(ctx.region, i),
+      (i) => {
+        checkStop(i);
+        checkStopAllowed(i);
+      },
+    ),
   }),
   TerminateInstances: (ctx, input) => {
     if (input.InstanceIds.length > 1000) throw invalidValue('At most 1000 instance ids may be given.');

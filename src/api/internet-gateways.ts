@@ -1,12 +1,6 @@
 /** Internet gateway operations: Create, Attach, Detach, Delete, Describe. */
 import type { FilterSpec } from '../engine/filters.js';
-import {
-  attachInternetGateway,
-  createInternetGateway,
-  deleteInternetGateway,
-  detachInternetGateway,
-  getInternetGateway,
-} from '../engine/internet-gateway.js';
+import { attachInternetGateway, createInternetGateway, deleteInternetGateway, detachInternetGateway, getInternetGateway } from '../engine/internet-gateway.js';
 import type { InternetGateway } from '../engine/model.js';
 import { tagList, tagsFromSpecs } from '../engine/tags.js';
 import { getVpc } from '../engine/vpc.js';
@@ -65,8 +59,13 @@ export const internetGatewayHandlers = handlers({
 
   DescribeInternetGateways: (ctx, input) => {
     const page = describe(
-      ctx, input, internetGatewayFilters, input.InternetGatewayIds,
-      (id) => getInternetGateway(ctx.region, id), () => ctx.region.internetGateways.values(), 'internetGatewayIds',
+      ctx,
+      input,
+      internetGatewayFilters,
+      input.InternetGatewayIds,
+      (id) => getInternetGateway(ctx.region, id),
+      () => ctx.region.internetGateways.values(),
+      'internetGatewayIds',
     );
     return { InternetGateways: page.items.map(internetGatewayView), NextToken: page.nextToken };
   },

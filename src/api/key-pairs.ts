@@ -34,7 +34,8 @@ const KEY_FORMATS = ['pem', 'ppk'] as const;
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], param: string): T | undefined {
   if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw invalidValue(`Value (${value}) for parameter ${param} is invalid. Valid values are: ${allowed.join(', ')}.`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw invalidValue(`Value (${value}) for parameter ${param} is invalid. Valid values are: ${allowed.join(', ')}.`);
   return value as T;
 }
 

@@ -11,7 +11,10 @@ import { handlers } from './handler.js';
 
 function launchTemplateData(region: RegionState, i: Instance) {
   const interfaces = (region.interfacesOfInstance(i.id) ?? []).sort((a, b) => a.attachment!.deviceIndex - b.attachment!.deviceIndex);
-  const userTags = [...i.tags].filter(([k]) => !k.startsWith('aws:')).sort(([a], [b]) => (a < b ? -1 : 1)).map(([Key, Value]) => ({ Key, Value }));
+  const userTags = [...i.tags]
+    .filter(([k]) => !k.startsWith('aws:'))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([Key, Value]) => ({ Key, Value }));
   return {
     ImageId: i.imageId,
     InstanceType: i.instanceType as 't3.micro',

@@ -60,7 +60,8 @@ const versionFilters: FilterSpec<VersionRow> = {
     'instance-type': (r) => dataOf(r).InstanceType,
     'is-default-version': (r) => r.version.number === r.template.defaultVersion,
     'kernel-id': (r) => dataOf(r).KernelId,
-    'license-configuration-arn': (r) => ((dataOf(r).LicenseSpecifications ?? []) as { LicenseConfigurationArn?: string }[]).map((l) => l.LicenseConfigurationArn),
+    'license-configuration-arn': (r) =>
+      ((dataOf(r).LicenseSpecifications ?? []) as { LicenseConfigurationArn?: string }[]).map((l) => l.LicenseConfigurationArn),
     'network-card-index': (r) => ((dataOf(r).NetworkInterfaces ?? []) as { NetworkCardIndex?: number }[]).map((n) => n.NetworkCardIndex ?? 0),
     'ram-disk-id': (r) => dataOf(r).RamDiskId,
   },
@@ -93,7 +94,12 @@ function versionView(t: LaunchTemplate, v: LaunchTemplateVersionRecord) {
 }
 
 /** Which versions of `t` DescribeLaunchTemplateVersions selects. */
-function selectVersions(t: LaunchTemplate, versions: readonly string[] | undefined, min: number | undefined, max: number | undefined): LaunchTemplateVersionRecord[] {
+function selectVersions(
+  t: LaunchTemplate,
+  versions: readonly string[] | undefined,
+  min: number | undefined,
+  max: number | undefined,
+): LaunchTemplateVersionRecord[] {
   if (versions?.length) {
     const chosen = new Map<number, LaunchTemplateVersionRecord>();
     for (const v of versions) {
@@ -124,7 +130,13 @@ export const launchTemplateHandlers = handlers({
       input,
       () => {
         const tags = tagsFromSpecs(input.TagSpecifications, 'launch-template');
-        const t = createLaunchTemplate(ctx.region, input.LaunchTemplateName, input.LaunchTemplateData as TemplateData | undefined, input.VersionDescription, tags);
+        const t = createLaunchTemplate(
+          ctx.region,
+          input.LaunchTemplateName,
+          input.LaunchTemplateData as TemplateData | undefined,
+          input.VersionDescription,
+          tags,
+        );
         return { id: t.id, output: { LaunchTemplate: templateView(t) } };
       },
       (id) => ({ LaunchTemplate: templateView(getTemplateById(ctx.region, id)) }),
@@ -155,7 +167,8 @@ export const launchTemplateHandlers = handlers({
     for (const name of input.LaunchTemplateNames ?? []) {
       const t = findTemplateByName(ctx.region, name);
       // Observed wording for DescribeLaunchTemplates by name.
-      if (!t) throw new Ec2Error('InvalidLaunchTemplateName.NotFoundException', 'At least one of the launch templates specified in the request does not exist.');
+      if (!t)
+        throw new Ec2Error('InvalidLaunchTemplateName.NotFoundException', 'At least one of the launch templates specified in the request does not exist.');
       named.push(t);
     }
     const explicit = input.LaunchTemplateIds?.length || input.LaunchTemplateNames?.length;
@@ -174,8 +187,11 @@ export const launchTemplateHandlers = handlers({
       rows = selectVersions(t, input.Versions, min, max).map((version) => ({ template: t, version }));
     } else {
       // Without a template, only $Latest / $Default of every template can be asked for (API reference, Versions).
-      if (!input.Versions?.length || input.Versions.some((v) => v !== '$Latest' && v !== '$Default')) throw missingParam('LaunchTemplateId or LaunchTemplateName');
-      rows = [...ctx.region.launchTemplates.values()].flatMap((t) => selectVersions(t, input.Versions, undefined, undefined).map((version) => ({ template: t, version })));
+      if (!input.Versions?.length || input.Versions.some((v) => v !== '$Latest' && v !== '$Default'))
+        throw missingParam('LaunchTemplateId or LaunchTemplateName');
+      rows = [...ctx.region.launchTemplates.values()].flatMap((t) =>
+        selectVersions(t, input.Versions, undefined, undefined).map((version) => ({ template: t, version })),
+      );
     }
     const match = compileFilters(versionFilters, input.Filters);
     const page = paginateOwned(ctx, rows.filter(match), versionKey, input);
@@ -196,7 +212,8 @@ export const launchTemplateHandlers = handlers({
 
   DeleteLaunchTemplateVersions: (ctx, input) => {
     if (!input.Versions?.length) throw missingParam('LaunchTemplateVersion');
-    if (input.Versions.length > MAX_VERSIONS_PER_DELETE) throw invalidValue(`You can specify at most ${MAX_VERSIONS_PER_DELETE} launch template versions in one request.`);
+    if (input.Versions.length > MAX_VERSIONS_PER_DELETE)
+      throw invalidValue(`You can specify at most ${MAX_VERSIONS_PER_DELETE} launch template versions in one request.`);
     const t = templateOf(ctx, input);
     const result = deleteVersions(t, input.Versions);
     return {

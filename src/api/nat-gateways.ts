@@ -70,7 +70,8 @@ export const natGatewayHandlers = handlers({
         if (input.SubnetId === undefined) throw missingParam('subnetId');
         const subnet = getSubnet(ctx.region, input.SubnetId);
         const connectivityType = input.ConnectivityType ?? 'public';
-        if (connectivityType !== 'public' && connectivityType !== 'private') throw invalidValue(`Value (${connectivityType}) for parameter connectivityType is invalid.`);
+        if (connectivityType !== 'public' && connectivityType !== 'private')
+          throw invalidValue(`Value (${connectivityType}) for parameter connectivityType is invalid.`);
         const nat = createNatGateway(ctx.region, {
           subnet,
           connectivityType,
@@ -93,8 +94,13 @@ export const natGatewayHandlers = handlers({
 
   DescribeNatGateways: (ctx, input) => {
     const page = describe(
-      ctx, { ...input, Filters: input.Filter }, natGatewayFilters, input.NatGatewayIds,
-      (id) => getNatGateway(ctx.region, id), () => ctx.region.natGateways.values(), 'natGatewayIds',
+      ctx,
+      { ...input, Filters: input.Filter },
+      natGatewayFilters,
+      input.NatGatewayIds,
+      (id) => getNatGateway(ctx.region, id),
+      () => ctx.region.natGateways.values(),
+      'natGatewayIds',
     );
     return { NatGateways: page.items.map((n) => natGatewayView(ctx.region, n)), NextToken: page.nextToken };
   },

@@ -91,8 +91,13 @@ export const networkAclHandlers = handlers({
 
   DescribeNetworkAcls: (ctx, input) => {
     const page = describe(
-      ctx, input, networkAclFilters(ctx.region), input.NetworkAclIds,
-      (id) => getNetworkAcl(ctx.region, id), () => ctx.region.networkAcls.values(), 'networkAclIds',
+      ctx,
+      input,
+      networkAclFilters(ctx.region),
+      input.NetworkAclIds,
+      (id) => getNetworkAcl(ctx.region, id),
+      () => ctx.region.networkAcls.values(),
+      'networkAclIds',
     );
     return { NetworkAcls: page.items.map((a) => networkAclView(ctx.region, a)), NextToken: page.nextToken };
   },

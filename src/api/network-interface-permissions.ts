@@ -69,8 +69,13 @@ export const networkInterfacePermissionHandlers = handlers({
 
   DescribeNetworkInterfacePermissions: (ctx, input) => {
     const page = describe(
-      ctx, input, filters, input.NetworkInterfacePermissionIds,
-      (id) => getPermission(ctx.region, id), () => live(ctx.region), 'networkInterfacePermissionIds',
+      ctx,
+      input,
+      filters,
+      input.NetworkInterfacePermissionIds,
+      (id) => getPermission(ctx.region, id),
+      () => live(ctx.region),
+      'networkInterfacePermissionIds',
     );
     return { NetworkInterfacePermissions: page.items.map(view), NextToken: page.nextToken };
   },

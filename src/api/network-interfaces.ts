@@ -5,14 +5,7 @@ import type { RegionState } from '../engine/cloud.js';
 import { Ec2Error, invalidCombination, invalidValue } from '../engine/errors.js';
 import { exactValues, perWorld, type FilterSpec } from '../engine/filters.js';
 import type { NetworkInterface, PrivateIp } from '../engine/model.js';
-import {
-  createNetworkInterface,
-  deleteNetworkInterface,
-  getNetworkInterface,
-  privateDnsName,
-  publicDnsName,
-  setGroups,
-} from '../engine/network-interface.js';
+import { createNetworkInterface, deleteNetworkInterface, getNetworkInterface, privateDnsName, publicDnsName, setGroups } from '../engine/network-interface.js';
 import { assignIpv6, assignPrivateIps, unassignIpv6, unassignPrivateIps } from '../engine/private-ip.js';
 import { getSubnet } from '../engine/subnet.js';
 import { tagList, tagsFromSpecs } from '../engine/tags.js';
@@ -84,7 +77,9 @@ export function networkInterfaceView(region: RegionState, eni: NetworkInterface)
   const ips = eni.privateIps;
   const primary = ips[0]!;
   // Plain loops rather than map(): a listing builds thousands of these.
-  const privateIps = new Array<{ Association: ReturnType<typeof publicAssociation>; Primary: boolean; PrivateDnsName: string; PrivateIpAddress: string }>(ips.length);
+  const privateIps = new Array<{ Association: ReturnType<typeof publicAssociation>; Primary: boolean; PrivateDnsName: string; PrivateIpAddress: string }>(
+    ips.length,
+  );
   for (let i = 0; i < ips.length; i++) {
     const ip = ips[i]!;
     privateIps[i] = {
@@ -124,8 +119,7 @@ export function networkInterfaceView(region: RegionState, eni: NetworkInterface)
 
 // ---- filters ------------------------------------------------------------------------------------
 
-const eips = (region: RegionState, eni: NetworkInterface) =>
-  eni.privateIps.flatMap((ip) => (ip.elasticIp ? [region.elasticIps.get(ip.elasticIp)!] : []));
+const eips = (region: RegionState, eni: NetworkInterface) => eni.privateIps.flatMap((ip) => (ip.elasticIp ? [region.elasticIps.get(ip.elasticIp)!] : []));
 
 /** Every filter the DescribeNetworkInterfaces reference documents. */
 export const networkInterfaceFilters = perWorld((region: RegionState): FilterSpec<NetworkInterface> => {
@@ -205,9 +199,13 @@ export const networkInterfaceHandlers = handlers({
         const primaries = specs.filter((s) => s.Primary);
         if (primaries.length > 1) throw invalidValue('Only one private IP address may be designated as primary.');
         if (input.PrivateIpAddress !== undefined && primaries.length === 1 && primaries[0]!.PrivateIpAddress !== input.PrivateIpAddress) {
-          throw invalidCombination('The primary private IP address may be given by PrivateIpAddress or by a PrivateIpAddresses entry marked Primary, not both.');
+          throw invalidCombination(
+            'The primary private IP address may be given by PrivateIpAddress or by a PrivateIpAddresses entry marked Primary, not both.',
+          );
         }
-        for (const s of specs) if (s.PrivateIpAddress === undefined) throw new Ec2Error('MissingParameter', 'The request must contain the parameter PrivateIpAddresses.N.PrivateIpAddress');
+        for (const s of specs)
+          if (s.PrivateIpAddress === undefined)
+            throw new Ec2Error('MissingParameter', 'The request must contain the parameter PrivateIpAddresses.N.PrivateIpAddress');
         const primaryIp = input.PrivateIpAddress ?? primaries[0]?.PrivateIpAddress;
         const secondaryIps = specs.map((s) => s.PrivateIpAddress!).filter((a) => a !== primaryIp);
         const eni = createNetworkInterface(ctx.region, {
@@ -245,16 +243,32 @@ export const networkInterfaceHandlers = handlers({
     const region = ctx.region;
     const candidates = indexedCandidates(region, input.Filters);
     const page = describe(
-      ctx, input, networkInterfaceFilters(region), input.NetworkInterfaceIds,
-      (id) => getNetworkInterface(region, id), () => candidates ?? region.networkInterfaces.values(), 'networkInterfaceIds',
+      ctx,
+      input,
+      networkInterfaceFilters(region),
+      input.NetworkInterfaceIds,
+      (id) => getNetworkInterface(region, id),
+      () => candidates ?? region.networkInterfaces.values(),
+      'networkInterfaceIds',
     );
     return { NetworkInterfaces: mapForAnswer(page.items, (e) => view(ctx, e)), NextToken: page.nextToken };
   },
 
   ModifyNetworkInterfaceAttribute: (ctx, input) => {
     const eni = getNetworkInterface(ctx.region, input.NetworkInterfaceId);
-    const given = (['Description', 'SourceDestCheck', 'Groups', 'Attachment', 'AssociatePublicIpAddress', 'EnaSrdSpecification', 'EnablePrimaryIpv6', 'ConnectionTrackingSpecification', 'AssociatedSubnetIds'] as const)
-      .filter((k) => input[k] !== undefined && !(Array.isArray(input[k]) && (input[k] as unknown[]).length === 0 && k !== 'Groups'));
+    const given = (
+      [
+        'Description',
+        'SourceDestCheck',
+        'Groups',
+        'Attachment',
+        'AssociatePublicIpAddress',
+        'EnaSrdSpecification',
+        'EnablePrimaryIpv6',
+        'ConnectionTrackingSpecification',
+        'AssociatedSubnetIds',
+      ] as const
+    ).filter((k) => input[k] !== undefined && !(Array.isArray(input[k]) && (input[k] as unknown[]).length === 0 && k !== 'Groups'));
     if (given.length === 0) throw invalidCombination('No attributes specified.');
     if (given.length > 1) throw invalidCombination('Only one attribute may be modified at a time.');
     if (eni.requesterManaged) throw new Ec2Error('OperationNotPermitted', `You are not allowed to modify the requester-managed network interface ${eni.id}.`);
@@ -273,7 +287,8 @@ export const networkInterfaceHandlers = handlers({
       case 'Attachment': {
         const a = input.Attachment!;
         if (a.AttachmentId === undefined) throw new Ec2Error('MissingParameter', 'The request must contain the parameter Attachment.AttachmentId');
-        if (a.DeleteOnTermination === undefined) throw new Ec2Error('MissingParameter', 'The request must contain the parameter Attachment.DeleteOnTermination');
+        if (a.DeleteOnTermination === undefined)
+          throw new Ec2Error('MissingParameter', 'The request must contain the parameter Attachment.DeleteOnTermination');
         parseAttachmentId(a.AttachmentId);
         if (eni.attachment?.attachmentId !== a.AttachmentId) {
           throw new Ec2Error('InvalidAttachmentID.NotFound', `The attachment ID '${a.AttachmentId}' does not exist`);

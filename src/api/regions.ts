@@ -52,8 +52,7 @@ export const regionHandlers = handlers({
     if (badNames.length > 0) throw invalidValue(`Invalid availability zone: [${badNames.join(', ')}]`);
     const badIds = ids.filter((n) => !zones.some((z) => z.zoneId === n));
     if (badIds.length > 0) throw invalidValue(`Invalid availability zone id: [${badIds.join(', ')}]`);
-    const chosen =
-      names.length + ids.length > 0 ? zones.filter((z) => names.includes(z.zoneName) || ids.includes(z.zoneId)) : zones;
+    const chosen = names.length + ids.length > 0 ? zones.filter((z) => names.includes(z.zoneName) || ids.includes(z.zoneId)) : zones;
     return {
       AvailabilityZones: chosen.filter(match).map((z) => ({
         State: z.state as 'available',

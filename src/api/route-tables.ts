@@ -118,8 +118,13 @@ export const routeTableHandlers = handlers({
 
   DescribeRouteTables: (ctx, input) => {
     const page = describe(
-      ctx, input, routeTableFilters(ctx.region), input.RouteTableIds,
-      (id) => getRouteTable(ctx.region, id), () => ctx.region.routeTables.values(), 'routeTableIds',
+      ctx,
+      input,
+      routeTableFilters(ctx.region),
+      input.RouteTableIds,
+      (id) => getRouteTable(ctx.region, id),
+      () => ctx.region.routeTables.values(),
+      'routeTableIds',
     );
     return { RouteTables: page.items.map((t) => routeTableView(ctx.region, t)), NextToken: page.nextToken };
   },

@@ -39,15 +39,17 @@ interface PlannedInterface {
 function interfaceSpecs(input: RunInput): NiSpec[] {
   const specs = input.NetworkInterfaces ?? [];
   if (specs.length === 0) {
-    return [{
-      DeviceIndex: 0,
-      SubnetId: input.SubnetId,
-      Groups: input.SecurityGroupIds,
-      PrivateIpAddress: input.PrivateIpAddress,
-      Ipv6AddressCount: input.Ipv6AddressCount,
-      Ipv6Addresses: input.Ipv6Addresses,
-      DeleteOnTermination: true,
-    }];
+    return [
+      {
+        DeviceIndex: 0,
+        SubnetId: input.SubnetId,
+        Groups: input.SecurityGroupIds,
+        PrivateIpAddress: input.PrivateIpAddress,
+        Ipv6AddressCount: input.Ipv6AddressCount,
+        Ipv6Addresses: input.Ipv6Addresses,
+        DeleteOnTermination: true,
+      },
+    ];
   }
   const clash = (what: string) => invalidCombination(`Network interfaces and an instance-level ${what} may not be specified on the same request`);
   if (input.SubnetId !== undefined) throw clash('subnet ID');
@@ -86,7 +88,8 @@ export interface LaunchResult {
 
 export function runInstances(region: RegionState, input: RunInput): LaunchResult {
   if (input.MinCount < 1) throw invalidValue(`Value (${input.MinCount}) for parameter minCount is invalid. Expected a positive integer.`);
-  if (input.MaxCount < input.MinCount) throw invalidValue(`Value (${input.MaxCount}) for parameter maxCount is invalid. Expected a value greater than or equal to minCount (${input.MinCount}).`);
+  if (input.MaxCount < input.MinCount)
+    throw invalidValue(`Value (${input.MaxCount}) for parameter maxCount is invalid. Expected a value greater than or equal to minCount (${input.MinCount}).`);
   const fromTemplate = input.LaunchTemplate !== undefined ? withLaunchTemplate(region, input) : undefined;
   if (fromTemplate) input = fromTemplate.input;
   if (input.ImageId === undefined) throw new Ec2Error('MissingParameter', 'The request must contain the parameter ImageId');
@@ -106,13 +109,17 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
   if (new Set(indexes).size !== indexes.length) throw invalidValue('Each network interface must have a unique device index.');
   if (!indexes.includes(0)) throw invalidValue('A network interface at device index 0 is required.');
   if (specs.some((s) => s.AssociatePublicIpAddress !== undefined)) {
-    if (specs.length > 1) throw invalidCombination('The associatePublicIPAddress parameter cannot be specified when launching with multiple network interfaces.');
-    if (specs[0]!.NetworkInterfaceId !== undefined) throw invalidCombination('The associatePublicIPAddress parameter cannot be specified for an existing network interface.');
+    if (specs.length > 1)
+      throw invalidCombination('The associatePublicIPAddress parameter cannot be specified when launching with multiple network interfaces.');
+    if (specs[0]!.NetworkInterfaceId !== undefined)
+      throw invalidCombination('The associatePublicIPAddress parameter cannot be specified for an existing network interface.');
   }
   if (specs.length > type.maxNetworkInterfaces) {
     throw new Ec2Error('AttachmentLimitExceeded', `Interface count ${specs.length} exceeds the limit for ${instanceType}`);
   }
-  const pinsAddresses = specs.some((s) => s.PrivateIpAddress !== undefined || s.PrivateIpAddresses?.length || s.Ipv6Addresses?.length || s.NetworkInterfaceId !== undefined);
+  const pinsAddresses = specs.some(
+    (s) => s.PrivateIpAddress !== undefined || s.PrivateIpAddresses?.length || s.Ipv6Addresses?.length || s.NetworkInterfaceId !== undefined,
+  );
   if (pinsAddresses && input.MaxCount > 1) {
     throw invalidCombination('Specific network interfaces or private IP addresses cannot be used when launching more than one instance.');
   }
@@ -140,16 +147,28 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
   for (const p of planned) (p as { subnet: Subnet }).subnet ??= launchSubnet;
   const zone = launchSubnet.zone;
   if (zoneWanted !== undefined && zoneWanted !== zone.zoneName) {
-    throw invalidValue(`Value (${zoneWanted}) for parameter availabilityZone is invalid. Subnet '${launchSubnet.id}' is in the availability zone ${zone.zoneName}`);
+    throw invalidValue(
+      `Value (${zoneWanted}) for parameter availabilityZone is invalid. Subnet '${launchSubnet.id}' is in the availability zone ${zone.zoneName}`,
+    );
   }
   for (const p of planned) {
     if (p.subnet.zone.zoneName !== zone.zoneName) {
-      throw invalidValue(`The network interface at device index ${p.deviceIndex} is in availability zone ${p.subnet.zone.zoneName}; all interfaces must be in ${zone.zoneName}.`);
+      throw invalidValue(
+        `The network interface at device index ${p.deviceIndex} is in availability zone ${p.subnet.zone.zoneName}; all interfaces must be in ${zone.zoneName}.`,
+      );
     }
     if (p.subnet.vpcId !== launchSubnet.vpcId) throw invalidValue('All network interfaces of an instance must be in the same VPC.');
-    const addresses = 1 + Math.max(0, (p.spec.PrivateIpAddresses?.length ?? 0) - (p.spec.PrivateIpAddresses?.some((a) => a.Primary) || p.spec.PrivateIpAddress ? 1 : 0)) + (p.spec.SecondaryPrivateIpAddressCount ?? 0) + (p.spec.Ipv4PrefixCount ?? 0) + (p.spec.Ipv4Prefixes?.length ?? 0);
+    const addresses =
+      1 +
+      Math.max(0, (p.spec.PrivateIpAddresses?.length ?? 0) - (p.spec.PrivateIpAddresses?.some((a) => a.Primary) || p.spec.PrivateIpAddress ? 1 : 0)) +
+      (p.spec.SecondaryPrivateIpAddressCount ?? 0) +
+      (p.spec.Ipv4PrefixCount ?? 0) +
+      (p.spec.Ipv4Prefixes?.length ?? 0);
     if (!p.existing && addresses > type.ipv4AddressesPerInterface) {
-      throw new Ec2Error('InvalidInterface.IpAddressLimitExceeded', `The number of private IP addresses (${addresses}) for the network interface at device index ${p.deviceIndex} exceeds the limit of ${type.ipv4AddressesPerInterface} for ${instanceType}.`);
+      throw new Ec2Error(
+        'InvalidInterface.IpAddressLimitExceeded',
+        `The number of private IP addresses (${addresses}) for the network interface at device index ${p.deviceIndex} exceeds the limit of ${type.ipv4AddressesPerInterface} for ${instanceType}.`,
+      );
     }
   }
   const namedGroups = input.SecurityGroups?.length ? groupIdsByName(region, launchSubnet.vpcId, input.SecurityGroups) : [];
@@ -165,11 +184,20 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
   let count = input.MaxCount;
   for (const [subnet, n] of perInstance) count = Math.min(count, Math.floor(subnet.pool.freeCount / n));
   if (count < input.MinCount) {
-    throw new Ec2Error('InsufficientFreeAddressesInSubnet', `There are not enough free addresses in subnet '${[...perInstance.keys()][0]!.id}' to satisfy the requested number of instances.`);
+    throw new Ec2Error(
+      'InsufficientFreeAddressesInSubnet',
+      `There are not enough free addresses in subnet '${[...perInstance.keys()][0]!.id}' to satisfy the requested number of instances.`,
+    );
   }
 
   const instanceTags = tagsFromSpecs(input.TagSpecifications, 'instance', ['instance', 'network-interface', 'volume', 'spot-instances-request', 'elastic-gpu']);
-  const eniTags = tagsFromSpecs(input.TagSpecifications, 'network-interface', ['instance', 'network-interface', 'volume', 'spot-instances-request', 'elastic-gpu']);
+  const eniTags = tagsFromSpecs(input.TagSpecifications, 'network-interface', [
+    'instance',
+    'network-interface',
+    'volume',
+    'spot-instances-request',
+    'elastic-gpu',
+  ]);
   const volumeTags = tagsFromSpecs(input.TagSpecifications, 'volume', ['instance', 'network-interface', 'volume', 'spot-instances-request', 'elastic-gpu']);
   if (eniTags.size > 0 && planned.every((p) => p.existing)) {
     // Observed (kubernetes-sigs/cluster-api-provider-aws#5594).

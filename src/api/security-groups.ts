@@ -200,7 +200,9 @@ function ingressPermissions(input: LegacyIngress): IpPermissionInput[] {
   const legacy = [input.CidrIp, input.FromPort, input.ToPort, input.IpProtocol, input.SourceSecurityGroupName, input.SourceSecurityGroupOwnerId];
   if (legacy.every((v) => v === undefined)) return input.IpPermissions ?? [];
   if (input.IpPermissions?.length) {
-    throw invalidCombination('The parameter ipPermissions cannot be used with the parameters cidrIp, ipProtocol, fromPort, toPort, sourceSecurityGroupName or sourceSecurityGroupOwnerId.');
+    throw invalidCombination(
+      'The parameter ipPermissions cannot be used with the parameters cidrIp, ipProtocol, fromPort, toPort, sourceSecurityGroupName or sourceSecurityGroupOwnerId.',
+    );
   }
   if (input.SourceSecurityGroupName !== undefined || input.SourceSecurityGroupOwnerId !== undefined) {
     if (input.CidrIp !== undefined) throw invalidCombination('The parameter cidrIp cannot be used with the parameter sourceSecurityGroupName.');
@@ -213,7 +215,9 @@ function ingressPermissions(input: LegacyIngress): IpPermissionInput[] {
       { IpProtocol: 'icmp', FromPort: -1, ToPort: -1, UserIdGroupPairs },
     ];
   }
-  return [{ IpProtocol: input.IpProtocol, FromPort: input.FromPort, ToPort: input.ToPort, IpRanges: input.CidrIp !== undefined ? [{ CidrIp: input.CidrIp }] : [] }];
+  return [
+    { IpProtocol: input.IpProtocol, FromPort: input.FromPort, ToPort: input.ToPort, IpRanges: input.CidrIp !== undefined ? [{ CidrIp: input.CidrIp }] : [] },
+  ];
 }
 
 /** Egress takes IP permissions only: the API reference marks the top-level parameters "Not supported". */
@@ -227,7 +231,13 @@ function egressPermissions(input: LegacyIngress): IpPermissionInput[] {
 
 // ---- handlers -----------------------------------------------------------------------------------
 
-function authorize(ctx: RequestContext, group: SecurityGroup, isEgress: boolean, perms: IpPermissionInput[], tagSpecs: Input<'AuthorizeSecurityGroupIngress'>['TagSpecifications']) {
+function authorize(
+  ctx: RequestContext,
+  group: SecurityGroup,
+  isEgress: boolean,
+  perms: IpPermissionInput[],
+  tagSpecs: Input<'AuthorizeSecurityGroupIngress'>['TagSpecifications'],
+) {
   if (perms.length === 0) throw missingPermissions();
   const tags = tagsFromSpecs(tagSpecs, 'security-group-rule');
   const specs = parsePermissions(ctx.region, group, isEgress, perms);
@@ -256,7 +266,12 @@ function updateDescriptions(
   const byId = input.SecurityGroupRuleDescriptions ?? [];
   if (perms.length === 0 && byId.length === 0) throw missingPermissions();
   const specs = parsePermissions(ctx.region, group, isEgress, perms);
-  updateRuleDescriptions(group, isEgress, specs, byId.map((d) => ({ ruleId: d.SecurityGroupRuleId, description: d.Description })));
+  updateRuleDescriptions(
+    group,
+    isEgress,
+    specs,
+    byId.map((d) => ({ ruleId: d.SecurityGroupRuleId, description: d.Description })),
+  );
   return { Return: true };
 }
 
@@ -325,7 +340,11 @@ export const securityGroupHandlers = handlers({
 
   ModifySecurityGroupRules: (ctx, input) => {
     const group = getSecurityGroup(ctx.region, input.GroupId);
-    modifyRules(ctx.region, group, input.SecurityGroupRules.map((u) => ({ ruleId: u.SecurityGroupRuleId, rule: u.SecurityGroupRule })));
+    modifyRules(
+      ctx.region,
+      group,
+      input.SecurityGroupRules.map((u) => ({ ruleId: u.SecurityGroupRuleId, rule: u.SecurityGroupRule })),
+    );
     return { Return: true };
   },
 

@@ -49,7 +49,8 @@ const snapshotFilters: FilterSpec<EbsSnapshot> = {
 function ownerFilter(region: RegionState, owners: readonly string[] | undefined): (s: EbsSnapshot) => boolean {
   if (!owners?.length) return () => true;
   for (const o of owners) {
-    if (o !== 'self' && o !== 'amazon' && o !== 'aws-marketplace' && !/^[0-9]{12}$/.test(o)) throw new Ec2Error('InvalidUserID.Malformed', `User ID '${o}' is invalid`);
+    if (o !== 'self' && o !== 'amazon' && o !== 'aws-marketplace' && !/^[0-9]{12}$/.test(o))
+      throw new Ec2Error('InvalidUserID.Malformed', `User ID '${o}' is invalid`);
   }
   const self = owners.includes('self') || owners.includes(region.accountId);
   return () => self;
@@ -72,7 +73,15 @@ export const snapshotHandlers = handlers({
     }
     const owned = ownerFilter(region, input.OwnerIds);
     const maxResults = input.MaxResults === undefined ? undefined : Math.min(input.MaxResults, 1000);
-    const page = describe(ctx, { ...input, MaxResults: maxResults }, snapshotFilters, input.SnapshotIds, (id) => getSnapshot(region, id), () => [...region.snapshots.values()].filter(owned), 'snapshotIds');
+    const page = describe(
+      ctx,
+      { ...input, MaxResults: maxResults },
+      snapshotFilters,
+      input.SnapshotIds,
+      (id) => getSnapshot(region, id),
+      () => [...region.snapshots.values()].filter(owned),
+      'snapshotIds',
+    );
     return { Snapshots: page.items.map(snapshotView), NextToken: page.nextToken };
   },
 

@@ -2,13 +2,7 @@
 import { Ec2Error, invalidCombination } from '../engine/errors.js';
 import type { FilterSpec } from '../engine/filters.js';
 import type { Subnet, SubnetIpv6Association } from '../engine/model.js';
-import {
-  associateSubnetIpv6,
-  createSubnet,
-  deleteSubnet,
-  disassociateSubnetIpv6,
-  getSubnet,
-} from '../engine/subnet.js';
+import { associateSubnetIpv6, createSubnet, deleteSubnet, disassociateSubnetIpv6, getSubnet } from '../engine/subnet.js';
 import { tagList, tagsFromSpecs } from '../engine/tags.js';
 import { getVpc } from '../engine/vpc.js';
 import { describe } from './describe.js';
@@ -119,8 +113,13 @@ export const subnetHandlers = handlers({
 
   DescribeSubnets: (ctx, input) => {
     const page = describe(
-      ctx, input, subnetFilters, input.SubnetIds,
-      (id) => getSubnet(ctx.region, id), () => ctx.region.subnets.values(), 'subnetIds',
+      ctx,
+      input,
+      subnetFilters,
+      input.SubnetIds,
+      (id) => getSubnet(ctx.region, id),
+      () => ctx.region.subnets.values(),
+      'subnetIds',
     );
     return { Subnets: page.items.map(subnetView), NextToken: page.nextToken };
   },
@@ -128,7 +127,9 @@ export const subnetHandlers = handlers({
   ModifySubnetAttribute: (ctx, input) => {
     const subnet = getSubnet(ctx.region, input.SubnetId);
     const supported = [input.MapPublicIpOnLaunch, input.AssignIpv6AddressOnCreation].filter((a) => a !== undefined);
-    const others = Object.entries(input).filter(([k, v]) => v !== undefined && !['SubnetId', 'MapPublicIpOnLaunch', 'AssignIpv6AddressOnCreation', 'DryRun'].includes(k));
+    const others = Object.entries(input).filter(
+      ([k, v]) => v !== undefined && !['SubnetId', 'MapPublicIpOnLaunch', 'AssignIpv6AddressOnCreation', 'DryRun'].includes(k),
+    );
     if (others.length > 0) throw new Ec2Error('UnsupportedOperation', `The subnet attribute ${others[0]![0]} is not supported by ec2net yet.`);
     if (supported.length !== 1) throw invalidCombination('Exactly one attribute may be modified at a time.');
     if (input.MapPublicIpOnLaunch?.Value !== undefined) subnet.mapPublicIpOnLaunch = input.MapPublicIpOnLaunch.Value;

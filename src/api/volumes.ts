@@ -28,7 +28,14 @@ import { handlers, type RequestContext } from './handler.js';
 import { idempotent } from './idempotency.js';
 
 function attachmentView(volumeId: string, a: VolumeAttachmentRecord) {
-  return { AttachTime: a.attachTime, Device: a.device, InstanceId: a.instanceId, State: a.state, VolumeId: volumeId, DeleteOnTermination: a.deleteOnTermination };
+  return {
+    AttachTime: a.attachTime,
+    Device: a.device,
+    InstanceId: a.instanceId,
+    State: a.state,
+    VolumeId: volumeId,
+    DeleteOnTermination: a.deleteOnTermination,
+  };
 }
 
 export function volumeView(v: Volume) {
@@ -201,7 +208,15 @@ export const volumeHandlers = handlers({
 
   DescribeVolumes: (ctx, input) => {
     const region = ctx.region;
-    const page = describe(ctx, { ...input, MaxResults: pageSize(input.MaxResults, 5, 500) }, volumeFilters(region), input.VolumeIds, (id) => getVolume(region, id), () => region.volumes.values(), 'volumeIds');
+    const page = describe(
+      ctx,
+      { ...input, MaxResults: pageSize(input.MaxResults, 5, 500) },
+      volumeFilters(region),
+      input.VolumeIds,
+      (id) => getVolume(region, id),
+      () => region.volumes.values(),
+      'volumeIds',
+    );
     return { Volumes: page.items.map(volumeView), NextToken: page.nextToken };
   },
 
@@ -243,14 +258,23 @@ export const volumeHandlers = handlers({
   DescribeVolumesModifications: (ctx, input) => {
     const region = ctx.region;
     const ids = [...new Set(input.VolumeIds ?? [])];
-    const chosen = ids.length > 0
-      ? ids.map((id) => {
-          const v = getVolume(region, id);
-          if (!v.modification) throw new Ec2Error('InvalidVolumeModification.NotFound', `Modification for volume '${id}' does not exist.`);
-          return v;
-        })
-      : [...region.volumes.values()].filter((v) => v.modification);
-    const page = describe(ctx, { Filters: input.Filters, MaxResults: input.MaxResults, NextToken: input.NextToken }, modificationFilters, undefined, (id) => getVolume(region, id), () => chosen, 'volumeIds');
+    const chosen =
+      ids.length > 0
+        ? ids.map((id) => {
+            const v = getVolume(region, id);
+            if (!v.modification) throw new Ec2Error('InvalidVolumeModification.NotFound', `Modification for volume '${id}' does not exist.`);
+            return v;
+          })
+        : [...region.volumes.values()].filter((v) => v.modification);
+    const page = describe(
+      ctx,
+      { Filters: input.Filters, MaxResults: input.MaxResults, NextToken: input.NextToken },
+      modificationFilters,
+      undefined,
+      (id) => getVolume(region, id),
+      () => chosen,
+      'volumeIds',
+    );
     return { VolumesModifications: page.items.map(modificationView), NextToken: page.nextToken };
   },
 
@@ -273,7 +297,15 @@ export const volumeHandlers = handlers({
         'action.event-id': () => undefined,
       },
     };
-    const page = describe(ctx, input, spec, input.VolumeIds, (id) => getVolume(region, id), () => region.volumes.values(), 'volumeIds');
+    const page = describe(
+      ctx,
+      input,
+      spec,
+      input.VolumeIds,
+      (id) => getVolume(region, id),
+      () => region.volumes.values(),
+      'volumeIds',
+    );
     return {
       VolumeStatuses: page.items.map((v) => ({
         VolumeId: v.id,

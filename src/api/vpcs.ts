@@ -3,15 +3,7 @@ import { Ec2Error, invalidCombination, missingParam } from '../engine/errors.js'
 import type { FilterSpec } from '../engine/filters.js';
 import type { Vpc, VpcCidrAssociation, VpcIpv6Association } from '../engine/model.js';
 import { tagList, tagsFromSpecs } from '../engine/tags.js';
-import {
-  associateVpcCidr,
-  associateVpcIpv6,
-  createVpc,
-  deleteVpc,
-  disassociateVpcCidr,
-  getVpc,
-  parseVpcCidr,
-} from '../engine/vpc.js';
+import { associateVpcCidr, associateVpcIpv6, createVpc, deleteVpc, disassociateVpcCidr, getVpc, parseVpcCidr } from '../engine/vpc.js';
 import { describe } from './describe.js';
 import { handlers } from './handler.js';
 
@@ -98,7 +90,15 @@ export const vpcHandlers = handlers({
   },
 
   DescribeVpcs: (ctx, input) => {
-    const page = describe(ctx, input, vpcFilters, input.VpcIds, (id) => getVpc(ctx.region, id), () => ctx.region.vpcs.values(), 'vpcIds');
+    const page = describe(
+      ctx,
+      input,
+      vpcFilters,
+      input.VpcIds,
+      (id) => getVpc(ctx.region, id),
+      () => ctx.region.vpcs.values(),
+      'vpcIds',
+    );
     return { Vpcs: page.items.map(vpcView), NextToken: page.nextToken };
   },
 

@@ -41,10 +41,15 @@ export function checkAttach(region: RegionState, eni: NetworkInterface, instance
   const type = findInstanceType(instance.instanceType);
   const card = opts.networkCardIndex ?? 0;
   if (type && card >= type.networkCards) {
-    throw invalidValue(`Value (${card}) for parameter networkCardIndex is invalid. ${instance.instanceType} supports network card indexes 0 to ${type.networkCards - 1}.`);
+    throw invalidValue(
+      `Value (${card}) for parameter networkCardIndex is invalid. ${instance.instanceType} supports network card indexes 0 to ${type.networkCards - 1}.`,
+    );
   }
   const attached = attachedInterfaces(region, instance);
-  if (attached.some((e) => e.attachment!.deviceIndex === opts.deviceIndex && e.attachment!.networkCardIndex === card) || instance.blockedDeviceIndexes.has(opts.deviceIndex)) {
+  if (
+    attached.some((e) => e.attachment!.deviceIndex === opts.deviceIndex && e.attachment!.networkCardIndex === card) ||
+    instance.blockedDeviceIndexes.has(opts.deviceIndex)
+  ) {
     throw invalidValue(`Instance '${instance.id}' already has an interface attached at device index '${opts.deviceIndex}'.`);
   }
   if (type) {

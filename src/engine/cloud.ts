@@ -4,10 +4,32 @@
  */
 import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
-import type { EbsSnapshot, ElasticIp, Instance, InterfacePermission, InternetGateway, KeyPair, LaunchTemplate, NetworkInterface, SecurityGroup, Subnet, Taggable, Volume, Vpc } from './model.js';
+import type {
+  EbsSnapshot,
+  ElasticIp,
+  Instance,
+  InterfacePermission,
+  InternetGateway,
+  KeyPair,
+  LaunchTemplate,
+  NetworkInterface,
+  SecurityGroup,
+  Subnet,
+  Taggable,
+  Volume,
+  Vpc,
+} from './model.js';
 import { MultiIndex } from './multi-index.js';
 import { PublicIpPools } from './public-ips.js';
-import type { DhcpOptions, EgressOnlyInternetGateway, NatGateway, NetworkAcl, NetworkAclAssociation, RouteTable, RouteTableAssociation } from './routing-model.js';
+import type {
+  DhcpOptions,
+  EgressOnlyInternetGateway,
+  NatGateway,
+  NetworkAcl,
+  NetworkAclAssociation,
+  RouteTable,
+  RouteTableAssociation,
+} from './routing-model.js';
 import { SeededRandom } from './random.js';
 import { VpcSubnets } from './subnet-index.js';
 import { TIMER_HANDLERS, type Timer } from './timers.js';
@@ -71,8 +93,6 @@ export const DEFAULT_TIMINGS: LifecycleTimings = {
   detachingMs: 200,
   terminatedVisibleMs: 60 * 60 * 1000,
 };
-
-
 
 export class RegionState {
   readonly vpcs = new Map<string, Vpc>();

@@ -17,7 +17,13 @@ export function getEgressOnlyInternetGateway(region: RegionState, id: string): E
 }
 
 export function createEgressOnlyInternetGateway(region: RegionState, vpc: Vpc, tags: Tags): EgressOnlyInternetGateway {
-  const g: EgressOnlyInternetGateway = { id: region.ids.next(ID_KINDS.egressOnlyInternetGateway), resourceType: 'egress-only-internet-gateway', ownerId: region.accountId, vpcId: vpc.id, tags };
+  const g: EgressOnlyInternetGateway = {
+    id: region.ids.next(ID_KINDS.egressOnlyInternetGateway),
+    resourceType: 'egress-only-internet-gateway',
+    ownerId: region.accountId,
+    vpcId: vpc.id,
+    tags,
+  };
   region.egressOnlyInternetGateways.set(g.id, region.register(g));
   return g;
 }

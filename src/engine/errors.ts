@@ -28,10 +28,8 @@ export const invalidValue = (message: string) => new Ec2Error('InvalidParameterV
 export const invalidParam = (value: unknown, param: string, why?: string) =>
   invalidValue(`Value (${String(value)}) for parameter ${param} is invalid.${why ? ` ${why}` : ''}`);
 
-export const missingParam = (param: string) =>
-  new Ec2Error('MissingParameter', `The request must contain the parameter ${param}`);
+export const missingParam = (param: string) => new Ec2Error('MissingParameter', `The request must contain the parameter ${param}`);
 
 export const invalidCombination = (message: string) => new Ec2Error('InvalidParameterCombination', message);
 
-export const dryRunOk = () =>
-  new Ec2Error('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+export const dryRunOk = () => new Ec2Error('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);

@@ -122,7 +122,8 @@ function compileValues(values: readonly string[]): StringMatcher {
     const tokens = tokenize(pattern);
     const lit = literalOf(tokens);
     if (lit !== undefined) exact.add(lit);
-    else if (tokens.length === 1) return () => true; // a bare `*` (or `**`) accepts every value
+    else if (tokens.length === 1)
+      return () => true; // a bare `*` (or `**`) accepts every value
     else others.push(matcherOf(tokens));
   }
   if (others.length === 0) {
@@ -148,8 +149,7 @@ function asString(v: FilterValue): string | undefined {
 
 const isList = (v: FilterValue | readonly FilterValue[]): v is readonly FilterValue[] => Array.isArray(v);
 
-const invalidFilter = (name: string | undefined | null) =>
-  invalidValue(`The filter '${name ?? 'null'}' is invalid`);
+const invalidFilter = (name: string | undefined | null) => invalidValue(`The filter '${name ?? 'null'}' is invalid`);
 
 const NEVER = () => false;
 const ALWAYS = () => true;
@@ -205,10 +205,7 @@ function compileOne<T>(spec: FilterSpec<T>, filter: Filter): (resource: T) => bo
  * Validates `filters` against `spec` (throwing `Ec2Error` InvalidParameterValue on a missing or
  * unknown name) and returns a predicate that is true for resources matching every filter.
  */
-export function compileFilters<T>(
-  spec: FilterSpec<T>,
-  filters: readonly Filter[] | undefined,
-): (resource: T) => boolean {
+export function compileFilters<T>(spec: FilterSpec<T>, filters: readonly Filter[] | undefined): (resource: T) => boolean {
   if (!filters || filters.length === 0) return ALWAYS;
   const compiled = filters.map((f) => compileOne(spec, f));
   if (compiled.includes(NEVER)) return NEVER;

@@ -16,14 +16,16 @@ export interface IdKind {
   readonly notFoundMessage?: (id: string) => string;
 }
 
-const kind = (prefix: string, noun: string, notFoundCode: string, malformedCode: string): IdKind =>
-  ({ prefix, noun, notFoundCode, malformedCode });
+const kind = (prefix: string, noun: string, notFoundCode: string, malformedCode: string): IdKind => ({ prefix, noun, notFoundCode, malformedCode });
 
 /** Formats and error codes, from AWS's "Error codes for the Amazon EC2 API" page. */
 export const ID_KINDS = {
   vpc: kind('vpc', 'vpc', 'InvalidVpcID.NotFound', 'InvalidVpcID.Malformed'),
   subnet: kind('subnet', 'subnet', 'InvalidSubnetID.NotFound', 'InvalidSubnetID.Malformed'),
-  securityGroup: { ...kind('sg', 'security group', 'InvalidGroup.NotFound', 'InvalidGroupId.Malformed'), notFoundMessage: (id: string) => `The security group '${id}' does not exist` },
+  securityGroup: {
+    ...kind('sg', 'security group', 'InvalidGroup.NotFound', 'InvalidGroupId.Malformed'),
+    notFoundMessage: (id: string) => `The security group '${id}' does not exist`,
+  },
   securityGroupRule: kind('sgr', 'security group rule', 'InvalidSecurityGroupRuleId.NotFound', 'InvalidSecurityGroupRuleId.Malformed'),
   networkInterface: kind('eni', 'networkInterface', 'InvalidNetworkInterfaceID.NotFound', 'InvalidNetworkInterfaceId.Malformed'),
   attachment: kind('eni-attach', 'attachment', 'InvalidAttachmentID.NotFound', 'InvalidNetworkInterfaceAttachmentId.Malformed'),
@@ -32,7 +34,12 @@ export const ID_KINDS = {
   allocation: kind('eipalloc', 'allocation', 'InvalidAllocationID.NotFound', 'InvalidAllocationID.Malformed'),
   association: kind('eipassoc', 'association', 'InvalidAssociationID.NotFound', 'InvalidAssociationID.Malformed'),
   vpcCidrAssociation: kind('vpc-cidr-assoc', 'association', 'InvalidVpcCidrBlockAssociationID.NotFound', 'InvalidVpcCidrBlockAssociationID.Malformed'),
-  subnetCidrAssociation: kind('subnet-cidr-assoc', 'association', 'InvalidSubnetCidrBlockAssociationID.NotFound', 'InvalidSubnetCidrBlockAssociationID.Malformed'),
+  subnetCidrAssociation: kind(
+    'subnet-cidr-assoc',
+    'association',
+    'InvalidSubnetCidrBlockAssociationID.NotFound',
+    'InvalidSubnetCidrBlockAssociationID.Malformed',
+  ),
   dhcpOptions: kind('dopt', 'dhcpOptions', 'InvalidDhcpOptionID.NotFound', 'InvalidDhcpOptionsId.Malformed'),
   internetGateway: kind('igw', 'internetGateway', 'InvalidInternetGatewayID.NotFound', 'InvalidInternetGatewayId.Malformed'),
   routeTable: kind('rtb', 'routeTable', 'InvalidRouteTableID.NotFound', 'InvalidRouteTableId.Malformed'),
@@ -40,17 +47,37 @@ export const ID_KINDS = {
   networkAclAssociation: kind('aclassoc', 'association', 'InvalidAssociationID.NotFound', 'InvalidAssociationID.Malformed'),
   // CreateRoute's code for an unknown NAT gateway (DescribeNatGateways answers NatGatewayNotFound instead).
   natGateway: kind('nat', 'natGateway', 'InvalidNatGatewayID.NotFound', 'InvalidNatGatewayID.Malformed'),
-  egressOnlyInternetGateway: kind('eigw', 'egressOnlyInternetGateway', 'InvalidEgressOnlyInternetGatewayId.NotFound', 'InvalidEgressOnlyInternetGatewayId.Malformed'),
+  egressOnlyInternetGateway: kind(
+    'eigw',
+    'egressOnlyInternetGateway',
+    'InvalidEgressOnlyInternetGatewayId.NotFound',
+    'InvalidEgressOnlyInternetGatewayId.Malformed',
+  ),
   vpcPeeringConnection: kind('pcx', 'vpcPeeringConnection', 'InvalidVpcPeeringConnectionID.NotFound', 'InvalidVpcPeeringConnectionId.Malformed'),
-  prefixList: { ...kind('pl', 'prefix list', 'InvalidPrefixListID.NotFound', 'InvalidPrefixListID.Malformed'), notFoundMessage: (id: string) => `The prefix list ID '${id}' does not exist` },
+  prefixList: {
+    ...kind('pl', 'prefix list', 'InvalidPrefixListID.NotFound', 'InvalidPrefixListID.Malformed'),
+    notFoundMessage: (id: string) => `The prefix list ID '${id}' does not exist`,
+  },
   serviceAttachment: kind('ela-attach', 'attachment', 'InvalidAttachmentID.NotFound', 'InvalidNetworkInterfaceAttachmentId.Malformed'),
   vpcEndpoint: kind('vpce', 'vpcEndpoint', 'InvalidVpcEndpointId.NotFound', 'InvalidVpcEndpointId.Malformed'),
   transitGateway: kind('tgw', 'transitGateway', 'InvalidTransitGatewayID.NotFound', 'InvalidTransitGatewayID.Malformed'),
   networkAcl: kind('acl', 'networkAcl', 'InvalidNetworkAclID.NotFound', 'InvalidNetworkAclId.Malformed'),
-  volume: { ...kind('vol', 'volume', 'InvalidVolume.NotFound', 'InvalidVolumeID.Malformed'), notFoundMessage: (id: string) => `The volume '${id}' does not exist.` },
-  snapshot: { ...kind('snap', 'snapshot', 'InvalidSnapshot.NotFound', 'InvalidSnapshotID.Malformed'), notFoundMessage: (id: string) => `The snapshot '${id}' does not exist.` },
-  keyPair: { ...kind('key', 'key pair', 'InvalidKeyPair.NotFound', 'InvalidKeyPair.NotFound'), notFoundMessage: (id: string) => `The key pair '${id}' does not exist` },
-  launchTemplate: { ...kind('lt', 'launch template', 'InvalidLaunchTemplateId.NotFound', 'InvalidLaunchTemplateId.Malformed'), notFoundMessage: (id: string) => `The specified launch template, with template ID ${id}, does not exist.` },
+  volume: {
+    ...kind('vol', 'volume', 'InvalidVolume.NotFound', 'InvalidVolumeID.Malformed'),
+    notFoundMessage: (id: string) => `The volume '${id}' does not exist.`,
+  },
+  snapshot: {
+    ...kind('snap', 'snapshot', 'InvalidSnapshot.NotFound', 'InvalidSnapshotID.Malformed'),
+    notFoundMessage: (id: string) => `The snapshot '${id}' does not exist.`,
+  },
+  keyPair: {
+    ...kind('key', 'key pair', 'InvalidKeyPair.NotFound', 'InvalidKeyPair.NotFound'),
+    notFoundMessage: (id: string) => `The key pair '${id}' does not exist`,
+  },
+  launchTemplate: {
+    ...kind('lt', 'launch template', 'InvalidLaunchTemplateId.NotFound', 'InvalidLaunchTemplateId.Malformed'),
+    notFoundMessage: (id: string) => `The specified launch template, with template ID ${id}, does not exist.`,
+  },
   eniPermission: kind('eni-perm', 'networkInterfacePermission', 'InvalidPermission.NotFound', 'InvalidNetworkInterfacePermissionId.Malformed'),
 } as const satisfies Record<string, IdKind>;
 

@@ -105,12 +105,8 @@ const ubuntu = (release: '22.04' | '24.04', arch: ImageArchitecture): Template =
   const deb = arch === 'x86_64' ? 'amd64' : 'arm64';
   const noble = release === '24.04';
   return {
-    name: noble
-      ? `ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-${deb}-server-20250305`
-      : `ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-${deb}-server-20250228`,
-    description: noble
-      ? `Canonical, Ubuntu, 24.04, ${deb} noble image`
-      : `Canonical, Ubuntu, 22.04 LTS, ${deb} jammy image build on 2025-02-28`,
+    name: noble ? `ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-${deb}-server-20250305` : `ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-${deb}-server-20250228`,
+    description: noble ? `Canonical, Ubuntu, 24.04, ${deb} noble image` : `Canonical, Ubuntu, 22.04 LTS, ${deb} jammy image build on 2025-02-28`,
     ownerId: CANONICAL,
     architecture: arch,
     rootDeviceName: '/dev/sda1',

@@ -32,7 +32,8 @@ export function checkUserData(b64: string): void {
 }
 
 export function checkShutdownBehavior(v: string): 'stop' | 'terminate' {
-  if (v !== 'stop' && v !== 'terminate') throw invalidValue(`Value (${v}) for parameter instanceInitiatedShutdownBehavior is invalid. Expected 'stop' or 'terminate'.`);
+  if (v !== 'stop' && v !== 'terminate')
+    throw invalidValue(`Value (${v}) for parameter instanceInitiatedShutdownBehavior is invalid. Expected 'stop' or 'terminate'.`);
   return v;
 }
 
@@ -81,14 +82,20 @@ export function attributesOf(instance: Instance): InstanceAttributes {
 /** TerminateInstances refuses a protected instance (observed wording, e.g. getmoto/moto#4097 quoting AWS). */
 export function checkTerminationAllowed(instance: Instance): void {
   if (instance.state !== 'terminated' && instance.state !== 'shutting-down' && attributesOf(instance).disableApiTermination) {
-    throw new Ec2Error('OperationNotPermitted', `The instance '${instance.id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`);
+    throw new Ec2Error(
+      'OperationNotPermitted',
+      `The instance '${instance.id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`,
+    );
   }
 }
 
 /** StopInstances refuses a stop-protected instance (observed: cloud-custodian/cloud-custodian#10594). */
 export function checkStopAllowed(instance: Instance): void {
   if ((instance.state === 'running' || instance.state === 'pending') && attributesOf(instance).disableApiStop) {
-    throw new Ec2Error('OperationNotPermitted', `The instance '${instance.id}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`);
+    throw new Ec2Error(
+      'OperationNotPermitted',
+      `The instance '${instance.id}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`,
+    );
   }
 }
 
@@ -110,15 +117,21 @@ export function checkInstanceTypeChange(instance: Instance, newType: string, int
     throw invalidValue(`The instance type '${newType}' does not support the architecture of instance '${instance.id}'.`);
   }
   if (interfaces.length > type.maxNetworkInterfaces) {
-    throw invalidValue(`The instance type '${newType}' supports at most ${type.maxNetworkInterfaces} network interfaces; instance '${instance.id}' has ${interfaces.length} attached.`);
+    throw invalidValue(
+      `The instance type '${newType}' supports at most ${type.maxNetworkInterfaces} network interfaces; instance '${instance.id}' has ${interfaces.length} attached.`,
+    );
   }
   for (const eni of interfaces) {
     const addresses = eni.privateIps.length + eni.ipv4Prefixes.length;
     if (addresses > type.ipv4AddressesPerInterface) {
-      throw invalidValue(`The instance type '${newType}' supports at most ${type.ipv4AddressesPerInterface} private IPv4 addresses per network interface; ${eni.id} has ${addresses}.`);
+      throw invalidValue(
+        `The instance type '${newType}' supports at most ${type.ipv4AddressesPerInterface} private IPv4 addresses per network interface; ${eni.id} has ${addresses}.`,
+      );
     }
     if (type.ipv6AddressesPerInterface !== null && eni.ipv6Addresses.length > type.ipv6AddressesPerInterface) {
-      throw invalidValue(`The instance type '${newType}' supports at most ${type.ipv6AddressesPerInterface} IPv6 addresses per network interface; ${eni.id} has ${eni.ipv6Addresses.length}.`);
+      throw invalidValue(
+        `The instance type '${newType}' supports at most ${type.ipv6AddressesPerInterface} IPv6 addresses per network interface; ${eni.id} has ${eni.ipv6Addresses.length}.`,
+      );
     }
   }
 }

@@ -126,7 +126,12 @@ export function launchInstance(region: RegionState, p: LaunchParams): Instance {
   };
   region.instances.set(instance.id, region.register(instance));
   for (const i of p.interfaces) {
-    attach(region, i.eni, instance, { deviceIndex: i.deviceIndex, networkCardIndex: i.networkCardIndex, deleteOnTermination: i.deleteOnTermination, atLaunch: true });
+    attach(region, i.eni, instance, {
+      deviceIndex: i.deviceIndex,
+      networkCardIndex: i.networkCardIndex,
+      deleteOnTermination: i.deleteOnTermination,
+      atLaunch: true,
+    });
   }
   grantPublicIpIfEligible(region, instance);
   enter(region, instance, 'pending', region.cloud.timings.pendingMs, 'instance-running');
@@ -144,7 +149,11 @@ function enter(region: RegionState, instance: Instance, state: InstanceStateName
 }
 
 const reasonAt = (region: RegionState, what: string) =>
-  `${what} (${region.now().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' GMT')})`;
+  `${what} (${region
+    .now()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' GMT')})`;
 
 TIMER_HANDLERS.set('instance-running', (region, id) => {
   const i = region.instances.get(id);
@@ -257,7 +266,10 @@ export function soleInterface(region: RegionState, instance: Instance): NetworkI
     throw new Ec2Error('InvalidInstanceID', `The ${instance.state} instance '${instance.id}' is not in a valid state for this operation.`);
   }
   if (enis.length > 1) {
-    throw new Ec2Error('InvalidInstanceID', `There are multiple interfaces attached to instance '${instance.id}'. Please specify an interface ID for the operation instead.`);
+    throw new Ec2Error(
+      'InvalidInstanceID',
+      `There are multiple interfaces attached to instance '${instance.id}'. Please specify an interface ID for the operation instead.`,
+    );
   }
   return primaryInterface(region, instance) ?? enis[0]!;
 }

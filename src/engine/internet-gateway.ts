@@ -71,7 +71,10 @@ export function detachInternetGateway(region: RegionState, igw: InternetGateway,
   // Observed for Elastic IPs and for instances with auto-assigned public IPs (hashicorp/terraform#497,
   // #1303; prabhatsharma/kubernetes-the-hard-way-aws#16; alchemy-run/alchemy#1125).
   if (hasMappedPublicAddress(region, vpcId)) {
-    throw new Ec2Error('DependencyViolation', `Network ${vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`);
+    throw new Ec2Error(
+      'DependencyViolation',
+      `Network ${vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
+    );
   }
   delete igw.vpcId;
 }

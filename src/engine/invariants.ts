@@ -52,7 +52,11 @@ function checkRegion(region: RegionState, out: Violation[]): void {
       v('one-primary', `${eni.id} must have exactly one primary address, first`);
     }
     // Security groups: 1..quota, each existing in the interface's VPC.
-    if (!eni.requesterManaged && eni.groupIds.length < 1 || eni.groupIds.length > region.cloud.quotas.securityGroupsPerInterface || new Set(eni.groupIds).size !== eni.groupIds.length) {
+    if (
+      (!eni.requesterManaged && eni.groupIds.length < 1) ||
+      eni.groupIds.length > region.cloud.quotas.securityGroupsPerInterface ||
+      new Set(eni.groupIds).size !== eni.groupIds.length
+    ) {
       v('groups', `${eni.id} has ${eni.groupIds.length} groups (allowed 1..${region.cloud.quotas.securityGroupsPerInterface}, no repeats)`);
     }
     for (const g of eni.groupIds) {
@@ -127,14 +131,16 @@ function checkRegion(region: RegionState, out: Violation[]): void {
   checkNamesUnique('launch-template-name', region.launchTemplates.values(), v);
   for (const t of region.launchTemplates.values()) {
     if (!t.versions.has(t.defaultVersion)) v('launch-template-default', `${t.id}'s default version ${t.defaultVersion} does not exist`);
-    for (const n of t.versions.keys()) if (n >= t.nextVersion) v('launch-template-numbering', `${t.id} has version ${n} at or past its next number ${t.nextVersion}`);
+    for (const n of t.versions.keys())
+      if (n >= t.nextVersion) v('launch-template-numbering', `${t.id} has version ${n} at or past its next number ${t.nextVersion}`);
   }
   for (const eip of region.elasticIps.values()) {
     const a = eip.association;
     if (!a) continue;
     const eni = region.networkInterfaces.get(a.networkInterfaceId);
     const ip = eni?.privateIps.find((x) => x.text === a.privateIp);
-    if (!ip || ip.elasticIp !== eip.allocationId) v('eip-bijection', `${eip.allocationId} points at ${a.networkInterfaceId} ${a.privateIp}, which does not point back`);
+    if (!ip || ip.elasticIp !== eip.allocationId)
+      v('eip-bijection', `${eip.allocationId} points at ${a.networkInterfaceId} ${a.privateIp}, which does not point back`);
     if (eni && !gateways.has(eni.vpcId)) v('eip-gateway', `${eip.allocationId} is mapped into ${eni.vpcId}, which has no internet gateway`);
   }
 }
@@ -146,8 +152,9 @@ function checkRegion(region: RegionState, out: Violation[]): void {
  */
 function checkVolumes(region: RegionState, v: (rule: string, detail: string) => void): void {
   for (const vol of region.volumes.values()) {
-    if ((vol.attachments.length > 0) !== (vol.state === 'in-use')) v('volume-state', `${vol.id} is ${vol.state} with ${vol.attachments.length} attachments`);
-    if (vol.attachments.length > 1 && !vol.multiAttachEnabled) v('volume-multi-attach', `${vol.id} has ${vol.attachments.length} attachments without Multi-Attach`);
+    if (vol.attachments.length > 0 !== (vol.state === 'in-use')) v('volume-state', `${vol.id} is ${vol.state} with ${vol.attachments.length} attachments`);
+    if (vol.attachments.length > 1 && !vol.multiAttachEnabled)
+      v('volume-multi-attach', `${vol.id} has ${vol.attachments.length} attachments without Multi-Attach`);
     for (const a of vol.attachments) {
       const i = region.instances.get(a.instanceId);
       if (!i || i.state === 'terminated') v('volume-attachment', `${vol.id} is attached to missing or terminated ${a.instanceId}`);

@@ -21,10 +21,7 @@ const ctz = (x: number): number => 31 - Math.clz32(x & -x);
 const inUse = (what: string) => new Ec2Error('InvalidIPAddress.InUse', `${what} is in use.`);
 
 export const insufficientFree = () =>
-  new Ec2Error(
-    'InsufficientFreeAddressesInSubnet',
-    'The specified subnet does not have enough free addresses to satisfy the request.',
-  );
+  new Ec2Error('InsufficientFreeAddressesInSubnet', 'The specified subnet does not have enough free addresses to satisfy the request.');
 
 // ---------------------------------------------------------------------------------------
 // IPv4
@@ -213,9 +210,7 @@ export class Ipv4Pool {
 
   /** Delegated prefixes, ascending by base. */
   prefixes(): { base: number; prefixLen: number }[] {
-    return [...this.prefixMap]
-      .sort((a, b) => a[0] - b[0])
-      .map(([off, prefixLen]) => ({ base: this.cidr.base + off, prefixLen }));
+    return [...this.prefixMap].sort((a, b) => a[0] - b[0]).map(([off, prefixLen]) => ({ base: this.cidr.base + off, prefixLen }));
   }
 
   // -- internals ------------------------------------------------------------------------

@@ -57,7 +57,13 @@ export interface CreatedKeyPair {
   readonly privateKey: string;
 }
 
-export function createKeyPair(region: RegionState, nameIn: string | undefined, type: KeyType = 'rsa', format: 'pem' | 'ppk' = 'pem', tags: Tags = new Map()): CreatedKeyPair {
+export function createKeyPair(
+  region: RegionState,
+  nameIn: string | undefined,
+  type: KeyType = 'rsa',
+  format: 'pem' | 'ppk' = 'pem',
+  tags: Tags = new Map(),
+): CreatedKeyPair {
   const name = checkKeyName(nameIn);
   checkUnique(region, name);
   // The key is drawn from the cloud's random stream (after the id), so a replay makes it again.

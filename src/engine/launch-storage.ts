@@ -89,7 +89,8 @@ export function planLaunchStorage(region: RegionState, imageId: string, mappings
       continue;
     }
     if (m.VirtualName !== undefined) {
-      if (!EPHEMERAL.test(m.VirtualName)) throw new Ec2Error('InvalidBlockDeviceMapping', `Invalid virtual name ${m.VirtualName}; expected ephemeral0 to ephemeral23.`);
+      if (!EPHEMERAL.test(m.VirtualName))
+        throw new Ec2Error('InvalidBlockDeviceMapping', `Invalid virtual name ${m.VirtualName}; expected ephemeral0 to ephemeral23.`);
       if (m.Ebs) throw new Ec2Error('InvalidBlockDeviceMapping', `The block device mapping for ${device} cannot have both a virtual name and EBS settings.`);
       continue;
     }

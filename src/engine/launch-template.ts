@@ -28,7 +28,10 @@ function checkName(name: string | undefined): string {
   if (name === undefined || name === '') throw missingParam('LaunchTemplateName');
   if (!NAME_PATTERN.test(name)) {
     // Observed wording (awsdocs/aws-cloudformation-user-guide#132).
-    throw new Ec2Error('InvalidLaunchTemplateName.MalformedException', 'The specified launch template name is invalid. A launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.');
+    throw new Ec2Error(
+      'InvalidLaunchTemplateName.MalformedException',
+      'The specified launch template name is invalid. A launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.',
+    );
   }
   return name;
 }
@@ -85,11 +88,18 @@ function checkData(data: TemplateData | undefined): TemplateData {
 }
 
 function checkDescription(description: string | undefined): string | undefined {
-  if (description !== undefined && description.length > 255) throw new Ec2Error('InvalidParameterValue', 'The version description must be at most 255 characters.');
+  if (description !== undefined && description.length > 255)
+    throw new Ec2Error('InvalidParameterValue', 'The version description must be at most 255 characters.');
   return description;
 }
 
-export function createLaunchTemplate(region: RegionState, nameIn: string | undefined, dataIn: TemplateData | undefined, description: string | undefined, tags: Tags): LaunchTemplate {
+export function createLaunchTemplate(
+  region: RegionState,
+  nameIn: string | undefined,
+  dataIn: TemplateData | undefined,
+  description: string | undefined,
+  tags: Tags,
+): LaunchTemplate {
   const name = checkName(nameIn);
   const data = checkData(dataIn);
   checkDescription(description);
@@ -115,7 +125,13 @@ export function createLaunchTemplate(region: RegionState, nameIn: string | undef
  * A new version: the source version's parameters (if one is named) with the given ones on top,
  * member by member (API reference, CreateLaunchTemplateVersion, SourceVersion).
  */
-export function createVersion(region: RegionState, t: LaunchTemplate, dataIn: TemplateData | undefined, sourceVersion: string | undefined, description: string | undefined): LaunchTemplateVersionRecord {
+export function createVersion(
+  region: RegionState,
+  t: LaunchTemplate,
+  dataIn: TemplateData | undefined,
+  sourceVersion: string | undefined,
+  description: string | undefined,
+): LaunchTemplateVersionRecord {
   const data = checkData(dataIn);
   checkDescription(description);
   const base = sourceVersion !== undefined ? structuredClone(resolveVersion(t, sourceVersion).data) : {};
@@ -151,7 +167,11 @@ export function deleteVersions(t: LaunchTemplate, versions: readonly string[]): 
     if (!t.versions.has(n)) {
       out.failed.push({ version: v, code: 'launchTemplateVersionDoesNotExist', message: 'The specified launch template version does not exist.' });
     } else if (n === t.defaultVersion) {
-      out.failed.push({ version: v, code: 'unexpectedError', message: 'You cannot delete the default version of a launch template. Specify a different default version first, or delete the launch template.' });
+      out.failed.push({
+        version: v,
+        code: 'unexpectedError',
+        message: 'You cannot delete the default version of a launch template. Specify a different default version first, or delete the launch template.',
+      });
     } else {
       t.versions.delete(n);
       out.deleted.push(n);

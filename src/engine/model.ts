@@ -234,7 +234,12 @@ export interface Instance extends Taggable {
   readonly interfaceIds: string[];
   /** Whether eth0 asked for a public IPv4 at launch (the subnet default or AssociatePublicIpAddress). */
   readonly wantsPublicIp: boolean;
-  metadata: { httpTokens: 'optional' | 'required'; httpEndpoint: 'enabled' | 'disabled'; httpPutResponseHopLimit: number; instanceMetadataTags: 'enabled' | 'disabled' };
+  metadata: {
+    httpTokens: 'optional' | 'required';
+    httpEndpoint: 'enabled' | 'disabled';
+    httpPutResponseHopLimit: number;
+    instanceMetadataTags: 'enabled' | 'disabled';
+  };
   terminatedAt?: Date;
   /** Device indexes freed by a forced detach stay unusable until the instance stops (API reference, DetachNetworkInterface). */
   readonly blockedDeviceIndexes: Set<number>;
@@ -273,8 +278,20 @@ export interface VolumeModificationRecord {
   state: 'modifying' | 'optimizing' | 'completed';
   readonly startTime: Date;
   endTime?: Date;
-  readonly original: { readonly size: number; readonly volumeType: VolumeType; readonly iops?: number; readonly throughput?: number; readonly multiAttach: boolean };
-  readonly target: { readonly size: number; readonly volumeType: VolumeType; readonly iops?: number; readonly throughput?: number; readonly multiAttach: boolean };
+  readonly original: {
+    readonly size: number;
+    readonly volumeType: VolumeType;
+    readonly iops?: number;
+    readonly throughput?: number;
+    readonly multiAttach: boolean;
+  };
+  readonly target: {
+    readonly size: number;
+    readonly volumeType: VolumeType;
+    readonly iops?: number;
+    readonly throughput?: number;
+    readonly multiAttach: boolean;
+  };
 }
 
 export interface Volume extends Taggable {

@@ -55,7 +55,8 @@ export function createNatGateway(region: RegionState, p: CreateNatParams): NatGa
   const id = region.ids.next(ID_KINDS.natGateway);
   let failure: NatGateway['failure'];
   if (eip?.association) failure = { code: 'Resource.AlreadyAssociated', message: `Elastic IP address ${eip.allocationId} is already associated` };
-  else if (eip && !gatewayOfVpc(region, subnet.vpcId)) failure = { code: 'Gateway.NotAttached', message: `Network ${subnet.vpcId} has no Internet gateway attached` };
+  else if (eip && !gatewayOfVpc(region, subnet.vpcId))
+    failure = { code: 'Gateway.NotAttached', message: `Network ${subnet.vpcId} has no Internet gateway attached` };
   else if (!subnet.pool.canAllocateCount(1 + (p.secondaryCount ?? 0) + (p.secondaryIps?.length ?? 0))) {
     failure = { code: 'InsufficientFreeAddressesInSubnet', message: 'Subnet has insufficient free addresses to create this NAT gateway' };
   }

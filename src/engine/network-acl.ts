@@ -40,8 +40,22 @@ function initialEntries(vpc: Vpc, isDefault: boolean): NetworkAclEntry[] {
   return out;
 }
 
-export function createNetworkAcl(region: RegionState, vpc: Vpc, tags: Tags = new Map(), isDefault = false, id = region.ids.next(ID_KINDS.networkAcl)): NetworkAcl {
-  const acl: NetworkAcl = { id, resourceType: 'network-acl', ownerId: region.accountId, vpcId: vpc.id, isDefault, entries: initialEntries(vpc, isDefault), tags };
+export function createNetworkAcl(
+  region: RegionState,
+  vpc: Vpc,
+  tags: Tags = new Map(),
+  isDefault = false,
+  id = region.ids.next(ID_KINDS.networkAcl),
+): NetworkAcl {
+  const acl: NetworkAcl = {
+    id,
+    resourceType: 'network-acl',
+    ownerId: region.accountId,
+    vpcId: vpc.id,
+    isDefault,
+    entries: initialEntries(vpc, isDefault),
+    tags,
+  };
   region.networkAcls.set(id, region.register(acl));
   return acl;
 }
@@ -95,7 +109,9 @@ export function removeVpcNetworkAcls(region: RegionState, vpcId: string): void {
 export function addIpv6AclEntries(region: RegionState, vpc: Vpc): void {
   for (const acl of region.networkAcls.values()) {
     if (acl.vpcId !== vpc.id || acl.entries.some((e) => e.ipv6CidrBlock !== undefined && e.ruleNumber === STAR_V6)) continue;
-    const add = initialEntries(vpc, acl.isDefault).filter((e) => e.ipv6CidrBlock !== undefined && !acl.entries.some((x) => x.egress === e.egress && x.ruleNumber === e.ruleNumber));
+    const add = initialEntries(vpc, acl.isDefault).filter(
+      (e) => e.ipv6CidrBlock !== undefined && !acl.entries.some((x) => x.egress === e.egress && x.ruleNumber === e.ruleNumber),
+    );
     acl.entries = sortEntries([...acl.entries, ...add]);
   }
 }
@@ -180,7 +196,14 @@ export function parseEntry(input: EntryInput): NetworkAclEntry {
     if (!c) throw invalidParam(input.Ipv6CidrBlock, 'ipv6CidrBlock', 'This is not a valid IPv6 CIDR block.');
     ipv6CidrBlock = c.toString();
   }
-  const entry: { -readonly [K in keyof NetworkAclEntry]: NetworkAclEntry[K] } = { ruleNumber: input.RuleNumber, egress: input.Egress, protocol, ruleAction: input.RuleAction, cidrBlock, ipv6CidrBlock };
+  const entry: { -readonly [K in keyof NetworkAclEntry]: NetworkAclEntry[K] } = {
+    ruleNumber: input.RuleNumber,
+    egress: input.Egress,
+    protocol,
+    ruleAction: input.RuleAction,
+    cidrBlock,
+    ipv6CidrBlock,
+  };
   // "If you specify protocol 6 (TCP) or 17 (UDP), you must specify a port range"; ICMP (1, and 58 for
   // IPv6) takes a type and code instead (API reference, CreateNetworkAclEntry).
   if (protocol === '6' || protocol === '17') {
@@ -206,7 +229,8 @@ const validIcmp = (n: number) => Number.isInteger(n) && n >= -1 && n <= 255;
 
 const sortEntries = (list: NetworkAclEntry[]) => list.sort((a, b) => Number(a.egress) - Number(b.egress) || a.ruleNumber - b.ruleNumber);
 
-const sameSlot = (a: { egress: boolean; ruleNumber: number }, b: { egress: boolean; ruleNumber: number }) => a.egress === b.egress && a.ruleNumber === b.ruleNumber;
+const sameSlot = (a: { egress: boolean; ruleNumber: number }, b: { egress: boolean; ruleNumber: number }) =>
+  a.egress === b.egress && a.ruleNumber === b.ruleNumber;
 
 /** Rules per ACL and direction: 20 by default (Amazon VPC quotas, "Rules per network ACL"), the `*` rules not counted. */
 const MAX_RULES_PER_DIRECTION = 20;
@@ -223,7 +247,10 @@ export function createEntry(acl: NetworkAcl, entry: NetworkAclEntry): void {
 }
 
 function entryNotFound(ruleNumber: number, egress: boolean): Ec2Error {
-  return new Ec2Error('InvalidNetworkAclEntry.NotFound', `The network acl entry identified by ${ruleNumber} (${egress ? 'egress' : 'ingress'}) does not exist.`);
+  return new Ec2Error(
+    'InvalidNetworkAclEntry.NotFound',
+    `The network acl entry identified by ${ruleNumber} (${egress ? 'egress' : 'ingress'}) does not exist.`,
+  );
 }
 
 export function replaceEntry(acl: NetworkAcl, entry: NetworkAclEntry): void {

@@ -184,11 +184,17 @@ function nonNegative(name: string, n: number | undefined): void {
 export function createNetworkInterface(region: RegionState, p: CreateInterfaceParams): NetworkInterface {
   const { subnet } = p;
   if (region.networkInterfaces.size >= region.cloud.quotas.networkInterfacesPerRegion) {
-    throw new Ec2Error('NetworkInterfaceLimitExceeded', `You have reached the maximum number of network interfaces (${region.cloud.quotas.networkInterfacesPerRegion}) in this region.`);
+    throw new Ec2Error(
+      'NetworkInterfaceLimitExceeded',
+      `You have reached the maximum number of network interfaces (${region.cloud.quotas.networkInterfacesPerRegion}) in this region.`,
+    );
   }
-  const v4Ways = (p.secondaryIps?.length ? 1 : 0) + (p.secondaryCount !== undefined ? 1 : 0) + (p.ipv4Prefixes?.length ? 1 : 0) + (p.ipv4PrefixCount !== undefined ? 1 : 0);
+  const v4Ways =
+    (p.secondaryIps?.length ? 1 : 0) + (p.secondaryCount !== undefined ? 1 : 0) + (p.ipv4Prefixes?.length ? 1 : 0) + (p.ipv4PrefixCount !== undefined ? 1 : 0);
   if (v4Ways > 1) {
-    throw invalidCombination('Only one of secondary private IP addresses, a secondary private IP address count, IPv4 prefixes or an IPv4 prefix count may be specified.');
+    throw invalidCombination(
+      'Only one of secondary private IP addresses, a secondary private IP address count, IPv4 prefixes or an IPv4 prefix count may be specified.',
+    );
   }
   if (p.ipv6Addresses?.length && p.ipv6Count !== undefined) {
     throw invalidCombination('Only one of Ipv6Addresses or Ipv6AddressCount may be specified.');
@@ -203,8 +209,8 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
   const groupIds = p.managed
     ? []
     : p.groupIds?.length
-    ? resolveGroups(region, subnet.vpcId, subnet.id, p.groupIds)
-    : [defaultSecurityGroup(region, subnet.vpcId).id];
+      ? resolveGroups(region, subnet.vpcId, subnet.id, p.groupIds)
+      : [defaultSecurityGroup(region, subnet.vpcId).id];
 
   // Explicit addresses: parsed and checked before anything is taken.
   const primary = p.primaryIp !== undefined ? parseSubnetIpv4(subnet, p.primaryIp) : undefined;

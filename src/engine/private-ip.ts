@@ -46,7 +46,8 @@ const NO_MOVES: readonly { ip: PrivateIp; from: NetworkInterface }[] = NONE;
 export function assignPrivateIps(region: RegionState, eni: NetworkInterface, p: AssignPrivateParams): AssignPrivateResult {
   // Plain tests rather than arrays of options: this runs once per Assign request.
   const ways = (p.addresses?.length ? 1 : 0) + (p.count !== undefined ? 1 : 0) + (p.prefixes?.length ? 1 : 0) + (p.prefixCount !== undefined ? 1 : 0);
-  if (ways === 0) throw new Ec2Error('MissingParameter', 'Either PrivateIpAddress, SecondaryPrivateIpAddressCount, Ipv4Prefix or Ipv4PrefixCount must be specified.');
+  if (ways === 0)
+    throw new Ec2Error('MissingParameter', 'Either PrivateIpAddress, SecondaryPrivateIpAddressCount, Ipv4Prefix or Ipv4PrefixCount must be specified.');
   if (ways > 1) throw invalidCombination('Only one of PrivateIpAddress, SecondaryPrivateIpAddressCount, Ipv4Prefix or Ipv4PrefixCount may be specified.');
   if (p.count !== undefined && p.count < 1) throw badCount(p.count);
   if (p.prefixCount !== undefined && p.prefixCount < 1) throw badCount(p.prefixCount);

@@ -41,7 +41,15 @@ export class PublicIpPools {
   }
 
   private configuredText(region: string): string {
-    return this.configured[region] ?? `3.${Math.max(0, REGIONS.findIndex((r) => r.name === region)) + 1}.0.0/16`;
+    return (
+      this.configured[region] ??
+      `3.${
+        Math.max(
+          0,
+          REGIONS.findIndex((r) => r.name === region),
+        ) + 1
+      }.0.0/16`
+    );
   }
 
   /** Takes a random free address (as AWS does), skipping the pool's network and broadcast addresses. */

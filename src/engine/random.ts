@@ -78,7 +78,7 @@ export class SeededRandom {
       return out;
     }
     const out = Buffer.alloc(n);
-    for (let i = 0; i < n; ) {
+    for (let i = 0; i < n;) {
       if (this.offset >= this.buffer.length) this.load(this.counter);
       const take = Math.min(n - i, this.buffer.length - this.offset);
       this.buffer.copy(out, i, this.offset, this.offset + take);

@@ -114,9 +114,7 @@ function zoneIdPrefix(region: string): string {
 function buildRegion(name: string, optIn: boolean, spec: ZoneSpec): RegionInfo {
   const prefix = zoneIdPrefix(name);
   const entries: Array<[string, number]> =
-    typeof spec === 'string'
-      ? [...spec].map((letter) => [letter, letter.charCodeAt(0) - 'a'.charCodeAt(0) + 1])
-      : Object.entries(spec);
+    typeof spec === 'string' ? [...spec].map((letter) => [letter, letter.charCodeAt(0) - 'a'.charCodeAt(0) + 1]) : Object.entries(spec);
   const zones = entries
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([letter, n]): ZoneInfo =>
@@ -139,9 +137,7 @@ function buildRegion(name: string, optIn: boolean, spec: ZoneSpec): RegionInfo {
   });
 }
 
-export const REGIONS: readonly RegionInfo[] = Object.freeze(
-  TABLE.map(([name, optIn, spec]) => buildRegion(name, optIn, spec)),
-);
+export const REGIONS: readonly RegionInfo[] = Object.freeze(TABLE.map(([name, optIn, spec]) => buildRegion(name, optIn, spec)));
 
 const BY_NAME: ReadonlyMap<string, RegionInfo> = new Map(REGIONS.map((r) => [r.name, r]));
 

@@ -29,8 +29,12 @@ export function getRouteTable(region: RegionState, id: string): RouteTable {
 // ---- tables ------------------------------------------------------------------------------------
 
 const localRoutes = (vpc: Vpc): Route[] => [
-  ...vpc.cidrs.filter((c) => c.state === 'associated').map((c) => ({ destinationCidrBlock: c.cidr.toString(), gatewayId: 'local', origin: 'CreateRouteTable' as const })),
-  ...vpc.ipv6Cidrs.filter((c) => c.state === 'associated').map((c) => ({ destinationIpv6CidrBlock: c.cidr.toString(), gatewayId: 'local', origin: 'CreateRouteTable' as const })),
+  ...vpc.cidrs
+    .filter((c) => c.state === 'associated')
+    .map((c) => ({ destinationCidrBlock: c.cidr.toString(), gatewayId: 'local', origin: 'CreateRouteTable' as const })),
+  ...vpc.ipv6Cidrs
+    .filter((c) => c.state === 'associated')
+    .map((c) => ({ destinationIpv6CidrBlock: c.cidr.toString(), gatewayId: 'local', origin: 'CreateRouteTable' as const })),
 ];
 
 /** A table holding the VPC's local routes ("Every route table contains a local route for communication within the VPC"). */
@@ -43,7 +47,12 @@ export function createRouteTable(region: RegionState, vpc: Vpc, tags: Tags = new
 /** The main route table of a new VPC, with its main association. */
 export function createMainRouteTable(region: RegionState, vpc: Vpc, ids: IdSource): RouteTable {
   const table = createRouteTable(region, vpc, new Map(), ids(ID_KINDS.routeTable, 'main-route-table'));
-  const assoc: RouteTableAssociation = { id: ids(ID_KINDS.routeTableAssociation, 'main-route-table-association'), routeTableId: table.id, vpcId: vpc.id, main: true };
+  const assoc: RouteTableAssociation = {
+    id: ids(ID_KINDS.routeTableAssociation, 'main-route-table-association'),
+    routeTableId: table.id,
+    vpcId: vpc.id,
+    main: true,
+  };
   region.routeTableAssociations.set(assoc.id, assoc);
   return table;
 }
@@ -120,8 +129,7 @@ export function syncLocalRoutes(region: RegionState, vpc: Vpc): void {
 // ---- associations --------------------------------------------------------------------------------
 
 /** Observed: "route table rtb-… and subnet subnet-… belong to different networks" (same wording as for gateways). */
-const differentNetworks = (tableId: string, what: string, id: string) =>
-  invalidValue(`route table ${tableId} and ${what} ${id} belong to different networks`);
+const differentNetworks = (tableId: string, what: string, id: string) => invalidValue(`route table ${tableId} and ${what} ${id} belong to different networks`);
 
 export function associateSubnet(region: RegionState, table: RouteTable, subnet: Subnet): RouteTableAssociation {
   if (subnet.vpcId !== table.vpcId) throw differentNetworks(table.id, 'subnet', subnet.id);
@@ -130,7 +138,13 @@ export function associateSubnet(region: RegionState, table: RouteTable, subnet: 
   if (subnetAssociation(region, subnet.id)) {
     throw new Ec2Error('Resource.AlreadyAssociated', `the specified association for route table ${table.id} conflicts with an existing association`);
   }
-  const assoc: RouteTableAssociation = { id: region.ids.next(ID_KINDS.routeTableAssociation), routeTableId: table.id, vpcId: table.vpcId, main: false, subnetId: subnet.id };
+  const assoc: RouteTableAssociation = {
+    id: region.ids.next(ID_KINDS.routeTableAssociation),
+    routeTableId: table.id,
+    vpcId: table.vpcId,
+    main: false,
+    subnetId: subnet.id,
+  };
   region.routeTableAssociations.set(assoc.id, assoc);
   return assoc;
 }
@@ -177,7 +191,8 @@ export function parseDestination(input: DestinationInput): Destination {
   // Observed: "MissingParameter: The request must contain the parameter destinationCidrBlock or destinationIpv6CidrBlock"
   // (hashicorp/terraform#14564).
   if (given.length === 0) throw missingParam('destinationCidrBlock or destinationIpv6CidrBlock');
-  if (given.length > 1) throw invalidCombination('Exactly one of destinationCidrBlock, destinationIpv6CidrBlock and destinationPrefixListId must be specified.');
+  if (given.length > 1)
+    throw invalidCombination('Exactly one of destinationCidrBlock, destinationIpv6CidrBlock and destinationPrefixListId must be specified.');
   if (input.DestinationCidrBlock !== undefined) {
     const c = parseIpv4Cidr(input.DestinationCidrBlock);
     // Observed: "Value (::/0) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block."
@@ -214,7 +229,8 @@ export interface TargetInput {
 type Target = Pick<Route, 'gatewayId' | 'instanceId' | 'networkInterfaceId' | 'natGatewayId' | 'egressOnlyInternetGatewayId' | 'vpcPeeringConnectionId'>;
 
 /** Observed: "The request must contain exactly one of gatewayId, natGatewayId, …" (MissingParameter; cluster-api-provider-aws#4899). */
-const TARGET_LIST = 'gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId, egressOnlyInternetGatewayId, transitGatewayId, localGatewayId, carrierGatewayId, vpcEndpointId, coreNetworkArn or instanceId';
+const TARGET_LIST =
+  'gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId, egressOnlyInternetGatewayId, transitGatewayId, localGatewayId, carrierGatewayId, vpcEndpointId, coreNetworkArn or instanceId';
 
 /** Whether the target may take a destination inside the VPC's own blocks (VPC User Guide, "Routing for a middlebox appliance"). */
 const middleboxTarget = (t: Target) => t.networkInterfaceId !== undefined || t.natGatewayId !== undefined;
@@ -223,7 +239,9 @@ const middleboxTarget = (t: Target) => t.networkInterfaceId !== undefined || t.n
 export function resolveTarget(region: RegionState, table: RouteTable, input: TargetInput): Target {
   const given = Object.entries(input).filter(([k, v]) => v !== undefined && TARGET_KEYS.has(k));
   if (given.length !== 1) {
-    throw given.length === 0 ? new Ec2Error('MissingParameter', `The request must contain exactly one of ${TARGET_LIST}`) : invalidCombination(`The request must contain exactly one of ${TARGET_LIST}`);
+    throw given.length === 0
+      ? new Ec2Error('MissingParameter', `The request must contain exactly one of ${TARGET_LIST}`)
+      : invalidCombination(`The request must contain exactly one of ${TARGET_LIST}`);
   }
   if (input.GatewayId !== undefined) return { gatewayId: gatewayTarget(region, table, input.GatewayId) };
   if (input.NetworkInterfaceId !== undefined) {
@@ -258,7 +276,20 @@ export function resolveTarget(region: RegionState, table: RouteTable, input: Tar
   throw new Ec2Error('UnsupportedOperation', 'Routes to local gateways, carrier gateways, core networks and ODB networks are not supported by ec2net.');
 }
 
-const TARGET_KEYS = new Set(['GatewayId', 'InstanceId', 'NetworkInterfaceId', 'NatGatewayId', 'EgressOnlyInternetGatewayId', 'VpcPeeringConnectionId', 'VpcEndpointId', 'TransitGatewayId', 'LocalGatewayId', 'CarrierGatewayId', 'CoreNetworkArn', 'OdbNetworkArn']);
+const TARGET_KEYS = new Set([
+  'GatewayId',
+  'InstanceId',
+  'NetworkInterfaceId',
+  'NatGatewayId',
+  'EgressOnlyInternetGatewayId',
+  'VpcPeeringConnectionId',
+  'VpcEndpointId',
+  'TransitGatewayId',
+  'LocalGatewayId',
+  'CarrierGatewayId',
+  'CoreNetworkArn',
+  'OdbNetworkArn',
+]);
 
 function unknownId(k: IdKind, id: string): Ec2Error {
   checkId(k, id);
@@ -321,7 +352,12 @@ export function createRoute(region: RegionState, table: RouteTable, d: Destinati
 
 /** Observed: "no route with destination-cidr-block 10.0.0.0/24 in route table rtb-…" (InvalidRoute.NotFound). */
 function routeNotFound(table: RouteTable, d: Destination): Ec2Error {
-  const param = d.destinationCidrBlock !== undefined ? 'destination-cidr-block' : d.destinationIpv6CidrBlock !== undefined ? 'destination-ipv6-cidr-block' : 'destination-prefix-list-id';
+  const param =
+    d.destinationCidrBlock !== undefined
+      ? 'destination-cidr-block'
+      : d.destinationIpv6CidrBlock !== undefined
+        ? 'destination-ipv6-cidr-block'
+        : 'destination-prefix-list-id';
   return new Ec2Error('InvalidRoute.NotFound', `no route with ${param} ${destinationOf(d as Route)} in route table ${table.id}`);
 }
 

@@ -61,7 +61,8 @@ export function checkRouting(region: RegionState, v: (rule: string, detail: stri
   for (const a of region.networkAclAssociations.values()) {
     const acl = region.networkAcls.get(a.networkAclId);
     const subnet = region.subnets.get(a.subnetId);
-    if (!acl || !subnet || acl.vpcId !== subnet.vpcId) v('acl-association', `${a.id} joins ${a.networkAclId} and ${a.subnetId}, not an ACL and subnet of one VPC`);
+    if (!acl || !subnet || acl.vpcId !== subnet.vpcId)
+      v('acl-association', `${a.id} joins ${a.networkAclId} and ${a.subnetId}, not an ACL and subnet of one VPC`);
     aclOf.set(a.subnetId, (aclOf.get(a.subnetId) ?? 0) + 1);
   }
   for (const s of region.subnets.values()) {

@@ -500,7 +500,8 @@ export function modifyRules(region: RegionState, group: SecurityGroup, updates: 
     if (!req) throw missingParam('SecurityGroupRule');
     const peers = [req.CidrIpv4, req.CidrIpv6, req.PrefixListId, req.ReferencedGroupId].filter((p) => p !== undefined);
     if (peers.length > 1) throw invalidCombination('Only one of cidrIp, cidrIpv6, prefixListId, or referencedGroupId can be specified');
-    if (peers.length === 0) throw new Ec2Error('MissingParameter', 'The request must contain exactly one of: cidrIp, cidrIpv6, prefixListId, or referencedGroupId');
+    if (peers.length === 0)
+      throw new Ec2Error('MissingParameter', 'The request must contain exactly one of: cidrIp, cidrIpv6, prefixListId, or referencedGroupId');
     const [spec] = parsePermissions(region, group, current.isEgress, [
       {
         IpProtocol: req.IpProtocol,

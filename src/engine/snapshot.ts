@@ -131,7 +131,15 @@ function elasticIpJson(a: ElasticIp) {
 }
 
 function keyPairJson(k: KeyPair) {
-  return { id: k.id, name: k.name, keyType: k.keyType, fingerprint: k.fingerprint, publicKey: k.publicKey, createTime: k.createTime.toISOString(), tags: tagsJson(k.tags) };
+  return {
+    id: k.id,
+    name: k.name,
+    keyType: k.keyType,
+    fingerprint: k.fingerprint,
+    publicKey: k.publicKey,
+    createTime: k.createTime.toISOString(),
+    tags: tagsJson(k.tags),
+  };
 }
 
 function launchTemplateJson(t: LaunchTemplate) {
@@ -163,22 +171,55 @@ function regionJson(r: RegionState) {
     keyPairs: [...r.keyPairs.values()].map(keyPairJson),
     routeTables: [...r.routeTables.values()].map((t) => ({ id: t.id, vpcId: t.vpcId, routes: t.routes.map((x) => ({ ...x })), tags: tagsJson(t.tags) })),
     routeTableAssociations: [...r.routeTableAssociations.values()].map((a) => ({ ...a })),
-    networkAcls: [...r.networkAcls.values()].map((a) => ({ id: a.id, vpcId: a.vpcId, isDefault: a.isDefault, entries: a.entries.map((e) => ({ ...e })), tags: tagsJson(a.tags) })),
+    networkAcls: [...r.networkAcls.values()].map((a) => ({
+      id: a.id,
+      vpcId: a.vpcId,
+      isDefault: a.isDefault,
+      entries: a.entries.map((e) => ({ ...e })),
+      tags: tagsJson(a.tags),
+    })),
     networkAclAssociations: [...r.networkAclAssociations.values()].map((a) => ({ ...a })),
-    natGateways: [...r.natGateways.values()].map((n) => ({ ...n, createTime: new Date(n.createTime).toISOString(), deleteTime: n.deleteTime !== undefined ? new Date(n.deleteTime).toISOString() : undefined, tags: tagsJson(n.tags) })),
+    natGateways: [...r.natGateways.values()].map((n) => ({
+      ...n,
+      createTime: new Date(n.createTime).toISOString(),
+      deleteTime: n.deleteTime !== undefined ? new Date(n.deleteTime).toISOString() : undefined,
+      tags: tagsJson(n.tags),
+    })),
     egressOnlyInternetGateways: [...r.egressOnlyInternetGateways.values()].map((g) => ({ id: g.id, vpcId: g.vpcId, tags: tagsJson(g.tags) })),
-    dhcpOptions: [...r.dhcpOptions.values()].map((d) => ({ id: d.id, configurations: d.configurations.map((c) => ({ key: c.key, values: [...c.values] })), tags: tagsJson(d.tags) })),
+    dhcpOptions: [...r.dhcpOptions.values()].map((d) => ({
+      id: d.id,
+      configurations: d.configurations.map((c) => ({ key: c.key, values: [...c.values] })),
+      tags: tagsJson(d.tags),
+    })),
     launchTemplates: [...r.launchTemplates.values()].map(launchTemplateJson),
-    snapshots: [...r.snapshots.values()].map((s) => ({ ...s, startTime: s.startTime.toISOString(), completionTime: s.completionTime?.toISOString(), tags: tagsJson(s.tags) })),
+    snapshots: [...r.snapshots.values()].map((s) => ({
+      ...s,
+      startTime: s.startTime.toISOString(),
+      completionTime: s.completionTime?.toISOString(),
+      tags: tagsJson(s.tags),
+    })),
     pendingTransitions: r.timers.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
   };
 }
 
 export function exportState(cloud: Cloud) {
-  return { format: 'ec2net-state', version: 1, worlds: [...cloud.allRegions()].map(regionJson), stsSessions: [...cloud.stsSessions.values()].map(stsSessionJson) };
+  return {
+    format: 'ec2net-state',
+    version: 1,
+    worlds: [...cloud.allRegions()].map(regionJson),
+    stsSessions: [...cloud.stsSessions.values()].map(stsSessionJson),
+  };
 }
 
 /** Temporary credentials as the export shows them: who they act as and until when, never their secret or token. */
 function stsSessionJson(s: StsSession) {
-  return { accessKeyId: s.accessKeyId, kind: s.kind, accountId: s.accountId, arn: s.arn, userId: s.userId, issued: new Date(s.issuedAt).toISOString(), expiration: new Date(s.expiresAt).toISOString() };
+  return {
+    accessKeyId: s.accessKeyId,
+    kind: s.kind,
+    accountId: s.accountId,
+    arn: s.arn,
+    userId: s.userId,
+    issued: new Date(s.issuedAt).toISOString(),
+    expiration: new Date(s.expiresAt).toISOString(),
+  };
 }

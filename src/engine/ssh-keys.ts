@@ -123,7 +123,10 @@ function fromOpenSsh(text: string): PublicKey | undefined {
 
 /** The SSH public key file format of RFC 4716 (`---- BEGIN SSH2 PUBLIC KEY ----`). */
 function fromRfc4716(text: string): PublicKey | undefined {
-  const lines = text.trim().split(/\r?\n/).map((l) => l.trim());
+  const lines = text
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.trim());
   if (lines[0] !== '---- BEGIN SSH2 PUBLIC KEY ----') return undefined;
   if (lines[lines.length - 1] !== '---- END SSH2 PUBLIC KEY ----') throw new KeyFormatError('no end line');
   let body = '';
@@ -192,7 +195,11 @@ export const ed25519Fingerprint = (blob: Buffer) => createHash('sha256').update(
 /** An imported key's fingerprint. */
 export function importedFingerprint(key: PublicKey): string {
   if (key.type === 'ed25519') return ed25519Fingerprint(key.blob);
-  return colonHex(createHash('md5').update(key.key.export({ format: 'der', type: 'spki' })).digest());
+  return colonHex(
+    createHash('md5')
+      .update(key.key.export({ format: 'der', type: 'spki' }))
+      .digest(),
+  );
 }
 
 // ---- making keys ---------------------------------------------------------------------------------
@@ -338,9 +345,10 @@ export function makeKey(type: KeyType, format: 'pem' | 'ppk', seed: Buffer, comm
     const blob = rsaBlob(E, rsa.n);
     const pkcs8 = rsa.key.export({ format: 'der', type: 'pkcs8' });
     const fingerprint = colonHex(createHash('sha1').update(pkcs8).digest());
-    const privateKey = format === 'pem'
-      ? (rsa.key.export({ format: 'pem', type: 'pkcs1' }) as string).trimEnd()
-      : ppk('ssh-rsa', blob, Buffer.concat([mpint(rsa.d), mpint(rsa.p), mpint(rsa.q), mpint(rsa.iqmp)]), comment);
+    const privateKey =
+      format === 'pem'
+        ? (rsa.key.export({ format: 'pem', type: 'pkcs1' }) as string).trimEnd()
+        : ppk('ssh-rsa', blob, Buffer.concat([mpint(rsa.d), mpint(rsa.p), mpint(rsa.q), mpint(rsa.iqmp)]), comment);
     return { type, privateKey, blob, fingerprint };
   }
   const secret = expander(seed)(32);
@@ -349,8 +357,9 @@ export function makeKey(type: KeyType, format: 'pem' | 'ppk', seed: Buffer, comm
   const blob = Buffer.concat([sshString('ssh-ed25519'), sshString(pub)]);
   const checkInt = seed.readUInt32BE(0);
   // PuTTY keeps an EdDSA private key as the mpint of the secret read little-endian.
-  const privateKey = format === 'pem'
-    ? openSshPrivateKey(blob, secret, pub, checkInt, comment)
-    : ppk('ssh-ed25519', blob, mpint(toBigInt(Buffer.from(secret).reverse())), comment);
+  const privateKey =
+    format === 'pem'
+      ? openSshPrivateKey(blob, secret, pub, checkInt, comment)
+      : ppk('ssh-ed25519', blob, mpint(toBigInt(Buffer.from(secret).reverse())), comment);
   return { type, privateKey, blob, fingerprint: ed25519Fingerprint(blob) };
 }

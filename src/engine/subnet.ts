@@ -142,7 +142,10 @@ export function disassociateSubnetIpv6(region: RegionState, associationId: strin
     const a = subnet.ipv6.find((x) => x.associationId === associationId);
     if (!a) continue;
     if (a.pool.usedCount > 0) {
-      throw new Ec2Error('InvalidParameterValue', `The subnet CIDR block with association ID ${associationId} may not be disassociated. It has IPv6 addresses in use.`);
+      throw new Ec2Error(
+        'InvalidParameterValue',
+        `The subnet CIDR block with association ID ${associationId} may not be disassociated. It has IPv6 addresses in use.`,
+      );
     }
     subnet.ipv6.splice(subnet.ipv6.indexOf(a), 1);
     a.state = 'disassociated';

@@ -45,7 +45,8 @@ export function tagsFromSpecs(specs: readonly TagSpecInput[] | undefined, resour
       tags.set(key, value);
     }
   }
-  if (tags.size > MAX_TAGS_PER_RESOURCE) throw new Ec2Error('TagLimitExceeded', `The maximum number of tags per resource (${MAX_TAGS_PER_RESOURCE}) has been exceeded.`);
+  if (tags.size > MAX_TAGS_PER_RESOURCE)
+    throw new Ec2Error('TagLimitExceeded', `The maximum number of tags per resource (${MAX_TAGS_PER_RESOURCE}) has been exceeded.`);
   return tags;
 }
 

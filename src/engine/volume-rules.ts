@@ -28,7 +28,12 @@ interface TypeLimits {
 
 export const TYPE_LIMITS: Readonly<Record<VolumeType, TypeLimits>> = {
   gp2: { minSize: 1, maxSize: 16384 },
-  gp3: { minSize: 1, maxSize: 65536, iops: { min: 3000, max: 16000, perGiB: 500, required: false, default: 3000 }, throughput: { min: 125, max: 1000, perIops: 0.25, default: 125 } },
+  gp3: {
+    minSize: 1,
+    maxSize: 65536,
+    iops: { min: 3000, max: 16000, perGiB: 500, required: false, default: 3000 },
+    throughput: { min: 125, max: 1000, perIops: 0.25, default: 125 },
+  },
   io1: { minSize: 4, maxSize: 16384, iops: { min: 100, max: 64000, perGiB: 50, required: true } },
   io2: { minSize: 4, maxSize: 65536, iops: { min: 100, max: 256000, perGiB: 1000, required: true } },
   st1: { minSize: 125, maxSize: 16384 },
@@ -66,7 +71,13 @@ export interface VolumeShapeRequest {
  * Checks a requested size/type/IOPS/throughput and fills in AWS's defaults. `defaultType` is gp2 for
  * CreateVolume; `minSize` is the snapshot's size when the volume comes from one.
  */
-export function resolveShape(req: VolumeShapeRequest, defaultType: VolumeType, fallbackSize: number | undefined, snapshot?: { id: string; size: number }, blockDevice = false): VolumeShape {
+export function resolveShape(
+  req: VolumeShapeRequest,
+  defaultType: VolumeType,
+  fallbackSize: number | undefined,
+  snapshot?: { id: string; size: number },
+  blockDevice = false,
+): VolumeShape {
   const volumeType = req.volumeType === undefined ? defaultType : checkVolumeType(req.volumeType);
   const limits = TYPE_LIMITS[volumeType];
   const size = req.size ?? fallbackSize;
@@ -83,7 +94,9 @@ export function resolveShape(req: VolumeShapeRequest, defaultType: VolumeType, f
   if (req.iops !== undefined) {
     if (!limits.iops) throw invalidCombination(`The parameter iops is not supported for ${volumeType} volumes.`);
     if (req.iops < limits.iops.min || req.iops > limits.iops.max) {
-      throw invalidValue(`Value (${req.iops}) for parameter iops is invalid. Expected a value between ${limits.iops.min} and ${limits.iops.max} for ${volumeType} volumes.`);
+      throw invalidValue(
+        `Value (${req.iops}) for parameter iops is invalid. Expected a value between ${limits.iops.min} and ${limits.iops.max} for ${volumeType} volumes.`,
+      );
     }
     if (req.iops > limits.iops.perGiB * size && req.iops > limits.iops.min) {
       throw invalidValue(`Iops to volume size ratio of ${(req.iops / size).toFixed(6)} is too high; maximum is ${limits.iops.perGiB.toFixed(6)}.`);
@@ -100,10 +113,14 @@ export function resolveShape(req: VolumeShapeRequest, defaultType: VolumeType, f
   if (req.throughput !== undefined) {
     if (!limits.throughput) throw invalidCombination(`The parameter throughput is not supported for ${volumeType} volumes.`);
     if (req.throughput < limits.throughput.min || req.throughput > limits.throughput.max) {
-      throw invalidValue(`Value (${req.throughput}) for parameter throughput is invalid. Expected a value between ${limits.throughput.min} and ${limits.throughput.max}.`);
+      throw invalidValue(
+        `Value (${req.throughput}) for parameter throughput is invalid. Expected a value between ${limits.throughput.min} and ${limits.throughput.max}.`,
+      );
     }
     if (req.throughput > limits.throughput.default && req.throughput > (iops ?? 0) * limits.throughput.perIops) {
-      throw invalidValue(`Throughput (MiBps) to iops ratio of ${(req.throughput / (iops ?? 1)).toFixed(6)} is too high; maximum is ${limits.throughput.perIops.toFixed(6)} MiBps per iops.`);
+      throw invalidValue(
+        `Throughput (MiBps) to iops ratio of ${(req.throughput / (iops ?? 1)).toFixed(6)} is too high; maximum is ${limits.throughput.perIops.toFixed(6)} MiBps per iops.`,
+      );
     }
     throughput = req.throughput;
   } else if (limits.throughput) {

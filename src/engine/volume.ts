@@ -56,7 +56,13 @@ export function createVolume(region: RegionState, p: NewVolume): Volume {
   };
   region.volumes.set(volume.id, region.register(volume));
   if (p.attachTo) {
-    volume.attachments.push({ instanceId: p.attachTo.instance.id, device: p.attachTo.device, attachTime: now, state: 'attached', deleteOnTermination: p.attachTo.deleteOnTermination });
+    volume.attachments.push({
+      instanceId: p.attachTo.instance.id,
+      device: p.attachTo.device,
+      attachTime: now,
+      state: 'attached',
+      deleteOnTermination: p.attachTo.deleteOnTermination,
+    });
     (p.attachTo.instance.volumeIds ??= []).push(volume.id);
   } else {
     schedule(region, region.cloud.timings.pendingMs, 'volume-available', volume.id);
@@ -137,9 +143,14 @@ export function checkDetachVolume(region: RegionState, volume: Volume, instanceI
     // AWS's wording for a volume that is not attached: "Volume 'vol-…' is in the 'available' state."
     throw new Ec2Error('IncorrectState', `Volume '${volume.id}' is in the '${volume.state}' state.`);
   }
-  const candidates = volume.attachments.filter((a) => (instanceId === undefined || a.instanceId === instanceId) && (device === undefined || a.device === device));
+  const candidates = volume.attachments.filter(
+    (a) => (instanceId === undefined || a.instanceId === instanceId) && (device === undefined || a.device === device),
+  );
   if (candidates.length === 0) {
-    throw new Ec2Error('InvalidAttachment.NotFound', `Volume '${volume.id}' is not attached to ${instanceId !== undefined ? `instance '${instanceId}'` : `device '${device}'`}.`);
+    throw new Ec2Error(
+      'InvalidAttachment.NotFound',
+      `Volume '${volume.id}' is not attached to ${instanceId !== undefined ? `instance '${instanceId}'` : `device '${device}'`}.`,
+    );
   }
   if (candidates.length > 1) throw new Ec2Error('MissingParameter', 'The request must contain the parameter instanceId');
   const attachment = candidates[0]!;

@@ -175,7 +175,10 @@ export function disassociateVpcCidr(region: RegionState, associationId: string) 
   const subnets = region.subnetsOf(vpc.id).all();
   if (found.v4) {
     if (vpc.cidrs[0] === found.v4) {
-      throw new Ec2Error('OperationNotPermitted', `The vpc CIDR block with association ID ${associationId} may not be disassociated. It is the primary IPv4 CIDR block of the VPC`);
+      throw new Ec2Error(
+        'OperationNotPermitted',
+        `The vpc CIDR block with association ID ${associationId} may not be disassociated. It is the primary IPv4 CIDR block of the VPC`,
+      );
     }
     if (subnets.some((s) => found.v4!.cidr.containsCidr(s.cidr))) {
       throw new Ec2Error('DependencyViolation', `The vpc CIDR block with association ID ${associationId} may not be disassociated. It is in use by a subnet.`);

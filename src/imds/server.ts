@@ -116,7 +116,10 @@ function pathSegments(target: string): string[] | undefined {
   const abs = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(path);
   if (abs) path = path.slice(abs[0].length);
   try {
-    return path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+    return path
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => decodeURIComponent(s));
   } catch {
     return undefined;
   }

@@ -25,7 +25,10 @@ export class TokenStore {
   private nextSweep = 0;
 
   /** `maxTokens` bounds memory: beyond it the oldest tokens are forgotten (they then answer 401). */
-  constructor(private readonly now: () => number, private readonly maxTokens = 100_000) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly maxTokens = 100_000,
+  ) {}
 
   issue(instanceId: string, ttlSeconds: number): string {
     const now = this.now();

@@ -22,10 +22,32 @@ export type MetadataDir = Map<string, MetadataNode>;
 
 /** Metadata versions the service answers (EC2 User Guide, "Retrieve instance metadata"); each serves the same tree here. */
 export const METADATA_VERSIONS = [
-  '1.0', '2007-01-19', '2007-03-01', '2007-08-29', '2007-10-10', '2007-12-15', '2008-02-01', '2008-09-01',
-  '2009-04-04', '2011-01-01', '2011-05-01', '2012-01-12', '2014-02-25', '2014-11-05', '2015-10-20',
-  '2016-04-19', '2016-06-30', '2016-09-02', '2018-03-28', '2018-08-17', '2018-09-24', '2019-10-01',
-  '2020-10-27', '2021-01-03', '2021-03-23', 'latest',
+  '1.0',
+  '2007-01-19',
+  '2007-03-01',
+  '2007-08-29',
+  '2007-10-10',
+  '2007-12-15',
+  '2008-02-01',
+  '2008-09-01',
+  '2009-04-04',
+  '2011-01-01',
+  '2011-05-01',
+  '2012-01-12',
+  '2014-02-25',
+  '2014-11-05',
+  '2015-10-20',
+  '2016-04-19',
+  '2016-06-30',
+  '2016-09-02',
+  '2018-03-28',
+  '2018-08-17',
+  '2018-09-24',
+  '2019-10-01',
+  '2020-10-27',
+  '2021-01-03',
+  '2021-03-23',
+  'latest',
 ] as const;
 
 /** Builds a directory from an object literal, dropping keys whose value is undefined or an empty list. */
@@ -47,7 +69,10 @@ function dir(entries: Record<string, MetadataNode | readonly string[] | undefine
  * while `public-keys/0/` is the way in (EC2 User Guide, "Instance metadata categories").
  */
 class LabelledDir extends Map<string, MetadataNode> {
-  constructor(readonly labels: ReadonlyMap<string, string>, entries: Iterable<[string, MetadataNode]>) {
+  constructor(
+    readonly labels: ReadonlyMap<string, string>,
+    entries: Iterable<[string, MetadataNode]>,
+  ) {
     super(entries);
   }
 }
@@ -111,8 +136,7 @@ export function metaDataTree(region: RegionState, instance: Instance): MetadataD
   const multiCard = (findInstanceType(instance.instanceType)?.networkCards ?? 1) > 1;
   const macs: MetadataDir = new Map(enis.map((e) => [e.macAddress, interfaceDir(region, e, multiCard)]));
   const localHostname = primary ? privateDnsName(region.name, primary.text) : undefined;
-  const tags =
-    instance.metadata.instanceMetadataTags === 'enabled' ? dir({ instance: new Map<string, MetadataNode>(instance.tags) }) : undefined;
+  const tags = instance.metadata.instanceMetadataTags === 'enabled' ? dir({ instance: new Map<string, MetadataNode>(instance.tags) }) : undefined;
   return dir({
     'ami-id': instance.imageId,
     'ami-launch-index': String(instance.amiLaunchIndex),
@@ -195,7 +219,11 @@ export function lookup(root: MetadataDir, segments: readonly string[]): Lookup {
 }
 
 export function listing(d: MetadataDir): string {
-  if (d instanceof LabelledDir) return [...d.keys()].map((k) => d.labels.get(k) ?? k).sort().join('\n');
+  if (d instanceof LabelledDir)
+    return [...d.keys()]
+      .map((k) => d.labels.get(k) ?? k)
+      .sort()
+      .join('\n');
   return [...d.entries()]
     .map(([name, v]) => (typeof v === 'string' ? name : `${name}/`))
     .sort()

@@ -35,7 +35,8 @@ const quote = (v: unknown) => (v === null ? 'null' : `'${String(v)}'`);
 export function checkConstraints(model: ServiceModel, shapeName: string | undefined, input: Record<string, unknown>): void {
   if (!shapeName) return;
   const errors: string[] = [];
-  const fail = (value: unknown, path: string, rule: string) => errors.push(`Value ${quote(value)} at '${path}' failed to satisfy constraint: Member must ${rule}`);
+  const fail = (value: unknown, path: string, rule: string) =>
+    errors.push(`Value ${quote(value)} at '${path}' failed to satisfy constraint: Member must ${rule}`);
   const visit = (name: string, value: unknown, path: string): void => {
     const shape: Shape | undefined = model.shapes[name];
     if (!shape) return;

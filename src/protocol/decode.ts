@@ -20,9 +20,22 @@ interface ParamNode {
 
 /** Request parameters that belong to the protocol or to query-string signing, not to the operation. */
 const PROTOCOL_PARAMS = new Set([
-  'Action', 'Version', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-SignedHeaders',
-  'X-Amz-Signature', 'X-Amz-Security-Token', 'X-Amz-Expires', 'AWSAccessKeyId', 'SignatureVersion',
-  'SignatureMethod', 'Timestamp', 'Signature', 'Expires', 'SecurityToken',
+  'Action',
+  'Version',
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+  'X-Amz-Security-Token',
+  'X-Amz-Expires',
+  'AWSAccessKeyId',
+  'SignatureVersion',
+  'SignatureMethod',
+  'Timestamp',
+  'Signature',
+  'Expires',
+  'SecurityToken',
 ]);
 
 /** Most parameters any one request may carry; EC2's real bound is in this range. */
@@ -323,7 +336,6 @@ function parseTimestamp(raw: string): Date | undefined {
   return Number.isFinite(ms) ? new Date(ms) : undefined;
 }
 
-const badValue = (raw: string, path: string, why?: string) =>
-  invalidValue(`Value (${raw}) for parameter ${path} is invalid.${why ? ` ${why}` : ''}`);
+const badValue = (raw: string, path: string, why?: string) => invalidValue(`Value (${raw}) for parameter ${path} is invalid.${why ? ` ${why}` : ''}`);
 
 const unknownParameter = (name: string) => new Ec2Error('UnknownParameter', `The parameter ${name} is not recognized`);

@@ -253,7 +253,10 @@ export class Encoder {
       switch (memberKind(this.shape(ref.shape))) {
         case 'string':
           memos.push(`let m${memos.length}, e${memos.length} = '';`);
-          lines.push(`  if (x !== m${memos.length - 1}) { m${memos.length - 1} = x; e${memos.length - 1} = esc(String(x)); }`, `  o.text += ${open} + e${memos.length - 1} + ${close};`);
+          lines.push(
+            `  if (x !== m${memos.length - 1}) { m${memos.length - 1} = x; e${memos.length - 1} = esc(String(x)); }`,
+            `  o.text += ${open} + e${memos.length - 1} + ${close};`,
+          );
           break;
         case 'boolean':
           lines.push(`  o.text += x ? ${JSON.stringify(`<${tag}>true</${tag}>`)} : ${JSON.stringify(`<${tag}>false</${tag}>`)};`);

@@ -59,8 +59,7 @@ const SIGNATURE_MISMATCH =
 
 export const incompleteSignature = (message: string) => new Ec2Error('IncompleteSignature', message, 400);
 export const signatureDoesNotMatch = (message = SIGNATURE_MISMATCH) => new Ec2Error('SignatureDoesNotMatch', message, 403);
-export const authFailure = (message = 'AWS was not able to validate the provided access credentials') =>
-  new Ec2Error('AuthFailure', message, 401);
+export const authFailure = (message = 'AWS was not able to validate the provided access credentials') => new Ec2Error('AuthFailure', message, 401);
 export const requestExpired = () => new Ec2Error('RequestExpired', 'Request has expired.', 400);
 
 /** Verifies a request's SigV4 signature; returns who signed it, or throws the Ec2Error AWS answers. */
@@ -97,9 +96,7 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): VerifiedCa
   }
   const credential = parts.credential.replace(/\/+$/, '').split('/');
   if (credential.length !== 5) {
-    throw incompleteSignature(
-      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${parts.credential}'`,
-    );
+    throw incompleteSignature(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${parts.credential}'`);
   }
   const [accessKeyId, scopeDate, region, scopeService, terminator] = credential as [string, string, string, string, string];
   const scopeErrors: string[] = [];
@@ -229,7 +226,10 @@ export function parseAmzDate(text: string): number {
 }
 
 export function toBasic(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.[0-9]{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.[0-9]{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 /** The `Date` header (RFC 7231 IMF-fixdate) in basic format; left as is (and refused later) when unparsable. */

@@ -27,7 +27,9 @@ export type CallerScope = KeyScope & { readonly accountId?: string };
 
 /** The caller's account: the verified one, else that of temporary credentials issued here, else by the key's form. */
 const callerAccount = (caller: CallerScope, cloud: Cloud) =>
-  caller.accountId ?? (cloud.stsSessions.size > 0 ? sessionAccount(cloud, caller.accessKeyId) : undefined) ?? accountFor(caller.accessKeyId, cloud.defaultAccountId);
+  caller.accountId ??
+  (cloud.stsSessions.size > 0 ? sessionAccount(cloud, caller.accessKeyId) : undefined) ??
+  accountFor(caller.accessKeyId, cloud.defaultAccountId);
 
 /** Operations that only read; they are journaled only when they happen to create a world. */
 const isEc2ReadOnly = (action: string) => action.startsWith('Describe') || action.startsWith('Get') || action.startsWith('List');
@@ -130,7 +132,15 @@ export class QueryApi {
     try {
       return { status: 200, body: this.run(action, params, caller, requestId, true, service), requestId, action };
     } catch (e) {
-      if (isEc2Error(e)) return { status: e.status, body: this.errorDocument(service, e.code, e.message, requestId, e.status), requestId, action, errorCode: e.code, errorMessage: e.message };
+      if (isEc2Error(e))
+        return {
+          status: e.status,
+          body: this.errorDocument(service, e.code, e.message, requestId, e.status),
+          requestId,
+          action,
+          errorCode: e.code,
+          errorMessage: e.message,
+        };
       return {
         status: 500,
         body: this.errorDocument(service, 'InternalError', 'An internal error has occurred', requestId, 500),

@@ -63,7 +63,10 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   const credentials = config.auth === 'sigv4' ? loadCredentials(config.credentialsFile!) : undefined;
   if (credentials) log.info({ credentialsFile: config.credentialsFile, keys: credentials.size }, 'signature checking on (SigV4)');
   else if (!isLoopbackHost(config.host)) {
-    log.warn({ host: config.host }, `listening on ${config.host} with signature checking off: anyone who can reach this port can act in any account; use --auth sigv4 --credentials FILE`);
+    log.warn(
+      { host: config.host },
+      `listening on ${config.host} with signature checking off: anyone who can reach this port can act in any account; use --auth sigv4 --credentials FILE`,
+    );
   }
   // Locked before the journal is opened: a directory another server uses is not even read.
   const lock = config.dataDir !== undefined ? lockDataDir(config.dataDir) : undefined;
@@ -81,14 +84,23 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     } catch (e) {
       journal.close();
       lock?.release();
-      throw new ConfigError(`${config.dataDir}: the stored state does not open: ${(e as Error).message}. The data directory is left as it is; start with another --data-dir (or --ephemeral) to begin afresh.`);
+      throw new ConfigError(
+        `${config.dataDir}: the stored state does not open: ${(e as Error).message}. The data directory is left as it is; start with another --data-dir (or --ephemeral) to begin afresh.`,
+      );
     }
     cloud = restored.cloud;
     for (const skipped of restored.skipped) log.warn({ dataDir: config.dataDir }, `${skipped}; skipped (the rest of the state is restored)`);
     storage.restoreMs = restored.ms;
     const migratedFrom = journal.openedVersion > 0 && journal.openedVersion < SCHEMA_VERSION ? journal.openedVersion : undefined;
     log.info(
-      { dataDir: config.dataDir, fromSnapshot: restored.fromSnapshot, replayed: restored.replayed, skipped: restored.skipped.length, ms: restored.ms, migratedFrom },
+      {
+        dataDir: config.dataDir,
+        fromSnapshot: restored.fromSnapshot,
+        replayed: restored.replayed,
+        skipped: restored.skipped.length,
+        ms: restored.ms,
+        migratedFrom,
+      },
       `state restored in ${restored.ms} ms (${restored.fromSnapshot ? 'snapshot + ' : ''}${restored.replayed} logged changes replayed${migratedFrom ? `, migrated from storage format ${migratedFrom}` : ''})`,
     );
     if (journal.get('seed') === undefined) journal.set('seed', cloud.random.seed);
@@ -172,9 +184,12 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     getCloud,
     readOnlyReason: credentials && 'Signature checking is on (--auth sigv4): the console only reads. Act through a signed SDK or CLI call.',
   });
-  const server = createApp({ api, admin, logger: log, console: webConsole, authenticate:
-      credentials &&
-      sigv4Authenticator(credentials, Date.now, { find: (id) => cloud.stsSessions.get(id), nowMs: () => cloud.nowMs() }),
+  const server = createApp({
+    api,
+    admin,
+    logger: log,
+    console: webConsole,
+    authenticate: credentials && sigv4Authenticator(credentials, Date.now, { find: (id) => cloud.stsSessions.get(id), nowMs: () => cloud.nowMs() }),
   });
   /** A start that fails after the data directory was opened leaves it closed and unlocked. */
   const abandon = (e: unknown) => {

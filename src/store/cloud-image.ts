@@ -138,7 +138,9 @@ export function encodeCloud(cloud: Cloud): Buffer {
     if (proto !== Object.prototype && proto !== null) {
       const name = CLASS_NAMES.get(proto);
       if (name === undefined) {
-        throw new SnapshotError(`an instance of unregistered class ${String(proto?.constructor?.name)} at ${showPath(path)}: register it in persisted-classes.ts`);
+        throw new SnapshotError(
+          `an instance of unregistered class ${String(proto?.constructor?.name)} at ${showPath(path)}: register it in persisted-classes.ts`,
+        );
       }
       fixups.push({ path: [...path], kind: 'class', name });
       helper = topLevel;

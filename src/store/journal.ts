@@ -111,7 +111,9 @@ export class Journal {
     const version = this.openedVersion;
     if (version > SCHEMA_VERSION) {
       this.db.close();
-      throw new ConfigError(`${this.path} was written by a newer ec2net (storage format ${version}; this one reads up to ${SCHEMA_VERSION}): upgrade ec2net, or start with another --data-dir`);
+      throw new ConfigError(
+        `${this.path} was written by a newer ec2net (storage format ${version}; this one reads up to ${SCHEMA_VERSION}): upgrade ec2net, or start with another --data-dir`,
+      );
     }
     for (let v = version; v < SCHEMA_VERSION; v++) {
       this.db.transaction(() => {

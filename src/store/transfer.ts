@@ -59,8 +59,16 @@ export function parseExport(text: string): ExportFile {
   if (!isString(f.seed) || f.seed.length === 0) throw new ImportError('missing seed');
   if (!Array.isArray(f.entries)) throw new ImportError('missing entries');
   f.entries.forEach((e, i) => {
-    const ok = e && typeof e === 'object' && Number.isFinite(e.at) && isString(e.rng) && /^[0-9]+:[0-9]+$/.test(e.rng) &&
-      isString(e.account) && /^[0-9]{12}$/.test(e.account) && isString(e.region) && isString(e.params);
+    const ok =
+      e &&
+      typeof e === 'object' &&
+      Number.isFinite(e.at) &&
+      isString(e.rng) &&
+      /^[0-9]+:[0-9]+$/.test(e.rng) &&
+      isString(e.account) &&
+      /^[0-9]{12}$/.test(e.account) &&
+      isString(e.region) &&
+      isString(e.params);
     if (!ok) throw new ImportError(`entry ${i + 1} is malformed`);
   });
   return f as JournalExportFile;

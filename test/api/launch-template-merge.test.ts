@@ -15,7 +15,13 @@ const world = () => new Cloud({ defaultAccountId: '123456789012', seed: 'ctr-mer
 describe('withLaunchTemplate', () => {
   it('fills what the request leaves out; the request wins; $Default unless a version is named', () => {
     const region = world();
-    const t = createLaunchTemplate(region, 'merge', { ImageId: 'ami-1', InstanceType: 't3.micro', KeyName: 'k', RamDiskId: 'ari-1', NetworkInterfaces: [{ DeviceIndex: 0, Groups: ['sg-1'] }] }, undefined, new Map());
+    const t = createLaunchTemplate(
+      region,
+      'merge',
+      { ImageId: 'ami-1', InstanceType: 't3.micro', KeyName: 'k', RamDiskId: 'ari-1', NetworkInterfaces: [{ DeviceIndex: 0, Groups: ['sg-1'] }] },
+      undefined,
+      new Map(),
+    );
     createVersion(region, t, { ImageId: 'ami-2' }, undefined, undefined);
     const r = withLaunchTemplate(region, { MinCount: 1, MaxCount: 1, InstanceType: 'm5.large', LaunchTemplate: { LaunchTemplateName: 'merge' } });
     assert.equal(r.input.ImageId, 'ami-1');
@@ -24,7 +30,13 @@ describe('withLaunchTemplate', () => {
     assert.equal(r.input.RamdiskId, 'ari-1');
     assert.equal(r.input.LaunchTemplate, undefined);
     assert.deepEqual(r.input.NetworkInterfaces, [{ DeviceIndex: 0, Groups: ['sg-1'] }]);
-    assert.deepEqual([...r.systemTags], [['aws:ec2launchtemplate:id', t.id], ['aws:ec2launchtemplate:version', '1']]);
+    assert.deepEqual(
+      [...r.systemTags],
+      [
+        ['aws:ec2launchtemplate:id', t.id],
+        ['aws:ec2launchtemplate:version', '1'],
+      ],
+    );
     const latest = withLaunchTemplate(region, { MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateId: t.id, Version: '$Latest' } });
     assert.deepEqual([latest.input.ImageId, latest.input.InstanceType, latest.systemTags.get('aws:ec2launchtemplate:version')], ['ami-2', undefined, '2']);
   });
@@ -39,11 +51,31 @@ describe('withLaunchTemplate', () => {
 
   it('tags: both sets per resource type; a key in both takes the request value', () => {
     const region = world();
-    createLaunchTemplate(region, 'tags', {
-      ImageId: 'ami-1',
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'tpl' }, { Key: 'team', Value: 'a' }] }, { ResourceType: 'volume', Tags: [{ Key: 'v', Value: '1' }] }],
-    }, undefined, new Map());
-    const r = withLaunchTemplate(region, { MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'tags' }, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'req' }] }] });
+    createLaunchTemplate(
+      region,
+      'tags',
+      {
+        ImageId: 'ami-1',
+        TagSpecifications: [
+          {
+            ResourceType: 'instance',
+            Tags: [
+              { Key: 'Name', Value: 'tpl' },
+              { Key: 'team', Value: 'a' },
+            ],
+          },
+          { ResourceType: 'volume', Tags: [{ Key: 'v', Value: '1' }] },
+        ],
+      },
+      undefined,
+      new Map(),
+    );
+    const r = withLaunchTemplate(region, {
+      MinCount: 1,
+      MaxCount: 1,
+      LaunchTemplate: { LaunchTemplateName: 'tags' },
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'req' }] }],
+    });
     assert.deepEqual(r.input.TagSpecifications, [
       { ResourceType: 'instance', Tags: [{ Key: 'team', Value: 'a' }] },
       { ResourceType: 'volume', Tags: [{ Key: 'v', Value: '1' }] },
@@ -73,23 +105,39 @@ describe('withLaunchTemplate', () => {
 
   it('network interfaces: matched by device index, the request members over the template ones; an existing interface stands alone', () => {
     const region = world();
-    createLaunchTemplate(region, 'nics', {
-      ImageId: 'ami-1',
-      NetworkInterfaces: [
-        { DeviceIndex: 0, AssociatePublicIpAddress: true, SecondaryPrivateIpAddressCount: 1, Groups: ['sg-1'] },
-        { DeviceIndex: 1, SubnetId: 'subnet-1', Description: 'back' },
-      ],
-    }, undefined, new Map());
+    createLaunchTemplate(
+      region,
+      'nics',
+      {
+        ImageId: 'ami-1',
+        NetworkInterfaces: [
+          { DeviceIndex: 0, AssociatePublicIpAddress: true, SecondaryPrivateIpAddressCount: 1, Groups: ['sg-1'] },
+          { DeviceIndex: 1, SubnetId: 'subnet-1', Description: 'back' },
+        ],
+      },
+      undefined,
+      new Map(),
+    );
     const r = withLaunchTemplate(region, {
-      MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'nics' },
-      NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: 'subnet-2', Groups: ['sg-2'] }, { DeviceIndex: 2, NetworkInterfaceId: 'eni-1' }],
+      MinCount: 1,
+      MaxCount: 1,
+      LaunchTemplate: { LaunchTemplateName: 'nics' },
+      NetworkInterfaces: [
+        { DeviceIndex: 0, SubnetId: 'subnet-2', Groups: ['sg-2'] },
+        { DeviceIndex: 2, NetworkInterfaceId: 'eni-1' },
+      ],
     });
     assert.deepEqual(r.input.NetworkInterfaces, [
       { DeviceIndex: 0, AssociatePublicIpAddress: true, SecondaryPrivateIpAddressCount: 1, Groups: ['sg-2'], SubnetId: 'subnet-2' },
       { DeviceIndex: 1, SubnetId: 'subnet-1', Description: 'back' },
       { DeviceIndex: 2, NetworkInterfaceId: 'eni-1' },
     ]);
-    const existing = withLaunchTemplate(region, { MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'nics' }, NetworkInterfaces: [{ DeviceIndex: 1, NetworkInterfaceId: 'eni-9' }] });
+    const existing = withLaunchTemplate(region, {
+      MinCount: 1,
+      MaxCount: 1,
+      LaunchTemplate: { LaunchTemplateName: 'nics' },
+      NetworkInterfaces: [{ DeviceIndex: 1, NetworkInterfaceId: 'eni-9' }],
+    });
     assert.deepEqual(existing.input.NetworkInterfaces![1], { DeviceIndex: 1, NetworkInterfaceId: 'eni-9' });
   });
 });

@@ -66,22 +66,35 @@ describe('web console with 1,000 interfaces in a VPC', { timeout: 120_000 }, () 
     vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }))).Vpc!.VpcId!;
     await attachNewGateway(ec2, vpcId); // the Elastic IPs below need a gateway (aws-behaviour.md §4.13)
     subnets = await Promise.all(
-      ['us-east-1a', 'us-east-1b', 'us-east-1c'].map(async (zone, i) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.30.${i * 4}.0/22`, AvailabilityZone: zone }))).Subnet!.SubnetId!),
+      ['us-east-1a', 'us-east-1b', 'us-east-1c'].map(
+        async (zone, i) =>
+          (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.30.${i * 4}.0/22`, AvailabilityZone: zone }))).Subnet!.SubnetId!,
+      ),
     );
     // 60 instances (60 eth0), 940 more interfaces, 120 of them attached as eth1/eth2.
     const instances = (
       await Promise.all(
-        subnets.map((SubnetId) => ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 'm5.xlarge', MinCount: 20, MaxCount: 20, SubnetId }))),
+        subnets.map((SubnetId) =>
+          ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 'm5.xlarge', MinCount: 20, MaxCount: 20, SubnetId })),
+        ),
       )
     ).flatMap((r) => r.Instances!.map((i) => ({ id: i.InstanceId!, subnet: i.SubnetId! })));
     await waitUntilInstanceRunning({ client: ec2, minDelay: 1, maxDelay: 1, maxWaitTime: 15 }, { InstanceIds: instances.map((i) => i.id) });
     const extra = INTERFACES - instances.length;
     const made = await pool(
       16,
-      Array.from({ length: extra }, (_, i) => () =>
-        ec2
-          .send(new CreateNetworkInterfaceCommand({ SubnetId: subnets[i % 3]!, SecondaryPrivateIpAddressCount: i % 4 === 0 ? 2 : undefined, Description: `bulk ${i}` }))
-          .then((r) => ({ id: r.NetworkInterface!.NetworkInterfaceId!, subnet: subnets[i % 3]!, ip: r.NetworkInterface!.PrivateIpAddress! })),
+      Array.from(
+        { length: extra },
+        (_, i) => () =>
+          ec2
+            .send(
+              new CreateNetworkInterfaceCommand({
+                SubnetId: subnets[i % 3]!,
+                SecondaryPrivateIpAddressCount: i % 4 === 0 ? 2 : undefined,
+                Description: `bulk ${i}`,
+              }),
+            )
+            .then((r) => ({ id: r.NetworkInterface!.NetworkInterfaceId!, subnet: subnets[i % 3]!, ip: r.NetworkInterface!.PrivateIpAddress! })),
       ),
     );
     const attach: (() => Promise<unknown>)[] = [];
@@ -125,7 +138,9 @@ describe('web console with 1,000 interfaces in a VPC', { timeout: 120_000 }, () 
   }
 
   it('draws the first render fast, and a live change quickly', async () => {
-    const topology = (await (await fetch(`${h.url}/console/api/topology?account=${ACCOUNT}&region=${REGION}&vpc=${vpcId}`)).json()) as { interfaces: unknown[] };
+    const topology = (await (await fetch(`${h.url}/console/api/topology?account=${ACCOUNT}&region=${REGION}&vpc=${vpcId}`)).json()) as {
+      interfaces: unknown[];
+    };
     assert.equal(topology.interfaces.length, INTERFACES);
     const t0 = performance.now();
     await measure(''); // warm-up: the first browser page pays for starting its renderer
@@ -153,7 +168,9 @@ describe('web console with 1,000 interfaces in a VPC', { timeout: 120_000 }, () 
 
     const report = { interfaces: INTERFACES, culled, drawAll: all, liveUpdateMs: liveMs, chromium: browser.version() };
     await writeFile(join(await outDir(), 'console-first-render.json'), `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`# console first render with ${INTERFACES} interfaces: ${culled.firstRenderMs} ms (topology fetch ${culled.fetchMs} ms, layout ${culled.layoutMs} ms, ${culled.drawnBlocks}/${culled.blocks} blocks drawn, ${culled.svgElements} SVG elements); everything drawn: ${all.firstRenderMs} ms (${all.svgElements} SVG elements); live update ${liveMs} ms`);
+    console.log(
+      `# console first render with ${INTERFACES} interfaces: ${culled.firstRenderMs} ms (topology fetch ${culled.fetchMs} ms, layout ${culled.layoutMs} ms, ${culled.drawnBlocks}/${culled.blocks} blocks drawn, ${culled.svgElements} SVG elements); everything drawn: ${all.firstRenderMs} ms (${all.svgElements} SVG elements); live update ${liveMs} ms`,
+    );
     assert.ok(culled.firstRenderMs < BUDGET_MS, `first render ${culled.firstRenderMs} ms exceeds ${BUDGET_MS} ms`);
     assert.ok(culled.drawnBlocks < culled.blocks, 'only blocks near the visible area are drawn');
     assert.ok(liveMs < BUDGET_MS, `live update ${liveMs} ms exceeds ${BUDGET_MS} ms`);

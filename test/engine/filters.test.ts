@@ -1,13 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  compileFilters,
-  compileWildcard,
-  exactValues,
-  matchesWildcard,
-  type Filter,
-  type FilterSpec,
-} from '../../src/engine/filters.js';
+import { compileFilters, compileWildcard, exactValues, matchesWildcard, type Filter, type FilterSpec } from '../../src/engine/filters.js';
 import { Ec2Error } from '../../src/engine/errors.js';
 
 interface Eni {
@@ -35,12 +28,28 @@ const spec: FilterSpec<Eni> = {
 
 const enis: Eni[] = [
   {
-    id: 'eni-1', vpcId: 'vpc-a', description: 'web server', sourceDestCheck: true, deviceIndex: 0,
-    privateIps: ['10.0.0.5', '10.0.0.6'], tags: new Map([['Name', 'web'], ['env', 'prod']]),
+    id: 'eni-1',
+    vpcId: 'vpc-a',
+    description: 'web server',
+    sourceDestCheck: true,
+    deviceIndex: 0,
+    privateIps: ['10.0.0.5', '10.0.0.6'],
+    tags: new Map([
+      ['Name', 'web'],
+      ['env', 'prod'],
+    ]),
   },
   {
-    id: 'eni-2', vpcId: 'vpc-a', description: 'db*primary?', sourceDestCheck: false, deviceIndex: 1,
-    privateIps: ['10.0.1.5'], tags: new Map([['Name', 'db'], ['env', 'dev']]),
+    id: 'eni-2',
+    vpcId: 'vpc-a',
+    description: 'db*primary?',
+    sourceDestCheck: false,
+    deviceIndex: 1,
+    privateIps: ['10.0.1.5'],
+    tags: new Map([
+      ['Name', 'db'],
+      ['env', 'dev'],
+    ]),
   },
   { id: 'eni-3', vpcId: 'vpc-b', sourceDestCheck: true, privateIps: [], tags: new Map() },
   { id: 'eni-10', vpcId: 'vpc-b', description: 'back\\slash', sourceDestCheck: true, privateIps: ['192.168.0.1'], tags: new Map([['team', 'web']]) },
@@ -117,8 +126,20 @@ describe('compileFilters', () => {
 
   it('ORs values within a filter and ANDs filters', () => {
     assert.deepEqual(ids([{ Name: 'network-interface-id', Values: ['eni-1', 'eni-3', 'eni-404'] }]), ['eni-1', 'eni-3']);
-    assert.deepEqual(ids([{ Name: 'vpc-id', Values: ['vpc-a'] }, { Name: 'network-interface-id', Values: ['eni-2', 'eni-3'] }]), ['eni-2']);
-    assert.deepEqual(ids([{ Name: 'vpc-id', Values: ['vpc-b'] }, { Name: 'vpc-id', Values: ['vpc-a'] }]), []);
+    assert.deepEqual(
+      ids([
+        { Name: 'vpc-id', Values: ['vpc-a'] },
+        { Name: 'network-interface-id', Values: ['eni-2', 'eni-3'] },
+      ]),
+      ['eni-2'],
+    );
+    assert.deepEqual(
+      ids([
+        { Name: 'vpc-id', Values: ['vpc-b'] },
+        { Name: 'vpc-id', Values: ['vpc-a'] },
+      ]),
+      [],
+    );
     assert.deepEqual(ids([{ Name: 'network-interface-id', Values: ['eni-?', 'eni-1*'] }]), ['eni-1', 'eni-2', 'eni-3', 'eni-10']);
     assert.deepEqual(ids([{ Name: 'network-interface-id', Values: ['eni-?', 'eni-10'] }]), ['eni-1', 'eni-2', 'eni-3', 'eni-10']);
     assert.deepEqual(ids([{ Name: 'network-interface-id', Values: ['eni-1?'] }]), ['eni-10']);
@@ -149,10 +170,9 @@ describe('compileFilters', () => {
     assert.deepEqual(ids([{ Name: 'addresses.private-ip-address', Values: ['10.0.0.6'] }]), ['eni-1']);
     assert.deepEqual(ids([{ Name: 'addresses.private-ip-address', Values: ['10.0.*'] }]), ['eni-1', 'eni-2']);
     assert.deepEqual(ids([{ Name: 'addresses.private-ip-address', Values: ['*'] }]), ['eni-1', 'eni-2', 'eni-10']);
-    const mixed = compileFilters<{ v: (string | number | null | undefined)[] }>(
-      { resourceName: 'x', getters: { v: (r) => r.v } },
-      [{ Name: 'v', Values: ['7'] }],
-    );
+    const mixed = compileFilters<{ v: (string | number | null | undefined)[] }>({ resourceName: 'x', getters: { v: (r) => r.v } }, [
+      { Name: 'v', Values: ['7'] },
+    ]);
     assert.ok(mixed({ v: [null, undefined, 7] }));
     assert.ok(!mixed({ v: [null, 8] }));
   });
@@ -160,7 +180,13 @@ describe('compileFilters', () => {
   it('supports tag:<Key>', () => {
     assert.deepEqual(ids([{ Name: 'tag:Name', Values: ['web'] }]), ['eni-1']);
     assert.deepEqual(ids([{ Name: 'tag:Name', Values: ['*'] }]), ['eni-1', 'eni-2']);
-    assert.deepEqual(ids([{ Name: 'tag:env', Values: ['prod', 'dev'] }, { Name: 'tag:Name', Values: ['d?'] }]), ['eni-2']);
+    assert.deepEqual(
+      ids([
+        { Name: 'tag:env', Values: ['prod', 'dev'] },
+        { Name: 'tag:Name', Values: ['d?'] },
+      ]),
+      ['eni-2'],
+    );
     assert.deepEqual(ids([{ Name: 'tag:name', Values: ['web'] }]), []);
     assert.deepEqual(ids([{ Name: 'tag:Missing', Values: ['*'] }]), []);
   });
@@ -171,7 +197,13 @@ describe('compileFilters', () => {
     assert.deepEqual(ids([{ Name: 'tag-value', Values: ['web'] }]), ['eni-1', 'eni-10']);
     assert.deepEqual(ids([{ Name: 'tag-value', Values: ['d*'] }]), ['eni-2']);
     // Not paired: eni-10 has key "team" and value "web" on the same tag, eni-1 has them on different tags.
-    assert.deepEqual(ids([{ Name: 'tag-key', Values: ['env'] }, { Name: 'tag-value', Values: ['web'] }]), ['eni-1']);
+    assert.deepEqual(
+      ids([
+        { Name: 'tag-key', Values: ['env'] },
+        { Name: 'tag-value', Values: ['web'] },
+      ]),
+      ['eni-1'],
+    );
   });
 
   it('rejects tag filters when the resource has no tags', () => {
@@ -188,7 +220,11 @@ describe('compileFilters', () => {
     assertInvalid(() => compileFilters(spec, [{ Name: '', Values: ['x'] }]), "The filter '' is invalid");
     // Validation covers every filter, even after one that can never match.
     assertInvalid(
-      () => compileFilters(spec, [{ Name: 'vpc-id', Values: [] }, { Name: 'bogus', Values: ['x'] }]),
+      () =>
+        compileFilters(spec, [
+          { Name: 'vpc-id', Values: [] },
+          { Name: 'bogus', Values: ['x'] },
+        ]),
       "The filter 'bogus' is invalid",
     );
   });
@@ -227,7 +263,10 @@ describe('exactValues', () => {
   });
 
   it('is a superset of what compileFilters accepts', () => {
-    const f: Filter[] = [{ Name: 'network-interface-id', Values: ['eni-1', 'eni-3'] }, { Name: 'vpc-id', Values: ['vpc-b'] }];
+    const f: Filter[] = [
+      { Name: 'network-interface-id', Values: ['eni-1', 'eni-3'] },
+      { Name: 'vpc-id', Values: ['vpc-b'] },
+    ];
     const candidates = exactValues(f, 'network-interface-id')!;
     const accepted = ids(f);
     assert.ok(accepted.every((id) => candidates.includes(id)));

@@ -63,7 +63,10 @@ describe('ids', () => {
   });
 
   it('Malformed for a wrong prefix or non-hex, NotFound wording for unknown ids', () => {
-    assert.throws(() => checkId(ID_KINDS.vpc, 'subnet-12345678'), { code: 'InvalidVpcID.Malformed', message: 'Invalid id: "subnet-12345678" (expecting "vpc-...")' });
+    assert.throws(() => checkId(ID_KINDS.vpc, 'subnet-12345678'), {
+      code: 'InvalidVpcID.Malformed',
+      message: 'Invalid id: "subnet-12345678" (expecting "vpc-...")',
+    });
     assert.throws(() => checkId(ID_KINDS.networkInterface, 'eni-xyz'), { code: 'InvalidNetworkInterfaceId.Malformed' });
     assert.doesNotThrow(() => checkId(ID_KINDS.networkInterface, 'eni-0'));
     const e = notFound(ID_KINDS.networkInterface, 'eni-0123456789abcdef0');

@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isEc2Error } from '../../src/engine/errors.js';
-import {
-  checkImageId,
-  findImage,
-  imageExists,
-  imagesNotFound,
-  isDeprecated,
-  isWellFormedImageId,
-  regionImages,
-} from '../../src/engine/images.js';
+import { checkImageId, findImage, imageExists, imagesNotFound, isDeprecated, isWellFormedImageId, regionImages } from '../../src/engine/images.js';
 
 const byName = (region: string, prefix: string) => regionImages(region).filter((i) => i.name.startsWith(prefix));
 
@@ -20,10 +12,16 @@ describe('built-in images', () => {
     assert.ok(east.length >= 12);
     for (const i of east) assert.match(i.id, /^ami-0[0-9a-f]{16}$/);
     assert.equal(new Set(east.map((i) => i.id)).size, east.length);
-    assert.deepEqual(regionImages('us-east-1').map((i) => i.id), east.map((i) => i.id));
+    assert.deepEqual(
+      regionImages('us-east-1').map((i) => i.id),
+      east.map((i) => i.id),
+    );
     const westIds = new Set(west.map((i) => i.id));
     assert.ok(east.every((i) => !westIds.has(i.id)));
-    assert.deepEqual(east.map((i) => i.name), west.map((i) => i.name));
+    assert.deepEqual(
+      east.map((i) => i.name),
+      west.map((i) => i.name),
+    );
     for (const i of east) assert.match(i.rootVolume.snapshotId, /^snap-[0-9a-f]{17}$/);
   });
 
@@ -96,7 +94,7 @@ describe('built-in images', () => {
     }
   });
 
-  it("words NotFound as AWS does, singular and plural", () => {
+  it('words NotFound as AWS does, singular and plural', () => {
     const one = imagesNotFound(['ami-12345678']);
     assert.equal(one.code, 'InvalidAMIID.NotFound');
     assert.equal(one.message, "The image id '[ami-12345678]' does not exist");

@@ -225,8 +225,14 @@ describe('public IPv4 eligibility', () => {
     const i = w.running();
     const eth0 = w.eth0(i);
     const [secondary] = assignPrivateIps(w.region, eth0, { count: 1 }).addresses;
-    associateElasticIp(w.region, allocateElasticIp(w.region, {}), eth0, eth0.privateIps.find((p) => p.text === secondary)!, true);
-    assert.ok(eth0.autoPublicIp, 'an EIP on a secondary address leaves the primary\'s address alone');
+    associateElasticIp(
+      w.region,
+      allocateElasticIp(w.region, {}),
+      eth0,
+      eth0.privateIps.find((p) => p.text === secondary)!,
+      true,
+    );
+    assert.ok(eth0.autoPublicIp, "an EIP on a secondary address leaves the primary's address alone");
     stopInstance(w.region, i);
     w.advance(500);
     startInstance(w.region, i);
@@ -286,12 +292,15 @@ describe('attach and detach checks', () => {
     w = new World();
   });
 
-  it('another zone is InvalidParameterCombination with AWS\'s message', () => {
+  it("another zone is InvalidParameterCombination with AWS's message", () => {
     // [notes "Remarks"] same AZ; code and message as printed by the AWS CLI (see attachment.ts).
     const i = w.running();
     const far = w.eni(w.defaultSubnet('us-east-1b'));
-    throwsEc2(() => checkAttach(w.region, far, i, { deviceIndex: 1 }), 'InvalidParameterCombination',
-      'You may not attach a network interface to an instance if they are not in the same availability zone');
+    throwsEc2(
+      () => checkAttach(w.region, far, i, { deviceIndex: 1 }),
+      'InvalidParameterCombination',
+      'You may not attach a network interface to an instance if they are not in the same availability zone',
+    );
   });
 
   it('another VPC in the same zone is refused', () => {
@@ -317,7 +326,11 @@ describe('attach and detach checks', () => {
     const i = w.running({ type: 'm5.large' });
     const a = w.eni();
     attach(w.region, a, i, { deviceIndex: 1 });
-    throwsEc2(() => checkAttach(w.region, w.eni(), i, { deviceIndex: 1 }), 'InvalidParameterValue', `Instance '${i.id}' already has an interface attached at device index '1'.`);
+    throwsEc2(
+      () => checkAttach(w.region, w.eni(), i, { deviceIndex: 1 }),
+      'InvalidParameterValue',
+      `Instance '${i.id}' already has an interface attached at device index '1'.`,
+    );
     const j = w.running({ type: 'm5.large' });
     throwsEc2(() => checkAttach(w.region, a, j, { deviceIndex: 1 }), 'InvalidParameterValue', `Network interface '${a.id}' is currently in use.`);
   });
@@ -327,7 +340,11 @@ describe('attach and detach checks', () => {
     const i = w.running();
     const eth0 = w.eth0(i);
     for (const force of [false, true]) {
-      throwsEc2(() => detach(w.region, eth0, force), 'OperationNotPermitted', 'The network interface at device index 0 and networkCard index 0 cannot be detached.');
+      throwsEc2(
+        () => detach(w.region, eth0, force),
+        'OperationNotPermitted',
+        'The network interface at device index 0 and networkCard index 0 cannot be detached.',
+      );
     }
     assert.equal(eth0.status, 'in-use');
     assert.equal(findAttachment(w.region, eth0.attachment!.attachmentId), eth0);
@@ -383,7 +400,11 @@ describe('attach and detach checks', () => {
     const i = w.running();
     assert.equal(soleInterface(w.region, i), w.eth0(i));
     attach(w.region, w.eni(), i, { deviceIndex: 1 });
-    throwsEc2(() => soleInterface(w.region, i), 'InvalidInstanceID', `There are multiple interfaces attached to instance '${i.id}'. Please specify an interface ID for the operation instead.`);
+    throwsEc2(
+      () => soleInterface(w.region, i),
+      'InvalidInstanceID',
+      `There are multiple interfaces attached to instance '${i.id}'. Please specify an interface ID for the operation instead.`,
+    );
     terminateInstance(w.region, i);
     w.advance(500);
     throwsEc2(() => soleInterface(w.region, i), 'InvalidInstanceID', `The terminated instance '${i.id}' is not in a valid state for this operation.`);

@@ -83,7 +83,7 @@ describe('invariant checker', () => {
     });
   });
 
-  it('interface-vpc: an interface whose VPC is not its subnet\'s', () => {
+  it("interface-vpc: an interface whose VPC is not its subnet's", () => {
     // (b's Elastic IP is then mapped into a VPC with no gateway: eip-gateway too.)
     expectViolations(['interface-vpc', 'groups', 'eip-gateway'], ({ b }) => {
       (b as { vpcId: string }).vpcId = 'vpc-0123456789abcdef0';
@@ -159,7 +159,11 @@ describe('invariant checker', () => {
     // An association naming an interface that no longer exists.
     expectViolations(['eip-bijection'], ({ region, b }) => {
       const eip = region.elasticIps.get(b.privateIps[0]!.elasticIp!)!;
-      (eip as { association?: unknown }).association = { associationId: 'eipassoc-0123456789abcdef0', networkInterfaceId: 'eni-0123456789abcdef0', privateIp: '10.0.1.40' };
+      (eip as { association?: unknown }).association = {
+        associationId: 'eipassoc-0123456789abcdef0',
+        networkInterfaceId: 'eni-0123456789abcdef0',
+        privateIp: '10.0.1.40',
+      };
     });
   });
 
@@ -266,6 +270,9 @@ describe('invariant checker', () => {
     const eni = createNetworkInterface(other, { subnet });
     eni.privateIps[0]!.primary = false;
     const vs = checkInvariants(w.cloud);
-    assert.deepEqual(vs.map((v) => [v.world, v.rule]), [['210987654321/eu-west-1', 'one-primary']]);
+    assert.deepEqual(
+      vs.map((v) => [v.world, v.rule]),
+      [['210987654321/eu-west-1', 'one-primary']],
+    );
   });
 });

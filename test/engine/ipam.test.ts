@@ -68,7 +68,10 @@ test('/28 holds exactly 11 addresses, lowest first, then undefined', () => {
   const p = pool4('10.0.0.16/28');
   const got: string[] = [];
   for (let i = 0; i < 11; i++) got.push(formatIpv4(p.allocateLowest()!));
-  assert.deepEqual(got, Array.from({ length: 11 }, (_, i) => `10.0.0.${20 + i}`));
+  assert.deepEqual(
+    got,
+    Array.from({ length: 11 }, (_, i) => `10.0.0.${20 + i}`),
+  );
   assert.equal(p.allocateLowest(), undefined);
   assert.equal(p.usedCount, 11);
   assert.equal(p.freeCount, 0);
@@ -102,9 +105,7 @@ test('allocated() yields caller allocations in ascending order', () => {
   const p = pool4('10.0.0.0/24');
   for (const s of ['10.0.0.200', '10.0.0.7', '10.0.0.31', '10.0.0.32', '10.0.0.254', '10.0.0.4']) p.allocate(ip4(s));
   p.allocatePrefix(ip4('10.0.0.64'));
-  assert.deepEqual([...p.allocated()].map(formatIpv4), [
-    '10.0.0.4', '10.0.0.7', '10.0.0.31', '10.0.0.32', '10.0.0.200', '10.0.0.254',
-  ]);
+  assert.deepEqual([...p.allocated()].map(formatIpv4), ['10.0.0.4', '10.0.0.7', '10.0.0.31', '10.0.0.32', '10.0.0.200', '10.0.0.254']);
   assert.deepEqual(p.prefixes(), [{ base: ip4('10.0.0.64'), prefixLen: 28 }]);
   assert.equal(p.usedCount, 6 + 16);
   assert.equal(p.freeCount, 256 - 5 - 22);
@@ -117,7 +118,10 @@ test('allocate(specific) errors carry AWS codes and change nothing', () => {
   assert.throws(() => p.allocate(ip4('10.0.9.1')), ec2Err('InvalidParameterValue', /^Address 10\.0\.9\.1 does not fall within the subnet's address range$/));
   assert.throws(() => p.allocate(ip4('9.255.255.255')), ec2Err('InvalidParameterValue', /does not fall within/));
   for (const r of ['10.0.0.0', '10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.255']) {
-    assert.throws(() => p.allocate(ip4(r)), ec2Err('InvalidParameterValue', new RegExp(`^Address ${r.replace(/\./g, '\\.')} is in subnet's reserved address range$`)));
+    assert.throws(
+      () => p.allocate(ip4(r)),
+      ec2Err('InvalidParameterValue', new RegExp(`^Address ${r.replace(/\./g, '\\.')} is in subnet's reserved address range$`)),
+    );
   }
   assert.throws(() => p.allocate(ip4('10.0.0.5')), ec2Err('InvalidIPAddress.InUse', /^Address 10\.0\.0\.5 is in use\.$/));
   assert.deepEqual([...p.allocated()], before);
@@ -168,7 +172,10 @@ test('IPv4 /28 prefix delegation: alignment, reserved, conflicts', () => {
   p.releasePrefix(ip4('10.0.0.16'));
   assert.equal(p.isFree(ip4('10.0.0.20')), true);
   assert.equal(formatIpv4(p.allocatePrefix28()!), '10.0.0.16');
-  assert.deepEqual(p.prefixes().map((x) => formatIpv4(x.base)), ['10.0.0.16', '10.0.0.48']);
+  assert.deepEqual(
+    p.prefixes().map((x) => formatIpv4(x.base)),
+    ['10.0.0.16', '10.0.0.48'],
+  );
   assert.equal(p.usedCount, 14 + 32);
   // A /28 pool has no room for a prefix at all.
   const small = pool4('10.0.0.0/28');
@@ -240,7 +247,10 @@ const SUBNET6 = '2600:1f18:abc:de01::/64';
 test('IPv6 reserved addresses and specific allocation errors', () => {
   const p = pool6(SUBNET6);
   assert.deepEqual(p.reserved.map(formatIpv6), [
-    '2600:1f18:abc:de01::', '2600:1f18:abc:de01::1', '2600:1f18:abc:de01::2', '2600:1f18:abc:de01::3',
+    '2600:1f18:abc:de01::',
+    '2600:1f18:abc:de01::1',
+    '2600:1f18:abc:de01::2',
+    '2600:1f18:abc:de01::3',
     '2600:1f18:abc:de01:ffff:ffff:ffff:ffff',
   ]);
   for (const r of p.reserved) {
@@ -251,12 +261,18 @@ test('IPv6 reserved addresses and specific allocation errors', () => {
   assert.equal(p.freeCount, (1n << 64n) - 5n);
   p.allocate(ip6('2600:1f18:abc:de01::4'));
   assert.throws(() => p.allocate(ip6('2600:1f18:abc:de01::4')), ec2Err('InvalidIPAddress.InUse', /^Address 2600:1f18:abc:de01::4 is in use\.$/));
-  assert.throws(() => p.allocate(ip6('2600:1f18:abc:de02::4')), ec2Err('InvalidParameterValue', /^Address 2600:1f18:abc:de02::4 does not fall within the subnet's address range$/));
+  assert.throws(
+    () => p.allocate(ip6('2600:1f18:abc:de02::4')),
+    ec2Err('InvalidParameterValue', /^Address 2600:1f18:abc:de02::4 does not fall within the subnet's address range$/),
+  );
   assert.equal(p.usedCount, 1);
   assert.equal(p.isAllocated(ip6('2600:1f18:abc:de01::4')), true);
   p.release(ip6('2600:1f18:abc:de01::4'));
   assert.equal(p.usedCount, 0);
-  assert.throws(() => p.release(ip6('2600:1f18:abc:de01::4')), (e: unknown) => e instanceof Error && !(e instanceof Ec2Error));
+  assert.throws(
+    () => p.release(ip6('2600:1f18:abc:de01::4')),
+    (e: unknown) => e instanceof Error && !(e instanceof Ec2Error),
+  );
 });
 
 test('IPv6 random allocation is deterministic, inside the subnet and collision-free', () => {
@@ -276,7 +292,10 @@ test('IPv6 random allocation is deterministic, inside the subnet and collision-f
   assert.equal(a.usedCount, 200);
   // Random-looking: not all in the low 32 bits of the interface id.
   assert.ok([...seen].some((x) => x - a.cidr.base > 0xffffffffn));
-  assert.deepEqual(a.allocated(), [...seen].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+  assert.deepEqual(
+    a.allocated(),
+    [...seen].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)),
+  );
 });
 
 test('IPv6 random allocation retries on collisions and reserved hits', () => {
@@ -320,7 +339,10 @@ test('IPv6 /80 prefix delegation', () => {
   assert.equal(p.isAllocatedSingly(ip6('2600:1f18:abc:de01:1::77')), false);
   assert.throws(() => p.allocatePrefix(ip6('2600:1f18:abc:de01:1::')), ec2Err('InvalidIPAddress.InUse', /^Prefix 2600:1f18:abc:de01:1::\/80 is in use\.$/));
   assert.throws(() => p.allocate(ip6('2600:1f18:abc:de01:1::77')), ec2Err('InvalidIPAddress.InUse'));
-  assert.throws(() => p.release(ip6('2600:1f18:abc:de01:1::77')), (e: unknown) => !(e instanceof Ec2Error));
+  assert.throws(
+    () => p.release(ip6('2600:1f18:abc:de01:1::77')),
+    (e: unknown) => !(e instanceof Ec2Error),
+  );
 
   // A single address inside a block blocks the block.
   p.allocate(ip6('2600:1f18:abc:de01:2:0:abc:1'));
@@ -339,13 +361,17 @@ test('IPv6 /80 prefix delegation', () => {
   assert.throws(() => p.allocatePrefix(ip6('2600:1f18:abc:de01:1234::')), ec2Err('InvalidIPAddress.InUse'));
   p.releasePrefix(ip6('2600:1f18:abc:de01:1200::'));
 
-  assert.deepEqual(p.prefixes().map((x) => `${formatIpv6(x.base)}/${x.prefixLen}`), [
-    '2600:1f18:abc:de01:1::/80', '2600:1f18:abc:de01:2::/80',
-  ]);
+  assert.deepEqual(
+    p.prefixes().map((x) => `${formatIpv6(x.base)}/${x.prefixLen}`),
+    ['2600:1f18:abc:de01:1::/80', '2600:1f18:abc:de01:2::/80'],
+  );
   assert.equal(p.freeCount, (1n << 64n) - 5n - 2n * (1n << 48n));
   p.releasePrefix(ip6('2600:1f18:abc:de01:1::'));
   assert.equal(p.isFree(ip6('2600:1f18:abc:de01:1::77')), true);
-  assert.throws(() => p.releasePrefix(ip6('2600:1f18:abc:de01:1::')), (e: unknown) => !(e instanceof Ec2Error));
+  assert.throws(
+    () => p.releasePrefix(ip6('2600:1f18:abc:de01:1::')),
+    (e: unknown) => !(e instanceof Ec2Error),
+  );
 });
 
 test('IPv6 random /80 prefixes are aligned, distinct and avoid taken blocks', () => {

@@ -51,7 +51,13 @@ function clean(): void {
 /** What a refused call must leave untouched: pools, interfaces, Elastic IPs. */
 function snapshot() {
   return JSON.stringify({
-    pools: [...region.subnets.values()].map((s) => [s.id, s.pool.usedCount, [...s.pool.allocated()], s.pool.prefixes(), s.ipv6.map((a) => [...a.pool.allocated()].map(String))]),
+    pools: [...region.subnets.values()].map((s) => [
+      s.id,
+      s.pool.usedCount,
+      [...s.pool.allocated()],
+      s.pool.prefixes(),
+      s.ipv6.map((a) => [...a.pool.allocated()].map(String)),
+    ]),
     enis: [...region.networkInterfaces.values()].map((e) => ({ ...e, ipv6Addresses: e.ipv6Addresses.map((a) => a.text), zone: e.zone.zoneName })),
     eips: [...region.elasticIps.values()].map((e) => ({ ...e, tags: [...e.tags] })),
   });
@@ -100,9 +106,7 @@ describe('createNetworkInterface (engine)', () => {
     // [ARCHITECTURE "every mutating call: validate everything first, then apply; all or nothing"] [ref §4.9 all-or-nothing]
     const a = createNetworkInterface(region, { subnet, ipv6Count: 1 });
     const taken = a.ipv6Addresses[0]!.text;
-    refused('InvalidIPAddress.InUse', () =>
-      createNetworkInterface(region, { subnet, secondaryCount: 5, ipv4PrefixCount: undefined, ipv6Addresses: [taken] }),
-    );
+    refused('InvalidIPAddress.InUse', () => createNetworkInterface(region, { subnet, secondaryCount: 5, ipv4PrefixCount: undefined, ipv6Addresses: [taken] }));
     assert.equal(subnet.pool.usedCount, 1);
   });
 
@@ -128,7 +132,9 @@ describe('createNetworkInterface (engine)', () => {
     // [ref §4.1 "Mutually exclusive groups (violations → InvalidParameterCombination)"]
     refused('InvalidParameterCombination', () => createNetworkInterface(region, { subnet, secondaryIps: ['10.0.1.20'], secondaryCount: 1 }));
     refused('InvalidParameterCombination', () => createNetworkInterface(region, { subnet, secondaryCount: 1, ipv4PrefixCount: 1 }));
-    refused('InvalidParameterCombination', () => createNetworkInterface(region, { subnet, ipv6Addresses: [`${subnet.ipv6[0]!.cidr.toString().split('::')[0]}::10`], ipv6Count: 1 }));
+    refused('InvalidParameterCombination', () =>
+      createNetworkInterface(region, { subnet, ipv6Addresses: [`${subnet.ipv6[0]!.cidr.toString().split('::')[0]}::10`], ipv6Count: 1 }),
+    );
     refused('InvalidParameterValue', () => createNetworkInterface(region, { subnet, primaryIp: '10.0.1.20', secondaryIps: ['10.0.1.20'] }));
   });
 
@@ -155,12 +161,18 @@ describe('createNetworkInterface (engine)', () => {
     // Reassigning within vpc2 does not touch x; unassigning from y leaves x's address and its EIP alone.
     const z = createNetworkInterface(region, { subnet: subnet2, primaryIp: '10.0.1.11' });
     assignPrivateIps(region, z, { addresses: ['10.0.1.50'], allowReassignment: true });
-    assert.deepEqual(x.privateIps.map((p) => p.text), ['10.0.1.10', '10.0.1.50']);
+    assert.deepEqual(
+      x.privateIps.map((p) => p.text),
+      ['10.0.1.10', '10.0.1.50'],
+    );
     assert.equal(eip.association?.networkInterfaceId, x.id);
     unassignPrivateIps(region, z, ['10.0.1.50'], []);
     assert.equal(x.privateIps[1]!.elasticIp, eip.allocationId);
     deleteNetworkInterface(region, y);
-    assert.deepEqual(region.interfacesByPrivateIp.get('10.0.1.10').map((e) => e.id), [x.id]);
+    assert.deepEqual(
+      region.interfacesByPrivateIp.get('10.0.1.10').map((e) => e.id),
+      [x.id],
+    );
     clean();
   });
 });
@@ -175,7 +187,11 @@ describe('per-interface limits (engine)', () => {
     assert.equal(ipv4Limit(region, eni), 2);
     assert.equal(ipv6Limit(region, eni), 2);
     assignPrivateIps(region, eni, { count: 1 });
-    refused('PrivateIpAddressLimitExceeded', () => assignPrivateIps(region, eni, { count: 1 }), new RegExp(`^${eni.id}: Number of private addresses will exceed limit\\.$`));
+    refused(
+      'PrivateIpAddressLimitExceeded',
+      () => assignPrivateIps(region, eni, { count: 1 }),
+      new RegExp(`^${eni.id}: Number of private addresses will exceed limit\\.$`),
+    );
     refused('PrivateIpAddressLimitExceeded', () => assignPrivateIps(region, eni, { prefixCount: 1 }));
     assignIpv6(region, eni, [], 2);
     refused('PrivateIpAddressLimitExceeded', () => assignIpv6(region, eni, [], 1));
@@ -189,13 +205,16 @@ describe('per-interface limits (engine)', () => {
     refused('PrivateIpAddressLimitExceeded', () => assignIpv6(region, eni, [], 1));
   });
 
-  it('reassignment counts against the receiving interface\'s limit', () => {
+  it("reassignment counts against the receiving interface's limit", () => {
     // [ref §4.9] a moved address is one more address on the receiver.
     const a = createNetworkInterface(region, { subnet, primaryIp: '10.0.1.10', secondaryIps: ['10.0.1.50'] });
     const b = createNetworkInterface(region, { subnet, primaryIp: '10.0.1.20', secondaryIps: ['10.0.1.21'] });
     attach(b, 'i-0123456789abcdef2', 't3.micro'); // 2 per interface: full
     refused('PrivateIpAddressLimitExceeded', () => assignPrivateIps(region, b, { addresses: ['10.0.1.50'], allowReassignment: true }));
-    assert.deepEqual(a.privateIps.map((p) => p.text), ['10.0.1.10', '10.0.1.50']);
+    assert.deepEqual(
+      a.privateIps.map((p) => p.text),
+      ['10.0.1.10', '10.0.1.50'],
+    );
   });
 });
 
@@ -209,12 +228,25 @@ describe('secondary addresses and Elastic IPs (engine)', () => {
     const used = subnet.pool.usedCount;
     const r = assignPrivateIps(region, b, { addresses: ['10.0.1.50'], allowReassignment: true });
     assert.deepEqual(r.addresses, ['10.0.1.50']);
-    assert.deepEqual(a.privateIps.map((p) => p.text), ['10.0.1.10', '10.0.1.51'], 'the rest of a keeps its order');
-    assert.deepEqual(b.privateIps.map((p) => [p.text, p.primary]), [['10.0.1.20', true], ['10.0.1.50', false]]);
+    assert.deepEqual(
+      a.privateIps.map((p) => p.text),
+      ['10.0.1.10', '10.0.1.51'],
+      'the rest of a keeps its order',
+    );
+    assert.deepEqual(
+      b.privateIps.map((p) => [p.text, p.primary]),
+      [
+        ['10.0.1.20', true],
+        ['10.0.1.50', false],
+      ],
+    );
     assert.deepEqual(eip.association, { associationId: assoc, networkInterfaceId: b.id, privateIp: '10.0.1.50' });
     assert.equal(b.privateIps[1]!.elasticIp, eip.allocationId);
     assert.equal(subnet.pool.usedCount, used, 'a move neither takes nor frees a subnet address');
-    assert.deepEqual(region.interfacesByPrivateIp.get('10.0.1.50').map((e) => e.id), [b.id]);
+    assert.deepEqual(
+      region.interfacesByPrivateIp.get('10.0.1.50').map((e) => e.id),
+      [b.id],
+    );
     clean();
     unassignPrivateIps(region, b, ['10.0.1.50'], []);
     assert.equal(eip.association, undefined);
@@ -234,7 +266,7 @@ describe('secondary addresses and Elastic IPs (engine)', () => {
     refused('InvalidParameterValue', () => unassignPrivateIps(region, a, ['10.0.1.10'], []));
   });
 
-  it('an address inside another interface\'s delegated /28 is in use, not movable', () => {
+  it("an address inside another interface's delegated /28 is in use, not movable", () => {
     // [ref §3 Prefix delegation] a delegated prefix belongs to its interface as a block.
     const a = createNetworkInterface(region, { subnet, primaryIp: '10.0.1.10' });
     const { prefixes } = assignPrivateIps(region, a, { prefixes: ['10.0.1.32/28'] });
@@ -312,7 +344,7 @@ describe('secondary addresses and Elastic IPs (engine)', () => {
     clean();
   });
 
-  it('setGroups replaces the set; no group, six groups or another VPC\'s group are refused', () => {
+  it("setGroups replaces the set; no group, six groups or another VPC's group are refused", () => {
     // [ref §4.4 Groups] [ref §4 Quotas: 5 per ENI]
     const eni = createNetworkInterface(region, { subnet });
     const g = [1, 2, 3, 4, 5, 6].map((i) => createSecurityGroup(region, { name: `g${i}`, description: 'x', vpcId: vpc.id }).id);

@@ -26,11 +26,27 @@ describe('regions', () => {
 
   it('reports endpoint and opt-in status', () => {
     for (const r of REGIONS) assert.equal(r.endpoint, `ec2.${r.name}.amazonaws.com`);
-    const optIn = REGIONS.filter((r) => r.optInStatus === 'opted-in').map((r) => r.name).sort();
+    const optIn = REGIONS.filter((r) => r.optInStatus === 'opted-in')
+      .map((r) => r.name)
+      .sort();
     assert.deepEqual(optIn, [
-      'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4',
-      'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'ca-west-1', 'eu-central-2', 'eu-south-1',
-      'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1',
+      'af-south-1',
+      'ap-east-1',
+      'ap-east-2',
+      'ap-south-2',
+      'ap-southeast-3',
+      'ap-southeast-4',
+      'ap-southeast-5',
+      'ap-southeast-6',
+      'ap-southeast-7',
+      'ca-west-1',
+      'eu-central-2',
+      'eu-south-1',
+      'eu-south-2',
+      'il-central-1',
+      'me-central-1',
+      'me-south-1',
+      'mx-central-1',
     ]);
     assert.ok(REGIONS.every((r) => r.optInStatus === 'opted-in' || r.optInStatus === 'opt-in-not-required'));
     assert.equal(findRegion('us-east-1')!.optInStatus, 'opt-in-not-required');
@@ -57,8 +73,16 @@ describe('regions', () => {
 
   it('has the real zone counts for a sample of regions', () => {
     const counts: Record<string, number> = {
-      'us-east-1': 6, 'us-east-2': 3, 'us-west-1': 2, 'us-west-2': 4, 'ap-northeast-1': 3,
-      'ap-northeast-2': 4, 'ca-central-1': 3, 'eu-central-1': 3, 'sa-east-1': 3, 'mx-central-1': 3,
+      'us-east-1': 6,
+      'us-east-2': 3,
+      'us-west-1': 2,
+      'us-west-2': 4,
+      'ap-northeast-1': 3,
+      'ap-northeast-2': 4,
+      'ca-central-1': 3,
+      'eu-central-1': 3,
+      'sa-east-1': 3,
+      'mx-central-1': 3,
     };
     for (const [name, n] of Object.entries(counts)) assert.equal(findRegion(name)!.zones.length, n, name);
   });
@@ -80,12 +104,29 @@ describe('regions', () => {
     assert.deepEqual(zoneMap('ap-northeast-2'), { a: 'apne2-az1', b: 'apne2-az2', c: 'apne2-az3', d: 'apne2-az4' });
     const prefix = (r: string) => findRegion(r)!.zones[0]!.zoneId.split('-')[0];
     const expected: Record<string, string> = {
-      'eu-central-1': 'euc1', 'eu-north-1': 'eun1', 'ap-south-2': 'aps2', 'ap-southeast-1': 'apse1',
-      'ap-northeast-3': 'apne3', 'sa-east-1': 'sae1', 'me-south-1': 'mes1', 'af-south-1': 'afs1',
-      'ap-east-1': 'ape1', 'il-central-1': 'ilc1', 'eu-west-3': 'euw3', 'eu-south-1': 'eus1',
-      'eu-south-2': 'eus2', 'eu-central-2': 'euc2', 'ap-southeast-3': 'apse3', 'ap-southeast-4': 'apse4',
-      'ap-southeast-5': 'apse5', 'ap-southeast-7': 'apse7', 'me-central-1': 'mec1', 'ca-west-1': 'caw1',
-      'mx-central-1': 'mxc1', 'ap-east-2': 'ape2', 'ap-southeast-6': 'apse6',
+      'eu-central-1': 'euc1',
+      'eu-north-1': 'eun1',
+      'ap-south-2': 'aps2',
+      'ap-southeast-1': 'apse1',
+      'ap-northeast-3': 'apne3',
+      'sa-east-1': 'sae1',
+      'me-south-1': 'mes1',
+      'af-south-1': 'afs1',
+      'ap-east-1': 'ape1',
+      'il-central-1': 'ilc1',
+      'eu-west-3': 'euw3',
+      'eu-south-1': 'eus1',
+      'eu-south-2': 'eus2',
+      'eu-central-2': 'euc2',
+      'ap-southeast-3': 'apse3',
+      'ap-southeast-4': 'apse4',
+      'ap-southeast-5': 'apse5',
+      'ap-southeast-7': 'apse7',
+      'me-central-1': 'mec1',
+      'ca-west-1': 'caw1',
+      'mx-central-1': 'mxc1',
+      'ap-east-2': 'ape2',
+      'ap-southeast-6': 'apse6',
     };
     for (const [r, p] of Object.entries(expected)) assert.equal(prefix(r), p, r);
   });

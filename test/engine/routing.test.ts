@@ -25,11 +25,20 @@ describe('routing engine', () => {
     assert.deepEqual(main.routes, [{ destinationCidrBlock: '10.0.0.0/16', gatewayId: 'local', origin: 'CreateRouteTable' }]);
     associateVpcCidr(r, vpc, parseIpv4Cidr('10.1.0.0/16')!);
     associateVpcIpv6(r, vpc);
-    assert.deepEqual(main.routes.map((x) => x.gatewayId), ['local', 'local', 'local']);
+    assert.deepEqual(
+      main.routes.map((x) => x.gatewayId),
+      ['local', 'local', 'local'],
+    );
     const acl = [...r.networkAcls.values()].find((a) => a.vpcId === vpc.id)!;
-    assert.deepEqual(acl.entries.map((e) => `${e.egress ? 'out' : 'in'}${e.ruleNumber}`), ['in100', 'in101', 'in32767', 'in32768', 'out100', 'out101', 'out32767', 'out32768']);
+    assert.deepEqual(
+      acl.entries.map((e) => `${e.egress ? 'out' : 'in'}${e.ruleNumber}`),
+      ['in100', 'in101', 'in32767', 'in32768', 'out100', 'out101', 'out32767', 'out32768'],
+    );
     const subnet = createSubnet(r, { vpc, cidrBlock: '10.0.1.0/24' });
-    assert.deepEqual([...r.networkAclAssociations.values()].filter((a) => a.subnetId === subnet.id).map((a) => a.networkAclId), [acl.id]);
+    assert.deepEqual(
+      [...r.networkAclAssociations.values()].filter((a) => a.subnetId === subnet.id).map((a) => a.networkAclId),
+      [acl.id],
+    );
     assert.deepEqual(checkInvariants(r.cloud), []);
     deleteSubnet(r, subnet.id);
     deleteVpc(r, vpc.id);
@@ -54,13 +63,25 @@ describe('routing engine', () => {
   });
 
   it('ACL entries: protocol names become numbers; TCP needs ports, ICMP a type and code; rule numbers 1–32766', () => {
-    assert.equal(parseEntry({ RuleNumber: 1, Protocol: 'tcp', RuleAction: 'allow', Egress: false, CidrBlock: '10.0.0.1/8', PortRange: { From: 22, To: 22 } }).protocol, '6');
+    assert.equal(
+      parseEntry({ RuleNumber: 1, Protocol: 'tcp', RuleAction: 'allow', Egress: false, CidrBlock: '10.0.0.1/8', PortRange: { From: 22, To: 22 } }).protocol,
+      '6',
+    );
     assert.equal(parseEntry({ RuleNumber: 1, Protocol: 'all', RuleAction: 'deny', Egress: true, CidrBlock: '0.0.0.0/0' }).cidrBlock, '0.0.0.0/0');
-    assert.equal(parseEntry({ RuleNumber: 1, Protocol: '6', RuleAction: 'allow', Egress: false, CidrBlock: '10.0.0.1/8', PortRange: { From: 1, To: 2 } }).cidrBlock, '10.0.0.0/8');
+    assert.equal(
+      parseEntry({ RuleNumber: 1, Protocol: '6', RuleAction: 'allow', Egress: false, CidrBlock: '10.0.0.1/8', PortRange: { From: 1, To: 2 } }).cidrBlock,
+      '10.0.0.0/8',
+    );
     assert.throws(() => parseEntry({ RuleNumber: 1, Protocol: '6', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0' }), { code: 'MissingParameter' });
     assert.throws(() => parseEntry({ RuleNumber: 1, Protocol: '1', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0' }), { code: 'MissingParameter' });
-    assert.throws(() => parseEntry({ RuleNumber: 0, Protocol: '-1', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0' }), { code: 'InvalidParameterValue' });
-    assert.throws(() => parseEntry({ RuleNumber: 5, Protocol: '-1', RuleAction: 'maybe', Egress: false, CidrBlock: '0.0.0.0/0' }), { code: 'InvalidParameterValue' });
-    assert.throws(() => parseEntry({ RuleNumber: 5, Protocol: '-1', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0', Ipv6CidrBlock: '::/0' }), { code: 'InvalidParameterCombination' });
+    assert.throws(() => parseEntry({ RuleNumber: 0, Protocol: '-1', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0' }), {
+      code: 'InvalidParameterValue',
+    });
+    assert.throws(() => parseEntry({ RuleNumber: 5, Protocol: '-1', RuleAction: 'maybe', Egress: false, CidrBlock: '0.0.0.0/0' }), {
+      code: 'InvalidParameterValue',
+    });
+    assert.throws(() => parseEntry({ RuleNumber: 5, Protocol: '-1', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0', Ipv6CidrBlock: '::/0' }), {
+      code: 'InvalidParameterCombination',
+    });
   });
 });

@@ -103,14 +103,22 @@ describe('security groups (engine)', () => {
         'InvalidParameterValue',
         'Value (sg-web) for parameter GroupName is invalid. Group names may not be in the format sg-*.',
       );
-      throwsEc2(() => createSecurityGroup(region, { name: "bob's", description: 'd', vpcId }), 'InvalidParameterValue', /^Invalid security group name\. Valid names/);
+      throwsEc2(
+        () => createSecurityGroup(region, { name: "bob's", description: 'd', vpcId }),
+        'InvalidParameterValue',
+        /^Invalid security group name\. Valid names/,
+      );
       throwsEc2(() => createSecurityGroup(region, { name: 'x'.repeat(256), description: 'd', vpcId }), 'InvalidParameterValue', /less than 256 characters/);
       throwsEc2(
         () => createSecurityGroup(region, { name: 'ok', description: 'caf\u00e9', vpcId }),
         'InvalidParameterValue',
         'Value (caf\u00e9) for parameter GroupDescription is invalid. Character sets beyond ASCII are not supported.',
       );
-      throwsEc2(() => createSecurityGroup(region, { name: 'ok', description: 'it\'s', vpcId }), 'InvalidParameterValue', /^Invalid security group description\./);
+      throwsEc2(
+        () => createSecurityGroup(region, { name: 'ok', description: "it's", vpcId }),
+        'InvalidParameterValue',
+        /^Invalid security group description\./,
+      );
       throwsEc2(() => createSecurityGroup(region, { name: '', description: 'd', vpcId }), 'MissingParameter');
       throwsEc2(() => createSecurityGroup(region, { name: 'ok', description: '', vpcId }), 'MissingParameter');
       throwsEc2(() => createSecurityGroup(region, { name: 'ok', description: 'd', vpcId: 'vpc-0123456789abcdef0' }), 'InvalidVpcID.NotFound');
@@ -134,7 +142,7 @@ describe('security groups (engine)', () => {
       );
     });
 
-    it('cannot be deleted: CannotDelete with AWS\'s wording', () => {
+    it("cannot be deleted: CannotDelete with AWS's wording", () => {
       const g = defaultSecurityGroup(region, vpcId);
       throwsEc2(() => deleteSecurityGroup(region, g), 'CannotDelete', `the specified group: "${g.id}" name: "default" cannot be deleted by a user`);
       assert.ok(region.securityGroups.has(g.id));
@@ -150,7 +158,11 @@ describe('security groups (engine)', () => {
     it('names resolve in the default VPC only', () => {
       const app = createSecurityGroup(region, { name: 'App', description: 'd' });
       assert.equal(getSecurityGroupByName(region, 'app'), app);
-      throwsEc2(() => getSecurityGroupByName(region, 'web'), 'InvalidGroup.NotFound', `The security group 'web' does not exist in default VPC '${region.defaultVpc()!.id}'`);
+      throwsEc2(
+        () => getSecurityGroupByName(region, 'web'),
+        'InvalidGroup.NotFound',
+        `The security group 'web' does not exist in default VPC '${region.defaultVpc()!.id}'`,
+      );
     });
   });
 
@@ -169,11 +181,27 @@ describe('security groups (engine)', () => {
     });
 
     it('ports: required and 0–65535 for TCP/UDP, type/code −1–255 for ICMP, ignored otherwise', () => {
-      throwsEc2(() => perms(web, [{ IpProtocol: 'tcp', FromPort: 22, IpRanges: [{ CidrIp: '1.2.3.4/32' }] }]), 'InvalidParameterValue', "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.");
-      throwsEc2(() => perms(web, [{ IpProtocol: 'tcp', FromPort: -1, ToPort: -1, IpRanges: [] }]), 'InvalidParameterValue', 'TCP/UDP (from) port (-1) out of range');
-      throwsEc2(() => perms(web, [{ IpProtocol: 'udp', FromPort: 1, ToPort: 70000, IpRanges: [] }]), 'InvalidParameterValue', 'TCP/UDP (to) port (70000) out of range');
+      throwsEc2(
+        () => perms(web, [{ IpProtocol: 'tcp', FromPort: 22, IpRanges: [{ CidrIp: '1.2.3.4/32' }] }]),
+        'InvalidParameterValue',
+        "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.",
+      );
+      throwsEc2(
+        () => perms(web, [{ IpProtocol: 'tcp', FromPort: -1, ToPort: -1, IpRanges: [] }]),
+        'InvalidParameterValue',
+        'TCP/UDP (from) port (-1) out of range',
+      );
+      throwsEc2(
+        () => perms(web, [{ IpProtocol: 'udp', FromPort: 1, ToPort: 70000, IpRanges: [] }]),
+        'InvalidParameterValue',
+        'TCP/UDP (to) port (70000) out of range',
+      );
       throwsEc2(() => perms(web, [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 70, IpRanges: [] }]), 'InvalidParameterValue');
-      throwsEc2(() => perms(web, [{ IpProtocol: 'icmp', FromPort: 8, ToPort: 65535, IpRanges: [] }]), 'InvalidParameterValue', 'ICMP code (65535) out of range');
+      throwsEc2(
+        () => perms(web, [{ IpProtocol: 'icmp', FromPort: 8, ToPort: 65535, IpRanges: [] }]),
+        'InvalidParameterValue',
+        'ICMP code (65535) out of range',
+      );
       throwsEc2(() => perms(web, [{ IpProtocol: 'icmp', FromPort: -1, ToPort: 0, IpRanges: [] }]), 'InvalidParameterValue');
       const [all] = perms(web, [{ IpProtocol: '-1', FromPort: 22, ToPort: 25, IpRanges: [{ CidrIp: '1.2.3.4/32' }] }]);
       assert.deepEqual([all!.fromPort, all!.toPort], [-1, -1]);
@@ -201,11 +229,15 @@ describe('security groups (engine)', () => {
       assert.equal(specs[4]!.referencedUserId, ACCOUNT);
       throwsEc2(() => perms(web, [{ ...ssh, IpRanges: [{ CidrIp: '10.0.0.0/33' }] }]), 'InvalidParameterValue', 'CIDR block 10.0.0.0/33 is malformed');
       throwsEc2(() => perms(web, [{ ...ssh, IpRanges: [], Ipv6Ranges: [{ CidrIpv6: '::/129' }] }]), 'InvalidParameterValue', 'CIDR block ::/129 is malformed');
-      throwsEc2(() => perms(web, [{ ...ssh, IpRanges: [{ CidrIp: '1.2.3.4/32', Description: 'caf\u00e9' }] }]), 'InvalidParameterValue', /^Invalid rule description\./);
+      throwsEc2(
+        () => perms(web, [{ ...ssh, IpRanges: [{ CidrIp: '1.2.3.4/32', Description: 'caf\u00e9' }] }]),
+        'InvalidParameterValue',
+        /^Invalid rule description\./,
+      );
       throwsEc2(() => perms(web, [{ ...ssh, IpRanges: [], PrefixListIds: [{ PrefixListId: 'pl-x' }] }]), 'InvalidPrefixListId.Malformed');
     });
 
-    it('referenced groups must exist and share the VPC; another account\'s group is taken as given', () => {
+    it("referenced groups must exist and share the VPC; another account's group is taken as given", () => {
       throwsEc2(() => perms(web, [{ ...ssh, IpRanges: [], UserIdGroupPairs: [{ GroupId: 'sg-0123456789abcdef0' }] }]), 'InvalidGroup.NotFound');
       const other = defaultSecurityGroup(region, region.defaultVpc()!.id);
       throwsEc2(
@@ -215,20 +247,30 @@ describe('security groups (engine)', () => {
       );
       const [foreign] = perms(web, [{ ...ssh, IpRanges: [], UserIdGroupPairs: [{ GroupId: 'sg-0123456789abcdef0', UserId: '999999999999' }] }]);
       assert.equal(foreign!.referencedUserId, '999999999999');
-      throwsEc2(() => perms(web, [{ ...ssh, IpRanges: [], UserIdGroupPairs: [{ GroupName: 'web' }] }]), 'InvalidParameterValue', /You may not reference Amazon VPC security groups by name/);
+      throwsEc2(
+        () => perms(web, [{ ...ssh, IpRanges: [], UserIdGroupPairs: [{ GroupName: 'web' }] }]),
+        'InvalidParameterValue',
+        /You may not reference Amazon VPC security groups by name/,
+      );
     });
   });
 
   describe('AuthorizeSecurityGroupIngress/Egress', () => {
     it('adds one sgr- rule per peer, with tags copied per rule', () => {
-      const rules = authorizeRules(region, web, false, perms(web, [{ ...ssh, IpRanges: [{ CidrIp: '1.1.1.1/32' }, { CidrIp: '2.2.2.2/32' }] }]), new Map([['k', 'v']]));
+      const rules = authorizeRules(
+        region,
+        web,
+        false,
+        perms(web, [{ ...ssh, IpRanges: [{ CidrIp: '1.1.1.1/32' }, { CidrIp: '2.2.2.2/32' }] }]),
+        new Map([['k', 'v']]),
+      );
       assert.equal(rules.length, 2);
       assert.notEqual(rules[0]!.tags, rules[1]!.tags);
       assert.deepEqual([...rules[1]!.tags], [['k', 'v']]);
       assert.equal(getSecurityGroupRule(region, rules[0]!.id), rules[0]);
     });
 
-    it('duplicates (existing or within the request, whatever the description) fail with AWS\'s message and add nothing', () => {
+    it("duplicates (existing or within the request, whatever the description) fail with AWS's message and add nothing", () => {
       ingress(web, [ssh]);
       const before = snapshot(region);
       throwsEc2(
@@ -266,10 +308,16 @@ describe('security groups (engine)', () => {
     it('removes by value (ports and peer must match; description ignored) or by rule id', () => {
       const [a, b] = ingress(web, [{ ...ssh, IpRanges: [{ CidrIp: '1.1.1.1/32', Description: 'x' }, { CidrIp: '2.2.2.2/32' }] }]);
       const byValue = revokeRules(region, web, false, parsePermissions(region, web, false, [{ ...ssh, IpRanges: [{ CidrIp: '1.1.1.1/32' }] }], false));
-      assert.deepEqual(byValue.revoked.map((r) => r.id), [a!.id]);
+      assert.deepEqual(
+        byValue.revoked.map((r) => r.id),
+        [a!.id],
+      );
       assert.equal(region.taggables.has(a!.id), false);
       const byId = revokeRules(region, web, false, [], [b!.id]);
-      assert.deepEqual(byId.revoked.map((r) => r.id), [b!.id]);
+      assert.deepEqual(
+        byId.revoked.map((r) => r.id),
+        [b!.id],
+      );
       assert.equal([...web.rules.values()].filter((r) => !r.isEgress).length, 0);
     });
 
@@ -288,7 +336,10 @@ describe('security groups (engine)', () => {
       const specs = parsePermissions(region, g, false, [{ ...ssh, IpRanges: [{ CidrIp: '0.0.0.0/0' }, { CidrIp: '5.5.5.5/32' }] }], false);
       const res = revokeRules(region, g, false, specs);
       assert.equal(res.revoked.length, 1);
-      assert.deepEqual(res.unknown.map((s) => s.cidrIpv4), ['5.5.5.5/32']);
+      assert.deepEqual(
+        res.unknown.map((s) => s.cidrIpv4),
+        ['5.5.5.5/32'],
+      );
     });
 
     it('rule ids must name a rule of this group and direction', () => {
@@ -304,7 +355,9 @@ describe('security groups (engine)', () => {
   describe('ModifySecurityGroupRules / UpdateSecurityGroupRuleDescriptions*', () => {
     it('replaces a rule in place, keeping its id, position and tags', () => {
       const [a] = authorizeRules(region, web, false, perms(web, [ssh]), new Map([['t', '1']]));
-      const [changed] = modifyRules(region, web, [{ ruleId: a!.id, rule: { IpProtocol: 'tcp', FromPort: 2222, ToPort: 2222, CidrIpv4: '10.0.0.0/8', Description: 'new' } }]);
+      const [changed] = modifyRules(region, web, [
+        { ruleId: a!.id, rule: { IpProtocol: 'tcp', FromPort: 2222, ToPort: 2222, CidrIpv4: '10.0.0.0/8', Description: 'new' } },
+      ]);
       assert.equal(changed!.id, a!.id);
       assert.equal(web.rules.get(a!.id), changed);
       assert.equal(region.taggables.get(a!.id), changed);
@@ -315,9 +368,18 @@ describe('security groups (engine)', () => {
       const [a, b] = ingress(web, [{ ...ssh, IpRanges: [{ CidrIp: '1.1.1.1/32' }, { CidrIp: '2.2.2.2/32' }] }]);
       const before = snapshot(region);
       throwsEc2(() => modifyRules(region, web, [{ ruleId: a!.id, rule: { IpProtocol: 'tcp', FromPort: 1, ToPort: 1 } }]), 'MissingParameter');
-      throwsEc2(() => modifyRules(region, web, [{ ruleId: a!.id, rule: { IpProtocol: 'tcp', FromPort: 1, ToPort: 1, CidrIpv4: '1.1.1.1/32', CidrIpv6: '::/0' } }]), 'InvalidParameterCombination');
-      throwsEc2(() => modifyRules(region, web, [{ ruleId: a!.id, rule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '2.2.2.2/32' } }]), 'InvalidPermission.Duplicate');
-      throwsEc2(() => modifyRules(region, web, [{ ruleId: 'sgr-0123456789abcdef0', rule: { IpProtocol: '-1', CidrIpv4: '1.1.1.1/32' } }]), 'InvalidSecurityGroupRuleId.NotFound');
+      throwsEc2(
+        () => modifyRules(region, web, [{ ruleId: a!.id, rule: { IpProtocol: 'tcp', FromPort: 1, ToPort: 1, CidrIpv4: '1.1.1.1/32', CidrIpv6: '::/0' } }]),
+        'InvalidParameterCombination',
+      );
+      throwsEc2(
+        () => modifyRules(region, web, [{ ruleId: a!.id, rule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '2.2.2.2/32' } }]),
+        'InvalidPermission.Duplicate',
+      );
+      throwsEc2(
+        () => modifyRules(region, web, [{ ruleId: 'sgr-0123456789abcdef0', rule: { IpProtocol: '-1', CidrIpv4: '1.1.1.1/32' } }]),
+        'InvalidSecurityGroupRuleId.NotFound',
+      );
       assert.equal(snapshot(region), before);
       // Swapping two rules' peers in one request is fine: only the final state must be duplicate-free.
       modifyRules(region, web, [
@@ -334,7 +396,10 @@ describe('security groups (engine)', () => {
       assert.equal(a!.description, undefined);
       updateRuleDescriptions(web, false, [], [{ ruleId: a!.id, description: 'by id' }]);
       assert.equal(a!.description, 'by id');
-      throwsEc2(() => updateRuleDescriptions(web, false, perms(web, [{ ...ssh, IpRanges: [{ CidrIp: '3.3.3.3/32', Description: 'x' }] }])), 'InvalidPermission.NotFound');
+      throwsEc2(
+        () => updateRuleDescriptions(web, false, perms(web, [{ ...ssh, IpRanges: [{ CidrIp: '3.3.3.3/32', Description: 'x' }] }])),
+        'InvalidPermission.NotFound',
+      );
       assert.equal(a!.description, 'by id');
     });
   });
@@ -348,7 +413,7 @@ describe('security groups (engine)', () => {
       for (const id of ruleIds) assert.equal(region.taggables.has(id), false);
     });
 
-    it('a group referenced by another group\'s rule cannot be deleted (DependencyViolation); a self-reference does not block', () => {
+    it("a group referenced by another group's rule cannot be deleted (DependencyViolation); a self-reference does not block", () => {
       const db = createSecurityGroup(region, { name: 'db', description: 'd', vpcId });
       ingress(db, [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: web.id }] }]);
       ingress(web, [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: web.id }] }]);

@@ -32,7 +32,14 @@ describe('ssh-keys', () => {
     const priv = createPrivateKey(k.privateKey);
     assert.equal(priv.asymmetricKeyDetails!.modulusLength, 2048);
     assert.equal(priv.asymmetricKeyDetails!.publicExponent, 65537n);
-    assert.equal(k.fingerprint, colonHex(createHash('sha1').update(priv.export({ format: 'der', type: 'pkcs8' })).digest()));
+    assert.equal(
+      k.fingerprint,
+      colonHex(
+        createHash('sha1')
+          .update(priv.export({ format: 'der', type: 'pkcs8' }))
+          .digest(),
+      ),
+    );
     const fromBlob = publicKeyFromBlob(k.blob);
     assert.deepEqual(fromBlob.key.export({ format: 'der', type: 'spki' }), createPublicKey(priv).export({ format: 'der', type: 'spki' }));
   });

@@ -14,10 +14,16 @@ describe('timer queue', () => {
   it('pops due timers earliest first and leaves the later ones', () => {
     const q = new TimerQueue();
     for (const at of [50, 10, 40, 20, 30]) q.push({ at, kind: 'k', id: `r${at}` });
-    assert.deepEqual(drain(q, 30).map((t) => t.at), [10, 20, 30]);
+    assert.deepEqual(
+      drain(q, 30).map((t) => t.at),
+      [10, 20, 30],
+    );
     assert.equal(q.size, 2);
     assert.equal(q.popDue(39), undefined);
-    assert.deepEqual(drain(q).map((t) => t.at), [40, 50]);
+    assert.deepEqual(
+      drain(q).map((t) => t.at),
+      [40, 50],
+    );
     assert.equal(q.popDue(Infinity), undefined);
   });
 
@@ -26,7 +32,10 @@ describe('timer queue', () => {
     const ids = Array.from({ length: 40 }, (_, i) => `r${i}`);
     // Interleave two instants so ties are spread all over the heap.
     ids.forEach((id, i) => q.push({ at: i % 2 === 0 ? 100 : 200, kind: 'k', id }));
-    assert.deepEqual(drain(q).map((t) => t.id), [...ids.filter((_, i) => i % 2 === 0), ...ids.filter((_, i) => i % 2 === 1)]);
+    assert.deepEqual(
+      drain(q).map((t) => t.id),
+      [...ids.filter((_, i) => i % 2 === 0), ...ids.filter((_, i) => i % 2 === 1)],
+    );
   });
 
   it('removes every timer of a resource, or only those of one kind', () => {
@@ -36,10 +45,16 @@ describe('timer queue', () => {
     q.push({ at: 3, kind: 'expire', id: 'i-1' });
     q.push({ at: 2, kind: 'attach', id: 'i-1' });
     q.remove('i-1', 'expire');
-    assert.deepEqual(q.list().map((t) => `${t.id}/${t.kind}`), ['i-1/stop', 'i-2/start', 'i-1/attach']);
+    assert.deepEqual(
+      q.list().map((t) => `${t.id}/${t.kind}`),
+      ['i-1/stop', 'i-2/start', 'i-1/attach'],
+    );
     q.remove('i-1');
     q.remove('nothing');
-    assert.deepEqual(drain(q).map((t) => `${t.id}/${t.kind}`), ['i-2/start']);
+    assert.deepEqual(
+      drain(q).map((t) => `${t.id}/${t.kind}`),
+      ['i-2/start'],
+    );
     // A resource's index forgets popped timers: removing it later touches nothing else.
     q.push({ at: 9, kind: 'k', id: 'i-2' });
     q.remove('i-2');
@@ -49,12 +64,15 @@ describe('timer queue', () => {
   it('lists pending timers in scheduling order', () => {
     const q = new TimerQueue();
     for (const at of [30, 10, 20]) q.push({ at, kind: 'k', id: `r${at}` });
-    assert.deepEqual(q.list().map((t) => t.at), [30, 10, 20]);
+    assert.deepEqual(
+      q.list().map((t) => t.at),
+      [30, 10, 20],
+    );
   });
 
   it('matches a sorted list under random pushes, pops and removals', () => {
     let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     const q = new TimerQueue();
     let model: { timer: Timer; seq: number }[] = [];
     let seq = 0;
@@ -77,6 +95,9 @@ describe('timer queue', () => {
       }
       assert.equal(q.size, model.length);
     }
-    assert.deepEqual(q.list(), model.map((e) => e.timer));
+    assert.deepEqual(
+      q.list(),
+      model.map((e) => e.timer),
+    );
   });
 });

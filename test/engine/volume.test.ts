@@ -25,15 +25,7 @@ import { attachLaunchStorage, planLaunchStorage } from '../../src/engine/launch-
 import type { Instance, Subnet } from '../../src/engine/model.js';
 import { createNetworkInterface } from '../../src/engine/network-interface.js';
 import { regionImages } from '../../src/engine/images.js';
-import {
-  attachVolume,
-  checkAttachVolume,
-  checkDetachVolume,
-  checkModifyVolume,
-  createVolume,
-  detachVolume,
-  modifyVolume,
-} from '../../src/engine/volume.js';
+import { attachVolume, checkAttachVolume, checkDetachVolume, checkModifyVolume, createVolume, detachVolume, modifyVolume } from '../../src/engine/volume.js';
 import { checkDeviceName, defaultEbsKeyArn, gp2Iops, resolveShape } from '../../src/engine/volume-rules.js';
 
 const ACCOUNT = '123456789012';
@@ -86,7 +78,13 @@ class World {
   }
   volume(zone = 'us-east-1a', size = 10) {
     const z = this.region.info.zones.find((x) => x.zoneName === zone)!;
-    return createVolume(this.region, { id: this.region.ids.next(ID_KINDS.volume), zone: z, shape: resolveShape({ size }, 'gp2', undefined), encrypted: false, tags: new Map() });
+    return createVolume(this.region, {
+      id: this.region.ids.next(ID_KINDS.volume),
+      zone: z,
+      shape: resolveShape({ size }, 'gp2', undefined),
+      encrypted: false,
+      tags: new Map(),
+    });
   }
   invariants(): void {
     assert.deepEqual(checkInvariants(this.cloud), []);
@@ -98,12 +96,26 @@ describe('volume rules', () => {
     assert.deepEqual(resolveShape({ size: 10 }, 'gp2', undefined), { size: 10, volumeType: 'gp2', iops: 100, throughput: undefined, multiAttach: false });
     assert.equal(gp2Iops(1000), 3000);
     assert.equal(gp2Iops(10_000), 16000);
-    assert.deepEqual(resolveShape({ size: 10, volumeType: 'gp3' }, 'gp2', undefined), { size: 10, volumeType: 'gp3', iops: 3000, throughput: 125, multiAttach: false });
-    throwsEc2(() => resolveShape({ size: 3, volumeType: 'io1', iops: 100 }, 'gp2', undefined), 'InvalidParameterValue', 'Volume of 3GiB is too small; minimum is 4GiB.');
+    assert.deepEqual(resolveShape({ size: 10, volumeType: 'gp3' }, 'gp2', undefined), {
+      size: 10,
+      volumeType: 'gp3',
+      iops: 3000,
+      throughput: 125,
+      multiAttach: false,
+    });
+    throwsEc2(
+      () => resolveShape({ size: 3, volumeType: 'io1', iops: 100 }, 'gp2', undefined),
+      'InvalidParameterValue',
+      'Volume of 3GiB is too small; minimum is 4GiB.',
+    );
     throwsEc2(() => resolveShape({ size: 10, volumeType: 'io1', iops: 501 }, 'gp2', undefined), 'InvalidParameterValue', /ratio/);
     assert.equal(resolveShape({ size: 10, volumeType: 'io1', iops: 500 }, 'gp2', undefined).iops, 500);
     throwsEc2(() => resolveShape({ size: 10, volumeType: 'gp3', iops: 3000, throughput: 751 }, 'gp2', undefined), 'InvalidParameterValue', /ratio/);
-    throwsEc2(() => resolveShape({ size: 10, volumeType: 'sc1' }, 'gp2', undefined), 'InvalidParameterValue', 'Volume of 10GiB is too small; minimum is 125GiB.');
+    throwsEc2(
+      () => resolveShape({ size: 10, volumeType: 'sc1' }, 'gp2', undefined),
+      'InvalidParameterValue',
+      'Volume of 10GiB is too small; minimum is 125GiB.',
+    );
     throwsEc2(() => resolveShape({ size: 1025, volumeType: 'standard' }, 'gp2', undefined), 'InvalidParameterValue');
     throwsEc2(() => resolveShape({ size: 10, volumeType: 'gp4' }, 'gp2', undefined), 'InvalidParameterValue');
     throwsEc2(() => resolveShape({}, 'gp2', undefined), 'MissingParameter');
@@ -181,7 +193,10 @@ describe('volumes on the clock', () => {
   it('the catalogue images give their own root device, size and type; unknown images /dev/xvda 8 GiB gp2', () => {
     const ubuntu = regionImages('us-east-1').find((x) => x.rootDeviceName === '/dev/sda1' && x.platform === undefined)!;
     const plan = planLaunchStorage(w.region, ubuntu.id, undefined);
-    assert.deepEqual([plan.rootDeviceName, plan.volumes[0]!.shape.size, plan.volumes[0]!.shape.volumeType, plan.volumes[0]!.snapshotId], ['/dev/sda1', ubuntu.rootVolume.sizeGiB, ubuntu.rootVolume.type, ubuntu.rootVolume.snapshotId]);
+    assert.deepEqual(
+      [plan.rootDeviceName, plan.volumes[0]!.shape.size, plan.volumes[0]!.shape.volumeType, plan.volumes[0]!.snapshotId],
+      ['/dev/sda1', ubuntu.rootVolume.sizeGiB, ubuntu.rootVolume.type, ubuntu.rootVolume.snapshotId],
+    );
     const other = planLaunchStorage(w.region, 'ami-12345678', undefined);
     assert.deepEqual([other.rootDeviceName, other.volumes[0]!.shape.size, other.volumes[0]!.shape.volumeType], ['/dev/xvda', 8, 'gp2']);
     throwsEc2(() => planLaunchStorage(w.region, 'ami-12345678', [{ DeviceName: '/dev/xvda', NoDevice: '' }]), 'InvalidBlockDeviceMapping');
@@ -215,9 +230,23 @@ describe('instance attributes', () => {
     w.advance(TIMINGS.pendingMs);
     i.attributes!.disableApiTermination = true;
     i.attributes!.disableApiStop = true;
-    throwsEc2(() => checkTerminationAllowed(i), 'OperationNotPermitted', `The instance '${i.id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`);
-    throwsEc2(() => checkStopAllowed(i), 'OperationNotPermitted', `The instance '${i.id}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`);
-    assert.deepEqual(['t2.micro', 't3.micro', 't3a.nano', 't4g.small', 'm5.large'].map(defaultCpuCredits), ['standard', 'unlimited', 'unlimited', 'unlimited', undefined]);
+    throwsEc2(
+      () => checkTerminationAllowed(i),
+      'OperationNotPermitted',
+      `The instance '${i.id}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.`,
+    );
+    throwsEc2(
+      () => checkStopAllowed(i),
+      'OperationNotPermitted',
+      `The instance '${i.id}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`,
+    );
+    assert.deepEqual(['t2.micro', 't3.micro', 't3a.nano', 't4g.small', 'm5.large'].map(defaultCpuCredits), [
+      'standard',
+      'unlimited',
+      'unlimited',
+      'unlimited',
+      undefined,
+    ]);
   });
 
   it('instance type: only while stopped, same architecture, and within the new type\'s interface limits [ec2 "Change the instance type"]', () => {

@@ -21,7 +21,10 @@ describe('vpc and subnet engine', () => {
     assert.equal(vpc.cidrs[0]!.cidr.toString(), '172.31.0.0/16');
     const subnets = [...r.subnets.values()];
     assert.equal(subnets.length, r.info.zones.length);
-    assert.deepEqual(subnets.map((s) => s.cidr.toString()), r.info.zones.map((_, k) => `172.31.${16 * k}.0/20`));
+    assert.deepEqual(
+      subnets.map((s) => s.cidr.toString()),
+      r.info.zones.map((_, k) => `172.31.${16 * k}.0/20`),
+    );
     assert.ok(subnets.every((s) => s.defaultForAz && s.mapPublicIpOnLaunch && s.pool.freeCount === 4091));
   });
 
@@ -36,7 +39,10 @@ describe('vpc and subnet engine', () => {
     });
     const r = new Cloud({ defaultAccountId: '123456789012', seed: 'test', ids }).region('123456789012', 'eu-west-1');
     const gateways = [...r.internetGateways.values()];
-    assert.deepEqual(gateways.map((g) => g.vpcId), [r.defaultVpc()!.id]);
+    assert.deepEqual(
+      gateways.map((g) => g.vpcId),
+      [r.defaultVpc()!.id],
+    );
     const issued = ids.snapshot().ids;
     assert.ok(issued.includes(gateways[0]!.id));
     // The main route table, the default network ACL and their associations are derived likewise.

@@ -29,7 +29,18 @@ import { bodyText } from '../../src/protocol/encode.js';
 import { QueryApi } from '../../src/server/query-api.js';
 import { startServer } from '../../src/server/start.js';
 import { Journal, type JournalEntry } from '../../src/store/journal.js';
-import { allIdsOf, authorizationFor, describeRequest, harvestIds, pickCaller, RequestGenerator, Rng, TEMPLATED_OPERATIONS, type Caller, type Params } from './generators.js';
+import {
+  allIdsOf,
+  authorizationFor,
+  describeRequest,
+  harvestIds,
+  pickCaller,
+  RequestGenerator,
+  Rng,
+  TEMPLATED_OPERATIONS,
+  type Caller,
+  type Params,
+} from './generators.js';
 
 const ITERATIONS = positiveInt(process.env.EC2NET_FUZZ_ITERATIONS, 3000);
 const HTTP_ITERATIONS = Math.max(100, Math.floor(ITERATIONS / 3));
@@ -45,10 +56,23 @@ function positiveInt(text: string | undefined, fallback: number): number {
 const model = loadModel();
 const implemented = Object.keys(allHandlers);
 /** Model operations with no handler (UnsupportedOperation) and names that are no operation at all. */
-const unimplemented = Object.keys(model.operations).filter((op) => !implemented.includes(op)).slice(0, 50);
+const unimplemented = Object.keys(model.operations)
+  .filter((op) => !implemented.includes(op))
+  .slice(0, 50);
 
 /** Operations that make things, picked more often so the worlds fill up with interfaces, addresses and instances. */
-const GROWTH = ['CreateNetworkInterface', 'RunInstances', 'AssignPrivateIpAddresses', 'AllocateAddress', 'AssociateAddress', 'AttachNetworkInterface', 'CreateSubnet', 'AssignIpv6Addresses', 'CreateVpc', 'AttachInternetGateway'];
+const GROWTH = [
+  'CreateNetworkInterface',
+  'RunInstances',
+  'AssignPrivateIpAddresses',
+  'AllocateAddress',
+  'AssociateAddress',
+  'AttachNetworkInterface',
+  'CreateSubnet',
+  'AssignIpv6Addresses',
+  'CreateVpc',
+  'AttachInternetGateway',
+];
 
 /** Picks the next operation: every implemented one, the state-changing ones more often so state grows deep. */
 function pickOperation(rng: Rng): string {
@@ -111,16 +135,35 @@ class Stats {
 /** A failure report: what, the seed and request number, the request, and the command that replays the run up to it. */
 function failure(what: string, test: 'in process' | 'over HTTP', n: number, params: Params, caller: Caller, extra = ''): string {
   const iterations = test === 'in process' ? n + 1 : Math.max(300, 3 * (n + 1));
-  return `${what}\n  seed=${SEED} (${test}) request #${n}\n  ${describeRequest(params, caller)}${extra ? `\n  ${extra}` : ''}\n` +
-    `  reproduce: EC2NET_FUZZ_SEED='${SEED}' EC2NET_FUZZ_ITERATIONS=${iterations} node --test --test-name-pattern='${test}' dist/test/fuzz/`;
+  return (
+    `${what}\n  seed=${SEED} (${test}) request #${n}\n  ${describeRequest(params, caller)}${extra ? `\n  ${extra}` : ''}\n` +
+    `  reproduce: EC2NET_FUZZ_SEED='${SEED}' EC2NET_FUZZ_ITERATIONS=${iterations} node --test --test-name-pattern='${test}' dist/test/fuzz/`
+  );
 }
 
 /** State-changing operations whose success the fuzz must reach: proof that it gets past validation. */
 const MUST_SUCCEED = [
-  'CreateVpc', 'CreateSubnet', 'CreateNetworkInterface', 'DeleteNetworkInterface', 'AssignPrivateIpAddresses', 'UnassignPrivateIpAddresses',
-  'AllocateAddress', 'AssociateAddress', 'DisassociateAddress', 'ReleaseAddress', 'RunInstances', 'AttachNetworkInterface',
-  'DetachNetworkInterface', 'TerminateInstances', 'CreateTags', 'CreateSecurityGroup', 'AuthorizeSecurityGroupIngress',
-  'CreateInternetGateway', 'AttachInternetGateway', 'DetachInternetGateway', 'DeleteInternetGateway',
+  'CreateVpc',
+  'CreateSubnet',
+  'CreateNetworkInterface',
+  'DeleteNetworkInterface',
+  'AssignPrivateIpAddresses',
+  'UnassignPrivateIpAddresses',
+  'AllocateAddress',
+  'AssociateAddress',
+  'DisassociateAddress',
+  'ReleaseAddress',
+  'RunInstances',
+  'AttachNetworkInterface',
+  'DetachNetworkInterface',
+  'TerminateInstances',
+  'CreateTags',
+  'CreateSecurityGroup',
+  'AuthorizeSecurityGroupIngress',
+  'CreateInternetGateway',
+  'AttachInternetGateway',
+  'DetachInternetGateway',
+  'DeleteInternetGateway',
 ];
 
 /** A replayed state that differs from the live one, found by a periodic comparison somewhere in [windowStart, n]. */
@@ -192,7 +235,16 @@ function fuzzInProcess(iterations: number, exactFrom = Infinity): Summary {
     }
     if (!text.startsWith('<?xml')) assert.fail(failure('response is not XML', 'in process', n, params, caller, text.slice(0, 200)));
     const violations = checkInvariants(cloud);
-    if (violations.length > 0) assert.fail(failure(`invariants violated after ${result.status} ${result.errorCode ?? ''}: ${JSON.stringify(violations.slice(0, 5))}`, 'in process', n, params, caller));
+    if (violations.length > 0)
+      assert.fail(
+        failure(
+          `invariants violated after ${result.status} ${result.errorCode ?? ''}: ${JSON.stringify(violations.slice(0, 5))}`,
+          'in process',
+          n,
+          params,
+          caller,
+        ),
+      );
 
     // Replay what was journaled on the shadow cloud; it must succeed.
     for (const entry of journal.slice(before)) {
@@ -207,7 +259,16 @@ function fuzzInProcess(iterations: number, exactFrom = Infinity): Summary {
       const a = JSON.stringify(worldState(cloud, account, region) ?? null);
       const b = JSON.stringify(worldState(shadowCloud, account, region) ?? null);
       comparisons++;
-      if (a !== b) assert.fail(failure(`replayed state diverges after this request (status ${result.status} ${result.errorCode ?? ''}) ${difference(a, b)}`, 'in process', n, params, caller));
+      if (a !== b)
+        assert.fail(
+          failure(
+            `replayed state diverges after this request (status ${result.status} ${result.errorCode ?? ''}) ${difference(a, b)}`,
+            'in process',
+            n,
+            params,
+            caller,
+          ),
+        );
     }
     if (n % COMPARE_EVERY === COMPARE_EVERY - 1 || n === iterations - 1) {
       settleAll(cloud);
@@ -217,7 +278,11 @@ function fuzzInProcess(iterations: number, exactFrom = Infinity): Summary {
       const y = JSON.stringify(exportState(shadowCloud));
       comparisons++;
       if (x !== y) {
-        throw new Divergence(failure(`replayed state diverges somewhere in requests #${lastAgreed + 1}–#${n} ${difference(x, y)}`, 'in process', n, params, caller), n, lastAgreed + 1);
+        throw new Divergence(
+          failure(`replayed state diverges somewhere in requests #${lastAgreed + 1}–#${n} ${difference(x, y)}`, 'in process', n, params, caller),
+          n,
+          lastAgreed + 1,
+        );
       }
       lastAgreed = n;
       allIds = allIdsOf(whole);
@@ -296,7 +361,10 @@ describe('fuzz', () => {
         if (rng.chance(0.03)) {
           // Raw damage below the form layer: broken escapes, stray separators, bytes that are not UTF-8.
           const at = rng.int(0, body.length);
-          body = body.slice(0, at) + rng.pick(['%', '%zz', '%E0%A4', '%FF%FE', '&&=&', '==', '+%2B+', '%00', '\u0000', '&Action=', '#frag', ';x=1']) + body.slice(at);
+          body =
+            body.slice(0, at) +
+            rng.pick(['%', '%zz', '%E0%A4', '%FF%FE', '&&=&', '==', '+%2B+', '%00', '\u0000', '&Action=', '#frag', ';x=1']) +
+            body.slice(at);
         }
         let res: Response;
         if (rng.chance(0.1) && body.length < 6000) {
@@ -309,11 +377,15 @@ describe('fuzz', () => {
         if (res.status === 200) harvestIds(text, seen);
         if (res.status >= 500) assert.fail(failure(`HTTP ${res.status}: ${text.slice(0, 300)}`, 'over HTTP', n, params, caller));
         const violations = checkInvariants(server.cloud());
-        if (violations.length > 0) assert.fail(failure(`invariants violated after HTTP ${res.status}: ${JSON.stringify(violations.slice(0, 5))}`, 'over HTTP', n, params, caller));
+        if (violations.length > 0)
+          assert.fail(failure(`invariants violated after HTTP ${res.status}: ${JSON.stringify(violations.slice(0, 5))}`, 'over HTTP', n, params, caller));
       }
       // Last, a change whose transition is then fired by a read-only request (which is not journaled):
       // the restarted server must still show the same state, as of the same instant.
-      const launch = await fetch(server.url, { method: 'POST', body: new URLSearchParams({ Action: 'RunInstances', Version: '2016-11-15', ImageId: 'ami-12345678', MinCount: '1', MaxCount: '1' }) });
+      const launch = await fetch(server.url, {
+        method: 'POST',
+        body: new URLSearchParams({ Action: 'RunInstances', Version: '2016-11-15', ImageId: 'ami-12345678', MinCount: '1', MaxCount: '1' }),
+      });
       assert.equal(launch.status, 200, await launch.text());
       now += 60_000;
       const look = await fetch(server.url, { method: 'POST', body: new URLSearchParams({ Action: 'DescribeInstances', Version: '2016-11-15' }) });
@@ -338,6 +410,8 @@ describe('fuzz', () => {
     const journal = Journal.open(dataDir);
     const entries = journal.count();
     journal.close();
-    console.log(`fuzz (HTTP, durable): ${stats.requests} requests (${stats.ok} succeeded), ${entries} journaled, restart state identical, in ${Date.now() - started} ms, seed ${seed}`);
+    console.log(
+      `fuzz (HTTP, durable): ${stats.requests} requests (${stats.ok} succeeded), ${entries} journaled, restart state identical, in ${Date.now() - started} ms, seed ${seed}`,
+    );
   });
 });

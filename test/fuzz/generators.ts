@@ -152,27 +152,89 @@ const INSTANCE_TYPES = ['t3.micro', 't2.nano', 'm5.large', 'c5n.18xlarge', 't3.l
 const IMAGES = ['ami-0abcdef1234567890', 'ami-12345678', 'ami-0123456789abcdef0', 'ami-xyz', 'ami-'];
 const PROTOCOLS = ['tcp', 'udp', 'icmp', '-1', '6', '17', '58', 'icmpv6', 'all', '999'];
 const FILTER_NAMES = [
-  'vpc-id', 'subnet-id', 'network-interface-id', 'instance-id', 'private-ip-address', 'addresses.private-ip-address',
-  'group-id', 'group-name', 'tag:Name', 'tag-key', 'tag:env', 'availability-zone', 'cidr-block', 'cidr', 'state', 'status',
-  'attachment.instance-id', 'attachment.status', 'instance-state-name', 'allocation-id', 'public-ip', 'association-id',
-  'is-default', 'owner-id', 'description', 'mac-address', 'instance-type', 'resource-type', 'resource-id', 'key', 'value',
-  'ip-permission.from-port', 'default-for-az', 'region-name', 'zone-name', 'image-id', 'attachment.state', 'attachment.vpc-id',
-  'internet-gateway-id', 'no-such-filter', '',
+  'vpc-id',
+  'subnet-id',
+  'network-interface-id',
+  'instance-id',
+  'private-ip-address',
+  'addresses.private-ip-address',
+  'group-id',
+  'group-name',
+  'tag:Name',
+  'tag-key',
+  'tag:env',
+  'availability-zone',
+  'cidr-block',
+  'cidr',
+  'state',
+  'status',
+  'attachment.instance-id',
+  'attachment.status',
+  'instance-state-name',
+  'allocation-id',
+  'public-ip',
+  'association-id',
+  'is-default',
+  'owner-id',
+  'description',
+  'mac-address',
+  'instance-type',
+  'resource-type',
+  'resource-id',
+  'key',
+  'value',
+  'ip-permission.from-port',
+  'default-for-az',
+  'region-name',
+  'zone-name',
+  'image-id',
+  'attachment.state',
+  'attachment.vpc-id',
+  'internet-gateway-id',
+  'no-such-filter',
+  '',
 ];
 const GARBAGE = [
-  '', ' ', 'abc', '-1', '0', '2147483648', '-2147483649', '99999999999999999999', '1e3', '0x10', 'true', 'null', 'NaN',
-  ' 1', '1.5', '%00', '\u0000', '💥ü\u202eאב', '<x>&amp;</x>', '../../etc/passwd', '${jndi:x}', '\'; DROP TABLE ops; --',
-  '\uD800', '*', '?', '10.0.0.0/33', '256.1.1.1', '::ffff:10.0.0.1', 'fe80::1%eth0',
+  '',
+  ' ',
+  'abc',
+  '-1',
+  '0',
+  '2147483648',
+  '-2147483649',
+  '99999999999999999999',
+  '1e3',
+  '0x10',
+  'true',
+  'null',
+  'NaN',
+  ' 1',
+  '1.5',
+  '%00',
+  '\u0000',
+  '💥ü\u202eאב',
+  '<x>&amp;</x>',
+  '../../etc/passwd',
+  '${jndi:x}',
+  "'; DROP TABLE ops; --",
+  '\uD800',
+  '*',
+  '?',
+  '10.0.0.0/33',
+  '256.1.1.1',
+  '::ffff:10.0.0.1',
+  'fe80::1%eth0',
 ];
 
 function randomPrivateCidr(rng: Rng, minPrefix = 16, maxPrefix = 28): string {
   const prefix = rng.int(minPrefix, maxPrefix);
-  const base = rng.pick([
-    () => (10 << 24) + rng.int(0, 0xffffff),
-    () => ((172 << 24) | (16 << 16)) + rng.int(0, 0xfffff),
-    () => ((192 << 24) | (168 << 16)) + rng.int(0, 0xffff),
-    () => ((100 << 24) | (64 << 16)) + rng.int(0, 0x3fffff),
-  ])() >>> 0;
+  const base =
+    rng.pick([
+      () => (10 << 24) + rng.int(0, 0xffffff),
+      () => ((172 << 24) | (16 << 16)) + rng.int(0, 0xfffff),
+      () => ((192 << 24) | (168 << 16)) + rng.int(0, 0xffff),
+      () => ((100 << 24) | (64 << 16)) + rng.int(0, 0x3fffff),
+    ])() >>> 0;
   const cidr = parseIpv4Cidr(`${formatIpv4(base)}/${prefix}`)!;
   return cidr.toString();
 }
@@ -296,7 +358,9 @@ export class RequestGenerator {
       out.push([`${key}.${i}.Name`, rng.pick(FILTER_NAMES)]);
       const values = rng.int(rng.chance(0.05) ? 0 : 1, 3);
       for (let j = 1; j <= values; j++) {
-        const v = rng.chance(0.5) ? (rng.maybe(idsOf(g.pools)) ?? rng.word()) : rng.pick(['*', '?', 'true', 'false', '10.*', 'available', 'in-use', 'running', '*a*', rng.word()]);
+        const v = rng.chance(0.5)
+          ? (rng.maybe(idsOf(g.pools)) ?? rng.word())
+          : rng.pick(['*', '?', 'true', 'false', '10.*', 'available', 'in-use', 'running', '*a*', rng.word()]);
         out.push([`${key}.${i}.Value.${j}`, v]);
       }
     }
@@ -341,14 +405,35 @@ export class RequestGenerator {
           if (i >= 0) out[i]![1] = rng.pick(GARBAGE);
           break;
         case 2: // numbers at and past every bound
-          if (i >= 0) out[i]![1] = rng.pick(['-1', '0', '71', '1000000', '2147483647', '2147483648', '-2147483648', '9007199254740993', '1'.repeat(17), '00001', '+5']);
+          if (i >= 0)
+            out[i]![1] = rng.pick(['-1', '0', '71', '1000000', '2147483647', '2147483648', '-2147483648', '9007199254740993', '1'.repeat(17), '00001', '+5']);
           break;
         case 3: // unknown and prototype-polluting parameter names
-          out.push([rng.pick([
-            'Foo', '__proto__', '__proto__.polluted', 'constructor', 'constructor.prototype.polluted', 'toString', 'hasOwnProperty',
-            'Filter.1.__proto__', 'TagSpecification.1.Tag.1.__proto__', 'PrivateIpAddress.0', 'PrivateIpAddress.10001', 'PrivateIpAddress.01',
-            'Filter.1.Value.-1', 'X.1.Y.2.Z.3', '', '.', '..', 'Action.1', `${out[i]?.[0] ?? 'A'}.extra`, `${out[i]?.[0] ?? 'A'}..x`,
-          ]), rng.chance(0.5) ? '1' : rng.word()]);
+          out.push([
+            rng.pick([
+              'Foo',
+              '__proto__',
+              '__proto__.polluted',
+              'constructor',
+              'constructor.prototype.polluted',
+              'toString',
+              'hasOwnProperty',
+              'Filter.1.__proto__',
+              'TagSpecification.1.Tag.1.__proto__',
+              'PrivateIpAddress.0',
+              'PrivateIpAddress.10001',
+              'PrivateIpAddress.01',
+              'Filter.1.Value.-1',
+              'X.1.Y.2.Z.3',
+              '',
+              '.',
+              '..',
+              'Action.1',
+              `${out[i]?.[0] ?? 'A'}.extra`,
+              `${out[i]?.[0] ?? 'A'}..x`,
+            ]),
+            rng.chance(0.5) ? '1' : rng.word(),
+          ]);
           break;
         case 4: // garbage, foreign and near-miss ids
           if (i >= 0) out[i]![1] = garbageId(rng, out[i]![1], pools);
@@ -429,8 +514,13 @@ function idsOf(pools: Pools): string[] {
   const w = pools.world;
   if (!w) return pools.allIds;
   return [
-    ...w.vpcs.map((v) => v.id), ...w.subnets.map((s) => s.id), ...w.networkInterfaces.map((e) => e.id), ...w.instances.map((i) => i.id),
-    ...w.elasticIps.map((e) => e.allocationId), ...w.securityGroups.map((g) => g.id), ...w.internetGateways.map((g) => g.id),
+    ...w.vpcs.map((v) => v.id),
+    ...w.subnets.map((s) => s.id),
+    ...w.networkInterfaces.map((e) => e.id),
+    ...w.instances.map((i) => i.id),
+    ...w.elasticIps.map((e) => e.allocationId),
+    ...w.securityGroups.map((g) => g.id),
+    ...w.internetGateways.map((g) => g.id),
   ];
 }
 
@@ -438,9 +528,22 @@ function garbageId(rng: Rng, value: string, pools: Pools): string {
   const m = /^([a-z]+(?:-[a-z]+)*)-([0-9a-f]+)$/.exec(value);
   const prefix = m?.[1] ?? rng.pick(['eni', 'vpc', 'subnet', 'i', 'eipalloc', 'sg']);
   return rng.pick([
-    `${prefix}-${rng.hex(17)}`, `${prefix}-${rng.hex(8)}`, `${prefix}-`, `${prefix}-zzzz`, `${prefix}-0`, value.toUpperCase(),
-    value.slice(0, -1), `${value}0`, ` ${value}`, `${value}\u0000`, rng.maybe(pools.allIds) ?? 'vpc-1', rng.maybe(pools.allIds) ?? 'eni-1',
-    `sgr-${rng.hex(17)}`, `eni-attach-${rng.hex(17)}`, `eipassoc-${rng.hex(17)}`, `vpc-cidr-assoc-${rng.hex(17)}`,
+    `${prefix}-${rng.hex(17)}`,
+    `${prefix}-${rng.hex(8)}`,
+    `${prefix}-`,
+    `${prefix}-zzzz`,
+    `${prefix}-0`,
+    value.toUpperCase(),
+    value.slice(0, -1),
+    `${value}0`,
+    ` ${value}`,
+    `${value}\u0000`,
+    rng.maybe(pools.allIds) ?? 'vpc-1',
+    rng.maybe(pools.allIds) ?? 'eni-1',
+    `sgr-${rng.hex(17)}`,
+    `eni-attach-${rng.hex(17)}`,
+    `eipassoc-${rng.hex(17)}`,
+    `vpc-cidr-assoc-${rng.hex(17)}`,
   ]);
 }
 
@@ -457,17 +560,29 @@ function stringFor(rng: Rng, member: string, g: GenState): string {
   const eni = () => w?.networkInterfaces.find((e) => e.id === f.eniId);
   switch (member) {
     case 'VpcId': {
-      const id = fromPool(w?.vpcs, (v) => v.id, () => `vpc-${rng.hex(17)}`);
+      const id = fromPool(
+        w?.vpcs,
+        (v) => v.id,
+        () => `vpc-${rng.hex(17)}`,
+      );
       f.vpcId = id;
       return id;
     }
     case 'SubnetId': {
-      const id = fromPool(w?.subnets.filter((s) => !f.vpcId || s.vpcId === f.vpcId), (s) => s.id, () => `subnet-${rng.hex(17)}`);
+      const id = fromPool(
+        w?.subnets.filter((s) => !f.vpcId || s.vpcId === f.vpcId),
+        (s) => s.id,
+        () => `subnet-${rng.hex(17)}`,
+      );
       f.subnetId = id;
       return id;
     }
     case 'NetworkInterfaceId': {
-      const id = fromPool(w?.networkInterfaces, (e) => e.id, () => `eni-${rng.hex(17)}`);
+      const id = fromPool(
+        w?.networkInterfaces,
+        (e) => e.id,
+        () => `eni-${rng.hex(17)}`,
+      );
       f.eniId = id;
       const e = eni();
       if (e) {
@@ -477,28 +592,72 @@ function stringFor(rng: Rng, member: string, g: GenState): string {
       return id;
     }
     case 'InstanceId':
-      return fromPool(w?.instances, (i) => i.id, () => `i-${rng.hex(17)}`);
+      return fromPool(
+        w?.instances,
+        (i) => i.id,
+        () => `i-${rng.hex(17)}`,
+      );
     case 'InternetGatewayId':
-      return fromPool(w?.internetGateways, (x) => x.id, () => `igw-${rng.hex(17)}`);
+      return fromPool(
+        w?.internetGateways,
+        (x) => x.id,
+        () => `igw-${rng.hex(17)}`,
+      );
     case 'AllocationId':
-      return fromPool(w?.elasticIps, (e) => e.allocationId, () => `eipalloc-${rng.hex(17)}`);
+      return fromPool(
+        w?.elasticIps,
+        (e) => e.allocationId,
+        () => `eipalloc-${rng.hex(17)}`,
+      );
     case 'AttachmentId':
-      return fromPool(w?.networkInterfaces.filter((e) => e.attachment), (e) => e.attachment!.attachmentId, () => `eni-attach-${rng.hex(17)}`);
+      return fromPool(
+        w?.networkInterfaces.filter((e) => e.attachment),
+        (e) => e.attachment!.attachmentId,
+        () => `eni-attach-${rng.hex(17)}`,
+      );
     case 'AssociationId': {
-      if (/Vpc/.test(g.op)) return fromPool(w?.vpcs.flatMap((v) => [...v.cidrs, ...v.ipv6Cidrs]), (c) => c.associationId, () => `vpc-cidr-assoc-${rng.hex(17)}`);
-      if (/Subnet/.test(g.op)) return fromPool(w?.subnets.flatMap((s) => s.ipv6), (c) => c.associationId, () => `subnet-cidr-assoc-${rng.hex(17)}`);
-      return fromPool(w?.elasticIps.filter((e) => e.association), (e) => e.association!.associationId, () => `eipassoc-${rng.hex(17)}`);
+      if (/Vpc/.test(g.op))
+        return fromPool(
+          w?.vpcs.flatMap((v) => [...v.cidrs, ...v.ipv6Cidrs]),
+          (c) => c.associationId,
+          () => `vpc-cidr-assoc-${rng.hex(17)}`,
+        );
+      if (/Subnet/.test(g.op))
+        return fromPool(
+          w?.subnets.flatMap((s) => s.ipv6),
+          (c) => c.associationId,
+          () => `subnet-cidr-assoc-${rng.hex(17)}`,
+        );
+      return fromPool(
+        w?.elasticIps.filter((e) => e.association),
+        (e) => e.association!.associationId,
+        () => `eipassoc-${rng.hex(17)}`,
+      );
     }
     case 'GroupId':
     case 'Group':
     case 'SecurityGroupId':
     case 'ReferencedGroupId':
-      return fromPool(w?.securityGroups.filter((s) => !f.vpcId || s.vpcId === f.vpcId), (s) => s.id, () => `sg-${rng.hex(17)}`);
+      return fromPool(
+        w?.securityGroups.filter((s) => !f.vpcId || s.vpcId === f.vpcId),
+        (s) => s.id,
+        () => `sg-${rng.hex(17)}`,
+      );
     case 'GroupName':
     case 'SecurityGroup':
-      return g.op === 'CreateSecurityGroup' ? rng.word() : fromPool(w?.securityGroups, (s) => s.name, () => rng.word());
+      return g.op === 'CreateSecurityGroup'
+        ? rng.word()
+        : fromPool(
+            w?.securityGroups,
+            (s) => s.name,
+            () => rng.word(),
+          );
     case 'SecurityGroupRuleId':
-      return fromPool(w?.securityGroups.flatMap((s) => s.rules as { id: string }[]), (r) => r.id, () => `sgr-${rng.hex(17)}`);
+      return fromPool(
+        w?.securityGroups.flatMap((s) => s.rules as { id: string }[]),
+        (r) => r.id,
+        () => `sgr-${rng.hex(17)}`,
+      );
     case 'PrivateIpAddress': {
       const e = eni();
       const s = subnet();
@@ -533,7 +692,11 @@ function stringFor(rng: Rng, member: string, g: GenState): string {
       return rng.pick(PROTOCOLS);
     case 'PublicIp':
     case 'Address':
-      return fromPool(w?.elasticIps, (e) => e.publicIp, () => formatIpv4(rng.int(0, 0xffffffff) >>> 0));
+      return fromPool(
+        w?.elasticIps,
+        (e) => e.publicIp,
+        () => formatIpv4(rng.int(0, 0xffffffff) >>> 0),
+      );
     case 'ImageId':
       return rng.pick(IMAGES);
     case 'InstanceType':
@@ -618,7 +781,8 @@ class TemplateKit {
     if (!this.rng.chance(0.4)) return [];
     const out: Params = [[`${prefix}.1.ResourceType`, resourceType]];
     const n = this.rng.int(1, 3);
-    for (let i = 1; i <= n; i++) out.push([`${prefix}.1.Tag.${i}.Key`, this.rng.pick(TAG_KEYS.slice(0, 5))], [`${prefix}.1.Tag.${i}.Value`, this.rng.word(0, 8)]);
+    for (let i = 1; i <= n; i++)
+      out.push([`${prefix}.1.Tag.${i}.Key`, this.rng.pick(TAG_KEYS.slice(0, 5))], [`${prefix}.1.Tag.${i}.Value`, this.rng.word(0, 8)]);
     return out;
   }
 
@@ -648,7 +812,10 @@ const TEMPLATES: Record<string, Template> = {
   CreateSubnet: (k) => {
     const vpc = k.vpc();
     const az = k.rng.maybe(findRegion(k.pools.region)?.zones ?? []);
-    const out: Params = [['VpcId', vpc?.id ?? 'vpc-1'], ['CidrBlock', randomSubCidr(k.rng, k.rng.maybe(vpc?.cidrs ?? [])?.cidr ?? '10.0.0.0/16', 2, 10)]];
+    const out: Params = [
+      ['VpcId', vpc?.id ?? 'vpc-1'],
+      ['CidrBlock', randomSubCidr(k.rng, k.rng.maybe(vpc?.cidrs ?? [])?.cidr ?? '10.0.0.0/16', 2, 10)],
+    ];
     if (az && k.rng.chance(0.7)) out.push(['AvailabilityZone', az.zoneName]);
     if (vpc?.ipv6Cidrs.length && k.rng.chance(0.5)) out.push(['Ipv6CidrBlock', random64In(k.rng, vpc.ipv6Cidrs[0]!.cidr)]);
     return [...out, ...k.tags('TagSpecification', 'subnet')];
@@ -660,7 +827,10 @@ const TEMPLATES: Record<string, Template> = {
   AssociateSubnetCidrBlock: (k) => {
     const s = k.subnet();
     const vpc = k.w?.vpcs.find((v) => v.id === s?.vpcId);
-    return [['SubnetId', s?.id ?? 'subnet-1'], ['Ipv6CidrBlock', random64In(k.rng, vpc?.ipv6Cidrs[0]?.cidr)]];
+    return [
+      ['SubnetId', s?.id ?? 'subnet-1'],
+      ['Ipv6CidrBlock', random64In(k.rng, vpc?.ipv6Cidrs[0]?.cidr)],
+    ];
   },
   ModifySubnetAttribute: (k) => [
     ['SubnetId', k.subnet()?.id ?? 'subnet-1'],
@@ -672,7 +842,8 @@ const TEMPLATES: Record<string, Template> = {
     const r = k.rng.next();
     if (r < 0.3) out.push(['PrivateIpAddress', k.ipIn(s?.id)]);
     if (r > 0.5 && r < 0.7) out.push(['SecondaryPrivateIpAddressCount', k.count()]);
-    if (r > 0.7 && r < 0.8) out.push(...list('PrivateIpAddresses', [k.ipIn(s?.id), k.ipIn(s?.id)]).map(([key, v]) => [`${key}.PrivateIpAddress`, v] as [string, string]));
+    if (r > 0.7 && r < 0.8)
+      out.push(...list('PrivateIpAddresses', [k.ipIn(s?.id), k.ipIn(s?.id)]).map(([key, v]) => [`${key}.PrivateIpAddress`, v] as [string, string]));
     if (r > 0.8 && r < 0.85) out.push(['Ipv4PrefixCount', String(k.rng.int(1, 3))]);
     if (s?.ipv6.length && k.rng.chance(0.3)) out.push(['Ipv6AddressCount', String(k.rng.int(1, 3))]);
     const g = k.group(s?.vpcId);
@@ -687,7 +858,12 @@ const TEMPLATES: Record<string, Template> = {
     const out: Params = [['NetworkInterfaceId', e?.id ?? 'eni-1']];
     const r = k.rng.next();
     if (r < 0.45) {
-      out.push(...list('PrivateIpAddress', Array.from({ length: k.rng.int(1, 3) }, () => k.ipIn(e?.subnetId))));
+      out.push(
+        ...list(
+          'PrivateIpAddress',
+          Array.from({ length: k.rng.int(1, 3) }, () => k.ipIn(e?.subnetId)),
+        ),
+      );
       if (k.rng.chance(0.7)) out.push(['AllowReassignment', 'true']);
     } else if (r < 0.85) {
       out.push(['SecondaryPrivateIpAddressCount', k.count()]);
@@ -700,7 +876,11 @@ const TEMPLATES: Record<string, Template> = {
   },
   UnassignPrivateIpAddresses: (k) => {
     const e = k.eni((x) => x.privateIps.length > 1 || x.ipv4Prefixes.length > 0);
-    if (e?.ipv4Prefixes.length && k.rng.chance(0.3)) return [['NetworkInterfaceId', e.id], ['Ipv4Prefix.1', k.rng.pick(e.ipv4Prefixes)]];
+    if (e?.ipv4Prefixes.length && k.rng.chance(0.3))
+      return [
+        ['NetworkInterfaceId', e.id],
+        ['Ipv4Prefix.1', k.rng.pick(e.ipv4Prefixes)],
+      ];
     const ips = (e?.privateIps ?? []).filter((p) => !p.primary || k.rng.chance(0.1)).map((p) => p.address);
     const chosen = ips.filter(() => k.rng.chance(0.6));
     return [['NetworkInterfaceId', e?.id ?? 'eni-1'], ...list('PrivateIpAddress', chosen.length ? chosen : ips.slice(0, 1))];
@@ -708,7 +888,10 @@ const TEMPLATES: Record<string, Template> = {
   AssignIpv6Addresses: (k) => {
     const e = k.eni();
     const s = k.w?.subnets.find((x) => x.id === e?.subnetId);
-    return [['NetworkInterfaceId', e?.id ?? 'eni-1'], k.rng.chance(0.6) ? ['Ipv6AddressCount', String(k.rng.int(1, 3))] : ['Ipv6Addresses.1', randomIpv6In(k.rng, s?.ipv6[0]?.cidr)]];
+    return [
+      ['NetworkInterfaceId', e?.id ?? 'eni-1'],
+      k.rng.chance(0.6) ? ['Ipv6AddressCount', String(k.rng.int(1, 3))] : ['Ipv6Addresses.1', randomIpv6In(k.rng, s?.ipv6[0]?.cidr)],
+    ];
   },
   UnassignIpv6Addresses: (k) => {
     const e = k.eni((x) => x.ipv6Addresses.length > 0);
@@ -732,7 +915,12 @@ const TEMPLATES: Record<string, Template> = {
   ReleaseAddress: (k) => [['AllocationId', k.eip()?.allocationId ?? 'eipalloc-1']],
   RunInstances: (k) => {
     const s = k.subnet();
-    const out: Params = [['ImageId', 'ami-0abcdef1234567890'], ['MinCount', '1'], ['MaxCount', String(k.rng.int(1, 3))], ['InstanceType', k.rng.pick(['t3.micro', 't3.large', 'm5.large', 'c5n.18xlarge'])]];
+    const out: Params = [
+      ['ImageId', 'ami-0abcdef1234567890'],
+      ['MinCount', '1'],
+      ['MaxCount', String(k.rng.int(1, 3))],
+      ['InstanceType', k.rng.pick(['t3.micro', 't3.large', 'm5.large', 'c5n.18xlarge'])],
+    ];
     const free = k.eni((e) => !e.attachment && e.subnetId === s?.id);
     if (free && k.rng.chance(0.3)) {
       out[2] = ['MaxCount', '1'];
@@ -749,7 +937,11 @@ const TEMPLATES: Record<string, Template> = {
   AttachNetworkInterface: (k) => {
     const i = k.instance((x) => x.state !== 'terminated');
     const e = k.eni((x) => !x.attachment && x.availabilityZone === i?.availabilityZone) ?? k.eni();
-    return [['NetworkInterfaceId', e?.id ?? 'eni-1'], ['InstanceId', i?.id ?? 'i-1'], ['DeviceIndex', String(k.rng.int(0, 3))]];
+    return [
+      ['NetworkInterfaceId', e?.id ?? 'eni-1'],
+      ['InstanceId', i?.id ?? 'i-1'],
+      ['DeviceIndex', String(k.rng.int(0, 3))],
+    ];
   },
   DetachNetworkInterface: (k) => {
     const e = k.eni((x) => !!x.attachment && x.attachment.deviceIndex !== 0) ?? k.eni((x) => !!x.attachment);
@@ -762,11 +954,21 @@ const TEMPLATES: Record<string, Template> = {
   StartInstances: (k) => list('InstanceId', [k.instance()?.id ?? 'i-1']),
   RebootInstances: (k) => list('InstanceId', [k.instance()?.id ?? 'i-1']),
   CreateTags: (k) => {
-    const ids = idsOf(k.pools).filter(() => k.rng.chance(0.2)).slice(0, 5);
-    return [...list('ResourceId', ids.length ? ids : [k.rng.maybe(idsOf(k.pools)) ?? 'vpc-1']), ['Tag.1.Key', k.rng.pick(TAG_KEYS)], ['Tag.1.Value', k.rng.word(0, 10)]];
+    const ids = idsOf(k.pools)
+      .filter(() => k.rng.chance(0.2))
+      .slice(0, 5);
+    return [
+      ...list('ResourceId', ids.length ? ids : [k.rng.maybe(idsOf(k.pools)) ?? 'vpc-1']),
+      ['Tag.1.Key', k.rng.pick(TAG_KEYS)],
+      ['Tag.1.Value', k.rng.word(0, 10)],
+    ];
   },
   DeleteTags: (k) => [...list('ResourceId', [k.rng.maybe(idsOf(k.pools)) ?? 'vpc-1']), ['Tag.1.Key', k.rng.pick(TAG_KEYS)]],
-  CreateSecurityGroup: (k) => [['GroupName', k.rng.word()], ['GroupDescription', k.rng.word()], ['VpcId', k.vpc()?.id ?? 'vpc-1']],
+  CreateSecurityGroup: (k) => [
+    ['GroupName', k.rng.word()],
+    ['GroupDescription', k.rng.word()],
+    ['VpcId', k.vpc()?.id ?? 'vpc-1'],
+  ],
   DeleteSecurityGroup: (k) => [['GroupId', k.group()?.id ?? 'sg-1']],
   AuthorizeSecurityGroupIngress: (k) => [
     ['GroupId', k.group()?.id ?? 'sg-1'],
@@ -815,7 +1017,11 @@ const TEMPLATES: Record<string, Template> = {
     if (r < 0.3) out.push(['SourceDestCheck.Value', k.rng.chance(0.5) ? 'true' : 'false']);
     else if (r < 0.6) out.push(['InstanceType.Value', k.rng.pick(INSTANCE_TYPES)]);
     else if (r < 0.8) out.push(['GroupId.1', k.group(i?.vpcId)?.id ?? 'sg-1']);
-    else out.push(['Attribute', k.rng.pick(['sourceDestCheck', 'instanceType', 'groupSet', 'disableApiTermination'])], ['Value', k.rng.pick(['true', 'false', 't3.large'])]);
+    else
+      out.push(
+        ['Attribute', k.rng.pick(['sourceDestCheck', 'instanceType', 'groupSet', 'disableApiTermination'])],
+        ['Value', k.rng.pick(['true', 'false', 't3.large'])],
+      );
     return out;
   },
   CreateNetworkInterfacePermission: (k) => [
@@ -823,7 +1029,9 @@ const TEMPLATES: Record<string, Template> = {
     k.rng.chance(0.8) ? ['AwsAccountId', k.rng.pick(['111111111111', '222222222222', '123456789012'])] : ['AwsService', 'ec2.amazonaws.com'],
     ['Permission', k.rng.pick(['INSTANCE-ATTACH', 'EIP-ASSOCIATE'])],
   ],
-  DeleteNetworkInterfacePermission: (k) => [['NetworkInterfacePermissionId', k.rng.maybe((k.pools.seen ?? []).filter((id) => id.startsWith('eni-perm-'))) ?? `eni-perm-${k.rng.hex(17)}`]],
+  DeleteNetworkInterfacePermission: (k) => [
+    ['NetworkInterfacePermissionId', k.rng.maybe((k.pools.seen ?? []).filter((id) => id.startsWith('eni-perm-'))) ?? `eni-perm-${k.rng.hex(17)}`],
+  ],
   DeleteSubnet: (k) => [['SubnetId', k.subnet()?.id ?? 'subnet-1']],
   DeleteVpc: (k) => [['VpcId', k.vpc()?.id ?? 'vpc-1']],
   CreateInternetGateway: (k) => k.tags('TagSpecification', 'internet-gateway'),
@@ -832,16 +1040,25 @@ const TEMPLATES: Record<string, Template> = {
     const taken = new Set(k.w?.internetGateways.map((g) => g.vpcId) ?? []);
     const igw = (k.rng.chance(0.8) ? k.gateway((g) => !g.vpcId) : undefined) ?? k.gateway();
     const vpc = (k.rng.chance(0.8) ? k.rng.maybe(k.w?.vpcs.filter((v) => !taken.has(v.id)) ?? []) : undefined) ?? k.vpc();
-    return [['InternetGatewayId', igw?.id ?? 'igw-1'], ['VpcId', vpc?.id ?? 'vpc-1']];
+    return [
+      ['InternetGatewayId', igw?.id ?? 'igw-1'],
+      ['VpcId', vpc?.id ?? 'vpc-1'],
+    ];
   },
   DetachInternetGateway: (k) => {
     const igw = k.gateway((g) => !!g.vpcId) ?? k.gateway();
-    return [['InternetGatewayId', igw?.id ?? 'igw-1'], ['VpcId', (k.rng.chance(0.9) ? igw?.vpcId : undefined) ?? k.vpc()?.id ?? 'vpc-1']];
+    return [
+      ['InternetGatewayId', igw?.id ?? 'igw-1'],
+      ['VpcId', (k.rng.chance(0.9) ? igw?.vpcId : undefined) ?? k.vpc()?.id ?? 'vpc-1'],
+    ];
   },
   // EBS volumes: mostly valid requests against volumes and instances of the world, sometimes the refused cases.
   CreateVolume: (k) => {
     const zone = k.instance()?.availabilityZone ?? k.subnet()?.availabilityZone ?? 'us-east-1a';
-    const out: Params = [['AvailabilityZone', zone], ['Size', String(k.rng.chance(0.9) ? k.rng.int(1, 200) : k.rng.int(0, 70000))]];
+    const out: Params = [
+      ['AvailabilityZone', zone],
+      ['Size', String(k.rng.chance(0.9) ? k.rng.int(1, 200) : k.rng.int(0, 70000))],
+    ];
     if (k.rng.chance(0.3)) out.push(['VolumeType', k.rng.pick(['gp2', 'gp3', 'io1', 'io2', 'st1', 'sc1', 'standard'])]);
     if (k.rng.chance(0.2)) out.push(['Iops', String(k.rng.int(100, 20000))]);
     if (k.rng.chance(0.1)) out.push(['Encrypted', 'true']);
@@ -850,7 +1067,11 @@ const TEMPLATES: Record<string, Template> = {
   AttachVolume: (k) => {
     const v = k.volume((x) => x.state === 'available') ?? k.volume();
     const i = k.instance((x) => x.availabilityZone === v?.availabilityZone && x.state !== 'terminated') ?? k.instance();
-    return [['VolumeId', v?.id ?? 'vol-1'], ['InstanceId', i?.id ?? 'i-1'], ['Device', k.rng.pick(['/dev/sdf', '/dev/sdg', '/dev/xvdh', '/dev/xvda', '/dev/sdz9', 'bad'])]];
+    return [
+      ['VolumeId', v?.id ?? 'vol-1'],
+      ['InstanceId', i?.id ?? 'i-1'],
+      ['Device', k.rng.pick(['/dev/sdf', '/dev/sdg', '/dev/xvdh', '/dev/xvda', '/dev/sdz9', 'bad'])],
+    ];
   },
   DetachVolume: (k) => {
     const v = k.volume((x) => x.attachments.length > 0) ?? k.volume();
@@ -873,14 +1094,26 @@ const TEMPLATES: Record<string, Template> = {
 function revokeTemplate(k: TemplateKit): Params {
   const g = k.rng.maybe(k.w?.securityGroups.filter((x) => x.rules.length > 0) ?? []) ?? k.group();
   const rule = g && g.rules.length > 0 ? (k.rng.pick(g.rules) as { id: string }) : undefined;
-  if (rule && k.rng.chance(0.6)) return [['GroupId', g!.id], ['SecurityGroupRuleId.1', rule.id]];
-  return [['GroupId', g?.id ?? 'sg-1'], ['IpPermissions.1.IpProtocol', '-1'], ['IpPermissions.1.IpRanges.1.CidrIp', '0.0.0.0/0']];
+  if (rule && k.rng.chance(0.6))
+    return [
+      ['GroupId', g!.id],
+      ['SecurityGroupRuleId.1', rule.id],
+    ];
+  return [
+    ['GroupId', g?.id ?? 'sg-1'],
+    ['IpPermissions.1.IpProtocol', '-1'],
+    ['IpPermissions.1.IpRanges.1.CidrIp', '0.0.0.0/0'],
+  ];
 }
 
 function describeRuleTemplate(k: TemplateKit): Params {
   const g = k.rng.maybe(k.w?.securityGroups.filter((x) => x.rules.length > 0) ?? []) ?? k.group();
   const rule = g && g.rules.length > 0 ? (k.rng.pick(g.rules) as { id: string }) : undefined;
-  return [['GroupId', g?.id ?? 'sg-1'], ['SecurityGroupRuleDescription.1.SecurityGroupRuleId', rule?.id ?? 'sgr-1'], ['SecurityGroupRuleDescription.1.Description', k.rng.word()]];
+  return [
+    ['GroupId', g?.id ?? 'sg-1'],
+    ['SecurityGroupRuleDescription.1.SecurityGroupRuleId', rule?.id ?? 'sgr-1'],
+    ['SecurityGroupRuleDescription.1.Description', k.rng.word()],
+  ];
 }
 
 /** Every operation name a template exists for (reported by the tests). */
@@ -891,4 +1124,3 @@ export function describeRequest(params: Params, caller: Caller): string {
   const text = new URLSearchParams(params).toString();
   return `${caller.accessKeyId}@${caller.region ?? '-'} ${text.length > 2000 ? `${text.slice(0, 2000)}…(${text.length} chars)` : text}`;
 }
-

@@ -124,7 +124,23 @@ describe('imds: tree and listings', () => {
   it('meta-data/ lists the top-level keys, sorted, sub-trees with a trailing /', () => {
     const keys = String(w.meta(id, '')).split('\n');
     assert.deepEqual(keys, [...keys].sort());
-    for (const k of ['ami-id', 'ami-launch-index', 'hostname', 'instance-id', 'instance-type', 'local-hostname', 'local-ipv4', 'mac', 'network/', 'placement/', 'public-hostname', 'public-ipv4', 'reservation-id', 'security-groups', 'services/']) {
+    for (const k of [
+      'ami-id',
+      'ami-launch-index',
+      'hostname',
+      'instance-id',
+      'instance-type',
+      'local-hostname',
+      'local-ipv4',
+      'mac',
+      'network/',
+      'placement/',
+      'public-hostname',
+      'public-ipv4',
+      'reservation-id',
+      'security-groups',
+      'services/',
+    ]) {
       assert.ok(keys.includes(k), `missing ${k} in ${keys.join(',')}`);
     }
     assert.ok(!keys.includes('ipv6'), 'no IPv6 → no ipv6 key');
@@ -183,9 +199,22 @@ describe('imds: tree and listings', () => {
     assert.equal(w.meta(id, 'network/interfaces/macs/'), `${mac}/`);
     const keys = String(w.meta(id, `${base}/`)).split('\n');
     assert.deepEqual(keys, [
-      'device-number', 'interface-id', 'ipv4-associations/', 'local-hostname', 'local-ipv4s', 'mac', 'owner-id',
-      'public-hostname', 'public-ipv4s', 'security-group-ids', 'security-groups', 'subnet-id', 'subnet-ipv4-cidr-block',
-      'vpc-id', 'vpc-ipv4-cidr-block', 'vpc-ipv4-cidr-blocks',
+      'device-number',
+      'interface-id',
+      'ipv4-associations/',
+      'local-hostname',
+      'local-ipv4s',
+      'mac',
+      'owner-id',
+      'public-hostname',
+      'public-ipv4s',
+      'security-group-ids',
+      'security-groups',
+      'subnet-id',
+      'subnet-ipv4-cidr-block',
+      'vpc-id',
+      'vpc-ipv4-cidr-block',
+      'vpc-ipv4-cidr-blocks',
     ]);
     assert.equal(w.meta(id, `${base}/device-number`), '0');
     assert.equal(w.meta(id, `${base}/interface-id`), eni.NetworkInterfaceId);
@@ -241,7 +270,15 @@ describe('imds: tree and listings', () => {
   it('tags/instance when InstanceMetadataTags is enabled', () => {
     const tagged = w.run({
       MetadataOptions: { InstanceMetadataTags: 'enabled' },
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web-1' }, { Key: 'Env', Value: 'dev' }] }],
+      TagSpecifications: [
+        {
+          ResourceType: 'instance',
+          Tags: [
+            { Key: 'Name', Value: 'web-1' },
+            { Key: 'Env', Value: 'dev' },
+          ],
+        },
+      ],
     });
     assert.equal(w.meta(tagged, 'tags/instance'), 'Env\nName');
     assert.equal(w.meta(tagged, 'tags/instance/Name'), 'web-1');
@@ -404,7 +441,8 @@ describe('imds: IMDSv2 tokens', () => {
     const launch = () => {
       const region = cloud.region(ACCOUNT, 'us-east-1');
       const ctx: RequestContext = { cloud, region, accountId: ACCOUNT, accessKeyId: 'AKIAEXAMPLE', requestId: 'r', operation: 'RunInstances' };
-      return (allHandlers.RunInstances as (c: RequestContext, i: unknown) => any)(ctx, { ImageId: IMAGE, MinCount: 1, MaxCount: 1 }).Instances[0].InstanceId as string;
+      return (allHandlers.RunInstances as (c: RequestContext, i: unknown) => any)(ctx, { ImageId: IMAGE, MinCount: 1, MaxCount: 1 }).Instances[0]
+        .InstanceId as string;
     };
     const first = launch();
     const token = service.handle({ method: 'PUT', url: `/${first}/latest/api/token`, headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } }).body;
@@ -441,7 +479,15 @@ describe('imds: token store and TTL parsing', () => {
   });
 
   it('lookup distinguishes leaves, directories and misses', () => {
-    const root: MetadataDir = new Map<string, MetadataNode>([['a', new Map<string, MetadataNode>([['b', 'x'], ['c', new Map()]])]]);
+    const root: MetadataDir = new Map<string, MetadataNode>([
+      [
+        'a',
+        new Map<string, MetadataNode>([
+          ['b', 'x'],
+          ['c', new Map()],
+        ]),
+      ],
+    ]);
     assert.deepEqual(lookup(root, ['a']), { kind: 'dir', text: 'b\nc/' });
     assert.deepEqual(lookup(root, ['a', 'b']), { kind: 'leaf', text: 'x' });
     assert.equal(lookup(root, ['a', 'b', 'z']), undefined);

@@ -11,7 +11,13 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeKeyPairsCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeAddressesCommand,
+  DescribeInstancesCommand,
+  DescribeKeyPairsCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeVpcsCommand,
+} from '@aws-sdk/client-ec2';
 import { fastCliWaiters, startHarness, type Harness } from './harness.js';
 
 const run = promisify(execFile);
@@ -67,7 +73,12 @@ describe('examples/ansible with Debian ansible (interop)', () => {
     assert.equal(Vpcs?.length, 1);
     const vpcId = Vpcs![0]!.VpcId!;
     const { Reservations } = await ec2.send(
-      new DescribeInstancesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'instance-state-name', Values: ['running'] }] }),
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: 'instance-state-name', Values: ['running'] },
+        ],
+      }),
     );
     const instances = Reservations!.flatMap((r) => r.Instances!);
     const byName = (n: string) => instances.find((i) => i.Tags?.some((t) => t.Key === 'Name' && t.Value === `ec2net-example-appliance-${n}`))!;
@@ -80,7 +91,10 @@ describe('examples/ansible with Debian ansible (interop)', () => {
     const { NetworkInterfaces: holders } = await ec2.send(
       new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'addresses.private-ip-address', Values: ['10.42.1.100'] }] }),
     );
-    assert.deepEqual(holders!.map((n) => n.Attachment?.InstanceId), [b.InstanceId]);
+    assert.deepEqual(
+      holders!.map((n) => n.Attachment?.InstanceId),
+      [b.InstanceId],
+    );
     const { Addresses } = await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'instance-id', Values: [a.InstanceId!] }] }));
     assert.equal(Addresses?.length, 1);
 

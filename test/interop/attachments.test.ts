@@ -40,22 +40,25 @@ import {
 import { nthSubCidr6, parseIpv6Cidr } from '../../src/engine/cidr.js';
 import { attachNewGateway, expectCode, fastCliWaiters, getEni, getInstance, invariants, launch, refusedUnchanged, useHarness, until } from './harness.js';
 
-
 // ---- helpers (each interop file keeps its own) ---------------------------------------------------
 
-
 const fast = (client: EC2Client) => ({ client, minDelay: 1, maxDelay: 1, maxWaitTime: 15 });
-
-
-
 
 /** Polls until `probe` returns something `ok` accepts (50 ms apart, 5 s at most). */
 
 const untilState = (ec2: EC2Client, id: string, state: string) =>
-  until(() => getInstance(ec2, id), (i) => i.State!.Name === state, `${id} ${state}`);
+  until(
+    () => getInstance(ec2, id),
+    (i) => i.State!.Name === state,
+    `${id} ${state}`,
+  );
 
 const untilEni = (ec2: EC2Client, id: string, status: string) =>
-  until(() => getEni(ec2, id), (e) => e.Status === status, `${id} ${status}`);
+  until(
+    () => getEni(ec2, id),
+    (e) => e.Status === status,
+    `${id} ${status}`,
+  );
 
 /** A VPC (optionally with an Amazon IPv6 /56) and one subnet per zone given. */
 async function network(ec2: EC2Client, vpcCidr: string, subnets: { cidr: string; zone: string }[], ipv6 = false) {
@@ -87,7 +90,6 @@ async function running(ec2: EC2Client, subnetId: string, type: RunInstancesComma
   return untilState(ec2, i.InstanceId!, 'running');
 }
 
-
 // The suites run side by side (each has its own server) to keep the file's wall time short.
 describe('Attachments (interop)', { concurrency: true }, () => {
   describe('AttachNetworkInterface (interop)', { concurrency: 1 }, () => {
@@ -113,10 +115,13 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       assert.equal(attached.Attachment!.Status, 'attached');
       assert.equal(attached.Attachment!.DeviceIndex, 1);
       const now = await getInstance(ec2, i.InstanceId!);
-      assert.deepEqual(now.NetworkInterfaces!.map((n) => [n.Attachment!.DeviceIndex, n.NetworkInterfaceId]), [
-        [0, i.NetworkInterfaces![0]!.NetworkInterfaceId],
-        [1, eni!.NetworkInterfaceId],
-      ]);
+      assert.deepEqual(
+        now.NetworkInterfaces!.map((n) => [n.Attachment!.DeviceIndex, n.NetworkInterfaceId]),
+        [
+          [0, i.NetworkInterfaces![0]!.NetworkInterfaceId],
+          [1, eni!.NetworkInterfaceId],
+        ],
+      );
       await invariants(h);
     });
 
@@ -128,13 +133,22 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       await untilState(ec2, i.InstanceId!, 'stopped');
       const { NetworkInterface: eni } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetIds[0]! }));
       const out = await h.cli([
-        'attach-network-interface', '--instance-id', i.InstanceId!, '--network-interface-id', eni!.NetworkInterfaceId!, '--device-index', '1',
+        'attach-network-interface',
+        '--instance-id',
+        i.InstanceId!,
+        '--network-interface-id',
+        eni!.NetworkInterfaceId!,
+        '--device-index',
+        '1',
       ]);
       assert.match(out.AttachmentId, /^eni-attach-/);
       await untilEni(ec2, eni!.NetworkInterfaceId!, 'in-use');
       await ec2.send(new StartInstancesCommand({ InstanceIds: [i.InstanceId!] }));
       const back = await untilState(ec2, i.InstanceId!, 'running');
-      assert.deepEqual(back.NetworkInterfaces!.map((n) => n.Attachment!.DeviceIndex), [0, 1]);
+      assert.deepEqual(
+        back.NetworkInterfaces!.map((n) => n.Attachment!.DeviceIndex),
+        [0, 1],
+      );
       await invariants(h);
     });
 
@@ -153,7 +167,8 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       await ec2.send(new TerminateInstancesCommand({ InstanceIds: [pending.InstanceId!] }));
       await untilState(ec2, pending.InstanceId!, 'terminated');
       await refusedUnchanged(
-        h, ec2,
+        h,
+        ec2,
         () => h.boto3(`ec2.attach_network_interface(InstanceId='${pending.InstanceId}', NetworkInterfaceId='${eni!.NetworkInterfaceId}', DeviceIndex=1)`),
         'IncorrectInstanceState',
       );
@@ -169,11 +184,17 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       const net = await network(ec2, '10.0.0.0/16', [{ cidr: '10.0.1.0/24', zone: 'us-east-1a' }]);
       const i = await running(ec2, net.subnetIds[0]!);
       const [a, b] = await Promise.all([0, 1].map(() => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetIds[0]! }))));
-      await ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: i.InstanceId!, NetworkInterfaceId: a!.NetworkInterface!.NetworkInterfaceId!, DeviceIndex: 1 }));
+      await ec2.send(
+        new AttachNetworkInterfaceCommand({ InstanceId: i.InstanceId!, NetworkInterfaceId: a!.NetworkInterface!.NetworkInterfaceId!, DeviceIndex: 1 }),
+      );
       await untilEni(ec2, a!.NetworkInterface!.NetworkInterfaceId!, 'in-use');
       const e = await refusedUnchanged(
-        h, ec2,
-        () => ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: i.InstanceId!, NetworkInterfaceId: b!.NetworkInterface!.NetworkInterfaceId!, DeviceIndex: 2 })),
+        h,
+        ec2,
+        () =>
+          ec2.send(
+            new AttachNetworkInterfaceCommand({ InstanceId: i.InstanceId!, NetworkInterfaceId: b!.NetworkInterface!.NetworkInterfaceId!, DeviceIndex: 2 }),
+          ),
         'AttachmentLimitExceeded',
       );
       assert.equal(e.message, 'Interface count 3 exceeds the limit for t3.micro');
@@ -194,7 +215,8 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       const i = await running(ec2, net.subnetIds[0]!);
       const other = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetIds[1]! }))).NetworkInterface!;
       const e = await refusedUnchanged(
-        h, ec2,
+        h,
+        ec2,
         () => ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: i.InstanceId!, NetworkInterfaceId: other.NetworkInterfaceId!, DeviceIndex: 1 })),
         'InvalidParameterCombination',
       );
@@ -206,28 +228,33 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       await invariants(h);
     });
 
-    it('device index in use, index 0, and an interface already attached are InvalidParameterValue with AWS\'s messages', async () => {
+    it("device index in use, index 0, and an interface already attached are InvalidParameterValue with AWS's messages", async () => {
       // [ref §4.7 Errors] (obs S8; terraform#2998 quotes the device-index message).
       const net = await network(ec2, '10.0.0.0/16', [{ cidr: '10.0.1.0/24', zone: 'us-east-1a' }]);
       const i = await running(ec2, net.subnetIds[0]!, 'm5.large');
       const j = await running(ec2, net.subnetIds[0]!, 'm5.large');
-      const [a, b] = await Promise.all([0, 1].map(async () => (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetIds[0]! }))).NetworkInterface!));
+      const [a, b] = await Promise.all(
+        [0, 1].map(async () => (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetIds[0]! }))).NetworkInterface!),
+      );
       await ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: i.InstanceId!, NetworkInterfaceId: a!.NetworkInterfaceId!, DeviceIndex: 1 }));
       await untilEni(ec2, a!.NetworkInterfaceId!, 'in-use');
       const taken = await refusedUnchanged(
-        h, ec2,
+        h,
+        ec2,
         () => ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: i.InstanceId!, NetworkInterfaceId: b!.NetworkInterfaceId!, DeviceIndex: 1 })),
         'InvalidParameterValue',
       );
       assert.equal(taken.message, `Instance '${i.InstanceId}' already has an interface attached at device index '1'.`);
       const zero = await refusedUnchanged(
-        h, ec2,
+        h,
+        ec2,
         () => h.cli(['attach-network-interface', '--instance-id', i.InstanceId!, '--network-interface-id', b!.NetworkInterfaceId!, '--device-index', '0']),
         'InvalidParameterValue',
       );
       assert.match(zero.message, new RegExp(`Instance '${i.InstanceId}' already has an interface attached at device index '0'\\.`));
       const inUse = await refusedUnchanged(
-        h, ec2,
+        h,
+        ec2,
         () => ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: j.InstanceId!, NetworkInterfaceId: a!.NetworkInterfaceId!, DeviceIndex: 1 })),
         'InvalidParameterValue',
       );
@@ -257,7 +284,12 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       const msg = 'The network interface at device index 0 and networkCard index 0 cannot be detached.';
       const e1 = await refusedUnchanged(h, ec2, () => ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachmentId })), 'OperationNotPermitted');
       assert.equal(e1.message, msg);
-      const e2 = await refusedUnchanged(h, ec2, () => ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachmentId, Force: true })), 'OperationNotPermitted');
+      const e2 = await refusedUnchanged(
+        h,
+        ec2,
+        () => ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachmentId, Force: true })),
+        'OperationNotPermitted',
+      );
       assert.equal(e2.message, msg);
       const e3 = await refusedUnchanged(h, ec2, () => h.cli(['detach-network-interface', '--attachment-id', attachmentId, '--force']), 'OperationNotPermitted');
       assert.ok(e3.message.includes(msg));
@@ -278,7 +310,9 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       const net = await network(ec2, '10.0.0.0/16', [{ cidr: '10.0.1.0/24', zone: 'us-east-1a' }]);
       const i = await running(ec2, net.subnetIds[0]!);
       const eni = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetIds[0]! }))).NetworkInterface!;
-      const { AttachmentId } = await ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: i.InstanceId!, NetworkInterfaceId: eni.NetworkInterfaceId!, DeviceIndex: 1 }));
+      const { AttachmentId } = await ec2.send(
+        new AttachNetworkInterfaceCommand({ InstanceId: i.InstanceId!, NetworkInterfaceId: eni.NetworkInterfaceId!, DeviceIndex: 1 }),
+      );
       await untilEni(ec2, eni.NetworkInterfaceId!, 'in-use');
       await ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId }));
       const during = await getEni(ec2, eni.NetworkInterfaceId!);
@@ -288,14 +322,19 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       const after = await getEni(ec2, eni.NetworkInterfaceId!);
       assert.equal(after.Status, 'available');
       assert.equal(after.Attachment, undefined);
-      assert.deepEqual((await getInstance(ec2, i.InstanceId!)).NetworkInterfaces!.map((n) => n.Attachment!.DeviceIndex), [0]);
+      assert.deepEqual(
+        (await getInstance(ec2, i.InstanceId!)).NetworkInterfaces!.map((n) => n.Attachment!.DeviceIndex),
+        [0],
+      );
       // The attachment id is gone for good.
       await expectCode(ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId })), 'InvalidAttachmentID.NotFound');
 
       // Same again while stopped, waiting with the AWS CLI's waiter.
       await ec2.send(new StopInstancesCommand({ InstanceIds: [i.InstanceId!] }));
       await untilState(ec2, i.InstanceId!, 'stopped');
-      const again = await ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: i.InstanceId!, NetworkInterfaceId: eni.NetworkInterfaceId!, DeviceIndex: 1 }));
+      const again = await ec2.send(
+        new AttachNetworkInterfaceCommand({ InstanceId: i.InstanceId!, NetworkInterfaceId: eni.NetworkInterfaceId!, DeviceIndex: 1 }),
+      );
       await untilEni(ec2, eni.NetworkInterfaceId!, 'in-use');
       await ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: again.AttachmentId }));
       await h.cli(['wait', 'network-interface-available', '--network-interface-ids', eni.NetworkInterfaceId!]);
@@ -307,12 +346,27 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       // [notes "Detaching an ENI"]: "Primary private IPv4, secondary private IPv4, IPv6, and Elastic IP addresses
       // … continue to be with the same network interface even when it is detached, or attached to another instance".
       // [ref §5 Moving]: IPs, EIPs, SGs, MAC, source/dest flag follow it. [ref §4.16]: instanceId follows the attachment.
-      const net = await network(ec2, '10.0.0.0/16', [{ cidr: '10.0.1.0/24', zone: 'us-east-1a' }, { cidr: '10.0.3.0/24', zone: 'us-east-1a' }], true);
+      const net = await network(
+        ec2,
+        '10.0.0.0/16',
+        [
+          { cidr: '10.0.1.0/24', zone: 'us-east-1a' },
+          { cidr: '10.0.3.0/24', zone: 'us-east-1a' },
+        ],
+        true,
+      );
       await attachNewGateway(ec2, net.vpcId); // the Elastic IP below needs a gateway [ref §4.13]
       const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'app', Description: 'app', VpcId: net.vpcId }));
-      const eni = (await ec2.send(new CreateNetworkInterfaceCommand({
-        SubnetId: net.subnetIds[0]!, SecondaryPrivateIpAddressCount: 1, Ipv6AddressCount: 1, Groups: [GroupId!],
-      }))).NetworkInterface!;
+      const eni = (
+        await ec2.send(
+          new CreateNetworkInterfaceCommand({
+            SubnetId: net.subnetIds[0]!,
+            SecondaryPrivateIpAddressCount: 1,
+            Ipv6AddressCount: 1,
+            Groups: [GroupId!],
+          }),
+        )
+      ).NetworkInterface!;
       await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.NetworkInterfaceId!, SourceDestCheck: { Value: false } }));
       const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
       const secondary = eni.PrivateIpAddresses!.find((a) => !a.Primary)!.PrivateIpAddress!;
@@ -321,7 +375,9 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       const b = await running(ec2, net.subnetIds[1]!); // another subnet, same zone
       const free = await Promise.all(net.subnetIds.map((s) => freeIps(ec2, s)));
 
-      const first = await ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: a.InstanceId!, NetworkInterfaceId: eni.NetworkInterfaceId!, DeviceIndex: 1 }));
+      const first = await ec2.send(
+        new AttachNetworkInterfaceCommand({ InstanceId: a.InstanceId!, NetworkInterfaceId: eni.NetworkInterfaceId!, DeviceIndex: 1 }),
+      );
       await untilEni(ec2, eni.NetworkInterfaceId!, 'in-use');
       const onA = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [eip.AllocationId!] }));
       assert.equal(onA.Addresses![0]!.InstanceId, a.InstanceId);
@@ -342,9 +398,18 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       assert.equal(moved.Attachment!.InstanceId, b.InstanceId);
       assert.equal(moved.MacAddress, eni.MacAddress);
       assert.equal(moved.PrivateIpAddress, eni.PrivateIpAddress);
-      assert.deepEqual(moved.PrivateIpAddresses!.map((x) => x.PrivateIpAddress), eni.PrivateIpAddresses!.map((x) => x.PrivateIpAddress));
-      assert.deepEqual(moved.Ipv6Addresses!.map((x) => x.Ipv6Address), eni.Ipv6Addresses!.map((x) => x.Ipv6Address));
-      assert.deepEqual(moved.Groups!.map((g) => g.GroupId), [GroupId]);
+      assert.deepEqual(
+        moved.PrivateIpAddresses!.map((x) => x.PrivateIpAddress),
+        eni.PrivateIpAddresses!.map((x) => x.PrivateIpAddress),
+      );
+      assert.deepEqual(
+        moved.Ipv6Addresses!.map((x) => x.Ipv6Address),
+        eni.Ipv6Addresses!.map((x) => x.Ipv6Address),
+      );
+      assert.deepEqual(
+        moved.Groups!.map((g) => g.GroupId),
+        [GroupId],
+      );
       assert.equal(moved.SourceDestCheck, false);
       assert.equal(moved.PrivateIpAddresses!.find((x) => x.PrivateIpAddress === secondary)!.Association!.PublicIp, eip.PublicIp);
       const onB = await h.cli(['describe-addresses', '--allocation-ids', eip.AllocationId!]);
@@ -381,7 +446,10 @@ describe('Attachments (interop)', { concurrency: true }, () => {
 
       await ec2.send(new TerminateInstancesCommand({ InstanceIds: [i.InstanceId!] }));
       await waitUntilInstanceTerminated(fast(ec2), { InstanceIds: [i.InstanceId!] });
-      await expectCode(ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eth0.NetworkInterfaceId!] })), 'InvalidNetworkInterfaceID.NotFound');
+      await expectCode(
+        ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eth0.NetworkInterfaceId!] })),
+        'InvalidNetworkInterfaceID.NotFound',
+      );
       const kept = await getEni(ec2, eth1.NetworkInterfaceId!);
       assert.equal(kept.Status, 'available');
       assert.equal(kept.Association!.PublicIp, e1!.PublicIp);
@@ -391,7 +459,7 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       assert.equal(byId.get(e0!.AllocationId)!.PublicIp, e0!.PublicIp, '… and still allocated');
       assert.equal(byId.get(e1!.AllocationId)!.NetworkInterfaceId, eth1.NetworkInterfaceId);
       assert.equal(byId.get(e1!.AllocationId)!.InstanceId, undefined);
-      assert.equal(await freeIps(ec2, net.subnetIds[0]!), free + 1, 'only eth0\'s address is released');
+      assert.equal(await freeIps(ec2, net.subnetIds[0]!), free + 1, "only eth0's address is released");
       await invariants(h);
     });
 
@@ -402,21 +470,35 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       const i = await running(ec2, net.subnetIds[0]!);
       const eth0 = i.NetworkInterfaces![0]!;
       const eth1 = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetIds[0]! }))).NetworkInterface!;
-      const { AttachmentId } = await ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: i.InstanceId!, NetworkInterfaceId: eth1.NetworkInterfaceId!, DeviceIndex: 1 }));
+      const { AttachmentId } = await ec2.send(
+        new AttachNetworkInterfaceCommand({ InstanceId: i.InstanceId!, NetworkInterfaceId: eth1.NetworkInterfaceId!, DeviceIndex: 1 }),
+      );
       await untilEni(ec2, eth1.NetworkInterfaceId!, 'in-use');
-      await ec2.send(new ModifyNetworkInterfaceAttributeCommand({
-        NetworkInterfaceId: eth0.NetworkInterfaceId!, Attachment: { AttachmentId: eth0.Attachment!.AttachmentId!, DeleteOnTermination: false },
-      }));
+      await ec2.send(
+        new ModifyNetworkInterfaceAttributeCommand({
+          NetworkInterfaceId: eth0.NetworkInterfaceId!,
+          Attachment: { AttachmentId: eth0.Attachment!.AttachmentId!, DeleteOnTermination: false },
+        }),
+      );
       await h.cli([
-        'modify-network-interface-attribute', '--network-interface-id', eth1.NetworkInterfaceId!,
-        '--attachment', `AttachmentId=${AttachmentId},DeleteOnTermination=true`,
+        'modify-network-interface-attribute',
+        '--network-interface-id',
+        eth1.NetworkInterfaceId!,
+        '--attachment',
+        `AttachmentId=${AttachmentId},DeleteOnTermination=true`,
       ]);
       const view = await getInstance(ec2, i.InstanceId!);
-      assert.deepEqual(view.NetworkInterfaces!.map((n) => n.Attachment!.DeleteOnTermination), [false, true]);
+      assert.deepEqual(
+        view.NetworkInterfaces!.map((n) => n.Attachment!.DeleteOnTermination),
+        [false, true],
+      );
       await ec2.send(new TerminateInstancesCommand({ InstanceIds: [i.InstanceId!] }));
       await untilState(ec2, i.InstanceId!, 'terminated');
       assert.equal((await getEni(ec2, eth0.NetworkInterfaceId!)).Status, 'available', 'eth0 now survives');
-      await expectCode(ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eth1.NetworkInterfaceId!] })), 'InvalidNetworkInterfaceID.NotFound');
+      await expectCode(
+        ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eth1.NetworkInterfaceId!] })),
+        'InvalidNetworkInterfaceID.NotFound',
+      );
       await invariants(h);
     });
   });
@@ -437,14 +519,21 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       await untilEni(ec2, id, 'in-use');
       await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }));
       const e = await refusedUnchanged(
-        h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 })), 'PrivateIpAddressLimitExceeded',
+        h,
+        ec2,
+        () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 })),
+        'PrivateIpAddressLimitExceeded',
       );
       assert.equal(e.message, `${id}: Number of private addresses will exceed limit.`);
       // eth0 of the t3.micro has the same limit.
-      await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: small.NetworkInterfaces![0]!.NetworkInterfaceId!, SecondaryPrivateIpAddressCount: 1 }));
+      await ec2.send(
+        new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: small.NetworkInterfaces![0]!.NetworkInterfaceId!, SecondaryPrivateIpAddressCount: 1 }),
+      );
       await refusedUnchanged(
-        h, ec2,
-        () => h.boto3(`ec2.assign_private_ip_addresses(NetworkInterfaceId='${small.NetworkInterfaces![0]!.NetworkInterfaceId}', SecondaryPrivateIpAddressCount=1)`),
+        h,
+        ec2,
+        () =>
+          h.boto3(`ec2.assign_private_ip_addresses(NetworkInterfaceId='${small.NetworkInterfaces![0]!.NetworkInterfaceId}', SecondaryPrivateIpAddressCount=1)`),
         'PrivateIpAddressLimitExceeded',
       );
 
@@ -455,7 +544,10 @@ describe('Attachments (interop)', { concurrency: true }, () => {
       await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 8 }));
       assert.equal((await getEni(ec2, id)).PrivateIpAddresses!.length, 10);
       await refusedUnchanged(
-        h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 })), 'PrivateIpAddressLimitExceeded',
+        h,
+        ec2,
+        () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 })),
+        'PrivateIpAddressLimitExceeded',
       );
       await invariants(h);
     });

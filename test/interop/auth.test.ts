@@ -86,7 +86,10 @@ describe('signature checking: SigV4 (interop)', () => {
     assert.deepEqual(await vpcsOf(h, B, 'eu-west-1'), [`172.31.0.0/16 ${B.accountId}`]);
     // A key that looks like an account id still maps to its entry's account.
     const c = await h.ec2('eu-west-1', C.accessKeyId, C.secretAccessKey).send(new DescribeVpcsCommand({}));
-    assert.deepEqual(c.Vpcs?.map((v) => v.OwnerId), [C.accountId]);
+    assert.deepEqual(
+      c.Vpcs?.map((v) => v.OwnerId),
+      [C.accountId],
+    );
   });
 
   it('AWS CLI: the right key works; a wrong secret is SignatureDoesNotMatch and changes nothing', async () => {
@@ -216,7 +219,9 @@ describe('signature checking: SigV4 (interop)', () => {
         { signingDate, expiresIn },
       );
     const urlOf = (r: Awaited<ReturnType<typeof presign>>) =>
-      `${h.url}/?${Object.entries(r.query as Record<string, string>).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`;
+      `${h.url}/?${Object.entries(r.query as Record<string, string>)
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+        .join('&')}`;
     const fresh = await fetch(urlOf(await presign(new Date(), 60)));
     assert.equal(fresh.status, 200, await fresh.clone().text());
     assert.ok((await fresh.text()).includes(`<ownerId>${A.accountId}</ownerId>`));
@@ -225,7 +230,7 @@ describe('signature checking: SigV4 (interop)', () => {
     assert.deepEqual(codeOf(await stale.text()), ['RequestExpired', 'Request has expired.']);
   });
 
-  it('unsigned or malformed requests get AWS\'s errors and do nothing', async () => {
+  it("unsigned or malformed requests get AWS's errors and do nothing", async () => {
     const unsigned = await rawQuery(h.url, 'Action=CreateVpc&Version=2016-11-15&CidrBlock=10.10.0.0%2F16');
     assert.equal(unsigned.status, 400);
     assert.deepEqual(codeOf(unsigned.text), ['MissingParameter', 'The request must contain the parameter AWSAccessKeyId']);
@@ -236,7 +241,10 @@ describe('signature checking: SigV4 (interop)', () => {
     assert.equal(malformed.status, 400);
     assert.equal(codeOf(malformed.text)?.[0], 'IncompleteSignature');
     // Scope checks come after the time window, so these requests carry a current X-Amz-Date.
-    const now = new Date().toISOString().replace(/\.[0-9]{3}Z$/, 'Z').replace(/[-:]/g, '');
+    const now = new Date()
+      .toISOString()
+      .replace(/\.[0-9]{3}Z$/, 'Z')
+      .replace(/[-:]/g, '');
     const wrongService = await rawQuery(h.url, 'Action=DescribeVpcs&Version=2016-11-15', {
       authorization: `AWS4-HMAC-SHA256 Credential=${A.accessKeyId}/${now.slice(0, 8)}/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
       'x-amz-date': now,
@@ -270,8 +278,14 @@ describe('signature checking: configuration and start-up', () => {
     assert.deepEqual([c.auth, c.credentialsFile], ['sigv4', '/a.json']);
     const e = parseServeConfig([], { EC2NET_AUTH: 'sigv4', EC2NET_CREDENTIALS: '/b.json' });
     assert.deepEqual([e.auth, e.credentialsFile], ['sigv4', '/b.json']);
-    assert.throws(() => parseServeConfig(['--auth', 'sigv4'], {}), (x: unknown) => x instanceof ConfigError && /--credentials FILE/.test(x.message));
-    assert.throws(() => parseServeConfig(['--auth', 'sigv2'], {}), (x: unknown) => x instanceof ConfigError && /none or sigv4/.test(x.message));
+    assert.throws(
+      () => parseServeConfig(['--auth', 'sigv4'], {}),
+      (x: unknown) => x instanceof ConfigError && /--credentials FILE/.test(x.message),
+    );
+    assert.throws(
+      () => parseServeConfig(['--auth', 'sigv2'], {}),
+      (x: unknown) => x instanceof ConfigError && /none or sigv4/.test(x.message),
+    );
   });
 
   it('the credentials file is checked whole: every problem names the entry', () => {
@@ -284,9 +298,17 @@ describe('signature checking: configuration and start-up', () => {
       [{ credentials: [{ ...A, secretAccessKey: '' }] }, /secretAccessKey/],
       [{ credentials: [A, { ...A }] }, /credentials\[1\]\.accessKeyId .* appears twice/],
       [{ credentials: [{ ...A, secretKey: 'typo' }] }, /unknown field "secretKey"/],
-      [{ credentials: [JSON.parse(`{"accessKeyId":"AKIAEC2NETTESTKEYAAA","secretAccessKey":"s","accountId":"111111111111","__proto__":{"x":1}}`)] }, /unknown field "__proto__"/],
+      [
+        { credentials: [JSON.parse(`{"accessKeyId":"AKIAEC2NETTESTKEYAAA","secretAccessKey":"s","accountId":"111111111111","__proto__":{"x":1}}`)] },
+        /unknown field "__proto__"/,
+      ],
     ];
-    for (const [doc, why] of bad) assert.throws(() => parseCredentials(doc), (e: unknown) => e instanceof ConfigError && why.test(e.message), JSON.stringify(doc));
+    for (const [doc, why] of bad)
+      assert.throws(
+        () => parseCredentials(doc),
+        (e: unknown) => e instanceof ConfigError && why.test(e.message),
+        JSON.stringify(doc),
+      );
     assert.equal(parseCredentials({ credentials: [A, B] }).length, 2);
     assert.throws(() => loadCredentials(file('broken.json', '{"credentials": [')), /not valid JSON/);
     assert.throws(() => loadCredentials(join(dir, 'missing.json')), /cannot read the credentials file/);
@@ -299,7 +321,10 @@ describe('signature checking: configuration and start-up', () => {
   it('a bad credentials file stops the start before anything listens', async () => {
     const path = file('bad.json', JSON.stringify({ credentials: [{ ...A, accountId: 'x' }] }));
     await assert.rejects(
-      startServer({ host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', auth: 'sigv4', credentialsFile: path }, pino({ level: 'silent' })),
+      startServer(
+        { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', auth: 'sigv4', credentialsFile: path },
+        pino({ level: 'silent' }),
+      ),
       ConfigError,
     );
   });
@@ -311,7 +336,10 @@ describe('signature checking: configuration and start-up', () => {
 
   it('a non-loopback listen address with signature checking off logs a warning; with sigv4 it does not', async () => {
     const creds = file('warn.json', JSON.stringify({ credentials: [A] }));
-    for (const [auth, expectWarning] of [[{}, true], [{ auth: 'sigv4' as const, credentialsFile: creds }, false]] as const) {
+    for (const [auth, expectWarning] of [
+      [{}, true],
+      [{ auth: 'sigv4' as const, credentialsFile: creds }, false],
+    ] as const) {
       const lines: any[] = [];
       const sink = new Writable({
         write(chunk, _enc, done) {
@@ -327,7 +355,7 @@ describe('signature checking: configuration and start-up', () => {
     }
   });
 
-  it('with a journal, requests replay into the account of the key\'s file entry', async () => {
+  it("with a journal, requests replay into the account of the key's file entry", async () => {
     const dataDir = join(dir, 'journal');
     const creds = file('journal.json', JSON.stringify({ credentials: [C] }));
     const first = await startServer(
@@ -343,7 +371,12 @@ describe('signature checking: configuration and start-up', () => {
     }
     const second = await startServer({ host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', dataDir }, pino({ level: 'silent' }));
     // Without signature checking a 12-digit key selects that account: the VPC is in C's account.
-    const reader = new EC2Client({ endpoint: second.url, region: 'us-east-1', credentials: { accessKeyId: C.accountId, secretAccessKey: 'x' }, maxAttempts: 1 });
+    const reader = new EC2Client({
+      endpoint: second.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: C.accountId, secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
     try {
       const out = await reader.send(new DescribeVpcsCommand({}));
       assert.deepEqual(out.Vpcs?.map((v) => `${v.CidrBlock} ${v.OwnerId}`).sort(), [`10.11.0.0/16 ${C.accountId}`, `172.31.0.0/16 ${C.accountId}`]);

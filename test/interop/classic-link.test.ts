@@ -18,7 +18,10 @@ describe('ClassicLink', () => {
 
   it('is not available in any region', async () => {
     const ec2 = h.ec2();
-    for (const call of [() => ec2.send(new DescribeVpcClassicLinkCommand({})), () => ec2.send(new EnableVpcClassicLinkCommand({ VpcId: 'vpc-0123456789abcdef0' }))]) {
+    for (const call of [
+      () => ec2.send(new DescribeVpcClassicLinkCommand({})),
+      () => ec2.send(new EnableVpcClassicLinkCommand({ VpcId: 'vpc-0123456789abcdef0' })),
+    ]) {
       const e = await expectCode(call(), 'UnsupportedOperation');
       assert.equal(e.message, 'The functionality you requested is not available in this region.');
       assert.equal(e.$metadata.httpStatusCode, 400);

@@ -86,14 +86,24 @@ function keyOf(op: Op): string {
 
 function opFromJournal(params: string): Op | undefined {
   const p = new URLSearchParams(params);
-  const list = (name: string) => [...p.keys()].filter((k) => new RegExp(`^${name}\\.\\d+$`).test(k)).sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1])).map((k) => p.get(k)!);
+  const list = (name: string) =>
+    [...p.keys()]
+      .filter((k) => new RegExp(`^${name}\\.\\d+$`).test(k))
+      .sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]))
+      .map((k) => p.get(k)!);
   switch (p.get('Action')) {
     case 'AssignPrivateIpAddresses':
       return { kind: 'assign', eni: p.get('NetworkInterfaceId')!, addrs: list('PrivateIpAddress'), reassign: p.get('AllowReassignment') === 'true' };
     case 'UnassignPrivateIpAddresses':
       return { kind: 'unassign', eni: p.get('NetworkInterfaceId')!, addrs: list('PrivateIpAddress') };
     case 'AssociateAddress':
-      return { kind: 'associate', alloc: p.get('AllocationId')!, eni: p.get('NetworkInterfaceId')!, addr: p.get('PrivateIpAddress')!, reassociate: p.has('AllowReassociation') ? p.get('AllowReassociation') === 'true' : undefined };
+      return {
+        kind: 'associate',
+        alloc: p.get('AllocationId')!,
+        eni: p.get('NetworkInterfaceId')!,
+        addr: p.get('PrivateIpAddress')!,
+        reassociate: p.has('AllowReassociation') ? p.get('AllowReassociation') === 'true' : undefined,
+      };
     case 'AttachNetworkInterface':
       return { kind: 'attach', eni: p.get('NetworkInterfaceId')!, instance: p.get('InstanceId')!, device: Number(p.get('DeviceIndex')) };
     case 'DetachNetworkInterface':
@@ -185,7 +195,11 @@ class Model {
 }
 
 const EXPECTED_FAILURES = new Set([
-  'InvalidParameterValue', 'Resource.AlreadyAssociated', 'AttachmentLimitExceeded', 'InvalidAttachmentID.NotFound', 'PrivateIpAddressLimitExceeded',
+  'InvalidParameterValue',
+  'Resource.AlreadyAssociated',
+  'AttachmentLimitExceeded',
+  'InvalidAttachmentID.NotFound',
+  'PrivateIpAddressLimitExceeded',
 ]);
 
 /** Lifecycle timings of the two races: transitions at once, and AWS-like delays (attaching, detaching, pending). */
@@ -198,7 +212,10 @@ describe('concurrency: racing clients', () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  for (const [name, timings] of [['immediate transitions', IMMEDIATE], ['delayed transitions (attaching, detaching)', DELAYED]] as const) {
+  for (const [name, timings] of [
+    ['immediate transitions', IMMEDIATE],
+    ['delayed transitions (attaching, detaching)', DELAYED],
+  ] as const) {
     it(`${name}: ${ROUNDS} rounds × ${PER_ROUND} concurrent requests; the journal order explains every outcome, invariants hold, a restart rebuilds the same state`, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'ec2net-race-'));
       dirs.push(dataDir);
@@ -210,7 +227,10 @@ describe('concurrency: racing clients', () => {
 async function race(dataDir: string, timings: typeof IMMEDIATE, seed: string): Promise<void> {
   const config = () => ({ host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', dataDir, cloud: { lifecycle: timings } });
   let server = await startServer(config(), pino({ level: 'silent' }));
-  const clients = Array.from({ length: CLIENTS }, () => new EC2Client({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' }, maxAttempts: 1 }));
+  const clients = Array.from(
+    { length: CLIENTS },
+    () => new EC2Client({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' }, maxAttempts: 1 }),
+  );
   try {
     const started = Date.now();
     const rng = new Rng(seed);
@@ -219,7 +239,8 @@ async function race(dataDir: string, timings: typeof IMMEDIATE, seed: string): P
     await attachNewGateway(ec2, vpc); // the racing Elastic IPs need a gateway (aws-behaviour.md §4.13)
     const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
     // Primaries well away from the pool (10.0.1.10 …).
-    const eni = async (i: number) => (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, PrivateIpAddress: `10.0.1.${10 + i}` }))).NetworkInterface!.NetworkInterfaceId!;
+    const eni = async (i: number) =>
+      (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, PrivateIpAddress: `10.0.1.${10 + i}` }))).NetworkInterface!.NetworkInterfaceId!;
     const holders = await Promise.all([0, 1, 2, 3, 4, 5].map(eni)); // race for addresses, never attached
     const movers = await Promise.all([6, 7, 8, 9, 10, 11].map(eni)); // race for attachments
     const allocs = await Promise.all([0, 1, 2, 3].map(async () => (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!));
@@ -262,7 +283,14 @@ async function race(dataDir: string, timings: typeof IMMEDIATE, seed: string): P
         const subset = (max: number) => [...new Set(Array.from({ length: rng.int(1, max) }, () => rng.pick(POOL)))].sort();
         if (r < 0.35) return { kind: 'assign', eni: rng.pick(holders), addrs: subset(3), reassign: rng.chance(0.9) };
         if (r < 0.5) return { kind: 'unassign', eni: rng.pick(holders), addrs: subset(2) };
-        if (r < 0.65) return { kind: 'associate', alloc: rng.pick(allocs), eni: rng.pick(holders), addr: rng.pick(POOL), reassociate: rng.chance(0.2) ? rng.chance(0.5) : undefined };
+        if (r < 0.65)
+          return {
+            kind: 'associate',
+            alloc: rng.pick(allocs),
+            eni: rng.pick(holders),
+            addr: rng.pick(POOL),
+            reassociate: rng.chance(0.2) ? rng.chance(0.5) : undefined,
+          };
         if (r < 0.87 || knownAttachments.length === 0) return { kind: 'attach', eni: rng.pick(movers), instance: rng.pick(instances), device: rng.int(1, 2) };
         return { kind: 'detach', attachment: rng.pick(knownAttachments) };
       });
@@ -281,7 +309,14 @@ async function race(dataDir: string, timings: typeof IMMEDIATE, seed: string): P
               await c.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: op.eni, PrivateIpAddresses: op.addrs }));
               return { op, ok: true as const };
             case 'associate': {
-              const out = await c.send(new AssociateAddressCommand({ AllocationId: op.alloc, NetworkInterfaceId: op.eni, PrivateIpAddress: op.addr, AllowReassociation: op.reassociate }));
+              const out = await c.send(
+                new AssociateAddressCommand({
+                  AllocationId: op.alloc,
+                  NetworkInterfaceId: op.eni,
+                  PrivateIpAddress: op.addr,
+                  AllowReassociation: op.reassociate,
+                }),
+              );
               return { op, ok: true as const, id: out.AssociationId };
             }
             case 'attach': {
@@ -351,7 +386,11 @@ async function race(dataDir: string, timings: typeof IMMEDIATE, seed: string): P
         const want = model.eip.get(a.AllocationId!);
         const got = a.NetworkInterfaceId ? { eni: a.NetworkInterfaceId, addr: a.PrivateIpAddress! } : undefined;
         assert.deepEqual(got, want, `round ${round}: Elastic IP ${a.AllocationId}`);
-        if (a.AssociationId) assert.ok(associationIds.get(a.AllocationId!)!.has(a.AssociationId), `round ${round}: ${a.AllocationId} has association ${a.AssociationId}, which no client was given`);
+        if (a.AssociationId)
+          assert.ok(
+            associationIds.get(a.AllocationId!)!.has(a.AssociationId),
+            `round ${round}: ${a.AllocationId} has association ${a.AssociationId}, which no client was given`,
+          );
       }
       assert.deepEqual(checkInvariants(server.cloud()), []);
       const inv = await fetch(`${server.url}/_ec2net/invariants`);

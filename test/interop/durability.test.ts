@@ -45,10 +45,24 @@ async function populate(s: RunningServer) {
   const { Subnets } = await ec2.send(new DescribeSubnetsCommand({}));
   const subnetId = Subnets![0]!.SubnetId!;
   await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', MinCount: 1, MaxCount: 1, SubnetId: subnetId, ClientToken: 'tok-1' }));
-  const { NetworkInterface } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId, SecondaryPrivateIpAddressCount: 2, Description: 'durable' }));
-  await ec2.send(new CreateNetworkInterfacePermissionCommand({ NetworkInterfaceId: NetworkInterface!.NetworkInterfaceId, AwsAccountId: '210987654321', Permission: 'INSTANCE-ATTACH' }));
+  const { NetworkInterface } = await ec2.send(
+    new CreateNetworkInterfaceCommand({ SubnetId: subnetId, SecondaryPrivateIpAddressCount: 2, Description: 'durable' }),
+  );
+  await ec2.send(
+    new CreateNetworkInterfacePermissionCommand({
+      NetworkInterfaceId: NetworkInterface!.NetworkInterfaceId,
+      AwsAccountId: '210987654321',
+      Permission: 'INSTANCE-ATTACH',
+    }),
+  );
   const { AllocationId } = await ec2.send(new AllocateAddressCommand({}));
-  await ec2.send(new AssociateAddressCommand({ AllocationId, NetworkInterfaceId: NetworkInterface!.NetworkInterfaceId, PrivateIpAddress: NetworkInterface!.PrivateIpAddresses![1]!.PrivateIpAddress }));
+  await ec2.send(
+    new AssociateAddressCommand({
+      AllocationId,
+      NetworkInterfaceId: NetworkInterface!.NetworkInterfaceId,
+      PrivateIpAddress: NetworkInterface!.PrivateIpAddresses![1]!.PrivateIpAddress,
+    }),
+  );
   ec2.destroy();
 }
 
@@ -64,7 +78,9 @@ describe('durable state (interop)', () => {
     // The idempotency token survives: the same RunInstances returns the same reservation.
     const ec2 = client(second);
     const { Subnets } = await ec2.send(new DescribeSubnetsCommand({}));
-    const again = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', MinCount: 1, MaxCount: 1, SubnetId: Subnets![0]!.SubnetId, ClientToken: 'tok-1' }));
+    const again = await ec2.send(
+      new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', MinCount: 1, MaxCount: 1, SubnetId: Subnets![0]!.SubnetId, ClientToken: 'tok-1' }),
+    );
     assert.ok(before.includes(again.Instances![0]!.InstanceId!));
     const fresh = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: Subnets![0]!.SubnetId }));
     assert.ok(!before.includes(fresh.NetworkInterface!.NetworkInterfaceId!), 'a new id, never one handed out before');
@@ -82,13 +98,22 @@ describe('durable state (interop)', () => {
     const before = await state(first);
     await first.close();
     const journal = Journal.open(dir);
-    journal.append({ at: CLOCK.now().getTime(), rng: '0:0', account: '123456789012', region: 'us-east-1', params: 'Action=DeleteVpc&Version=2016-11-15&VpcId=vpc-0123456789abcdef0' });
+    journal.append({
+      at: CLOCK.now().getTime(),
+      rng: '0:0',
+      account: '123456789012',
+      region: 'us-east-1',
+      params: 'Action=DeleteVpc&Version=2016-11-15&VpcId=vpc-0123456789abcdef0',
+    });
     journal.close();
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
     const second = await startServer({ host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'info', dataDir: dir, cloud: CLOCK }, logger);
     assert.equal(await state(second), before);
-    assert.ok(lines.some((l) => /log entry 1 \(DeleteVpc\) no longer replays: The vpc ID 'vpc-0123456789abcdef0' does not exist; skipped/.test(l)), lines.join(''));
+    assert.ok(
+      lines.some((l) => /log entry 1 \(DeleteVpc\) no longer replays: The vpc ID 'vpc-0123456789abcdef0' does not exist; skipped/.test(l)),
+      lines.join(''),
+    );
     await second.close();
   });
 
@@ -107,8 +132,7 @@ describe('durable state (interop)', () => {
     await first.close();
     const second = await slow(dir);
     const probe = client(second);
-    const stateOf = async () =>
-      (await probe.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!.State!.Name;
+    const stateOf = async () => (await probe.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!.State!.Name;
     const launchedAt = Date.now();
     const seen = await stateOf();
     if (Date.now() - launchedAt < 1000) assert.equal(seen, 'pending', 'still pending right after the restart');
@@ -144,7 +168,9 @@ describe('durable state (interop)', () => {
       JSON.stringify({ format: 'something-else' }),
       JSON.stringify({ format: 'ec2net-export', schemaVersion: 1, seed: 's', entries: [{ at: 'x' }] }),
       JSON.stringify({
-        format: 'ec2net-export', schemaVersion: 1, seed: 's',
+        format: 'ec2net-export',
+        schemaVersion: 1,
+        seed: 's',
         entries: [{ at: 1, rng: '0:0', account: '123456789012', region: 'us-east-1', params: 'Action=DeleteVpc&VpcId=vpc-0123456789abcdef0' }],
       }),
     ];

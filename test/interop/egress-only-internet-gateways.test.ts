@@ -32,33 +32,60 @@ describe('egress-only internet gateways (interop)', () => {
 
   it('create (attached), route ::/0 to it, describe with tags, delete (the route turns blackhole) (SDK, CLI, boto3)', async () => {
     const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16', AmazonProvidedIpv6CidrBlock: true }))).Vpc!.VpcId!;
-    const { EgressOnlyInternetGateway: g, ClientToken } = await ec2.send(new CreateEgressOnlyInternetGatewayCommand({
-      VpcId: vpcId, ClientToken: 'eigw-1', TagSpecifications: [{ ResourceType: 'egress-only-internet-gateway', Tags: [{ Key: 'Name', Value: 'v6-out' }] }],
-    }));
+    const { EgressOnlyInternetGateway: g, ClientToken } = await ec2.send(
+      new CreateEgressOnlyInternetGatewayCommand({
+        VpcId: vpcId,
+        ClientToken: 'eigw-1',
+        TagSpecifications: [{ ResourceType: 'egress-only-internet-gateway', Tags: [{ Key: 'Name', Value: 'v6-out' }] }],
+      }),
+    );
     const id = g!.EgressOnlyInternetGatewayId!;
     assert.match(id, /^eigw-[0-9a-f]{17}$/);
     assert.equal(ClientToken, 'eigw-1');
     assert.deepEqual(g!.Attachments, [{ State: 'attached', VpcId: vpcId }]);
-    const again = await ec2.send(new CreateEgressOnlyInternetGatewayCommand({ VpcId: vpcId, ClientToken: 'eigw-1', TagSpecifications: [{ ResourceType: 'egress-only-internet-gateway', Tags: [{ Key: 'Name', Value: 'v6-out' }] }] }));
+    const again = await ec2.send(
+      new CreateEgressOnlyInternetGatewayCommand({
+        VpcId: vpcId,
+        ClientToken: 'eigw-1',
+        TagSpecifications: [{ ResourceType: 'egress-only-internet-gateway', Tags: [{ Key: 'Name', Value: 'v6-out' }] }],
+      }),
+    );
     assert.equal(again.EgressOnlyInternetGateway!.EgressOnlyInternetGatewayId, id);
     const tagged = await h.cli(['describe-egress-only-internet-gateways', '--filters', 'Name=tag:Name,Values=v6-*']);
-    assert.deepEqual(tagged.EgressOnlyInternetGateways.map((x: any) => x.EgressOnlyInternetGatewayId), [id]);
+    assert.deepEqual(
+      tagged.EgressOnlyInternetGateways.map((x: any) => x.EgressOnlyInternetGatewayId),
+      [id],
+    );
     const rtb = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;
     await ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: id }));
     // IPv6 only.
-    await expectRefusal(h, async () => (await ec2.send(new DescribeRouteTablesCommand({}))).RouteTables,
-      () => ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', EgressOnlyInternetGatewayId: id })), 'InvalidParameterValue');
-    const route = async () => (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtb] }))).RouteTables![0]!.Routes!.find((r) => r.DestinationIpv6CidrBlock === '::/0')!;
+    await expectRefusal(
+      h,
+      async () => (await ec2.send(new DescribeRouteTablesCommand({}))).RouteTables,
+      () => ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', EgressOnlyInternetGatewayId: id })),
+      'InvalidParameterValue',
+    );
+    const route = async () =>
+      (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtb] }))).RouteTables![0]!.Routes!.find((r) => r.DestinationIpv6CidrBlock === '::/0')!;
     assert.deepEqual([(await route()).EgressOnlyInternetGatewayId, (await route()).State], [id, 'active']);
     const filtered = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'route.egress-only-internet-gateway-id', Values: [id] }] }));
-    assert.deepEqual(filtered.RouteTables!.map((t) => t.RouteTableId), [rtb]);
+    assert.deepEqual(
+      filtered.RouteTables!.map((t) => t.RouteTableId),
+      [rtb],
+    );
     // A VPC with one cannot be deleted.
     await expectCode(ec2.send(new DeleteVpcCommand({ VpcId: vpcId })), 'DependencyViolation');
     const rc = await h.boto3(`result = ec2.delete_egress_only_internet_gateway(EgressOnlyInternetGatewayId='${id}')['ReturnCode']`);
     assert.equal(rc, true);
     assert.equal((await route()).State, 'blackhole');
-    await expectCode(ec2.send(new DescribeEgressOnlyInternetGatewaysCommand({ EgressOnlyInternetGatewayIds: [id] })), 'InvalidEgressOnlyInternetGatewayId.NotFound');
-    await expectCode(ec2.send(new DeleteEgressOnlyInternetGatewayCommand({ EgressOnlyInternetGatewayId: 'eigw-nothex' })), 'InvalidEgressOnlyInternetGatewayId.Malformed');
+    await expectCode(
+      ec2.send(new DescribeEgressOnlyInternetGatewaysCommand({ EgressOnlyInternetGatewayIds: [id] })),
+      'InvalidEgressOnlyInternetGatewayId.NotFound',
+    );
+    await expectCode(
+      ec2.send(new DeleteEgressOnlyInternetGatewayCommand({ EgressOnlyInternetGatewayId: 'eigw-nothex' })),
+      'InvalidEgressOnlyInternetGatewayId.Malformed',
+    );
     await invariants(h);
   });
 });

@@ -41,8 +41,6 @@ const REGION = 'us-east-1';
 
 // ---- helpers ------------------------------------------------------------------------------------
 
-
-
 /** A nondefault VPC with an internet gateway (Elastic IPs need one: [ref §4.13]) and one subnet. */
 async function subnet(ec2: EC2Client): Promise<string> {
   const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
@@ -53,13 +51,14 @@ async function subnet(ec2: EC2Client): Promise<string> {
 
 /** An interface with primary `primary` and the given secondaries. */
 async function eni(ec2: EC2Client, subnetId: string, primary: string, secondaries: string[] = []): Promise<string> {
-  const { NetworkInterface } = await ec2.send(new CreateNetworkInterfaceCommand({
-    SubnetId: subnetId,
-    PrivateIpAddresses: [{ PrivateIpAddress: primary, Primary: true }, ...secondaries.map((s) => ({ PrivateIpAddress: s, Primary: false }))],
-  }));
+  const { NetworkInterface } = await ec2.send(
+    new CreateNetworkInterfaceCommand({
+      SubnetId: subnetId,
+      PrivateIpAddresses: [{ PrivateIpAddress: primary, Primary: true }, ...secondaries.map((s) => ({ PrivateIpAddress: s, Primary: false }))],
+    }),
+  );
   return NetworkInterface!.NetworkInterfaceId!;
 }
-
 
 async function address(ec2: EC2Client, allocationId: string) {
   const { Addresses } = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }));
@@ -76,7 +75,9 @@ async function publicOf(ec2: EC2Client, id: string, ip: string): Promise<string 
 
 /** A running t3.micro in `subnetId`: its id and the id of the eth0 RunInstances made for it. */
 async function instance(ec2: EC2Client, subnetId: string): Promise<{ id: string; eth0: string }> {
-  const r = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: subnetId }));
+  const r = await ec2.send(
+    new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: subnetId }),
+  );
   const id = r.Instances![0]!.InstanceId!;
   const i = await until(
     async () => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!,
@@ -89,7 +90,11 @@ async function instance(ec2: EC2Client, subnetId: string): Promise<{ id: string;
 /** Hot-attaches `eniId` to `instanceId` at `deviceIndex` and waits for in-use. */
 async function attach(ec2: EC2Client, eniId: string, instanceId: string, deviceIndex = 1): Promise<string> {
   const { AttachmentId } = await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eniId, InstanceId: instanceId, DeviceIndex: deviceIndex }));
-  await until(() => getEni(ec2, eniId), (e) => e.Status === 'in-use', `${eniId} in-use`);
+  await until(
+    () => getEni(ec2, eniId),
+    (e) => e.Status === 'in-use',
+    `${eniId} in-use`,
+  );
   return AttachmentId!;
 }
 
@@ -133,7 +138,10 @@ describe('AllocateAddress / DescribeAddresses / DescribeAddressesAttribute (inte
     const seenTwo = await h.boto3(`result = [a['PublicIp'] for a in ec2.describe_addresses()['Addresses']]`, REGION, '222222222222');
     assert.equal(seenOne.length, 5);
     assert.equal(seenTwo.length, 5);
-    assert.deepEqual(seenOne.filter((ip) => seenTwo.includes(ip)), []);
+    assert.deepEqual(
+      seenOne.filter((ip) => seenTwo.includes(ip)),
+      [],
+    );
     // Another account's allocation id is not found [ref §4.15 "AuthFailure" for another account's address by IP; by id, not ours].
     const theirs = (await two.send(new DescribeAddressesCommand({}))).Addresses![0]!;
     await expectCode(one.send(new DescribeAddressesCommand({ AllocationIds: [theirs.AllocationId!] })), 'InvalidAllocationID.NotFound');
@@ -168,10 +176,18 @@ describe('AllocateAddress / DescribeAddresses / DescribeAddressesAttribute (inte
     const e2 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
     await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
     const byId = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [e1.AllocationId!] }));
-    assert.deepEqual(byId.Addresses!.map((a) => a.PublicIp), [e1.PublicIp]);
+    assert.deepEqual(
+      byId.Addresses!.map((a) => a.PublicIp),
+      [e1.PublicIp],
+    );
     const byIp = await h.cli(['describe-addresses', '--public-ips', e2.PublicIp!]);
-    assert.deepEqual(byIp.Addresses.map((a: any) => a.AllocationId), [e2.AllocationId]);
-    const both = await h.boto3(`result = sorted(a['AllocationId'] for a in ec2.describe_addresses(PublicIps=['${e1.PublicIp}'], AllocationIds=['${e2.AllocationId}'])['Addresses'])`);
+    assert.deepEqual(
+      byIp.Addresses.map((a: any) => a.AllocationId),
+      [e2.AllocationId],
+    );
+    const both = await h.boto3(
+      `result = sorted(a['AllocationId'] for a in ec2.describe_addresses(PublicIps=['${e1.PublicIp}'], AllocationIds=['${e2.AllocationId}'])['Addresses'])`,
+    );
     assert.deepEqual(both, [e1.AllocationId, e2.AllocationId].sort());
     await expectCode(ec2.send(new DescribeAddressesCommand({ PublicIps: ['invalidIp'] })), 'InvalidParameterValue');
     const nf = await expectCode(ec2.send(new DescribeAddressesCommand({ AllocationIds: ['eipalloc-00000000'] })), 'InvalidAllocationID.NotFound');
@@ -184,9 +200,24 @@ describe('AllocateAddress / DescribeAddresses / DescribeAddressesAttribute (inte
     const sub = await subnet(ec2);
     const a = await eni(ec2, sub, '10.0.1.10', ['10.0.1.11']);
     const b = await eni(ec2, sub, '10.0.1.20');
-    const e1 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'Name', Value: 'front' }, { Key: 'env', Value: 'prod' }] }] }));
+    const e1 = await ec2.send(
+      new AllocateAddressCommand({
+        Domain: 'vpc',
+        TagSpecifications: [
+          {
+            ResourceType: 'elastic-ip',
+            Tags: [
+              { Key: 'Name', Value: 'front' },
+              { Key: 'env', Value: 'prod' },
+            ],
+          },
+        ],
+      }),
+    );
     const e2 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
-    const e3 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'Name', Value: 'spare' }] }] }));
+    const e3 = await ec2.send(
+      new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'Name', Value: 'spare' }] }] }),
+    );
     const as1 = await ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, NetworkInterfaceId: a, PrivateIpAddress: '10.0.1.11' }));
     await ec2.send(new AssociateAddressCommand({ AllocationId: e2.AllocationId, NetworkInterfaceId: b }));
     const inst = await instance(ec2, sub);
@@ -255,11 +286,20 @@ for name, values, expected in rows:
     assert.deepEqual(one.Addresses, [{ AllocationId: e1.AllocationId, PublicIp: e1.PublicIp }]);
     const all = await ec2.send(new DescribeAddressesAttributeCommand({ Attribute: 'domain-name' }));
     const sorted = [e1, e2].sort((a, b) => (a.AllocationId! < b.AllocationId! ? -1 : 1));
-    assert.deepEqual(all.Addresses, sorted.map((e) => ({ AllocationId: e.AllocationId, PublicIp: e.PublicIp })));
+    assert.deepEqual(
+      all.Addresses,
+      sorted.map((e) => ({ AllocationId: e.AllocationId, PublicIp: e.PublicIp })),
+    );
     const page1 = await ec2.send(new DescribeAddressesAttributeCommand({ Attribute: 'domain-name', MaxResults: 1 }));
-    assert.deepEqual(page1.Addresses!.map((a) => a.AllocationId), [sorted[0]!.AllocationId]);
+    assert.deepEqual(
+      page1.Addresses!.map((a) => a.AllocationId),
+      [sorted[0]!.AllocationId],
+    );
     const page2 = await ec2.send(new DescribeAddressesAttributeCommand({ Attribute: 'domain-name', MaxResults: 1, NextToken: page1.NextToken }));
-    assert.deepEqual(page2.Addresses!.map((a) => a.AllocationId), [sorted[1]!.AllocationId]);
+    assert.deepEqual(
+      page2.Addresses!.map((a) => a.AllocationId),
+      [sorted[1]!.AllocationId],
+    );
     assert.equal(page2.NextToken, undefined);
     const cli = await h.cli(['describe-addresses-attribute', '--allocation-ids', e2.AllocationId!, '--attribute', 'domain-name']);
     assert.deepEqual(cli.Addresses, [{ AllocationId: e2.AllocationId, PublicIp: e2.PublicIp }]);
@@ -270,8 +310,14 @@ for name, values, expected in rows:
   it('an unknown allocation id, an unknown attribute or no attribute is refused', async () => {
     // Unknown id: the code DescribeAddresses gives [ref §4.12, InvalidAllocationID.NotFound].
     const e1 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
-    await expectCode(ec2.send(new DescribeAddressesAttributeCommand({ AllocationIds: [e1.AllocationId!, 'eipalloc-0123456789abcdef0'], Attribute: 'domain-name' })), 'InvalidAllocationID.NotFound');
-    await expectCode(ec2.send(new DescribeAddressesAttributeCommand({ AllocationIds: ['eipalloc-xyz'], Attribute: 'domain-name' })), 'InvalidAllocationID.Malformed');
+    await expectCode(
+      ec2.send(new DescribeAddressesAttributeCommand({ AllocationIds: [e1.AllocationId!, 'eipalloc-0123456789abcdef0'], Attribute: 'domain-name' })),
+      'InvalidAllocationID.NotFound',
+    );
+    await expectCode(
+      ec2.send(new DescribeAddressesAttributeCommand({ AllocationIds: ['eipalloc-xyz'], Attribute: 'domain-name' })),
+      'InvalidAllocationID.Malformed',
+    );
     await expectCode(ec2.send(new DescribeAddressesAttributeCommand({ Attribute: 'ptr' as 'domain-name' })), 'InvalidParameterValue');
     await expectCode(ec2.send(new DescribeAddressesAttributeCommand({})), 'MissingParameter');
     await expectCode(ec2.send(new DescribeAddressesAttributeCommand({ Attribute: 'domain-name', MaxResults: 0 })), 'InvalidParameterValue');
@@ -294,7 +340,9 @@ describe('AssociateAddress / DisassociateAddress / ReleaseAddress (interop)', ()
     const e2 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
     const as1 = await h.cli(['associate-address', '--allocation-id', e1.AllocationId!, '--network-interface-id', a]);
     assert.match(as1.AssociationId, /^eipassoc-[0-9a-f]{17}$/);
-    const as2 = await h.boto3(`result = ec2.associate_address(AllocationId='${e2.AllocationId}', NetworkInterfaceId='${a}', PrivateIpAddress='10.0.1.11')['AssociationId']`);
+    const as2 = await h.boto3(
+      `result = ec2.associate_address(AllocationId='${e2.AllocationId}', NetworkInterfaceId='${a}', PrivateIpAddress='10.0.1.11')['AssociationId']`,
+    );
     const r1 = await address(ec2, e1.AllocationId!);
     assert.deepEqual([r1.AssociationId, r1.NetworkInterfaceId, r1.PrivateIpAddress, r1.NetworkInterfaceOwnerId], [as1.AssociationId, a, '10.0.1.10', ACCOUNT]);
     const r2 = await address(ec2, e2.AllocationId!);
@@ -322,13 +370,15 @@ describe('AssociateAddress / DisassociateAddress / ReleaseAddress (interop)', ()
     const e1 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
     const as1 = await ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, NetworkInterfaceId: a }));
     const e = await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, NetworkInterfaceId: b, AllowReassociation: false })),
       'Resource.AlreadyAssociated',
     );
     assert.equal(e.message, `resource ${e1.AllocationId} is already associated with associate-id ${as1.AssociationId}`);
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => h.cli(['associate-address', '--allocation-id', e1.AllocationId!, '--network-interface-id', b, '--no-allow-reassociation']),
       'Resource.AlreadyAssociated',
     );
@@ -340,7 +390,9 @@ describe('AssociateAddress / DisassociateAddress / ReleaseAddress (interop)', ()
     const b = await eni(ec2, sub, '10.0.1.20', ['10.0.1.21']);
     const e1 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
     const as1 = await ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, NetworkInterfaceId: a }));
-    const as2 = await ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, NetworkInterfaceId: b, PrivateIpAddress: '10.0.1.21', AllowReassociation: true }));
+    const as2 = await ec2.send(
+      new AssociateAddressCommand({ AllocationId: e1.AllocationId, NetworkInterfaceId: b, PrivateIpAddress: '10.0.1.21', AllowReassociation: true }),
+    );
     assert.notEqual(as2.AssociationId, as1.AssociationId);
     assert.equal(await publicOf(ec2, a, '10.0.1.10'), undefined, 'the old private IP lost it');
     assert.equal((await getEni(ec2, a)).Association, undefined);
@@ -362,7 +414,8 @@ describe('AssociateAddress / DisassociateAddress / ReleaseAddress (interop)', ()
     // With AllowReassociation=false the displacement is refused [ref §4.13 observed "resource eni-x and 10.2.41.95 is
     // already associated with public address …"].
     const e = await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssociateAddressCommand({ AllocationId: e2.AllocationId, NetworkInterfaceId: a, AllowReassociation: false })),
       'Resource.AlreadyAssociated',
     );
@@ -373,7 +426,11 @@ describe('AssociateAddress / DisassociateAddress / ReleaseAddress (interop)', ()
     assert.equal(r1.AssociationId, undefined, 'the displaced EIP is disassociated');
     assert.equal(r1.PublicIp, e1.PublicIp, '… and stays allocated');
     const { Addresses } = await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'private-ip-address', Values: ['10.0.1.10'] }] }));
-    assert.deepEqual(Addresses!.map((x) => x.AllocationId), [e2.AllocationId], 'exactly one EIP maps to the private IP');
+    assert.deepEqual(
+      Addresses!.map((x) => x.AllocationId),
+      [e2.AllocationId],
+      'exactly one EIP maps to the private IP',
+    );
     await invariants(h);
   });
 
@@ -388,10 +445,25 @@ describe('AssociateAddress / DisassociateAddress / ReleaseAddress (interop)', ()
     assert.equal(r.AssociationId, undefined);
     assert.equal(r.NetworkInterfaceId, undefined);
     assert.equal((await getEni(ec2, a)).Association, undefined);
-    const e = await refusedUnchanged(h, ec2, () => ec2.send(new DisassociateAddressCommand({ AssociationId: as1.AssociationId })), 'InvalidAssociationID.NotFound');
+    const e = await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new DisassociateAddressCommand({ AssociationId: as1.AssociationId })),
+      'InvalidAssociationID.NotFound',
+    );
     assert.equal(e.message, `The association ID '${as1.AssociationId}' does not exist`);
-    await refusedUnchanged(h, ec2, () => ec2.send(new DisassociateAddressCommand({ AssociationId: 'eipassoc-0123456789abcdef0' })), 'InvalidAssociationID.NotFound');
-    await refusedUnchanged(h, ec2, () => ec2.send(new DisassociateAddressCommand({ AssociationId: 'eni-0123456789abcdef0' })), 'InvalidAssociationID.Malformed');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new DisassociateAddressCommand({ AssociationId: 'eipassoc-0123456789abcdef0' })),
+      'InvalidAssociationID.NotFound',
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new DisassociateAddressCommand({ AssociationId: 'eni-0123456789abcdef0' })),
+      'InvalidAssociationID.Malformed',
+    );
     // PublicIp alone for a VPC address: InvalidParameterValue [ref §4.14 obs S8].
     await refusedUnchanged(h, ec2, () => ec2.send(new DisassociateAddressCommand({ PublicIp: e1.PublicIp })), 'InvalidParameterValue');
   });
@@ -405,7 +477,12 @@ describe('AssociateAddress / DisassociateAddress / ReleaseAddress (interop)', ()
     await refusedUnchanged(h, ec2, () => h.cli(['release-address', '--allocation-id', e1.AllocationId!]), 'InvalidIPAddress.InUse');
     assert.equal(await publicOf(ec2, a, '10.0.1.10'), e1.PublicIp);
     // Both PublicIp and AllocationId: InvalidParameterCombination; PublicIp alone: InvalidParameterValue [obs S8].
-    await refusedUnchanged(h, ec2, () => ec2.send(new ReleaseAddressCommand({ AllocationId: e1.AllocationId, PublicIp: e1.PublicIp })), 'InvalidParameterCombination');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ReleaseAddressCommand({ AllocationId: e1.AllocationId, PublicIp: e1.PublicIp })),
+      'InvalidParameterCombination',
+    );
     await refusedUnchanged(h, ec2, () => ec2.send(new ReleaseAddressCommand({ PublicIp: e1.PublicIp })), 'InvalidParameterValue');
     await ec2.send(new DisassociateAddressCommand({ AssociationId: as1.AssociationId }));
     await ec2.send(new ReleaseAddressCommand({ AllocationId: e1.AllocationId }));
@@ -413,7 +490,8 @@ describe('AssociateAddress / DisassociateAddress / ReleaseAddress (interop)', ()
     await refusedUnchanged(h, ec2, () => ec2.send(new ReleaseAddressCommand({ AllocationId: e1.AllocationId })), 'InvalidAllocationID.NotFound');
     await expectCode(ec2.send(new DescribeAddressesCommand({ AllocationIds: [e1.AllocationId!] })), 'InvalidAllocationID.NotFound');
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => h.boto3(`ec2.associate_address(AllocationId='${e1.AllocationId}', NetworkInterfaceId='${a}')`),
       'InvalidAllocationID.NotFound',
     );
@@ -440,30 +518,34 @@ describe('AssociateAddress / DisassociateAddress / ReleaseAddress (interop)', ()
     const a = await eni(ec2, sub, '10.0.1.10');
     const e1 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
     const nf = await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssociateAddressCommand({ AllocationId: 'eipalloc-0123456789abcdef0', NetworkInterfaceId: a })),
       'InvalidAllocationID.NotFound',
     );
     assert.equal(nf.message, "The allocation ID 'eipalloc-0123456789abcdef0' does not exist");
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, NetworkInterfaceId: 'eni-0123456789abcdef0' })),
       'InvalidNetworkInterfaceID.NotFound',
     );
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, NetworkInterfaceId: a, PrivateIpAddress: '10.0.1.99' })),
       'InvalidParameterValue',
     );
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, NetworkInterfaceId: a, InstanceId: 'i-0123456789abcdef0' })),
       'InvalidParameterCombination',
     );
     await refusedUnchanged(h, ec2, () => ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId })), 'MissingParameter');
   });
 
-  it('AssociateAddress by InstanceId goes to the primary interface\'s primary address; refused with two interfaces', async () => {
+  it("AssociateAddress by InstanceId goes to the primary interface's primary address; refused with two interfaces", async () => {
     // [ref §4.13 InstanceId rules: "Associating by instance goes to the primary ENI's primary IP"; "With more than one →
     // InvalidInstanceID, msg There are multiple interfaces attached to instance 'i-x'. Please specify an interface ID for
     // the operation instead." obs S8]
@@ -477,7 +559,12 @@ describe('AssociateAddress / DisassociateAddress / ReleaseAddress (interop)', ()
     assert.equal(eth0.Association?.PublicIp, e1.PublicIp);
     const extra = await eni(ec2, sub, '10.0.1.30');
     await attach(ec2, extra, inst.id);
-    const e = await refusedUnchanged(h, ec2, () => ec2.send(new AssociateAddressCommand({ AllocationId: e2.AllocationId, InstanceId: inst.id })), 'InvalidInstanceID');
+    const e = await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AssociateAddressCommand({ AllocationId: e2.AllocationId, InstanceId: inst.id })),
+      'InvalidInstanceID',
+    );
     assert.equal(e.message, `There are multiple interfaces attached to instance '${inst.id}'. Please specify an interface ID for the operation instead.`);
     await invariants(h);
   });
@@ -501,18 +588,34 @@ describe('AssociateAddress / DisassociateAddress / ReleaseAddress (interop)', ()
     const before = await view();
     const byInstance = await expectCode(ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, InstanceId: id })), 'InvalidInstanceID');
     assert.equal(byInstance.message, `The pending instance '${id}' is not in a valid state for this operation.`);
-    const byEni = await expectCode(ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, NetworkInterfaceId: eth0 })), 'IncorrectInstanceState');
+    const byEni = await expectCode(
+      ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, NetworkInterfaceId: eth0 })),
+      'IncorrectInstanceState',
+    );
     assert.equal(byEni.message, `The pending-instance-creation instance to which '${eth0}' is attached is not in a valid state for this operation`);
     assert.deepEqual(await view(), before);
     assert.equal((await address(ec2, e1.AllocationId!)).AssociationId, undefined);
     await invariants(h);
     // Once running it works; once terminated it is refused again (and the EIP came off with the eth0 it was on).
-    await until(async () => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!.State!.Name, (s) => s === 'running', 'running');
+    await until(
+      async () => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!.State!.Name,
+      (s) => s === 'running',
+      'running',
+    );
     await ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, InstanceId: id }));
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
-    await until(async () => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!.State!.Name, (s) => s === 'terminated', 'terminated');
+    await until(
+      async () => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!.State!.Name,
+      (s) => s === 'terminated',
+      'terminated',
+    );
     assert.equal((await address(ec2, e1.AllocationId!)).AssociationId, undefined, 'deleted with its eth0: disassociated, still allocated');
-    const gone = await refusedUnchanged(h, ec2, () => ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, InstanceId: id })), 'InvalidInstanceID');
+    const gone = await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AssociateAddressCommand({ AllocationId: e1.AllocationId, InstanceId: id })),
+      'InvalidInstanceID',
+    );
     assert.equal(gone.message, `The terminated instance '${id}' is not in a valid state for this operation.`);
   });
 
@@ -529,9 +632,16 @@ describe('AssociateAddress / DisassociateAddress / ReleaseAddress (interop)', ()
     const att = await attach(ec2, a, one.id);
     assert.equal((await address(ec2, e1.AllocationId!)).InstanceId, one.id);
     await ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: att }));
-    await until(() => getEni(ec2, a), (x) => x.Status === 'available', `${a} available`);
+    await until(
+      () => getEni(ec2, a),
+      (x) => x.Status === 'available',
+      `${a} available`,
+    );
     const detached = await address(ec2, e1.AllocationId!);
-    assert.deepEqual([detached.InstanceId, detached.NetworkInterfaceId, detached.PrivateIpAddress, detached.AssociationId], [undefined, a, '10.0.1.41', as1.AssociationId]);
+    assert.deepEqual(
+      [detached.InstanceId, detached.NetworkInterfaceId, detached.PrivateIpAddress, detached.AssociationId],
+      [undefined, a, '10.0.1.41', as1.AssociationId],
+    );
     await attach(ec2, a, two.id);
     const moved = await address(ec2, e1.AllocationId!);
     assert.deepEqual([moved.InstanceId, moved.NetworkInterfaceId, moved.AssociationId], [two.id, a, as1.AssociationId]);

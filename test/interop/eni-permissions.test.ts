@@ -25,14 +25,20 @@ describe('network interface permissions (interop)', () => {
     assert.match(InterfacePermission!.NetworkInterfacePermissionId!, /^eni-perm-[0-9a-f]{17}$/);
     assert.equal(InterfacePermission!.PermissionState!.State, 'granted');
     await expectCode(
-      ec2.send(new CreateNetworkInterfacePermissionCommand({ NetworkInterfaceId: eniId, AwsAccountId: '210987654321', AwsService: 'x', Permission: 'EIP-ASSOCIATE' })),
+      ec2.send(
+        new CreateNetworkInterfacePermissionCommand({ NetworkInterfaceId: eniId, AwsAccountId: '210987654321', AwsService: 'x', Permission: 'EIP-ASSOCIATE' }),
+      ),
       'InvalidParameterCombination',
     );
     await expectCode(
       ec2.send(new CreateNetworkInterfacePermissionCommand({ NetworkInterfaceId: eniId, AwsAccountId: '210987654321', Permission: 'INSTANCE-ATTACH' })),
       'InvalidPermission.Duplicate',
     );
-    const listed = await h.cli(['describe-network-interface-permissions', '--filters', `Name=network-interface-permission.network-interface-id,Values=${eniId}`]);
+    const listed = await h.cli([
+      'describe-network-interface-permissions',
+      '--filters',
+      `Name=network-interface-permission.network-interface-id,Values=${eniId}`,
+    ]);
     assert.equal(listed.NetworkInterfacePermissions.length, 1);
     // A grant is state like any other: exported (so a restart's replay is compared with it) and checked.
     const exported = await (await fetch(`${h.url}/_ec2net/state`)).text();
@@ -48,7 +54,9 @@ describe('network interface permissions (interop)', () => {
       'InvalidPermission.NotFound',
     );
     // Deleting the interface takes its grants with it.
-    await ec2.send(new CreateNetworkInterfacePermissionCommand({ NetworkInterfaceId: eniId, AwsService: 'elasticloadbalancing.amazonaws.com', Permission: 'EIP-ASSOCIATE' }));
+    await ec2.send(
+      new CreateNetworkInterfacePermissionCommand({ NetworkInterfaceId: eniId, AwsService: 'elasticloadbalancing.amazonaws.com', Permission: 'EIP-ASSOCIATE' }),
+    );
     await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eniId }));
     const after = await ec2.send(new DescribeNetworkInterfacePermissionsCommand({}));
     assert.equal(after.NetworkInterfacePermissions!.length, 0);

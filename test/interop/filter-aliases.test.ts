@@ -17,7 +17,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateSubnetCommand, CreateTagsCommand, CreateVpcCommand, DescribeInstanceStatusCommand, DescribeInstancesCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateSubnetCommand,
+  CreateTagsCommand,
+  CreateVpcCommand,
+  DescribeInstanceStatusCommand,
+  DescribeInstancesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+} from '@aws-sdk/client-ec2';
 import { expectCode, launch, startHarness, type Harness } from './harness.js';
 
 describe('filter aliases and legacy names', () => {
@@ -29,7 +37,11 @@ describe('filter aliases and legacy names', () => {
 
   it('DescribeVpcs takes cidr-block and isDefault, as ec2_vpc_net and Terraform send them (boto3)', async () => {
     const ec2 = h.ec2();
-    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.42.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'aliases' }] }] }))).Vpc!;
+    const vpc = (
+      await ec2.send(
+        new CreateVpcCommand({ CidrBlock: '10.42.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'aliases' }] }] }),
+      )
+    ).Vpc!;
     const found = await h.boto3(
       "result = [v['VpcId'] for v in ec2.describe_vpcs(Filters=[{'Name': 'tag:Name', 'Values': ['aliases']}, {'Name': 'cidr-block', 'Values': ['10.42.0.0/16']}])['Vpcs']]",
     );
@@ -57,7 +69,14 @@ describe('filter aliases and legacy names', () => {
     assert.deepEqual(await ids(['Name=defaultForAz,Values=false']), [subnet.SubnetId]);
     assert.deepEqual(await ids(['Name=availabilityZone,Values=eu-west-1a']), []);
     // Terraform's default-subnet lookup: availabilityZone + defaultForAz.
-    const defaults = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'availabilityZone', Values: ['eu-west-1a'] }, { Name: 'defaultForAz', Values: ['true'] }] }));
+    const defaults = await ec2.send(
+      new DescribeSubnetsCommand({
+        Filters: [
+          { Name: 'availabilityZone', Values: ['eu-west-1a'] },
+          { Name: 'defaultForAz', Values: ['true'] },
+        ],
+      }),
+    );
     assert.equal(defaults.Subnets!.length, 1);
     await expectCode(ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'availability_zone', Values: ['eu-west-1a'] }] })), 'InvalidParameterValue');
   });
@@ -68,7 +87,9 @@ describe('filter aliases and legacy names', () => {
     const eni = instance.NetworkInterfaces![0]!.NetworkInterfaceId!;
     await ec2.send(new CreateTagsCommand({ Resources: [eni], Tags: [{ Key: 'role', Value: 'web' }] }));
     const matches = async (name: string, value: string) =>
-      ((await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: name, Values: [value] }] }))).Reservations ?? []).flatMap((r) => r.Instances!.map((i) => i.InstanceId));
+      ((await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: name, Values: [value] }] }))).Reservations ?? []).flatMap((r) =>
+        r.Instances!.map((i) => i.InstanceId),
+      );
     assert.deepEqual(await matches('metadata-options.state', 'applied'), [instance.InstanceId]);
     assert.deepEqual(await matches('private-dns-name-options.hostname-type', 'ip-name'), [instance.InstanceId]);
     assert.deepEqual(await matches('ebs-optimized', 'false'), [instance.InstanceId]);
@@ -80,8 +101,14 @@ describe('filter aliases and legacy names', () => {
     assert.deepEqual(await matches('block-device-mapping.device-name', '/dev/*'), [instance.InstanceId]);
     assert.deepEqual(await matches('spot-instance-request-id', '*'), []);
     const status = await ec2.send(
-      new DescribeInstanceStatusCommand({ IncludeAllInstances: true, Filters: [{ Name: 'availability-zone-id', Values: [instance.Placement!.AvailabilityZoneId ?? 'usw2-az1'] }] }),
+      new DescribeInstanceStatusCommand({
+        IncludeAllInstances: true,
+        Filters: [{ Name: 'availability-zone-id', Values: [instance.Placement!.AvailabilityZoneId ?? 'usw2-az1'] }],
+      }),
     );
-    assert.deepEqual(status.InstanceStatuses!.map((s) => s.InstanceId), [instance.InstanceId]);
+    assert.deepEqual(
+      status.InstanceStatuses!.map((s) => s.InstanceId),
+      [instance.InstanceId],
+    );
   });
 });

@@ -62,7 +62,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     auth = { auth: 'sigv4', credentialsFile };
   }
   const server = await startServer(
-    { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', imdsPort: 0, ...auth, ...(options.quotas ? { cloud: { quotas: options.quotas } } : {}) },
+    {
+      host: '127.0.0.1',
+      port: 0,
+      accountId: '123456789012',
+      logLevel: 'silent',
+      imdsPort: 0,
+      ...auth,
+      ...(options.quotas ? { cloud: { quotas: options.quotas } } : {}),
+    },
     pino({ level: 'silent' }),
   );
   const url = server.url;
@@ -124,7 +132,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** An SDK client without retries; `endpoint` may be a function, asked again on every request. */
-function sdkClient(endpoint: string | (() => Promise<{ url: URL }>), region = 'us-east-1', accessKeyId = 'AKIAEXAMPLE', secretAccessKey = 'test-secret'): EC2Client {
+function sdkClient(
+  endpoint: string | (() => Promise<{ url: URL }>),
+  region = 'us-east-1',
+  accessKeyId = 'AKIAEXAMPLE',
+  secretAccessKey = 'test-secret',
+): EC2Client {
   return new EC2Client({ endpoint, region, credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
 }
 
@@ -256,7 +269,8 @@ export async function networkView(ec2: EC2Client) {
 }
 
 /** A refused call leaves the network view and the invariants as they were. */
-export const refusedUnchanged = (h: Harness, ec2: EC2Client, call: () => Promise<unknown>, code: string) => expectRefusal(h, () => networkView(ec2), call, code);
+export const refusedUnchanged = (h: Harness, ec2: EC2Client, call: () => Promise<unknown>, code: string) =>
+  expectRefusal(h, () => networkView(ec2), call, code);
 
 /** Polls `probe` until `ok` holds (or fails the test after a while), for states that change on the clock. */
 export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {

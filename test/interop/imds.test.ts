@@ -131,7 +131,10 @@ describe('imds over HTTP', () => {
       assert.equal(await meta(h, id, 'instance-id', { [TOKEN]: token }), id);
       const viaHeader = await imds(h, '/latest/api/token', { method: 'PUT', headers: { [TTL]: '60', 'X-ec2net-Instance-Id': id } });
       assert.equal(viaHeader.status, 200);
-      assert.equal(await imds(h, '/latest/meta-data/instance-id', { headers: { [TOKEN]: viaHeader.body, 'X-ec2net-Instance-Id': id } }).then((r) => r.body), id);
+      assert.equal(
+        await imds(h, '/latest/meta-data/instance-id', { headers: { [TOKEN]: viaHeader.body, 'X-ec2net-Instance-Id': id } }).then((r) => r.body),
+        id,
+      );
     });
 
     it('a missing or invalid TTL → 400', async () => {
@@ -213,13 +216,23 @@ describe('imds over HTTP', () => {
       const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
       await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eniA.NetworkInterfaceId, PrivateIpAddress: secondary }));
       const assocA = `network/interfaces/macs/${eniA.MacAddress}/ipv4-associations`;
-      assert.ok(String(await meta(h, a.InstanceId!, `${assocA}/`)).split('\n').includes(eip.PublicIp!));
+      assert.ok(
+        String(await meta(h, a.InstanceId!, `${assocA}/`))
+          .split('\n')
+          .includes(eip.PublicIp!),
+      );
       assert.equal(await meta(h, a.InstanceId!, `${assocA}/${eip.PublicIp}`), secondary);
-      assert.ok(String(await meta(h, a.InstanceId!, `network/interfaces/macs/${eniA.MacAddress}/public-ipv4s`)).split('\n').includes(eip.PublicIp!));
+      assert.ok(
+        String(await meta(h, a.InstanceId!, `network/interfaces/macs/${eniA.MacAddress}/public-ipv4s`))
+          .split('\n')
+          .includes(eip.PublicIp!),
+      );
       assert.equal(await meta(h, a.InstanceId!, 'public-ipv4'), a.PublicIpAddress, 'the top-level public IPv4 is the primary address’s');
 
       // Reassign the secondary to B: it leaves A and arrives on B with its Elastic IP.
-      await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniB.NetworkInterfaceId, PrivateIpAddresses: [secondary], AllowReassignment: true }));
+      await ec2.send(
+        new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniB.NetworkInterfaceId, PrivateIpAddresses: [secondary], AllowReassignment: true }),
+      );
       assert.equal(await meta(h, a.InstanceId!, ipsA), a.PrivateIpAddress);
       assert.equal(await meta(h, b.InstanceId!, ipsB), `${b.PrivateIpAddress}\n${secondary}`);
       assert.equal(await meta(h, a.InstanceId!, `${assocA}/${eip.PublicIp}`), 404);

@@ -35,10 +35,19 @@ before(async () => {
 });
 after(() => h.close());
 
-const running = (id: string) => until(() => getInstance(ec2, id), (i) => i.State!.Name === 'running', `${id} running`);
+const running = (id: string) =>
+  until(
+    () => getInstance(ec2, id),
+    (i) => i.State!.Name === 'running',
+    `${id} running`,
+  );
 const stopped = async (id: string) => {
   await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
-  return until(() => getInstance(ec2, id), (i) => i.State!.Name === 'stopped', `${id} stopped`);
+  return until(
+    () => getInstance(ec2, id),
+    (i) => i.State!.Name === 'stopped',
+    `${id} stopped`,
+  );
 };
 const attr = (InstanceId: string, Attribute: string) => ec2.send(new DescribeInstanceAttributeCommand({ InstanceId, Attribute: Attribute as never }));
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -52,7 +61,12 @@ describe('user data', () => {
     const imds = await fetch(`${h.imdsUrl}/${i.InstanceId}/latest/user-data`);
     assert.equal(imds.status, 200);
     assert.equal(await imds.text(), script);
-    const e = await refusedUnchanged(h, ec2, () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, UserData: { Value: new TextEncoder().encode('other') } })), 'IncorrectInstanceState');
+    const e = await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, UserData: { Value: new TextEncoder().encode('other') } })),
+      'IncorrectInstanceState',
+    );
     assert.equal(e.message, `The instance '${i.InstanceId}' is not in the 'stopped' state.`);
     await stopped(i.InstanceId!);
     // The SDK base64-encodes the blob on the wire.
@@ -93,10 +107,17 @@ result = ec2.describe_instance_attribute(InstanceId=${JSON.stringify(i.InstanceI
     assert.equal((await attr(i.InstanceId!, 'instanceInitiatedShutdownBehavior')).InstanceInitiatedShutdownBehavior!.Value, 'terminate');
     await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, InstanceInitiatedShutdownBehavior: { Value: 'stop' } }));
     assert.equal((await attr(i.InstanceId!, 'instanceInitiatedShutdownBehavior')).InstanceInitiatedShutdownBehavior!.Value, 'stop');
-    await refusedUnchanged(h, ec2, () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, InstanceInitiatedShutdownBehavior: { Value: 'hibernate' } })), 'InvalidParameterValue');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, InstanceInitiatedShutdownBehavior: { Value: 'hibernate' } })),
+      'InvalidParameterValue',
+    );
     const both = await refusedUnchanged(
-      h, ec2,
-      () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, DisableApiTermination: { Value: true }, DisableApiStop: { Value: true } })),
+      h,
+      ec2,
+      () =>
+        ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, DisableApiTermination: { Value: true }, DisableApiStop: { Value: true } })),
       'InvalidParameterCombination',
     );
     assert.match(both.message, /^Fields for multiple attribute types specified: /);
@@ -108,15 +129,30 @@ describe('instance type and EBS optimisation', () => {
   it('instanceType changes only while stopped, and only to a type that holds the instance\'s interfaces [ec2 "Change the instance type"]', async () => {
     const i = await launch(ec2, { InstanceType: 't3.large' });
     await running(i.InstanceId!);
-    await refusedUnchanged(h, ec2, () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, InstanceType: { Value: 't3.micro' } })), 'IncorrectInstanceState');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, InstanceType: { Value: 't3.micro' } })),
+      'IncorrectInstanceState',
+    );
     // t3.large takes 3 interfaces, t3.micro 2 (DescribeInstanceTypes).
     for (const DeviceIndex of [1, 2]) {
       const { NetworkInterface } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: i.SubnetId! }));
       await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: NetworkInterface!.NetworkInterfaceId!, InstanceId: i.InstanceId!, DeviceIndex }));
     }
     await stopped(i.InstanceId!);
-    await refusedUnchanged(h, ec2, () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, InstanceType: { Value: 't3.micro' } })), 'InvalidParameterValue');
-    await refusedUnchanged(h, ec2, () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, InstanceType: { Value: 't3.galactic' } })), 'InvalidParameterValue');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, InstanceType: { Value: 't3.micro' } })),
+      'InvalidParameterValue',
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, InstanceType: { Value: 't3.galactic' } })),
+      'InvalidParameterValue',
+    );
     await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, InstanceType: { Value: 'm5.large' } }));
     assert.equal((await getInstance(ec2, i.InstanceId!)).InstanceType, 'm5.large');
     assert.equal((await attr(i.InstanceId!, 'instanceType')).InstanceType!.Value, 'm5.large');
@@ -128,7 +164,12 @@ describe('instance type and EBS optimisation', () => {
     assert.equal(i.EbsOptimized, true);
     assert.equal((await attr(i.InstanceId!, 'ebsOptimized')).EbsOptimized!.Value, true);
     await running(i.InstanceId!);
-    await refusedUnchanged(h, ec2, () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, EbsOptimized: { Value: false } })), 'IncorrectInstanceState');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, EbsOptimized: { Value: false } })),
+      'IncorrectInstanceState',
+    );
     await stopped(i.InstanceId!);
     await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, EbsOptimized: { Value: false } }));
     assert.equal((await getInstance(ec2, i.InstanceId!)).EbsOptimized, false);
@@ -142,23 +183,40 @@ describe('CPU credits', () => {
     const t3s = await launch(ec2, { InstanceType: 't3.small', CreditSpecification: { CpuCredits: 'standard' } });
     const m5 = await launch(ec2, { InstanceType: 'm5.large' });
     const credits = async (ids: string[]) =>
-      (await ec2.send(new DescribeInstanceCreditSpecificationsCommand({ InstanceIds: ids }))).InstanceCreditSpecifications!.map((c) => [c.InstanceId, c.CpuCredits]).sort();
-    assert.deepEqual(await credits([t2.InstanceId!, t3.InstanceId!, t3s.InstanceId!]), [[t2.InstanceId, 'standard'], [t3.InstanceId, 'unlimited'], [t3s.InstanceId, 'standard']].sort());
+      (await ec2.send(new DescribeInstanceCreditSpecificationsCommand({ InstanceIds: ids })))
+        .InstanceCreditSpecifications!.map((c) => [c.InstanceId, c.CpuCredits])
+        .sort();
+    assert.deepEqual(
+      await credits([t2.InstanceId!, t3.InstanceId!, t3s.InstanceId!]),
+      [
+        [t2.InstanceId, 'standard'],
+        [t3.InstanceId, 'unlimited'],
+        [t3s.InstanceId, 'standard'],
+      ].sort(),
+    );
     // Without ids: the unlimited ones (API reference).
     const unlimited = (await ec2.send(new DescribeInstanceCreditSpecificationsCommand({}))).InstanceCreditSpecifications!.map((c) => c.InstanceId);
     assert.ok(unlimited.includes(t3.InstanceId) && !unlimited.includes(t2.InstanceId) && !unlimited.includes(m5.InstanceId));
-    const r = await ec2.send(new ModifyInstanceCreditSpecificationCommand({
-      InstanceCreditSpecifications: [
-        { InstanceId: t2.InstanceId!, CpuCredits: 'unlimited' },
-        { InstanceId: m5.InstanceId!, CpuCredits: 'unlimited' },
-        { InstanceId: 'i-0123456789abcdef0', CpuCredits: 'unlimited' },
+    const r = await ec2.send(
+      new ModifyInstanceCreditSpecificationCommand({
+        InstanceCreditSpecifications: [
+          { InstanceId: t2.InstanceId!, CpuCredits: 'unlimited' },
+          { InstanceId: m5.InstanceId!, CpuCredits: 'unlimited' },
+          { InstanceId: 'i-0123456789abcdef0', CpuCredits: 'unlimited' },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      r.SuccessfulInstanceCreditSpecifications!.map((s) => s.InstanceId),
+      [t2.InstanceId],
+    );
+    assert.deepEqual(
+      r.UnsuccessfulInstanceCreditSpecifications!.map((u) => [u.InstanceId, u.Error!.Code]),
+      [
+        [m5.InstanceId, 'InstanceCreditSpecification.NotSupported'],
+        ['i-0123456789abcdef0', 'InvalidInstanceID.NotFound'],
       ],
-    }));
-    assert.deepEqual(r.SuccessfulInstanceCreditSpecifications!.map((s) => s.InstanceId), [t2.InstanceId]);
-    assert.deepEqual(r.UnsuccessfulInstanceCreditSpecifications!.map((u) => [u.InstanceId, u.Error!.Code]), [
-      [m5.InstanceId, 'InstanceCreditSpecification.NotSupported'],
-      ['i-0123456789abcdef0', 'InvalidInstanceID.NotFound'],
-    ]);
+    );
     assert.deepEqual(await credits([t2.InstanceId!]), [[t2.InstanceId, 'unlimited']]);
     const cli = await h.cli(['describe-instance-credit-specifications', '--instance-ids', t3s.InstanceId!]);
     assert.equal(cli.InstanceCreditSpecifications[0].CpuCredits, 'standard');

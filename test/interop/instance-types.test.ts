@@ -20,9 +20,7 @@ describe('instance types (interop)', () => {
   const h = useHarness({ resetEachTest: false });
 
   it('reports the network limits AWS documents (SDK)', async () => {
-    const { InstanceTypes } = await h
-      .ec2()
-      .send(new DescribeInstanceTypesCommand({ InstanceTypes: ['t3.micro', 'm5.large', 'c5n.18xlarge', 'p4d.24xlarge'] }));
+    const { InstanceTypes } = await h.ec2().send(new DescribeInstanceTypesCommand({ InstanceTypes: ['t3.micro', 'm5.large', 'c5n.18xlarge', 'p4d.24xlarge'] }));
     const by = new Map((InstanceTypes ?? []).map((t) => [t.InstanceType, t] as [string, InstanceTypeInfo]));
     assert.equal(by.size, 4);
     const limits = (t: string) => {
@@ -37,7 +35,12 @@ describe('instance types (interop)', () => {
     const p4d = by.get('p4d.24xlarge')!;
     assert.deepEqual(
       p4d.NetworkInfo!.NetworkCards!.map((c) => [c.NetworkCardIndex, c.MaximumNetworkInterfaces]),
-      [[0, 15], [1, 15], [2, 15], [3, 15]],
+      [
+        [0, 15],
+        [1, 15],
+        [2, 15],
+        [3, 15],
+      ],
     );
     assert.equal(p4d.NetworkInfo!.DefaultNetworkCardIndex, 0);
     assert.equal(p4d.NetworkInfo!.EfaSupported, true);
@@ -115,16 +118,31 @@ result = {t['InstanceType']: t for t in r}`);
 
     const free = await ec2.send(new DescribeInstanceTypesCommand({ Filters: [{ Name: 'free-tier-eligible', Values: ['true'] }] }));
     assert.deepEqual(free.InstanceTypes!.map((t) => t.InstanceType).sort(), [
-      'c7i-flex.large', 'm7i-flex.large', 't3.micro', 't3.small', 't4g.micro', 't4g.small',
+      'c7i-flex.large',
+      'm7i-flex.large',
+      't3.micro',
+      't3.small',
+      't4g.micro',
+      't4g.small',
     ]);
 
     const old = await ec2.send(
-      new DescribeInstanceTypesCommand({ Filters: [{ Name: 'current-generation', Values: ['false'] }, { Name: 'instance-type', Values: ['m1.*', 't3.*'] }] }),
+      new DescribeInstanceTypesCommand({
+        Filters: [
+          { Name: 'current-generation', Values: ['false'] },
+          { Name: 'instance-type', Values: ['m1.*', 't3.*'] },
+        ],
+      }),
     );
     assert.ok(old.InstanceTypes!.length > 0 && old.InstanceTypes!.every((t) => t.InstanceType!.startsWith('m1.')));
 
     const xen = await ec2.send(
-      new DescribeInstanceTypesCommand({ Filters: [{ Name: 'hypervisor', Values: ['xen'] }, { Name: 'network-info.ena-support', Values: ['supported'] }] }),
+      new DescribeInstanceTypesCommand({
+        Filters: [
+          { Name: 'hypervisor', Values: ['xen'] },
+          { Name: 'network-info.ena-support', Values: ['supported'] },
+        ],
+      }),
     );
     assert.ok(xen.InstanceTypes!.some((t) => t.InstanceType === 'i3.large'));
     assert.ok(xen.InstanceTypes!.every((t) => t.NetworkInfo!.EnaSupport === 'supported'));
@@ -205,7 +223,10 @@ describe('instance type offerings (interop)', () => {
     );
     const pairs = out.InstanceTypeOfferings.map((o: any) => `${o.Location} ${o.InstanceType}`).sort();
     const zones = ['us-west-2a', 'us-west-2b', 'us-west-2c', 'us-west-2d'];
-    assert.deepEqual(pairs, zones.flatMap((z) => [`${z} m5.large`, `${z} t3.micro`]));
+    assert.deepEqual(
+      pairs,
+      zones.flatMap((z) => [`${z} m5.large`, `${z} t3.micro`]),
+    );
 
     const byId = await h.boto3(
       `result = ec2.describe_instance_type_offerings(LocationType='availability-zone-id', Filters=[{'Name': 'location', 'Values': ['usw2-az1']}, {'Name': 'instance-type', 'Values': ['c5n.*']}])['InstanceTypeOfferings']`,
@@ -217,9 +238,9 @@ describe('instance type offerings (interop)', () => {
       assert.equal(o.LocationType, 'availability-zone-id');
       assert.match(o.InstanceType, /^c5n\./);
     }
-    const elsewhere = await h.ec2('us-west-2').send(
-      new DescribeInstanceTypeOfferingsCommand({ LocationType: 'availability-zone', Filters: [{ Name: 'location', Values: ['us-east-1a'] }] }),
-    );
+    const elsewhere = await h
+      .ec2('us-west-2')
+      .send(new DescribeInstanceTypeOfferingsCommand({ LocationType: 'availability-zone', Filters: [{ Name: 'location', Values: ['us-east-1a'] }] }));
     assert.deepEqual(elsewhere.InstanceTypeOfferings, []);
   });
 
@@ -251,10 +272,7 @@ describe('images (interop)', () => {
   const h = useHarness({ resetEachTest: false });
 
   it('finds Amazon Linux 2023 by name with a wildcard, as the docs do (CLI)', async () => {
-    const out = await h.cli([
-      'describe-images', '--owners', 'amazon',
-      '--filters', 'Name=name,Values=al2023-ami-2023*', 'Name=architecture,Values=x86_64',
-    ]);
+    const out = await h.cli(['describe-images', '--owners', 'amazon', '--filters', 'Name=name,Values=al2023-ami-2023*', 'Name=architecture,Values=x86_64']);
     assert.equal(out.Images.length, 1);
     const [img] = out.Images;
     assert.match(img.ImageId, /^ami-[0-9a-f]{17}$/);
@@ -294,9 +312,7 @@ describe('images (interop)', () => {
       'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20250305',
       'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20250305',
     ]);
-    const windows = await h.boto3(
-      `result = ec2.describe_images(Owners=['amazon'], Filters=[{'Name': 'platform', 'Values': ['windows']}])['Images']`,
-    );
+    const windows = await h.boto3(`result = ec2.describe_images(Owners=['amazon'], Filters=[{'Name': 'platform', 'Values': ['windows']}])['Images']`);
     assert.equal(windows.length, 1);
     assert.equal(windows[0].Platform, 'windows');
     assert.equal(windows[0].UsageOperation, 'RunInstances:0002');

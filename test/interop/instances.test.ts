@@ -49,10 +49,8 @@ const ACCOUNT = '123456789012';
 
 // ---- helpers (each interop file keeps its own) ---------------------------------------------------
 
-
 /** SDK waiter options: poll every second, give up after 15 s. */
 const fast = (client: EC2Client) => ({ client, minDelay: 1, maxDelay: 1, maxWaitTime: 15 });
-
 
 async function getInstance(ec2: EC2Client, id: string): Promise<Instance> {
   const r = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
@@ -124,8 +122,14 @@ describe('Instances (interop)', { concurrency: true }, () => {
       assert.equal(eth0.Attachment!.DeleteOnTermination, true);
       assert.equal(eth0.SubnetId, i.SubnetId);
       assert.equal(eth0.PrivateIpAddress, i.PrivateIpAddress);
-      assert.deepEqual(i.SecurityGroups!.map((g) => g.GroupName), ['default']);
-      assert.deepEqual(eth0.Groups!.map((g) => g.GroupName), ['default']);
+      assert.deepEqual(
+        i.SecurityGroups!.map((g) => g.GroupName),
+        ['default'],
+      );
+      assert.deepEqual(
+        eth0.Groups!.map((g) => g.GroupName),
+        ['default'],
+      );
 
       await waitUntilInstanceRunning(fast(ec2), { InstanceIds: [i.InstanceId!] });
       const running = await getInstance(ec2, i.InstanceId!);
@@ -163,8 +167,13 @@ describe('Instances (interop)', { concurrency: true }, () => {
       const free = await freeIps(ec2, net.subnetId);
 
       const out = await h.cli([
-        'run-instances', '--image-id', IMAGE, '--instance-type', 't3.micro',
-        '--network-interfaces', `DeviceIndex=0,NetworkInterfaceId=${eniId}`,
+        'run-instances',
+        '--image-id',
+        IMAGE,
+        '--instance-type',
+        't3.micro',
+        '--network-interfaces',
+        `DeviceIndex=0,NetworkInterfaceId=${eniId}`,
       ]);
       const id = out.Instances[0].InstanceId as string;
       assert.equal(out.Instances[0].SubnetId, net.subnetId);
@@ -189,8 +198,14 @@ describe('Instances (interop)', { concurrency: true }, () => {
       assert.equal(after.Status, 'available');
       assert.equal(after.Attachment, undefined);
       assert.equal(after.MacAddress, created!.MacAddress);
-      assert.deepEqual(after.PrivateIpAddresses!.map((a) => a.PrivateIpAddress), created!.PrivateIpAddresses!.map((a) => a.PrivateIpAddress));
-      assert.deepEqual(after.Ipv6Addresses!.map((a) => a.Ipv6Address), created!.Ipv6Addresses!.map((a) => a.Ipv6Address));
+      assert.deepEqual(
+        after.PrivateIpAddresses!.map((a) => a.PrivateIpAddress),
+        created!.PrivateIpAddresses!.map((a) => a.PrivateIpAddress),
+      );
+      assert.deepEqual(
+        after.Ipv6Addresses!.map((a) => a.Ipv6Address),
+        created!.Ipv6Addresses!.map((a) => a.Ipv6Address),
+      );
       assert.equal(after.Association?.PublicIp, eip.PublicIp, 'the Elastic IP stays associated');
       const { Addresses } = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [eip.AllocationId!] }));
       assert.equal(Addresses![0]!.NetworkInterfaceId, eniId);
@@ -199,7 +214,7 @@ describe('Instances (interop)', { concurrency: true }, () => {
       await invariants(h);
     });
 
-    it('new interfaces at launch default to DeleteOnTermination=true; an explicit false (the console\'s manual eth1) survives termination', async () => {
+    it("new interfaces at launch default to DeleteOnTermination=true; an explicit false (the console's manual eth1) survives termination", async () => {
       // [notes "By default, network interfaces created automatically during launch … are terminated …
       // Does not include eth1 that you can add during launch"]: the console sends DeleteOnTermination=false
       // for that eth1. The API default for a new interface is true (AWS support, quoted in
@@ -216,7 +231,10 @@ describe('Instances (interop)', { concurrency: true }, () => {
       assert.equal(eth1!.Attachment!.DeleteOnTermination, false);
       await ec2.send(new TerminateInstancesCommand({ InstanceIds: [i.InstanceId!] }));
       await waitUntilInstanceTerminated(fast(ec2), { InstanceIds: [i.InstanceId!] });
-      await expectCode(ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eth0!.NetworkInterfaceId!] })), 'InvalidNetworkInterfaceID.NotFound');
+      await expectCode(
+        ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eth0!.NetworkInterfaceId!] })),
+        'InvalidNetworkInterfaceID.NotFound',
+      );
       const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eth1!.NetworkInterfaceId!] }));
       assert.equal(NetworkInterfaces![0]!.Status, 'available');
       await invariants(h);
@@ -228,7 +246,10 @@ describe('Instances (interop)', { concurrency: true }, () => {
       const a = await ec2.send(new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, ClientToken: token }));
       const b = await ec2.send(new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, ClientToken: token }));
       assert.equal(b.ReservationId, a.ReservationId);
-      assert.deepEqual(b.Instances!.map((x) => x.InstanceId), a.Instances!.map((x) => x.InstanceId));
+      assert.deepEqual(
+        b.Instances!.map((x) => x.InstanceId),
+        a.Instances!.map((x) => x.InstanceId),
+      );
       assert.equal(a.Instances![0]!.ClientToken, token);
       const viaBoto = await h.boto3(
         `result = ec2.run_instances(ImageId='${IMAGE}', InstanceType='t3.micro', MinCount=1, MaxCount=1, ClientToken='${token}')['Instances'][0]['InstanceId']`,
@@ -271,13 +292,15 @@ describe('Instances (interop)', { concurrency: true }, () => {
       const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24');
       const free = await freeIps(ec2, net.subnetId);
       await expectCode(
-        h.boto3(
-          `ec2.run_instances(ImageId='${IMAGE}', InstanceType='t3.micro', MinCount=1, MaxCount=1, SubnetId='${net.subnetId}', ` +
-            `NetworkInterfaces=[{'DeviceIndex': 0, 'SubnetId': '${net.subnetId}'}])`,
-        ).catch((e: Error) => {
-          assert.match(e.message, /Network interfaces and an instance-level subnet ID may not be specified on the same request/);
-          throw e;
-        }),
+        h
+          .boto3(
+            `ec2.run_instances(ImageId='${IMAGE}', InstanceType='t3.micro', MinCount=1, MaxCount=1, SubnetId='${net.subnetId}', ` +
+              `NetworkInterfaces=[{'DeviceIndex': 0, 'SubnetId': '${net.subnetId}'}])`,
+          )
+          .catch((e: Error) => {
+            assert.match(e.message, /Network interfaces and an instance-level subnet ID may not be specified on the same request/);
+            throw e;
+          }),
         'InvalidParameterCombination',
       );
       assert.deepEqual(await allInstances(ec2), []);
@@ -328,7 +351,10 @@ describe('Instances (interop)', { concurrency: true }, () => {
       // m5.large allows 3 [ref §6]. The notes' "only one additional (eth1) at launch" is the console's
       // limit; the API allows up to the type's limit [ref §4.17 Other; S8 launches with eth0 + index 2].
       const ok = await launch(ec2, { InstanceType: 'm5.large', NetworkInterfaces: [0, 1, 2].map((DeviceIndex) => ({ DeviceIndex, SubnetId: net.subnetId })) });
-      assert.deepEqual(ok.NetworkInterfaces!.map((n) => n.Attachment!.DeviceIndex), [0, 1, 2]);
+      assert.deepEqual(
+        ok.NetworkInterfaces!.map((n) => n.Attachment!.DeviceIndex),
+        [0, 1, 2],
+      );
       assert.equal(await freeIps(ec2, net.subnetId), free - 3);
       await invariants(h);
     });
@@ -494,10 +520,16 @@ result = seen`);
       assert.deepEqual(states.slice(1), ['running', 'stopped', 'terminated']);
 
       // Waiting for `running` on a terminated instance is a terminal failure, at once, in every client.
-      const cliFail = await h.cli(['wait', 'instance-running', '--instance-ids', cliId]).then(() => undefined, (e: Error) => e);
+      const cliFail = await h.cli(['wait', 'instance-running', '--instance-ids', cliId]).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       assert.ok(cliFail, 'the CLI waiter must fail');
       assert.match(cliFail.message, /Waiter InstanceRunning failed: Waiter encountered a terminal failure state/);
-      const sdkFail = await waitUntilInstanceRunning(fast(ec2), { InstanceIds: [cliId] }).then(() => undefined, (e: Error) => e);
+      const sdkFail = await waitUntilInstanceRunning(fast(ec2), { InstanceIds: [cliId] }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       assert.ok(sdkFail, 'the SDK waiter must fail');
       assert.match(String(sdkFail.message), /FAILURE/);
       await invariants(h);
@@ -518,7 +550,14 @@ result = seen`);
       const db = await launch(ec2, {
         TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'db-1' }] }],
         NetworkInterfaces: [
-          { DeviceIndex: 0, SubnetId: net.subnetId, PrivateIpAddresses: [{ PrivateIpAddress: '10.0.1.20', Primary: true }, { PrivateIpAddress: '10.0.1.21', Primary: false }] },
+          {
+            DeviceIndex: 0,
+            SubnetId: net.subnetId,
+            PrivateIpAddresses: [
+              { PrivateIpAddress: '10.0.1.20', Primary: true },
+              { PrivateIpAddress: '10.0.1.21', Primary: false },
+            ],
+          },
           { DeviceIndex: 1, NetworkInterfaceId: spare!.NetworkInterfaceId },
         ],
       });
@@ -544,7 +583,10 @@ result = seen`);
       assert.deepEqual(await f('tag:Name', 'db-1'), [db.InstanceId!]);
 
       const cli = await h.cli(['describe-instances', '--filters', 'Name=tag:Name,Values=web-*', 'Name=instance-state-name,Values=running']);
-      assert.deepEqual(cli.Reservations.flatMap((r: { Instances: Instance[] }) => r.Instances.map((i) => i.InstanceId)), [web.InstanceId]);
+      assert.deepEqual(
+        cli.Reservations.flatMap((r: { Instances: Instance[] }) => r.Instances.map((i) => i.InstanceId)),
+        [web.InstanceId],
+      );
       assert.deepEqual(await f('network-interface.private-ip-address', '10.0.1.5*'), [db.InstanceId!], 'wildcards');
       await invariants(h);
     });
@@ -553,7 +595,10 @@ result = seen`);
       // [model DescribeInstances MaxResults 5–1000; not with InstanceIds] [model paginators-1 DescribeInstances]
       const r = await ec2.send(new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 't3.micro', MinCount: 7, MaxCount: 7 }));
       assert.equal(r.Instances!.length, 7);
-      assert.deepEqual(r.Instances!.map((i) => i.AmiLaunchIndex), [0, 1, 2, 3, 4, 5, 6]);
+      assert.deepEqual(
+        r.Instances!.map((i) => i.AmiLaunchIndex),
+        [0, 1, 2, 3, 4, 5, 6],
+      );
       const seen: string[] = [];
       let pages = 0;
       for await (const page of paginateDescribeInstances({ client: ec2, pageSize: 5 }, {})) {
@@ -604,7 +649,10 @@ result = sorted(seen)`);
       const e = await expectCode(ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, SourceDestCheck: { Value: false } })), 'InvalidInstanceID');
       assert.equal(e.message, `There are multiple interfaces attached to instance '${id}'. Please specify an interface ID for the operation instead.`);
       const after = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eth0, eth1!.NetworkInterfaceId!] }));
-      assert.deepEqual(after.NetworkInterfaces!.map((n) => n.SourceDestCheck), [true, true]);
+      assert.deepEqual(
+        after.NetworkInterfaces!.map((n) => n.SourceDestCheck),
+        [true, true],
+      );
 
       await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
       await untilState(ec2, id, 'terminated');

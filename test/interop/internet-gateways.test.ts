@@ -59,7 +59,6 @@ async function world(ec2: EC2Client) {
   return { gateways: g.InternetGateways, vpcs: v.Vpcs, addresses: a.Addresses, interfaces: n.NetworkInterfaces };
 }
 
-
 async function createGateway(ec2: EC2Client, name?: string): Promise<string> {
   const TagSpecifications = name ? [{ ResourceType: 'internet-gateway' as const, Tags: [{ Key: 'Name', Value: name }] }] : undefined;
   const { InternetGateway } = await ec2.send(new CreateInternetGatewayCommand({ TagSpecifications }));
@@ -108,10 +107,13 @@ describe('internet gateways (interop)', () => {
   const h = useHarness();
   const ec2 = h.ec2();
 
-  it('every world\'s default VPC has a gateway attached, its attachment `available`', async () => {
+  it("every world's default VPC has a gateway attached, its attachment `available`", async () => {
     // [ref §2 "Default VPC": "An internet gateway is attached"]. State `available`: DescribeInternetGateways output
     // from real AWS quoted in k1LoW/awspec#253 (`vpc_id="vpc-abc548dh", state="available"`).
-    for (const [region, key] of [['us-east-1', 'AKIAEXAMPLE'], ['eu-west-1', '111111111111']] as const) {
+    for (const [region, key] of [
+      ['us-east-1', 'AKIAEXAMPLE'],
+      ['eu-west-1', '111111111111'],
+    ] as const) {
       const client = h.ec2(region, key);
       const vpcId = await defaultVpc(client);
       const { InternetGateways } = await client.send(new DescribeInternetGatewaysCommand({}));
@@ -126,9 +128,11 @@ describe('internet gateways (interop)', () => {
 
   it('create (SDK, with tags), attach, detach, delete: the full life of a gateway', async () => {
     // [api CreateInternetGateway]: a new gateway has no attachment; TagSpecification.N tags it.
-    const { InternetGateway: created } = await ec2.send(new CreateInternetGatewayCommand({
-      TagSpecifications: [{ ResourceType: 'internet-gateway', Tags: [{ Key: 'Name', Value: 'edge' }] }],
-    }));
+    const { InternetGateway: created } = await ec2.send(
+      new CreateInternetGatewayCommand({
+        TagSpecifications: [{ ResourceType: 'internet-gateway', Tags: [{ Key: 'Name', Value: 'edge' }] }],
+      }),
+    );
     const id = created!.InternetGatewayId!;
     assert.match(id, /^igw-[0-9a-f]{17}$/);
     assert.deepEqual(created!.Attachments, []);
@@ -164,7 +168,12 @@ describe('internet gateways (interop)', () => {
     for (const call of calls('gw-12345678').slice(0, 4)) await expectRefusal(h, () => world(ec2), call, 'InvalidInternetGatewayId.Malformed');
     // Attaching to an unknown VPC: the VPC's own NotFound.
     const igw = await createGateway(ec2);
-    await expectRefusal(h, () => world(ec2), () => ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: 'vpc-0123456789abcdef0' })), 'InvalidVpcID.NotFound');
+    await expectRefusal(
+      h,
+      () => world(ec2),
+      () => ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: 'vpc-0123456789abcdef0' })),
+      'InvalidVpcID.NotFound',
+    );
   });
 
   it('attaching a gateway that is already attached: Resource.AlreadyAssociated, to another VPC or to the same one', async () => {
@@ -175,7 +184,12 @@ describe('internet gateways (interop)', () => {
     const [a, b] = [await createVpc(ec2, '10.0.0.0/16'), await createVpc(ec2, '10.1.0.0/16')];
     await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: a }));
     for (const target of [b, a]) {
-      const e = await expectRefusal(h, () => world(ec2), () => ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: target })), 'Resource.AlreadyAssociated');
+      const e = await expectRefusal(
+        h,
+        () => world(ec2),
+        () => ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: target })),
+        'Resource.AlreadyAssociated',
+      );
       assert.equal(e.message, `resource ${igw} is already attached to network ${a}`);
     }
   });
@@ -188,7 +202,12 @@ describe('internet gateways (interop)', () => {
     await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: await createGateway(ec2), VpcId: vpcId }));
     const second = await createGateway(ec2);
     for (const target of [vpcId, await defaultVpc(ec2)]) {
-      const e = await expectRefusal(h, () => world(ec2), () => ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: second, VpcId: target })), 'InvalidParameterValue');
+      const e = await expectRefusal(
+        h,
+        () => world(ec2),
+        () => ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: second, VpcId: target })),
+        'InvalidParameterValue',
+      );
       assert.equal(e.message, `Network ${target} already has an internet gateway attached`);
     }
   });
@@ -200,14 +219,29 @@ describe('internet gateways (interop)', () => {
     const igw = await createGateway(ec2);
     const [a, b] = [await createVpc(ec2, '10.0.0.0/16'), await createVpc(ec2, '10.1.0.0/16')];
     // Not attached at all.
-    let e = await expectRefusal(h, () => world(ec2), () => h.cli(['detach-internet-gateway', '--internet-gateway-id', igw, '--vpc-id', a]), 'Gateway.NotAttached');
+    let e = await expectRefusal(
+      h,
+      () => world(ec2),
+      () => h.cli(['detach-internet-gateway', '--internet-gateway-id', igw, '--vpc-id', a]),
+      'Gateway.NotAttached',
+    );
     assert.match(e.message.trim(), new RegExp(`resource ${igw} is not attached to network ${a}$`));
     // Attached to another VPC.
     await h.cli(['attach-internet-gateway', '--internet-gateway-id', igw, '--vpc-id', a]);
-    e = await expectRefusal(h, () => world(ec2), () => h.cli(['detach-internet-gateway', '--internet-gateway-id', igw, '--vpc-id', b]), 'Gateway.NotAttached');
+    e = await expectRefusal(
+      h,
+      () => world(ec2),
+      () => h.cli(['detach-internet-gateway', '--internet-gateway-id', igw, '--vpc-id', b]),
+      'Gateway.NotAttached',
+    );
     assert.match(e.message.trim(), new RegExp(`resource ${igw} is not attached to network ${b}$`));
     // As in the transcript: a gateway id given as the VPC id.
-    e = await expectRefusal(h, () => world(ec2), () => h.cli(['detach-internet-gateway', '--internet-gateway-id', igw, '--vpc-id', igw]), 'Gateway.NotAttached');
+    e = await expectRefusal(
+      h,
+      () => world(ec2),
+      () => h.cli(['detach-internet-gateway', '--internet-gateway-id', igw, '--vpc-id', igw]),
+      'Gateway.NotAttached',
+    );
     assert.match(e.message.trim(), new RegExp(`resource ${igw} is not attached to network ${igw}$`));
     await h.cli(['detach-internet-gateway', '--internet-gateway-id', igw, '--vpc-id', a]);
     assert.equal(await gatewayOf(ec2, a), undefined);
@@ -218,7 +252,12 @@ describe('internet gateways (interop)', () => {
     // 'igw-…' has dependencies and cannot be deleted" (ernestio/ernest#333; awslabs/landing-zone-accelerator-on-aws#765;
     // saltstack/salt#60140, which also shows the trailing period the vpc message has).
     const { vpcId, igw } = await vpcWithGateway(ec2);
-    const e = await expectRefusal(h, () => world(ec2), () => h.boto3(`ec2.delete_internet_gateway(InternetGatewayId='${igw}')`), 'DependencyViolation');
+    const e = await expectRefusal(
+      h,
+      () => world(ec2),
+      () => h.boto3(`ec2.delete_internet_gateway(InternetGatewayId='${igw}')`),
+      'DependencyViolation',
+    );
     assert.match(e.message.trim(), new RegExp(`The internetGateway '${igw}' has dependencies and cannot be deleted\\.$`));
     await h.boto3(`ec2.detach_internet_gateway(InternetGatewayId='${igw}', VpcId='${vpcId}')`);
     await h.boto3(`ec2.delete_internet_gateway(InternetGatewayId='${igw}')`);
@@ -231,7 +270,12 @@ describe('internet gateways (interop)', () => {
     // [errors] DependencyViolation; observed "The vpc 'vpc-…' has dependencies and cannot be deleted." for a default
     // VPC still holding its gateway (hashicorp/terraform-provider-aws#23488, "Unable to delete default VPC (Reason : IGW)").
     const { vpcId, igw } = await vpcWithGateway(ec2);
-    const e = await expectRefusal(h, () => world(ec2), () => ec2.send(new DeleteVpcCommand({ VpcId: vpcId })), 'DependencyViolation');
+    const e = await expectRefusal(
+      h,
+      () => world(ec2),
+      () => ec2.send(new DeleteVpcCommand({ VpcId: vpcId })),
+      'DependencyViolation',
+    );
     assert.equal(e.message, `The vpc '${vpcId}' has dependencies and cannot be deleted.`);
     await ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
     await ec2.send(new DeleteVpcCommand({ VpcId: vpcId }));
@@ -246,7 +290,12 @@ describe('internet gateways (interop)', () => {
     const eni = await interfaceIn(ec2, vpcId);
     const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
     const { AssociationId } = await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eni }));
-    const e = await expectRefusal(h, () => world(ec2), () => ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId })), 'DependencyViolation');
+    const e = await expectRefusal(
+      h,
+      () => world(ec2),
+      () => ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId })),
+      'DependencyViolation',
+    );
     assert.equal(e.message, `Network ${vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`);
     await ec2.send(new DisassociateAddressCommand({ AssociationId }));
     await ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
@@ -254,16 +303,23 @@ describe('internet gateways (interop)', () => {
     await invariants(h);
   });
 
-  it('detaching the default VPC\'s gateway while an instance there has an auto-assigned public IPv4: DependencyViolation', async () => {
+  it("detaching the default VPC's gateway while an instance there has an auto-assigned public IPv4: DependencyViolation", async () => {
     // Observed for instances with public IPs from MapPublicIpOnLaunch / associate_public_ip_address, no Elastic IP
     // involved (hashicorp/terraform#497: "running instance(s) with public ip(s)"; alchemy-run/alchemy#1125: "while any
     // ENI in the VPC still holds a public IP"). [ref §2] default subnets map public IPs on launch.
     const vpcId = await defaultVpc(ec2);
     const igw = (await gatewayOf(ec2, vpcId))!;
     const i = await launch(ec2);
-    const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [i.InstanceId!] }] }));
+    const { NetworkInterfaces } = await ec2.send(
+      new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [i.InstanceId!] }] }),
+    );
     assert.equal(NetworkInterfaces![0]!.Association?.IpOwnerId, 'amazon', 'the instance has an auto-assigned public IPv4');
-    const e = await expectRefusal(h, () => world(ec2), () => ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId })), 'DependencyViolation');
+    const e = await expectRefusal(
+      h,
+      () => world(ec2),
+      () => ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId })),
+      'DependencyViolation',
+    );
     assert.match(e.message, /has some mapped public address\(es\)/);
   });
 
@@ -275,10 +331,20 @@ describe('internet gateways (interop)', () => {
     const vpcId = await createVpc(ec2);
     const eni = await interfaceIn(ec2, vpcId);
     const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
-    const e = await expectRefusal(h, () => world(ec2), () => ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eni })), 'Gateway.NotAttached');
+    const e = await expectRefusal(
+      h,
+      () => world(ec2),
+      () => ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eni })),
+      'Gateway.NotAttached',
+    );
     assert.equal(e.message, `Network ${vpcId} is not attached to any internet gateway`);
     // The same through the CLI.
-    await expectRefusal(h, () => world(ec2), () => h.cli(['associate-address', '--allocation-id', eip.AllocationId!, '--network-interface-id', eni]), 'Gateway.NotAttached');
+    await expectRefusal(
+      h,
+      () => world(ec2),
+      () => h.cli(['associate-address', '--allocation-id', eip.AllocationId!, '--network-interface-id', eni]),
+      'Gateway.NotAttached',
+    );
     await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: await createGateway(ec2), VpcId: vpcId }));
     const { AssociationId } = await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eni }));
     assert.match(AssociationId!, /^eipassoc-[0-9a-f]{17}$/);
@@ -293,7 +359,12 @@ describe('internet gateways (interop)', () => {
     const { Subnets } = await h.boto3(`result = ec2.describe_subnets(Filters=[{'Name': 'default-for-az', 'Values': ['true']}])`);
     const eni = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: Subnets[0].SubnetId }))).NetworkInterface!.NetworkInterfaceId!;
     const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
-    const e = await expectRefusal(h, () => world(ec2), () => ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eni })), 'Gateway.NotAttached');
+    const e = await expectRefusal(
+      h,
+      () => world(ec2),
+      () => ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eni })),
+      'Gateway.NotAttached',
+    );
     assert.equal(e.message, `Network ${vpcId} is not attached to any internet gateway`);
     await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
     await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eni }));
@@ -329,7 +400,13 @@ describe('internet gateways (interop)', () => {
     for (const [Name, Values, expected] of cases) {
       assert.deepEqual(await ids([{ Name, Values }]), [...expected].sort(), `${Name}=${Values.join(',')}`);
     }
-    assert.deepEqual(await ids([{ Name: 'attachment.state', Values: ['available'] }, { Name: 'tag-key', Values: ['Name'] }]), [attached]);
+    assert.deepEqual(
+      await ids([
+        { Name: 'attachment.state', Values: ['available'] },
+        { Name: 'tag-key', Values: ['Name'] },
+      ]),
+      [attached],
+    );
     const e = await expectCode(ids([{ Name: 'attachment.status', Values: ['available'] }]), 'InvalidParameterValue');
     assert.equal(e.message, "The filter 'attachment.status' is invalid");
   });
@@ -371,14 +448,24 @@ describe('internet gateways (interop)', () => {
     const v = await expectRefusal(h, vpcs, () => ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' })), 'VpcLimitExceeded');
     assert.equal(v.message, 'The maximum number of VPCs has been reached.');
     // Deleting one makes room again.
-    await ec2.send(new DeleteVpcCommand({ VpcId: (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'cidr', Values: ['10.4.0.0/16'] }] }))).Vpcs![0]!.VpcId }));
+    await ec2.send(
+      new DeleteVpcCommand({ VpcId: (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'cidr', Values: ['10.4.0.0/16'] }] }))).Vpcs![0]!.VpcId }),
+    );
     await ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }));
   });
 
   it('tags through CreateTags/DeleteTags/DescribeTags (resource-type internet-gateway), and the CLI describe filter', async () => {
     // [api CreateTags/DescribeTags]: resource-type values include `internet-gateway`.
     const igw = await createGateway(ec2);
-    await ec2.send(new CreateTagsCommand({ Resources: [igw], Tags: [{ Key: 'Name', Value: 'edge' }, { Key: 'env', Value: 'prod' }] }));
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [igw],
+        Tags: [
+          { Key: 'Name', Value: 'edge' },
+          { Key: 'env', Value: 'prod' },
+        ],
+      }),
+    );
     const { Tags } = await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-type', Values: ['internet-gateway'] }] }));
     assert.deepEqual(Tags!.map((t) => `${t.ResourceId}|${t.ResourceType}|${t.Key}=${t.Value}`).sort(), [
       `${igw}|internet-gateway|Name=edge`,
@@ -388,24 +475,49 @@ describe('internet gateways (interop)', () => {
     const out = await h.cli(['describe-internet-gateways', '--filters', 'Name=tag:Name,Values=edge']);
     assert.deepEqual(out.InternetGateways, [{ Attachments: [], InternetGatewayId: igw, OwnerId: ACCOUNT, Tags: [{ Key: 'Name', Value: 'edge' }] }]);
     // A TagSpecification for another resource type is refused, and no gateway is created.
-    await expectRefusal(h, () => world(ec2), () => ec2.send(new CreateInternetGatewayCommand({ TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] })), 'InvalidParameterValue');
+    await expectRefusal(
+      h,
+      () => world(ec2),
+      () => ec2.send(new CreateInternetGatewayCommand({ TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] })),
+      'InvalidParameterValue',
+    );
   });
 
-  it('another account\'s gateway is NotFound; gateways and VPCs of different worlds never meet', async () => {
+  it("another account's gateway is NotFound; gateways and VPCs of different worlds never meet", async () => {
     const mine = await createGateway(ec2);
     const other = h.ec2('us-east-1', '222222222222');
     const theirVpc = await createVpc(other);
-    await expectRefusal(h, () => world(other), () => other.send(new AttachInternetGatewayCommand({ InternetGatewayId: mine, VpcId: theirVpc })), 'InvalidInternetGatewayID.NotFound');
-    await expectRefusal(h, () => world(other), () => other.send(new DeleteInternetGatewayCommand({ InternetGatewayId: mine })), 'InvalidInternetGatewayID.NotFound');
-    await expectRefusal(h, () => world(ec2), () => ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: mine, VpcId: theirVpc })), 'InvalidVpcID.NotFound');
+    await expectRefusal(
+      h,
+      () => world(other),
+      () => other.send(new AttachInternetGatewayCommand({ InternetGatewayId: mine, VpcId: theirVpc })),
+      'InvalidInternetGatewayID.NotFound',
+    );
+    await expectRefusal(
+      h,
+      () => world(other),
+      () => other.send(new DeleteInternetGatewayCommand({ InternetGatewayId: mine })),
+      'InvalidInternetGatewayID.NotFound',
+    );
+    await expectRefusal(
+      h,
+      () => world(ec2),
+      () => ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: mine, VpcId: theirVpc })),
+      'InvalidVpcID.NotFound',
+    );
   });
 
-  it('the state export lists every world\'s gateways with their VPC and tags', async () => {
+  it("the state export lists every world's gateways with their VPC and tags", async () => {
     // GET /_ec2net/state is what durability and replay compare; gateways must be part of it.
     const { vpcId, igw } = await vpcWithGateway(ec2, 'edge');
-    const state = (await (await fetch(`${h.url}/_ec2net/state`)).json()) as { worlds: { accountId: string; region: string; internetGateways: { id: string; vpcId?: string; tags: Record<string, string> }[] }[] };
+    const state = (await (await fetch(`${h.url}/_ec2net/state`)).json()) as {
+      worlds: { accountId: string; region: string; internetGateways: { id: string; vpcId?: string; tags: Record<string, string> }[] }[];
+    };
     const world = state.worlds.find((w) => w.accountId === ACCOUNT && w.region === 'us-east-1')!;
-    assert.deepEqual(world.internetGateways.find((g) => g.id === igw), { id: igw, vpcId, tags: { Name: 'edge' } });
+    assert.deepEqual(
+      world.internetGateways.find((g) => g.id === igw),
+      { id: igw, vpcId, tags: { Name: 'edge' } },
+    );
     assert.equal(world.internetGateways.length, 2);
   });
 });

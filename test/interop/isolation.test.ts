@@ -58,16 +58,31 @@ interface World {
 async function build(ec2: EC2Client, cidr: string): Promise<World> {
   const tags = (ResourceType: any) => [{ ResourceType, Tags: [{ Key: 'team', Value: 'shared' }] }];
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: `${cidr}.0.0/16`, TagSpecifications: tags('vpc') }))).Vpc!.VpcId!;
-  const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `${cidr}.1.0/24`, TagSpecifications: tags('subnet') }))).Subnet!.SubnetId!;
-  const groupId = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: 'web', Description: 'web', TagSpecifications: tags('security-group') }))).GroupId!;
+  const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `${cidr}.1.0/24`, TagSpecifications: tags('subnet') }))).Subnet!
+    .SubnetId!;
+  const groupId = (
+    await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: 'web', Description: 'web', TagSpecifications: tags('security-group') }))
+  ).GroupId!;
   const eniId = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId, Groups: [groupId], TagSpecifications: tags('network-interface') })))
     .NetworkInterface!.NetworkInterfaceId!;
   const defaultSubnet = (await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }))).Subnets![0]!.SubnetId!;
   const defaultEniId = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: defaultSubnet }))).NetworkInterface!.NetworkInterfaceId!;
   const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: tags('elastic-ip') }));
   const associationId = (await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: defaultEniId }))).AssociationId!;
-  const run = await ec2.send(new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: subnetId, TagSpecifications: tags('instance') }));
-  return { vpcId, subnetId, groupId, eniId, defaultEniId, allocationId: eip.AllocationId!, associationId, publicIp: eip.PublicIp!, instanceId: run.Instances![0]!.InstanceId! };
+  const run = await ec2.send(
+    new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: subnetId, TagSpecifications: tags('instance') }),
+  );
+  return {
+    vpcId,
+    subnetId,
+    groupId,
+    eniId,
+    defaultEniId,
+    allocationId: eip.AllocationId!,
+    associationId,
+    publicIp: eip.PublicIp!,
+    instanceId: run.Instances![0]!.InstanceId!,
+  };
 }
 
 /** Everything an account sees of its own, as sorted IDs (for before/after comparisons). */
@@ -113,7 +128,11 @@ describe('account isolation (interop, signature checking off)', () => {
         assert.ok(list.length > 0);
         for (const line of list) assert.ok(line.endsWith(owner) && !line.endsWith(other), line);
       }
-      const theirIds = new Set(Object.values(theirs).flat().map((l) => l.split(' ')[0]));
+      const theirIds = new Set(
+        Object.values(theirs)
+          .flat()
+          .map((l) => l.split(' ')[0]),
+      );
       for (const line of Object.values(mine).flat()) assert.ok(!theirIds.has(line.split(' ')[0]), `${line} is visible to both accounts`);
     }
     assert.ok(!ia.addresses.some((l) => l.includes(wb.publicIp)));
@@ -139,7 +158,9 @@ describe('account isolation (interop, signature checking off)', () => {
       (await b.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [wa.vpcId] }] }))).Subnets!.map((s) => s.SubnetId),
       (await b.send(new DescribeVpcsCommand({ Filters: [{ Name: 'owner-id', Values: [A] }] }))).Vpcs!.map((v) => v.VpcId),
       (await b.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-id', Values: [wa.groupId] }] }))).SecurityGroups!.map((g) => g.GroupId),
-      (await b.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'network-interface-id', Values: [wa.eniId] }] }))).NetworkInterfaces!.map((n) => n.NetworkInterfaceId),
+      (await b.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'network-interface-id', Values: [wa.eniId] }] }))).NetworkInterfaces!.map(
+        (n) => n.NetworkInterfaceId,
+      ),
       (await b.send(new DescribeAddressesCommand({ Filters: [{ Name: 'public-ip', Values: [wa.publicIp] }] }))).Addresses!.map((x) => x.AllocationId),
       (await b.send(new DescribeAddressesCommand({ Filters: [{ Name: 'allocation-id', Values: [wa.allocationId] }] }))).Addresses!.map((x) => x.AllocationId),
       (await b.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: [wa.instanceId] }] }))).Reservations!.map((r) => r.ReservationId),
@@ -156,13 +177,19 @@ describe('account isolation (interop, signature checking off)', () => {
   it("changes aimed at the other account's IDs are NotFound and change nothing", async () => {
     const before = { a: await inventory(a), b: await inventory(b) };
     await expectCode(b.send(new CreateTagsCommand({ Resources: [wa.vpcId], Tags: [{ Key: 'owned', Value: 'by-b' }] })), 'InvalidVpcID.NotFound');
-    await expectCode(b.send(new CreateTagsCommand({ Resources: [wb.vpcId, wa.instanceId], Tags: [{ Key: 'owned', Value: 'by-b' }] })), 'InvalidInstanceID.NotFound');
+    await expectCode(
+      b.send(new CreateTagsCommand({ Resources: [wb.vpcId, wa.instanceId], Tags: [{ Key: 'owned', Value: 'by-b' }] })),
+      'InvalidInstanceID.NotFound',
+    );
     await expectCode(b.send(new DeleteVpcCommand({ VpcId: wa.vpcId })), 'InvalidVpcID.NotFound');
     await expectCode(b.send(new DeleteSecurityGroupCommand({ GroupId: wa.groupId })), 'InvalidGroup.NotFound');
     await expectCode(b.send(new CreateSubnetCommand({ VpcId: wa.vpcId, CidrBlock: '10.1.9.0/24' })), 'InvalidVpcID.NotFound');
     await expectCode(b.send(new CreateNetworkInterfaceCommand({ SubnetId: wa.subnetId })), 'InvalidSubnetID.NotFound');
     await expectCode(b.send(new CreateNetworkInterfaceCommand({ SubnetId: wb.subnetId, Groups: [wa.groupId] })), 'InvalidGroup.NotFound');
-    await expectCode(b.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: wa.eniId, Description: { Value: 'b was here' } })), 'InvalidNetworkInterfaceID.NotFound');
+    await expectCode(
+      b.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: wa.eniId, Description: { Value: 'b was here' } })),
+      'InvalidNetworkInterfaceID.NotFound',
+    );
     await expectCode(
       b.send(new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: wa.subnetId })),
       'InvalidSubnetID.NotFound',
@@ -179,7 +206,10 @@ describe('account isolation (interop, signature checking off)', () => {
       'InvalidAllocationID.NotFound',
     );
     // B puts its own Elastic IP onto A's interface.
-    await expectCode(b.send(new AssociateAddressCommand({ AllocationId: wb.allocationId, NetworkInterfaceId: wa.defaultEniId })), 'InvalidNetworkInterfaceID.NotFound');
+    await expectCode(
+      b.send(new AssociateAddressCommand({ AllocationId: wb.allocationId, NetworkInterfaceId: wa.defaultEniId })),
+      'InvalidNetworkInterfaceID.NotFound',
+    );
     await expectCode(b.send(new DisassociateAddressCommand({ AssociationId: wa.associationId })), 'InvalidAssociationID.NotFound');
     await expectCode(b.send(new ReleaseAddressCommand({ AllocationId: wa.allocationId })), 'InvalidAllocationID.NotFound');
     // By public IP the address is refused too. (AWS answers a held address of another account with
@@ -197,7 +227,10 @@ describe('account isolation (interop, signature checking off)', () => {
   it('the AWS CLI and boto3 see the same isolation', async () => {
     await assert.rejects(h.cli(['describe-vpcs', '--vpc-ids', wa.vpcId], REGION, B), /InvalidVpcID\.NotFound/);
     const cli = await h.cli(['describe-vpcs', '--filters', `Name=tag:team,Values=shared`], REGION, B);
-    assert.deepEqual(cli.Vpcs.map((v: any) => v.VpcId), [wb.vpcId]);
+    assert.deepEqual(
+      cli.Vpcs.map((v: any) => v.VpcId),
+      [wb.vpcId],
+    );
     const boto = await h.boto3(
       [
         'try:',
@@ -231,7 +264,11 @@ describe('hostile parameter names and sizes (interop)', () => {
       ['Action=DescribeVpcs&constructor.prototype.x=1', 'UnknownParameter', 'The parameter constructor is not recognized'],
       ['Action=DescribeVpcs&Filter.1.__proto__=x', 'UnknownParameter', 'The parameter Filter.1.__proto__ is not recognized'],
       ['Action=DescribeVpcs&Filter.1.Name=vpc-id&Filter.1.Value.__proto__=x', 'UnknownParameter', 'The parameter Filter.1.Value.__proto__ is not recognized'],
-      ['Action=CreateVpc&CidrBlock=10.0.0.0%2F16&TagSpecification.1.Tag.1.constructor.prototype.polluted=1', 'UnknownParameter', 'The parameter TagSpecification.1.Tag.1.constructor is not recognized'],
+      [
+        'Action=CreateVpc&CidrBlock=10.0.0.0%2F16&TagSpecification.1.Tag.1.constructor.prototype.polluted=1',
+        'UnknownParameter',
+        'The parameter TagSpecification.1.Tag.1.constructor is not recognized',
+      ],
       ['Action=__proto__', 'InvalidAction', 'The action __proto__ is not valid for this web service.'],
       ['Action=constructor', 'InvalidAction', 'The action constructor is not valid for this web service.'],
       ['Action=hasOwnProperty', 'InvalidAction', 'The action hasOwnProperty is not valid for this web service.'],
@@ -245,13 +282,24 @@ describe('hostile parameter names and sizes (interop)', () => {
     assert.equal(({} as any).polluted, undefined);
     assert.equal(({} as any).x, undefined);
     assert.equal((Object.prototype as any).polluted, undefined);
-    assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).filter((n) => ['polluted', 'x'].includes(n)), []);
+    assert.deepEqual(
+      Object.getOwnPropertyNames(Object.prototype).filter((n) => ['polluted', 'x'].includes(n)),
+      [],
+    );
   });
 
   it('prototype words as values are ordinary data (a tag key `__proto__` is a valid tag)', async () => {
     const ec2 = h.ec2();
     const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
-    await ec2.send(new CreateTagsCommand({ Resources: [vpc], Tags: [{ Key: '__proto__', Value: 'polluted' }, { Key: 'constructor', Value: 'x' }] }));
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [vpc],
+        Tags: [
+          { Key: '__proto__', Value: 'polluted' },
+          { Key: 'constructor', Value: 'x' },
+        ],
+      }),
+    );
     const tags = (await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [vpc] }] }))).Tags!;
     assert.deepEqual(tags.map((t) => `${t.Key}=${t.Value}`).sort(), ['__proto__=polluted', 'constructor=x']);
     const found = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:__proto__', Values: ['polluted'] }] }))).Vpcs!.map((v) => v.VpcId);

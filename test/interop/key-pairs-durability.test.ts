@@ -52,7 +52,13 @@ describe('key pairs and launch templates across a restart', () => {
     assert.deepEqual(await state(second), before);
     const again = client(second);
     const keys = (await again.send(new DescribeKeyPairsCommand({}))).KeyPairs!;
-    assert.deepEqual(keys.map((k) => [k.KeyName, k.KeyFingerprint]), [['e', ed.KeyFingerprint], ['r', rsa.KeyFingerprint]]);
+    assert.deepEqual(
+      keys.map((k) => [k.KeyName, k.KeyFingerprint]),
+      [
+        ['e', ed.KeyFingerprint],
+        ['r', rsa.KeyFingerprint],
+      ],
+    );
     const next = await again.send(new CreateKeyPairCommand({ KeyName: 'n' }));
     assert.notEqual(next.KeyFingerprint, rsa.KeyFingerprint);
     assert.notEqual(next.KeyPairId, rsa.KeyPairId);

@@ -45,12 +45,19 @@ function sshKeygen(type: 'rsa' | 'ed25519' | 'ecdsa', bits?: number) {
 }
 
 /** `ssh-keygen -l` (SHA-256) of a key file: the ED25519 fingerprint without EC2's padding. */
-const sshFingerprint = (path: string) => execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path], { encoding: 'utf8' }).split(' ')[1]!.replace(/^SHA256:/, '');
+const sshFingerprint = (path: string) =>
+  execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path], { encoding: 'utf8' })
+    .split(' ')[1]!
+    .replace(/^SHA256:/, '');
 
 /** MD5 of the DER SubjectPublicKeyInfo, the way amazon.aws's tests compute the imported RSA fingerprint. */
 function md5OfPublicDer(pubLinePath: string): string {
   const pkcs8 = execFileSync('ssh-keygen', ['-e', '-m', 'PKCS8', '-f', pubLinePath], { encoding: 'utf8' });
-  return colonHex(createHash('md5').update(createPublicKey(pkcs8).export({ format: 'der', type: 'spki' })).digest());
+  return colonHex(
+    createHash('md5')
+      .update(createPublicKey(pkcs8).export({ format: 'der', type: 'spki' }))
+      .digest(),
+  );
 }
 
 describe('key pairs', () => {
@@ -70,12 +77,21 @@ describe('key pairs', () => {
   const view = async () => (await ec2.send(new DescribeKeyPairsCommand({ IncludePublicKey: true }))).KeyPairs;
 
   it('CreateKeyPair RSA: PKCS#1 PEM, 2048 bits, fingerprint = SHA-1 of the DER PKCS#8 private key [create][fp]', async () => {
-    const k = await ec2.send(new CreateKeyPairCommand({ KeyName: 'rsa-one', TagSpecifications: [{ ResourceType: 'key-pair', Tags: [{ Key: 'team', Value: 'net' }] }] }));
+    const k = await ec2.send(
+      new CreateKeyPairCommand({ KeyName: 'rsa-one', TagSpecifications: [{ ResourceType: 'key-pair', Tags: [{ Key: 'team', Value: 'net' }] }] }),
+    );
     assert.match(k.KeyPairId!, /^key-[0-9a-f]{17}$/);
     assert.match(k.KeyMaterial!, /^-----BEGIN RSA PRIVATE KEY-----\n[\s\S]+\n-----END RSA PRIVATE KEY-----$/);
     const priv = createPrivateKey(k.KeyMaterial!);
     assert.equal(priv.asymmetricKeyDetails?.modulusLength, 2048);
-    assert.equal(k.KeyFingerprint, colonHex(createHash('sha1').update(priv.export({ format: 'der', type: 'pkcs8' })).digest()));
+    assert.equal(
+      k.KeyFingerprint,
+      colonHex(
+        createHash('sha1')
+          .update(priv.export({ format: 'der', type: 'pkcs8' }))
+          .digest(),
+      ),
+    );
     assert.deepEqual(k.Tags, [{ Key: 'team', Value: 'net' }]);
     // The public key EC2 keeps is the private key's: ssh-keygen derives the same one.
     const path = join(dir, 'rsa-one.pem');
@@ -129,7 +145,13 @@ describe('key pairs', () => {
     assert.equal(e.KeyFingerprint, `${sshFingerprint(`${ed.path}.pub`)}=`);
 
     const got = await h.boto3(`result = ec2.describe_key_pairs(KeyNames=['imp-ed', 'imp-rsa'], IncludePublicKey=True)['KeyPairs']`);
-    assert.deepEqual(got.map((k: any) => [k.KeyName, k.KeyType, k.KeyFingerprint]), [['imp-ed', 'ed25519', e.KeyFingerprint], ['imp-rsa', 'rsa', r.KeyFingerprint]]);
+    assert.deepEqual(
+      got.map((k: any) => [k.KeyName, k.KeyType, k.KeyFingerprint]),
+      [
+        ['imp-ed', 'ed25519', e.KeyFingerprint],
+        ['imp-rsa', 'rsa', r.KeyFingerprint],
+      ],
+    );
     // The public key is kept (with the key pair's name as its comment, not the file's).
     assert.equal(got[1].PublicKey, `${rsa.pub.split(' ').slice(0, 2).join(' ')} imp-rsa`);
   });
@@ -154,7 +176,10 @@ describe('key pairs', () => {
     }
     // The key's text sent as is, not base64-encoded (what AWS CLI v2's file:// does): refused.
     const rsa = sshKeygen('rsa', 2048);
-    const raw = await rawQuery(h.url, new URLSearchParams({ Action: 'ImportKeyPair', Version: '2016-11-15', KeyName: 'bad', PublicKeyMaterial: rsa.pub }).toString());
+    const raw = await rawQuery(
+      h.url,
+      new URLSearchParams({ Action: 'ImportKeyPair', Version: '2016-11-15', KeyName: 'bad', PublicKeyMaterial: rsa.pub }).toString(),
+    );
     assert.equal(raw.status, 400);
     assert.match(raw.text, /<Code>InvalidKey.Format<\/Code>/);
     assert.deepEqual(await view(), []);
@@ -165,7 +190,12 @@ describe('key pairs', () => {
     const e = await expectRefusal(h, view, () => ec2.send(new CreateKeyPairCommand({ KeyName: 'dup', KeyType: 'ed25519' })), 'InvalidKeyPair.Duplicate');
     assert.equal(e.message, "The keypair 'dup' already exists.");
     const ed = sshKeygen('ed25519');
-    await expectRefusal(h, view, () => ec2.send(new ImportKeyPairCommand({ KeyName: 'dup', PublicKeyMaterial: Buffer.from(ed.pub) })), 'InvalidKeyPair.Duplicate');
+    await expectRefusal(
+      h,
+      view,
+      () => ec2.send(new ImportKeyPairCommand({ KeyName: 'dup', PublicKeyMaterial: Buffer.from(ed.pub) })),
+      'InvalidKeyPair.Duplicate',
+    );
     // Another region is another name space (EC2 User Guide: import the key into each Region).
     await h.ec2('eu-west-1').send(new ImportKeyPairCommand({ KeyName: 'dup', PublicKeyMaterial: Buffer.from(ed.pub) }));
   });
@@ -177,13 +207,17 @@ describe('key pairs', () => {
     const e = await expectCode(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['alpha', 'missing'] })), 'InvalidKeyPair.NotFound');
     assert.equal(e.message, "The key pair 'missing' does not exist");
     await expectCode(ec2.send(new DescribeKeyPairsCommand({ KeyPairIds: ['key-0123456789abcdef0'] })), 'InvalidKeyPair.NotFound');
-    const names = async (Filters: { Name: string; Values: string[] }[]) => (await ec2.send(new DescribeKeyPairsCommand({ Filters }))).KeyPairs!.map((k) => k.KeyName);
+    const names = async (Filters: { Name: string; Values: string[] }[]) =>
+      (await ec2.send(new DescribeKeyPairsCommand({ Filters }))).KeyPairs!.map((k) => k.KeyName);
     assert.deepEqual(await names([{ Name: 'key-name', Values: ['al*'] }]), ['alpha']);
     assert.deepEqual(await names([{ Name: 'key-pair-id', Values: [b.KeyPairId!] }]), ['beta']);
     assert.deepEqual(await names([{ Name: 'fingerprint', Values: [a.KeyFingerprint!] }]), ['alpha']);
     assert.deepEqual(await names([{ Name: 'tag:env', Values: ['prod'] }]), ['beta']);
     assert.deepEqual(await names([{ Name: 'tag-key', Values: ['env'] }]), ['beta']);
-    assert.deepEqual((await ec2.send(new DescribeKeyPairsCommand({ KeyPairIds: [a.KeyPairId!] }))).KeyPairs!.map((k) => [k.KeyName, k.PublicKey]), [['alpha', undefined]]);
+    assert.deepEqual(
+      (await ec2.send(new DescribeKeyPairsCommand({ KeyPairIds: [a.KeyPairId!] }))).KeyPairs!.map((k) => [k.KeyName, k.PublicKey]),
+      [['alpha', undefined]],
+    );
   });
 
   it('DeleteKeyPair by name or id; a missing name is a success; the instance keeps its KeyName [api DeleteKeyPair]', async () => {
@@ -223,7 +257,10 @@ describe('key pairs', () => {
     await ec2.send(new CreateKeyPairCommand({ KeyName: 'there', KeyType: 'ed25519' }));
     const i = await launch(ec2, { KeyName: 'there' });
     const d = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'key-name', Values: ['there'] }] }));
-    assert.deepEqual(d.Reservations!.flatMap((r) => r.Instances!.map((x) => x.InstanceId)), [i.InstanceId]);
+    assert.deepEqual(
+      d.Reservations!.flatMap((r) => r.Instances!.map((x) => x.InstanceId)),
+      [i.InstanceId],
+    );
   });
 
   it('CreateKeyPair refuses an unknown KeyType and a name over 255 characters, changing nothing [create]', async () => {

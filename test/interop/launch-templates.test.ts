@@ -55,7 +55,11 @@ describe('launch templates', () => {
     ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: name, LaunchTemplateData: data, ...extra })).then((r) => r.LaunchTemplate!);
 
   it('CreateLaunchTemplate: lt- id, version 1 default and latest, CreatedBy the account root, tags [api CreateLaunchTemplate]', async () => {
-    const t = await create('web-1', { ImageId: IMAGE }, { VersionDescription: 'first', TagSpecifications: [{ ResourceType: 'launch-template', Tags: [{ Key: 'team', Value: 'net' }] }] });
+    const t = await create(
+      'web-1',
+      { ImageId: IMAGE },
+      { VersionDescription: 'first', TagSpecifications: [{ ResourceType: 'launch-template', Tags: [{ Key: 'team', Value: 'net' }] }] },
+    );
     assert.match(t.LaunchTemplateId!, /^lt-[0-9a-f]{17}$/);
     assert.equal(t.LaunchTemplateName, 'web-1');
     assert.equal(t.CreatedBy, 'arn:aws:iam::123456789012:root');
@@ -73,7 +77,12 @@ describe('launch templates', () => {
     assert.equal(e.message, 'Launch template name already in use.');
     await expectRefusal(h, templates, () => create('has spaces'), 'InvalidLaunchTemplateName.MalformedException');
     await expectRefusal(h, templates, () => create('empty', {}), 'MissingParameter');
-    await expectRefusal(h, templates, () => create('badtag', { TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'aws:x', Value: 'y' }] }] }), 'InvalidParameterValue');
+    await expectRefusal(
+      h,
+      templates,
+      () => create('badtag', { TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'aws:x', Value: 'y' }] }] }),
+      'InvalidParameterValue',
+    );
   });
 
   it('CreateLaunchTemplate with a ClientToken is idempotent [api CreateLaunchTemplate ClientToken]', async () => {
@@ -94,20 +103,33 @@ describe('launch templates', () => {
     assert.deepEqual(await names({ Filters: [{ Name: 'tag:env', Values: ['prod'] }] }), ['app-a']);
     assert.deepEqual(await names({ Filters: [{ Name: 'tag-key', Values: ['env'] }] }), ['app-a']);
     await expectCode(ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: ['nope'] })), 'InvalidLaunchTemplateName.NotFoundException');
-    const e = await expectCode(ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: ['lt-0123456789abcdef0'] })), 'InvalidLaunchTemplateId.NotFound');
+    const e = await expectCode(
+      ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: ['lt-0123456789abcdef0'] })),
+      'InvalidLaunchTemplateId.NotFound',
+    );
     assert.equal(e.message, 'The specified launch template, with template ID lt-0123456789abcdef0, does not exist.');
     await expectCode(ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: ['bogus'] })), 'InvalidLaunchTemplateId.Malformed');
     const pages = await h.boto3(`
 p = ec2.get_paginator('describe_launch_templates')
 result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in p.paginate(PaginationConfig={'PageSize': 2})]`);
-    assert.deepEqual(pages.map((p: string[]) => p.length), [2, 1]);
+    assert.deepEqual(
+      pages.map((p: string[]) => p.length),
+      [2, 1],
+    );
     assert.deepEqual(pages.flat().sort(), ['app-a', 'app-b', 'other']);
     assert.ok(a.LaunchTemplateId);
   });
 
   it('versions: SourceVersion inherits and overrides; $Latest, $Default, Min/MaxVersion, filters; ModifyLaunchTemplate [api CreateLaunchTemplateVersion, DescribeLaunchTemplateVersions, ModifyLaunchTemplate][ug]', async () => {
     const t = await create('ver', { ImageId: IMAGE, InstanceType: 't3.micro', MetadataOptions: { HttpTokens: 'required' } });
-    const v2 = await ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: t.LaunchTemplateId, SourceVersion: '1', VersionDescription: 'bigger', LaunchTemplateData: { InstanceType: 't3.large' } }));
+    const v2 = await ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: t.LaunchTemplateId,
+        SourceVersion: '1',
+        VersionDescription: 'bigger',
+        LaunchTemplateData: { InstanceType: 't3.large' },
+      }),
+    );
     assert.equal(v2.LaunchTemplateVersion!.VersionNumber, 2);
     assert.equal(v2.LaunchTemplateVersion!.DefaultVersion, false);
     assert.deepEqual(v2.LaunchTemplateVersion!.LaunchTemplateData, { ImageId: IMAGE, InstanceType: 't3.large', MetadataOptions: { HttpTokens: 'required' } });
@@ -115,7 +137,9 @@ result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in
     const v3 = await h.cli(['create-launch-template-version', '--launch-template-name', 'ver', '--launch-template-data', '{"InstanceType":"m5.large"}']);
     assert.deepEqual(v3.LaunchTemplateVersion.LaunchTemplateData, { InstanceType: 'm5.large' });
     const pick = async (input: object) =>
-      (await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: 'ver', ...input }))).LaunchTemplateVersions!.map((v) => v.VersionNumber).sort();
+      (await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: 'ver', ...input })))
+        .LaunchTemplateVersions!.map((v) => v.VersionNumber)
+        .sort();
     assert.deepEqual(await pick({ Versions: ['$Latest'] }), [3]);
     assert.deepEqual(await pick({ Versions: ['$Default', '2'] }), [1, 2]);
     assert.deepEqual(await pick({ MinVersion: '2' }), [2, 3]);
@@ -124,13 +148,21 @@ result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in
     assert.deepEqual(await pick({ Filters: [{ Name: 'is-default-version', Values: ['true'] }] }), [1]);
     assert.deepEqual(await pick({ Filters: [{ Name: 'http-tokens', Values: ['required'] }] }), [1, 2]);
     assert.deepEqual(await pick({ Filters: [{ Name: 'license-configuration-arn', Values: ['*'] }] }), []);
-    await expectCode(ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: 'ver', Versions: ['9'] })), 'InvalidLaunchTemplateId.VersionNotFound');
+    await expectCode(
+      ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: 'ver', Versions: ['9'] })),
+      'InvalidLaunchTemplateId.VersionNotFound',
+    );
     await expectCode(ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: 'nope' })), 'InvalidLaunchTemplateName.NotFoundException');
 
     // ModifyLaunchTemplate moves the default; a version that does not exist is refused (LocalStack's AWS-validated test).
     const m = await ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateName: 'ver', DefaultVersion: '2' }));
     assert.deepEqual([m.LaunchTemplate!.DefaultVersionNumber, m.LaunchTemplate!.LatestVersionNumber], [2, 3]);
-    await expectRefusal(h, templates, () => ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: t.LaunchTemplateId, DefaultVersion: '666' })), 'InvalidLaunchTemplateId.VersionNotFound');
+    await expectRefusal(
+      h,
+      templates,
+      () => ec2.send(new ModifyLaunchTemplateCommand({ LaunchTemplateId: t.LaunchTemplateId, DefaultVersion: '666' })),
+      'InvalidLaunchTemplateId.VersionNotFound',
+    );
     // Across all templates, only $Latest / $Default may be asked for.
     const all = await h.boto3(`result = [v['VersionNumber'] for v in ec2.describe_launch_template_versions(Versions=['$Default'])['LaunchTemplateVersions']]`);
     assert.deepEqual(all, [2]);
@@ -138,10 +170,20 @@ result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in
 
   it('DeleteLaunchTemplateVersions: per-version results, the default version stays, numbers are not reused; DeleteLaunchTemplate [api DeleteLaunchTemplateVersions, DeleteLaunchTemplate]', async () => {
     const t = await create('del');
-    for (let i = 0; i < 3; i++) await ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateName: 'del', LaunchTemplateData: { InstanceType: 't3.small' } }));
+    for (let i = 0; i < 3; i++)
+      await ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateName: 'del', LaunchTemplateData: { InstanceType: 't3.small' } }));
     const r = await ec2.send(new DeleteLaunchTemplateVersionsCommand({ LaunchTemplateName: 'del', Versions: ['1', '4', '9'] }));
-    assert.deepEqual(r.SuccessfullyDeletedLaunchTemplateVersions!.map((s) => s.VersionNumber), [4]);
-    assert.deepEqual(r.UnsuccessfullyDeletedLaunchTemplateVersions!.map((u) => [u.VersionNumber, u.ResponseError!.Code]), [[1, 'unexpectedError'], [9, 'launchTemplateVersionDoesNotExist']]);
+    assert.deepEqual(
+      r.SuccessfullyDeletedLaunchTemplateVersions!.map((s) => s.VersionNumber),
+      [4],
+    );
+    assert.deepEqual(
+      r.UnsuccessfullyDeletedLaunchTemplateVersions!.map((u) => [u.VersionNumber, u.ResponseError!.Code]),
+      [
+        [1, 'unexpectedError'],
+        [9, 'launchTemplateVersionDoesNotExist'],
+      ],
+    );
     const [d] = (await ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [t.LaunchTemplateId!] }))).LaunchTemplates!;
     assert.deepEqual([d!.DefaultVersionNumber, d!.LatestVersionNumber], [1, 3]);
     const v = await ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateName: 'del', LaunchTemplateData: { InstanceType: 't3.small' } }));
@@ -165,18 +207,38 @@ result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in
       InstanceType: 'm5.large',
       KeyName: 'tpl-key',
       NetworkInterfaces: [
-        { DeviceIndex: 0, SubnetId: Subnet!.SubnetId, Groups: [GroupId!], PrivateIpAddress: '10.8.1.10', SecondaryPrivateIpAddressCount: 2, DeleteOnTermination: true, Description: 'front' },
+        {
+          DeviceIndex: 0,
+          SubnetId: Subnet!.SubnetId,
+          Groups: [GroupId!],
+          PrivateIpAddress: '10.8.1.10',
+          SecondaryPrivateIpAddressCount: 2,
+          DeleteOnTermination: true,
+          Description: 'front',
+        },
         { DeviceIndex: 1, SubnetId: Subnet!.SubnetId, Groups: [GroupId!], DeleteOnTermination: false },
       ],
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'from-template' }, { Key: 'tier', Value: 'web' }] }],
+      TagSpecifications: [
+        {
+          ResourceType: 'instance',
+          Tags: [
+            { Key: 'Name', Value: 'from-template' },
+            { Key: 'tier', Value: 'web' },
+          ],
+        },
+      ],
       MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
     });
     await ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateName: 'net', LaunchTemplateData: { ImageId: IMAGE, InstanceType: 'c5.xlarge' } }));
 
-    const r = await ec2.send(new RunInstancesCommand({
-      MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'net' },
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'override' }] }],
-    }));
+    const r = await ec2.send(
+      new RunInstancesCommand({
+        MinCount: 1,
+        MaxCount: 1,
+        LaunchTemplate: { LaunchTemplateName: 'net' },
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'override' }] }],
+      }),
+    );
     const i = await getInstance(ec2, r.Instances![0]!.InstanceId!);
     assert.equal(i.InstanceType, 'm5.large', '$Default (version 1) when no version is named');
     assert.equal(i.KeyName, 'tpl-key');
@@ -191,7 +253,10 @@ result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in
     assert.equal(eth0.PrivateIpAddress, '10.8.1.10');
     assert.equal(eth0.PrivateIpAddresses!.length, 3);
     assert.equal(eth0.Description, 'front');
-    assert.deepEqual(eth0.Groups!.map((g) => g.GroupId), [GroupId]);
+    assert.deepEqual(
+      eth0.Groups!.map((g) => g.GroupId),
+      [GroupId],
+    );
     assert.equal(eth0.Attachment!.DeleteOnTermination, true);
     const eth1 = await getEni(ec2, byIndex[1]!.NetworkInterfaceId!);
     assert.equal(eth1.Attachment!.DeleteOnTermination, false);
@@ -199,7 +264,17 @@ result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in
     assert.equal(i.PublicIpAddress, undefined);
 
     // $Latest (no interfaces: the default subnet) through the CLI, the request's InstanceType over the template's.
-    const out = await h.cli(['run-instances', '--launch-template', `LaunchTemplateId=${t.LaunchTemplateId},Version=$Latest`, '--count', '1', '--instance-type', 't3.nano', '--query', 'Instances[0].InstanceId']);
+    const out = await h.cli([
+      'run-instances',
+      '--launch-template',
+      `LaunchTemplateId=${t.LaunchTemplateId},Version=$Latest`,
+      '--count',
+      '1',
+      '--instance-type',
+      't3.nano',
+      '--query',
+      'Instances[0].InstanceId',
+    ]);
     const j = await getInstance(ec2, out);
     assert.equal(j.InstanceType, 't3.nano');
     assert.equal(j.Tags!.find((x) => x.Key === 'aws:ec2launchtemplate:version')!.Value, '2');
@@ -229,17 +304,26 @@ result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in
 
   it('GetLaunchTemplateData: the parameters of an instance as template data, usable to launch again [api GetLaunchTemplateData]', async () => {
     await ec2.send(new CreateKeyPairCommand({ KeyName: 'gd' }));
-    const r = await ec2.send(new RunInstancesCommand({
-      ImageId: IMAGE, InstanceType: 't3.small', KeyName: 'gd', MinCount: 1, MaxCount: 1,
-      MetadataOptions: { HttpTokens: 'required' },
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'src' }] }],
-    }));
+    const r = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: IMAGE,
+        InstanceType: 't3.small',
+        KeyName: 'gd',
+        MinCount: 1,
+        MaxCount: 1,
+        MetadataOptions: { HttpTokens: 'required' },
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'src' }] }],
+      }),
+    );
     const i = r.Instances![0]!;
     const { LaunchTemplateData: d } = await ec2.send(new GetLaunchTemplateDataCommand({ InstanceId: i.InstanceId }));
     assert.deepEqual([d!.ImageId, d!.InstanceType, d!.KeyName, d!.MetadataOptions!.HttpTokens], [IMAGE, 't3.small', 'gd', 'required']);
     assert.deepEqual(d!.TagSpecifications, [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'src' }] }]);
     const [eni] = d!.NetworkInterfaces!;
-    assert.deepEqual([eni!.DeviceIndex, eni!.NetworkInterfaceId, eni!.SubnetId, eni!.PrivateIpAddress], [0, i.NetworkInterfaces![0]!.NetworkInterfaceId, i.SubnetId, i.PrivateIpAddress]);
+    assert.deepEqual(
+      [eni!.DeviceIndex, eni!.NetworkInterfaceId, eni!.SubnetId, eni!.PrivateIpAddress],
+      [0, i.NetworkInterfaces![0]!.NetworkInterfaceId, i.SubnetId, i.PrivateIpAddress],
+    );
     await expectCode(ec2.send(new GetLaunchTemplateDataCommand({ InstanceId: 'i-0123456789abcdef0' })), 'InvalidInstanceID.NotFound');
     // A template made from it (without the interface's own id and address) launches a like instance.
     const { NetworkInterfaceId: _id, PrivateIpAddress: _ip, PrivateIpAddresses: _ips, ...nic } = eni!;
@@ -250,17 +334,38 @@ result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in
   });
 
   it('a template with only a secondary interface: the request gives eth0, the instance has both [api LaunchTemplateInstanceNetworkInterfaceSpecificationRequest.DeviceIndex]', async () => {
-    const subnetId = (await h.boto3(`result = sorted(s['SubnetId'] for s in ec2.describe_subnets(Filters=[{'Name': 'availability-zone', 'Values': ['us-east-1a']}])['Subnets'])[0]`)) as string;
-    await create('eth1-only', { ImageId: IMAGE, InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 1, SubnetId: subnetId, SecondaryPrivateIpAddressCount: 1 }] });
+    const subnetId = (await h.boto3(
+      `result = sorted(s['SubnetId'] for s in ec2.describe_subnets(Filters=[{'Name': 'availability-zone', 'Values': ['us-east-1a']}])['Subnets'])[0]`,
+    )) as string;
+    await create('eth1-only', {
+      ImageId: IMAGE,
+      InstanceType: 'm5.large',
+      NetworkInterfaces: [{ DeviceIndex: 1, SubnetId: subnetId, SecondaryPrivateIpAddressCount: 1 }],
+    });
     // Without eth0 the launch is refused as any launch without a primary interface is.
-    await refusedUnchanged(h, ec2, () => ec2.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'eth1-only' } })), 'InvalidParameterValue');
-    const r = await ec2.send(new RunInstancesCommand({
-      MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'eth1-only' },
-      NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnetId, Description: 'primary' }],
-    }));
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'eth1-only' } })),
+      'InvalidParameterValue',
+    );
+    const r = await ec2.send(
+      new RunInstancesCommand({
+        MinCount: 1,
+        MaxCount: 1,
+        LaunchTemplate: { LaunchTemplateName: 'eth1-only' },
+        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnetId, Description: 'primary' }],
+      }),
+    );
     const i = await getInstance(ec2, r.Instances![0]!.InstanceId!);
     const nics = [...i.NetworkInterfaces!].sort((a, b) => a.Attachment!.DeviceIndex! - b.Attachment!.DeviceIndex!);
-    assert.deepEqual(nics.map((n) => [n.Attachment!.DeviceIndex, n.Description, n.PrivateIpAddresses!.length]), [[0, 'primary', 1], [1, '', 2]]);
+    assert.deepEqual(
+      nics.map((n) => [n.Attachment!.DeviceIndex, n.Description, n.PrivateIpAddresses!.length]),
+      [
+        [0, 'primary', 1],
+        [1, '', 2],
+      ],
+    );
     await invariants(h);
   });
 });

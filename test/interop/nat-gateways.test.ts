@@ -39,7 +39,18 @@ import {
   type EC2Client,
   type NatGateway,
 } from '@aws-sdk/client-ec2';
-import { attachNewGateway, expectCode, fastCliWaiters, getInstance, invariants, launch, refusedUnchanged, startHarness, until, type Harness } from './harness.js';
+import {
+  attachNewGateway,
+  expectCode,
+  fastCliWaiters,
+  getInstance,
+  invariants,
+  launch,
+  refusedUnchanged,
+  startHarness,
+  until,
+  type Harness,
+} from './harness.js';
 
 async function setup(ec2: EC2Client, withGateway = true) {
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
@@ -49,8 +60,10 @@ async function setup(ec2: EC2Client, withGateway = true) {
   return { vpcId, subnetId, allocationId: eip.AllocationId!, publicIp: eip.PublicIp! };
 }
 
-const nat = async (ec2: EC2Client, id: string): Promise<NatGateway> => (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id] }))).NatGateways![0]!;
-const free = async (ec2: EC2Client, subnetId: string) => (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }))).Subnets![0]!.AvailableIpAddressCount!;
+const nat = async (ec2: EC2Client, id: string): Promise<NatGateway> =>
+  (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id] }))).NatGateways![0]!;
+const free = async (ec2: EC2Client, subnetId: string) =>
+  (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }))).Subnets![0]!.AvailableIpAddressCount!;
 
 describe('NAT gateways (interop)', () => {
   let h: Harness;
@@ -66,7 +79,13 @@ describe('NAT gateways (interop)', () => {
   it('a public NAT gateway: pending → available, a requester-managed nat_gateway interface holding its address and Elastic IP (SDK, CLI)', async () => {
     const { vpcId, subnetId, allocationId, publicIp } = await setup(ec2);
     const before = await free(ec2, subnetId);
-    const { NatGateway: created } = await ec2.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: allocationId, TagSpecifications: [{ ResourceType: 'natgateway', Tags: [{ Key: 'Name', Value: 'egress' }] }] }));
+    const { NatGateway: created } = await ec2.send(
+      new CreateNatGatewayCommand({
+        SubnetId: subnetId,
+        AllocationId: allocationId,
+        TagSpecifications: [{ ResourceType: 'natgateway', Tags: [{ Key: 'Name', Value: 'egress' }] }],
+      }),
+    );
     const id = created!.NatGatewayId!;
     assert.match(id, /^nat-[0-9a-f]{17}$/);
     assert.equal(created!.State, 'pending');
@@ -84,13 +103,26 @@ describe('NAT gateways (interop)', () => {
     // [obs: DescribeNetworkInterfaces of a NAT gateway's interface (AWS Config record, botocore-based tools' fixtures)]:
     // "Interface for NAT Gateway nat-…", InterfaceType nat_gateway, RequesterManaged true, no groups, source/dest check off,
     // attached through an `ela-attach-` attachment at device index 1 owned by `amazon-aws`.
-    const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'requester-managed', Values: ['true'] }, { Name: 'interface-type', Values: ['nat_gateway'] }] }));
+    const { NetworkInterfaces } = await ec2.send(
+      new DescribeNetworkInterfacesCommand({
+        Filters: [
+          { Name: 'requester-managed', Values: ['true'] },
+          { Name: 'interface-type', Values: ['nat_gateway'] },
+        ],
+      }),
+    );
     assert.equal(NetworkInterfaces!.length, 1);
     const eni = NetworkInterfaces![0]!;
     assert.equal(eni.NetworkInterfaceId, addr!.NetworkInterfaceId);
     assert.equal(eni.Description, `Interface for NAT Gateway ${id}`);
-    assert.deepEqual([eni.InterfaceType, eni.RequesterManaged, eni.RequesterId, eni.SourceDestCheck, eni.Status, eni.Groups], ['nat_gateway', true, '036872051663', false, 'in-use', []]);
-    assert.deepEqual([eni.Attachment!.DeviceIndex, eni.Attachment!.InstanceOwnerId, eni.Attachment!.Status, eni.Attachment!.InstanceId], [1, 'amazon-aws', 'attached', undefined]);
+    assert.deepEqual(
+      [eni.InterfaceType, eni.RequesterManaged, eni.RequesterId, eni.SourceDestCheck, eni.Status, eni.Groups],
+      ['nat_gateway', true, '036872051663', false, 'in-use', []],
+    );
+    assert.deepEqual(
+      [eni.Attachment!.DeviceIndex, eni.Attachment!.InstanceOwnerId, eni.Attachment!.Status, eni.Attachment!.InstanceId],
+      [1, 'amazon-aws', 'attached', undefined],
+    );
     assert.match(eni.Attachment!.AttachmentId!, /^ela-attach-/);
     assert.equal(eni.PrivateIpAddress, addr!.PrivateIp);
     assert.equal(eni.Association!.PublicIp, publicIp);
@@ -99,9 +131,19 @@ describe('NAT gateways (interop)', () => {
     // It takes an address from the subnet.
     assert.equal(await free(ec2, subnetId), before - 1);
     // DescribeNatGateways filters.
-    for (const [name, value] of [['state', 'available'], ['subnet-id', subnetId], ['vpc-id', vpcId], ['tag:Name', 'egress'], ['nat-gateway-id', id]]) {
+    for (const [name, value] of [
+      ['state', 'available'],
+      ['subnet-id', subnetId],
+      ['vpc-id', vpcId],
+      ['tag:Name', 'egress'],
+      ['nat-gateway-id', id],
+    ]) {
       const out = await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: name, Values: [value!] }] }));
-      assert.deepEqual(out.NatGateways!.map((n) => n.NatGatewayId), [id], name);
+      assert.deepEqual(
+        out.NatGateways!.map((n) => n.NatGatewayId),
+        [id],
+        name,
+      );
     }
     assert.deepEqual((await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'state', Values: ['pending'] }] }))).NatGateways, []);
     await invariants(h);
@@ -110,14 +152,23 @@ describe('NAT gateways (interop)', () => {
   it('deleting: deleting → deleted, the interface goes and the Elastic IP stays allocated; routes to it turn blackhole (SDK, boto3)', async () => {
     const { vpcId, subnetId, allocationId } = await setup(ec2);
     const id = (await ec2.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: allocationId }))).NatGateway!.NatGatewayId!;
-    await until(() => nat(ec2, id), (g) => g.State === 'available', 'available');
+    await until(
+      () => nat(ec2, id),
+      (g) => g.State === 'available',
+      'available',
+    );
     const rtb = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;
     await ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: id }));
-    const route = async () => (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtb] }))).RouteTables![0]!.Routes!.find((r) => r.DestinationCidrBlock === '0.0.0.0/0')!;
+    const route = async () =>
+      (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtb] }))).RouteTables![0]!.Routes!.find((r) => r.DestinationCidrBlock === '0.0.0.0/0')!;
     assert.deepEqual([(await route()).NatGatewayId, (await route()).State], [id, 'active']);
     assert.equal((await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: id }))).NatGatewayId, id);
     assert.equal((await nat(ec2, id)).State, 'deleting');
-    const g = await until(() => nat(ec2, id), (x) => x.State === 'deleted', 'deleted');
+    const g = await until(
+      () => nat(ec2, id),
+      (x) => x.State === 'deleted',
+      'deleted',
+    );
     // Deleted gateways stay listed for a while (boto3, as clients waiting for `deleted` read them).
     const listed = await h.boto3(`result = [n['State'] for n in ec2.describe_nat_gateways(Filters=[{'Name': 'state', 'Values': ['deleted']}])['NatGateways']]`);
     assert.deepEqual(listed, ['deleted']);
@@ -127,7 +178,10 @@ describe('NAT gateways (interop)', () => {
     assert.equal(Addresses![0]!.AssociationId, undefined);
     assert.equal((await route()).State, 'blackhole');
     // A route to a deleted gateway, or an unknown one, is refused.
-    await expectCode(ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '1.0.0.0/8', NatGatewayId: id })), 'InvalidNatGatewayID.NotFound');
+    await expectCode(
+      ec2.send(new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: '1.0.0.0/8', NatGatewayId: id })),
+      'InvalidNatGatewayID.NotFound',
+    );
     await expectCode(ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: ['nat-0123456789abcdef0'] })), 'NatGatewayNotFound');
     // The subnet is free again and can go; the address can be released.
     await ec2.send(new ReleaseAddressCommand({ AllocationId: allocationId }));
@@ -137,12 +191,26 @@ describe('NAT gateways (interop)', () => {
 
   it('a private NAT gateway takes no Elastic IP; secondary addresses come from the subnet (SDK)', async () => {
     const { subnetId, allocationId } = await setup(ec2, false);
-    const refused = await refusedUnchanged(h, ec2, () => ec2.send(new CreateNatGatewayCommand({ SubnetId: subnetId, ConnectivityType: 'private', AllocationId: allocationId })), 'InvalidParameterCombination');
+    const refused = await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new CreateNatGatewayCommand({ SubnetId: subnetId, ConnectivityType: 'private', AllocationId: allocationId })),
+      'InvalidParameterCombination',
+    );
     assert.ok(refused);
-    const { NatGateway: g } = await ec2.send(new CreateNatGatewayCommand({ SubnetId: subnetId, ConnectivityType: 'private', PrivateIpAddress: '10.0.0.50', SecondaryPrivateIpAddressCount: 2 }));
+    const { NatGateway: g } = await ec2.send(
+      new CreateNatGatewayCommand({ SubnetId: subnetId, ConnectivityType: 'private', PrivateIpAddress: '10.0.0.50', SecondaryPrivateIpAddressCount: 2 }),
+    );
     assert.equal(g!.ConnectivityType, 'private');
     const addrs = g!.NatGatewayAddresses!;
-    assert.deepEqual(addrs.map((a) => [a.PrivateIp === '10.0.0.50', a.IsPrimary, a.PublicIp]), [[true, true, undefined], [false, false, undefined], [false, false, undefined]]);
+    assert.deepEqual(
+      addrs.map((a) => [a.PrivateIp === '10.0.0.50', a.IsPrimary, a.PublicIp]),
+      [
+        [true, true, undefined],
+        [false, false, undefined],
+        [false, false, undefined],
+      ],
+    );
     await invariants(h);
   });
 
@@ -151,14 +219,22 @@ describe('NAT gateways (interop)', () => {
     // "Resource.AlreadyAssociated: Elastic IP address eipalloc-… is already associated".
     const { vpcId, subnetId, allocationId } = await setup(ec2, false);
     const id = (await ec2.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: allocationId }))).NatGateway!.NatGatewayId!;
-    const failed = await until(() => nat(ec2, id), (g) => g.State === 'failed', 'failed');
+    const failed = await until(
+      () => nat(ec2, id),
+      (g) => g.State === 'failed',
+      'failed',
+    );
     assert.deepEqual([failed.FailureCode, failed.FailureMessage], ['Gateway.NotAttached', `Network ${vpcId} has no Internet gateway attached`]);
     assert.deepEqual((await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))).NetworkInterfaces, []);
     await attachNewGateway(ec2, vpcId);
     const eni = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId }))).NetworkInterface!.NetworkInterfaceId!;
     await ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: eni }));
     const id2 = (await ec2.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: allocationId }))).NatGateway!.NatGatewayId!;
-    const f2 = await until(() => nat(ec2, id2), (g) => g.State === 'failed', 'failed');
+    const f2 = await until(
+      () => nat(ec2, id2),
+      (g) => g.State === 'failed',
+      'failed',
+    );
     assert.deepEqual([f2.FailureCode, f2.FailureMessage], ['Resource.AlreadyAssociated', `Elastic IP address ${allocationId} is already associated`]);
     await expectCode(ec2.send(new CreateNatGatewayCommand({ SubnetId: subnetId })), 'MissingParameter');
     await expectCode(ec2.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: 'eipalloc-0123456789abcdef0' })), 'InvalidAllocationID.NotFound');
@@ -168,7 +244,11 @@ describe('NAT gateways (interop)', () => {
   it('requester-managed interfaces and their Elastic IP cannot be changed, detached or deleted; their subnet cannot be deleted (SDK)', async () => {
     const { subnetId, allocationId } = await setup(ec2);
     const id = (await ec2.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: allocationId }))).NatGateway!.NatGatewayId!;
-    const g = await until(() => nat(ec2, id), (x) => x.State === 'available', 'available');
+    const g = await until(
+      () => nat(ec2, id),
+      (x) => x.State === 'available',
+      'available',
+    );
     const eniId = g.NatGatewayAddresses![0]!.NetworkInterfaceId!;
     const eni = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }))).NetworkInterfaces![0]!;
     // [obs kubernetes/kops#1604, genevieve/leftovers#33, eformat/sno-for-100#5, terraform-provider-aws#3572]:
@@ -182,14 +262,38 @@ describe('NAT gateways (interop)', () => {
     await refusedUnchanged(h, ec2, () => ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: mine })), 'AuthFailure');
     // The interface itself: in use, not detachable, not modifiable.
     await refusedUnchanged(h, ec2, () => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eniId })), 'InvalidNetworkInterface.InUse');
-    const detach = await refusedUnchanged(h, ec2, () => ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: eni.Attachment!.AttachmentId })), 'OperationNotPermitted');
+    const detach = await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: eni.Attachment!.AttachmentId })),
+      'OperationNotPermitted',
+    );
     assert.equal(detach.message, "You are not allowed to manage 'ela-attach' attachments.");
-    await refusedUnchanged(h, ec2, () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, SourceDestCheck: { Value: true } })), 'OperationNotPermitted');
-    await refusedUnchanged(h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: 1 })), 'OperationNotPermitted');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, SourceDestCheck: { Value: true } })),
+      'OperationNotPermitted',
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: 1 })),
+      'OperationNotPermitted',
+    );
     // Nor attached to an instance: it is in use by its gateway.
     const instance = await launch(ec2, { SubnetId: subnetId });
-    await until(() => getInstance(ec2, instance.InstanceId!), (i) => i.State!.Name === 'running', 'running');
-    await refusedUnchanged(h, ec2, () => ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: instance.InstanceId, NetworkInterfaceId: eniId, DeviceIndex: 1 })), 'InvalidParameterValue');
+    await until(
+      () => getInstance(ec2, instance.InstanceId!),
+      (i) => i.State!.Name === 'running',
+      'running',
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: instance.InstanceId, NetworkInterfaceId: eniId, DeviceIndex: 1 })),
+      'InvalidParameterValue',
+    );
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [instance.InstanceId!] }));
     await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: mine }));
     await refusedUnchanged(h, ec2, () => ec2.send(new DeleteSubnetCommand({ SubnetId: subnetId })), 'DependencyViolation');

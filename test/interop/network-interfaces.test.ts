@@ -48,8 +48,6 @@ const REGION = 'us-east-1';
 
 // ---- helpers (each interop file keeps its own: the harness is shared, helpers are not) ---------
 
-
-
 interface Net {
   vpcId: string;
   subnetId: string;
@@ -83,7 +81,12 @@ async function getEni(ec2: EC2Client, id: string): Promise<NetworkInterface> {
 
 async function defaultGroupId(ec2: EC2Client, vpcId: string): Promise<string> {
   const { SecurityGroups } = await ec2.send(
-    new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: ['default'] }] }),
+    new DescribeSecurityGroupsCommand({
+      Filters: [
+        { Name: 'vpc-id', Values: [vpcId] },
+        { Name: 'group-name', Values: ['default'] },
+      ],
+    }),
   );
   assert.equal(SecurityGroups!.length, 1);
   return SecurityGroups![0]!.GroupId!;
@@ -103,7 +106,9 @@ async function makeGroups(ec2: EC2Client, vpcId: string, n: number): Promise<str
 
 /** Launches a t3.micro in `subnetId` and hot-attaches `eniId` at device index 1; returns the instance id. */
 async function attachToNewInstance(ec2: EC2Client, subnetId: string, eniId: string): Promise<{ instanceId: string; attachmentId: string }> {
-  const r = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: subnetId }));
+  const r = await ec2.send(
+    new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: subnetId }),
+  );
   const instanceId = r.Instances![0]!.InstanceId!;
   await until(
     () => ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })),
@@ -111,7 +116,11 @@ async function attachToNewInstance(ec2: EC2Client, subnetId: string, eniId: stri
     `${instanceId} running`,
   );
   const { AttachmentId } = await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eniId, InstanceId: instanceId, DeviceIndex: 1 }));
-  await until(() => getEni(ec2, eniId), (e) => e.Status === 'in-use', `${eniId} in-use`);
+  await until(
+    () => getEni(ec2, eniId),
+    (e) => e.Status === 'in-use',
+    `${eniId} in-use`,
+  );
   return { instanceId, attachmentId: AttachmentId! };
 }
 
@@ -168,7 +177,12 @@ describe('CreateNetworkInterface (interop)', () => {
     assert.deepEqual(offsets, [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     assert.equal(await available(ec2, net.subnetId), 0);
     // The 12th: InsufficientFreeAddressesInSubnet [ref §3 Subnet exhaustion], nothing created.
-    const e = await refusedUnchanged(h, ec2, () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId })), 'InsufficientFreeAddressesInSubnet');
+    const e = await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId })),
+      'InsufficientFreeAddressesInSubnet',
+    );
     assert.equal(e.message, 'The specified subnet does not have enough free addresses to satisfy the request.');
   });
 
@@ -177,7 +191,8 @@ describe('CreateNetworkInterface (interop)', () => {
     const net = await network(ec2, '10.0.0.0/16', '10.0.2.0/28');
     await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, PrivateIpAddress: '10.0.2.4' }));
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, SecondaryPrivateIpAddressCount: 20 })),
       'InsufficientFreeAddressesInSubnet',
     );
@@ -194,7 +209,10 @@ describe('CreateNetworkInterface (interop)', () => {
     const out = await h.cli(['create-network-interface', '--subnet-id', net.subnetId, '--private-ip-address', '10.0.1.77', '--description', 'cli eni']);
     assert.equal(out.NetworkInterface.PrivateIpAddress, '10.0.1.77');
     assert.equal(out.NetworkInterface.Description, 'cli eni');
-    assert.deepEqual(out.NetworkInterface.PrivateIpAddresses.map((p: any) => [p.PrivateIpAddress, p.Primary]), [['10.0.1.77', true]]);
+    assert.deepEqual(
+      out.NetworkInterface.PrivateIpAddresses.map((p: any) => [p.PrivateIpAddress, p.Primary]),
+      [['10.0.1.77', true]],
+    );
     await invariants(h);
   });
 
@@ -217,15 +235,34 @@ result = r['NetworkInterface']`);
   it('two Primary entries, or PrivateIpAddress disagreeing with the Primary entry, are refused and change nothing', async () => {
     // [ref §4.1 "PrivateIpAddress plus a Primary=true entry ... is not allowed (only one primary)"]
     const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24');
-    await refusedUnchanged(h, ec2, () => ec2.send(new CreateNetworkInterfaceCommand({
-      SubnetId: net.subnetId,
-      PrivateIpAddresses: [{ PrivateIpAddress: '10.0.1.20', Primary: true }, { PrivateIpAddress: '10.0.1.21', Primary: true }],
-    })), 'InvalidParameterValue');
-    await refusedUnchanged(h, ec2, () => ec2.send(new CreateNetworkInterfaceCommand({
-      SubnetId: net.subnetId,
-      PrivateIpAddress: '10.0.1.30',
-      PrivateIpAddresses: [{ PrivateIpAddress: '10.0.1.20', Primary: true }],
-    })), 'InvalidParameterCombination');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () =>
+        ec2.send(
+          new CreateNetworkInterfaceCommand({
+            SubnetId: net.subnetId,
+            PrivateIpAddresses: [
+              { PrivateIpAddress: '10.0.1.20', Primary: true },
+              { PrivateIpAddress: '10.0.1.21', Primary: true },
+            ],
+          }),
+        ),
+      'InvalidParameterValue',
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
+      () =>
+        ec2.send(
+          new CreateNetworkInterfaceCommand({
+            SubnetId: net.subnetId,
+            PrivateIpAddress: '10.0.1.30',
+            PrivateIpAddresses: [{ PrivateIpAddress: '10.0.1.20', Primary: true }],
+          }),
+        ),
+      'InvalidParameterCombination',
+    );
   });
 
   it('SecondaryPrivateIpAddressCount: that many secondaries, each consuming an address', async () => {
@@ -235,7 +272,10 @@ result = r['NetworkInterface']`);
     const { NetworkInterface: eni } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, SecondaryPrivateIpAddressCount: 3 }));
     const addrs = eni!.PrivateIpAddresses!;
     assert.equal(addrs.length, 4);
-    assert.deepEqual(addrs.map((a) => a.Primary), [true, false, false, false]);
+    assert.deepEqual(
+      addrs.map((a) => a.Primary),
+      [true, false, false, false],
+    );
     assert.equal(new Set(addrs.map((a) => a.PrivateIpAddress)).size, 4);
     for (const a of addrs) {
       const off = offsetIn('10.0.1.0/24', a.PrivateIpAddress!);
@@ -261,7 +301,10 @@ result = r['NetworkInterface']`);
     }
     // Seen the same way by the CLI, including the ipv6 filter.
     const out = await h.cli(['describe-network-interfaces', '--filters', `Name=ipv6-addresses.ipv6-address,Values=${v6[1]}`]);
-    assert.deepEqual(out.NetworkInterfaces.map((e: any) => e.NetworkInterfaceId), [eni!.NetworkInterfaceId]);
+    assert.deepEqual(
+      out.NetworkInterfaces.map((e: any) => e.NetworkInterfaceId),
+      [eni!.NetworkInterfaceId],
+    );
     await invariants(h);
   });
 
@@ -292,16 +335,32 @@ result = r['NetworkInterface']`);
   it('Description and TagSpecifications are kept and shown', async () => {
     // [notes "Attributes: A description"] [ref §0 TagSpecification.N.*]
     const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24');
-    const { NetworkInterface: eni } = await ec2.send(new CreateNetworkInterfaceCommand({
-      SubnetId: net.subnetId,
-      Description: 'failover target',
-      TagSpecifications: [{ ResourceType: 'network-interface', Tags: [{ Key: 'Name', Value: 'eth1' }, { Key: 'role', Value: 'standby' }] }],
-    }));
+    const { NetworkInterface: eni } = await ec2.send(
+      new CreateNetworkInterfaceCommand({
+        SubnetId: net.subnetId,
+        Description: 'failover target',
+        TagSpecifications: [
+          {
+            ResourceType: 'network-interface',
+            Tags: [
+              { Key: 'Name', Value: 'eth1' },
+              { Key: 'role', Value: 'standby' },
+            ],
+          },
+        ],
+      }),
+    );
     assert.equal(eni!.Description, 'failover target');
-    assert.deepEqual(eni!.TagSet, [{ Key: 'Name', Value: 'eth1' }, { Key: 'role', Value: 'standby' }]);
+    assert.deepEqual(eni!.TagSet, [
+      { Key: 'Name', Value: 'eth1' },
+      { Key: 'role', Value: 'standby' },
+    ]);
     const seen = await h.boto3(`result = ec2.describe_network_interfaces(NetworkInterfaceIds=['${eni!.NetworkInterfaceId}'])['NetworkInterfaces'][0]`);
     assert.equal(seen.Description, 'failover target');
-    assert.deepEqual(seen.TagSet, [{ Key: 'Name', Value: 'eth1' }, { Key: 'role', Value: 'standby' }]);
+    assert.deepEqual(seen.TagSet, [
+      { Key: 'Name', Value: 'eth1' },
+      { Key: 'role', Value: 'standby' },
+    ]);
   });
 
   it('each created interface gets a distinct MAC address', async () => {
@@ -320,10 +379,17 @@ result = r['NetworkInterface']`);
     const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24');
     const groups = await makeGroups(ec2, net.vpcId, 6);
     const { NetworkInterface: eni } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, Groups: groups.slice(0, 5) }));
-    assert.deepEqual(eni!.Groups!.map((g) => g.GroupId), groups.slice(0, 5));
-    assert.deepEqual(eni!.Groups!.map((g) => g.GroupName), ['g1', 'g2', 'g3', 'g4', 'g5']);
+    assert.deepEqual(
+      eni!.Groups!.map((g) => g.GroupId),
+      groups.slice(0, 5),
+    );
+    assert.deepEqual(
+      eni!.Groups!.map((g) => g.GroupName),
+      ['g1', 'g2', 'g3', 'g4', 'g5'],
+    );
     const e = await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => h.cli(['create-network-interface', '--subnet-id', net.subnetId, '--groups', ...groups]),
       'SecurityGroupsPerInterfaceLimitExceeded',
     );
@@ -337,10 +403,16 @@ result = r['NetworkInterface']`);
     const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24');
     const other = await network(ec2, '10.1.0.0/16', '10.1.1.0/24');
     const foreign = await makeGroup(ec2, other.vpcId, 'foreign');
-    const e = await refusedUnchanged(h, ec2, () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, Groups: [foreign] })), 'InvalidParameter');
+    const e = await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, Groups: [foreign] })),
+      'InvalidParameter',
+    );
     assert.match(e.message, /belong to different networks/);
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, Groups: ['sg-0123456789abcdef0'] })),
       'InvalidGroup.NotFound',
     );
@@ -350,27 +422,59 @@ result = r['NetworkInterface']`);
     // [ref §4.1 Errors: InvalidParameterValue (outside subnet), InvalidIPAddress.InUse (taken)] [ref §3 Reserved addresses]
     const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24');
     await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, PrivateIpAddress: '10.0.1.50' }));
-    await refusedUnchanged(h, ec2, () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, PrivateIpAddress: '10.0.2.50' })), 'InvalidParameterValue');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, PrivateIpAddress: '10.0.2.50' })),
+      'InvalidParameterValue',
+    );
     for (const reserved of ['10.0.1.0', '10.0.1.1', '10.0.1.2', '10.0.1.3', '10.0.1.255']) {
-      await refusedUnchanged(h, ec2, () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, PrivateIpAddress: reserved })), 'InvalidParameterValue');
+      await refusedUnchanged(
+        h,
+        ec2,
+        () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, PrivateIpAddress: reserved })),
+        'InvalidParameterValue',
+      );
     }
     const e = await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => h.boto3(`ec2.create_network_interface(SubnetId='${net.subnetId}', PrivateIpAddress='10.0.1.50')`),
       'InvalidIPAddress.InUse',
     );
     assert.match(e.message, /10\.0\.1\.50 is in use/);
     // An in-use address among the secondaries: nothing is created either (the primary is not kept).
-    await refusedUnchanged(h, ec2, () => ec2.send(new CreateNetworkInterfaceCommand({
-      SubnetId: net.subnetId,
-      PrivateIpAddresses: [{ PrivateIpAddress: '10.0.1.60', Primary: true }, { PrivateIpAddress: '10.0.1.50', Primary: false }],
-    })), 'InvalidIPAddress.InUse');
-    await refusedUnchanged(h, ec2, () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, PrivateIpAddress: 'not-an-ip' })), 'InvalidParameterValue');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () =>
+        ec2.send(
+          new CreateNetworkInterfaceCommand({
+            SubnetId: net.subnetId,
+            PrivateIpAddresses: [
+              { PrivateIpAddress: '10.0.1.60', Primary: true },
+              { PrivateIpAddress: '10.0.1.50', Primary: false },
+            ],
+          }),
+        ),
+      'InvalidIPAddress.InUse',
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, PrivateIpAddress: 'not-an-ip' })),
+      'InvalidParameterValue',
+    );
   });
 
   it('unknown or malformed subnet: InvalidSubnetID.NotFound / .Malformed', async () => {
     // [ref §4.1 Errors: InvalidSubnetID.NotFound "The subnet ID 'subnet-x' does not exist"] [ref §8]
-    const e = await refusedUnchanged(h, ec2, () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: 'subnet-0123456789abcdef0' })), 'InvalidSubnetID.NotFound');
+    const e = await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: 'subnet-0123456789abcdef0' })),
+      'InvalidSubnetID.NotFound',
+    );
     assert.equal(e.message, "The subnet ID 'subnet-0123456789abcdef0' does not exist");
     await refusedUnchanged(h, ec2, () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: 'vpc-0123456789abcdef0' })), 'InvalidSubnetID.Malformed');
   });
@@ -389,7 +493,8 @@ result = r['NetworkInterface']`);
     assert.equal(sdk.NetworkInterface!.NetworkInterfaceId, first.NetworkInterface.NetworkInterfaceId);
     assert.equal((await ec2.send(new DescribeNetworkInterfacesCommand({}))).NetworkInterfaces!.length, 1);
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, Description: 'different', ClientToken: 'token-1' })),
       'IdempotentParameterMismatch',
     );
@@ -405,7 +510,8 @@ result = r['NetworkInterface']`);
     const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24');
     await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, PrivateIpAddress: '10.0.1.9' }));
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, PrivateIpAddress: '10.0.1.9', ClientToken: 'retry-me' })),
       'InvalidIPAddress.InUse',
     );
@@ -427,7 +533,10 @@ describe('DescribeNetworkInterfaces (interop)', () => {
     await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId }));
     const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [a, b] }));
     assert.deepEqual(ids(NetworkInterfaces), [a, b].sort());
-    const e = await expectCode(ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [a, 'eni-0123456789abcdef0'] })), 'InvalidNetworkInterfaceID.NotFound');
+    const e = await expectCode(
+      ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [a, 'eni-0123456789abcdef0'] })),
+      'InvalidNetworkInterfaceID.NotFound',
+    );
     assert.equal(e.message, "The networkInterface ID 'eni-0123456789abcdef0' does not exist");
     await expectCode(h.cli(['describe-network-interfaces', '--network-interface-ids', 'eni-nothex!']), 'InvalidNetworkInterfaceId.Malformed');
     await expectCode(h.boto3(`ec2.describe_network_interfaces(NetworkInterfaceIds=['subnet-0123456789abcdef0'])`), 'InvalidNetworkInterfaceId.Malformed');
@@ -442,18 +551,33 @@ describe('DescribeNetworkInterfaces (interop)', () => {
     const n2 = await network(ec2, '10.1.0.0/16', '10.1.1.0/24', { zone: 'us-east-1b' });
     const { Subnet: launchSubnet } = await ec2.send(new CreateSubnetCommand({ VpcId: n1.vpcId, CidrBlock: '10.0.2.0/24', AvailabilityZone: 'us-east-1a' }));
     const web = await makeGroup(ec2, n1.vpcId, 'web');
-    const { NetworkInterface: A } = await ec2.send(new CreateNetworkInterfaceCommand({
-      SubnetId: n1.subnetId,
-      PrivateIpAddresses: [{ PrivateIpAddress: '10.0.1.10', Primary: true }, { PrivateIpAddress: '10.0.1.11', Primary: false }],
-      Ipv6AddressCount: 1,
-      Description: 'web server eth1',
-      Groups: [web],
-      TagSpecifications: [{ ResourceType: 'network-interface', Tags: [{ Key: 'Name', Value: 'alpha' }, { Key: 'team', Value: 'blue' }] }],
-    }));
-    const { NetworkInterface: B } = await ec2.send(new CreateNetworkInterfaceCommand({
-      SubnetId: n2.subnetId,
-      TagSpecifications: [{ ResourceType: 'network-interface', Tags: [{ Key: 'Name', Value: 'beta' }] }],
-    }));
+    const { NetworkInterface: A } = await ec2.send(
+      new CreateNetworkInterfaceCommand({
+        SubnetId: n1.subnetId,
+        PrivateIpAddresses: [
+          { PrivateIpAddress: '10.0.1.10', Primary: true },
+          { PrivateIpAddress: '10.0.1.11', Primary: false },
+        ],
+        Ipv6AddressCount: 1,
+        Description: 'web server eth1',
+        Groups: [web],
+        TagSpecifications: [
+          {
+            ResourceType: 'network-interface',
+            Tags: [
+              { Key: 'Name', Value: 'alpha' },
+              { Key: 'team', Value: 'blue' },
+            ],
+          },
+        ],
+      }),
+    );
+    const { NetworkInterface: B } = await ec2.send(
+      new CreateNetworkInterfaceCommand({
+        SubnetId: n2.subnetId,
+        TagSpecifications: [{ ResourceType: 'network-interface', Tags: [{ Key: 'Name', Value: 'beta' }] }],
+      }),
+    );
     const a = A!.NetworkInterfaceId!;
     const b = B!.NetworkInterfaceId!;
     await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: a, SourceDestCheck: { Value: false } }));
@@ -464,7 +588,8 @@ describe('DescribeNetworkInterfaces (interop)', () => {
     const { instanceId, attachmentId } = await attachToNewInstance(ec2, launchSubnet!.SubnetId!, a);
     const attached = await getEni(ec2, a);
     const attachTime = attached.Attachment!.AttachTime!.toISOString();
-    const P = (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'subnet-id', Values: [launchSubnet!.SubnetId!] }] }))).NetworkInterfaces!;
+    const P = (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'subnet-id', Values: [launchSubnet!.SubnetId!] }] })))
+      .NetworkInterfaces!;
     assert.equal(P.length, 1);
     const p = P[0]!.NetworkInterfaceId!;
     const v6 = A!.Ipv6Addresses![0]!.Ipv6Address!;
@@ -614,7 +739,14 @@ for name, values, expected in rows:
         result.append([name, values, got])`);
     assert.deepEqual(mismatches, []);
     // Filters AND across names, OR within one name.
-    const and = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'tag:Name', Values: ['alpha', 'beta'] }, { Name: 'status', Values: ['available'] }] }));
+    const and = await ec2.send(
+      new DescribeNetworkInterfacesCommand({
+        Filters: [
+          { Name: 'tag:Name', Values: ['alpha', 'beta'] },
+          { Name: 'status', Values: ['available'] },
+        ],
+      }),
+    );
     assert.deepEqual(ids(and.NetworkInterfaces), [b]);
     // Filters together with explicit ids: both apply.
     const both = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [a, b], Filters: [{ Name: 'status', Values: ['in-use'] }] }));
@@ -624,7 +756,10 @@ for name, values, expected in rows:
 
   it('an unknown filter name is refused with InvalidParameterValue', async () => {
     // [ref §4.3 "Unknown filter name → InvalidParameterValue"] [ref §8 InvalidFilter]
-    const e = await expectCode(ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'no-such-filter', Values: ['x'] }] as Filter[] })), 'InvalidParameterValue');
+    const e = await expectCode(
+      ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'no-such-filter', Values: ['x'] }] as Filter[] })),
+      'InvalidParameterValue',
+    );
     assert.equal(e.message, "The filter 'no-such-filter' is invalid");
   });
 
@@ -632,12 +767,16 @@ for name, values, expected in rows:
     // [ref §4.3 "MaxResults is 5–1000 and cannot be combined with NetworkInterfaceIds"] [model DescribeNetworkInterfacesMaxResults min 5]
     const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24');
     const made: string[] = [];
-    for (let i = 0; i < 12; i++) made.push((await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId }))).NetworkInterface!.NetworkInterfaceId!);
+    for (let i = 0; i < 12; i++)
+      made.push((await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId }))).NetworkInterface!.NetworkInterfaceId!);
     const pages: string[][] = [];
     for await (const page of paginateDescribeNetworkInterfaces({ client: ec2, pageSize: 5 }, {})) {
       pages.push(ids(page.NetworkInterfaces));
     }
-    assert.deepEqual(pages.map((p) => p.length), [5, 5, 2]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [5, 5, 2],
+    );
     assert.deepEqual(pages.flat().sort(), made.sort());
     // A filter and pages together.
     const filtered: string[] = [];
@@ -694,14 +833,36 @@ result = ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}',
     const g = await makeGroups(ec2, net.vpcId, 6);
     await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: [g[0]!, g[1]!] }));
     const set = await ec2.send(new DescribeNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Attribute: 'groupSet' }));
-    assert.deepEqual(set.Groups, [{ GroupId: g[0], GroupName: 'g1' }, { GroupId: g[1], GroupName: 'g2' }]);
+    assert.deepEqual(set.Groups, [
+      { GroupId: g[0], GroupName: 'g1' },
+      { GroupId: g[1], GroupName: 'g2' },
+    ]);
     await h.cli(['modify-network-interface-attribute', '--network-interface-id', eniId, '--groups', g[2]!]);
-    assert.deepEqual((await getEni(ec2, eniId)).Groups!.map((x) => x.GroupId), [g[2]], 'replaced, not added');
-    await refusedUnchanged(h, ec2, () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: g })), 'SecurityGroupsPerInterfaceLimitExceeded');
+    assert.deepEqual(
+      (await getEni(ec2, eniId)).Groups!.map((x) => x.GroupId),
+      [g[2]],
+      'replaced, not added',
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: g })),
+      'SecurityGroupsPerInterfaceLimitExceeded',
+    );
     const other = await network(ec2, '10.1.0.0/16', '10.1.1.0/24');
     const foreign = await makeGroup(ec2, other.vpcId, 'foreign');
-    await refusedUnchanged(h, ec2, () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: [g[0]!, foreign] })), 'InvalidParameter');
-    await refusedUnchanged(h, ec2, () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: ['sg-0123456789abcdef0'] })), 'InvalidGroup.NotFound');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: [g[0]!, foreign] })),
+      'InvalidParameter',
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: ['sg-0123456789abcdef0'] })),
+      'InvalidGroup.NotFound',
+    );
     await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: g.slice(0, 5) }));
     assert.equal((await getEni(ec2, eniId)).Groups!.length, 5);
   });
@@ -711,7 +872,9 @@ result = ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}',
     const out = await ec2.send(new DescribeNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Attribute: 'attachment' }));
     assert.equal(out.NetworkInterfaceId, eniId);
     assert.equal(out.Attachment, undefined);
-    const py = await h.boto3(`result = sorted(k for k in ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}', Attribute='attachment') if k != 'ResponseMetadata')`);
+    const py = await h.boto3(
+      `result = sorted(k for k in ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}', Attribute='attachment') if k != 'ResponseMetadata')`,
+    );
     assert.deepEqual(py, ['NetworkInterfaceId']);
   });
 
@@ -726,17 +889,33 @@ result = ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}',
     assert.equal(before.Attachment!.InstanceId, instanceId);
     assert.equal(before.Attachment!.DeviceIndex, 1);
     assert.equal(before.Attachment!.DeleteOnTermination, false, 'an interface created by the API is not deleted with the instance');
-    await h.cli(['modify-network-interface-attribute', '--network-interface-id', eniId, '--attachment', `AttachmentId=${attachmentId},DeleteOnTermination=true`]);
-    const after = await h.boto3(`result = ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}', Attribute='attachment')['Attachment']['DeleteOnTermination']`);
+    await h.cli([
+      'modify-network-interface-attribute',
+      '--network-interface-id',
+      eniId,
+      '--attachment',
+      `AttachmentId=${attachmentId},DeleteOnTermination=true`,
+    ]);
+    const after = await h.boto3(
+      `result = ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}', Attribute='attachment')['Attachment']['DeleteOnTermination']`,
+    );
     assert.equal(after, true);
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Attachment: { AttachmentId: attachmentId } })),
       'MissingParameter',
     );
     await refusedUnchanged(
-      h, ec2,
-      () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Attachment: { AttachmentId: 'eni-attach-0123456789abcdef0', DeleteOnTermination: false } })),
+      h,
+      ec2,
+      () =>
+        ec2.send(
+          new ModifyNetworkInterfaceAttributeCommand({
+            NetworkInterfaceId: eniId,
+            Attachment: { AttachmentId: 'eni-attach-0123456789abcdef0', DeleteOnTermination: false },
+          }),
+        ),
       'InvalidAttachmentID.NotFound',
     );
     await invariants(h);
@@ -746,27 +925,38 @@ result = ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}',
     // [ref §4.4 "Exactly one attribute per call"; observed: none → InvalidParameterCombination, more than one → InvalidParameterCombination]
     await refusedUnchanged(h, ec2, () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId })), 'InvalidParameterCombination');
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Description: { Value: 'x' }, SourceDestCheck: { Value: false } })),
       'InvalidParameterCombination',
     );
     const gx = await makeGroup(ec2, net.vpcId, 'gx');
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => h.boto3(`ec2.modify_network_interface_attribute(NetworkInterfaceId='${eniId}', Description={'Value': 'x'}, Groups=['${gx}'])`),
       'InvalidParameterCombination',
     );
     // Description without a Value [ref §4.4 observed errors].
-    await refusedUnchanged(h, ec2, () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Description: {} })), 'InvalidParameterCombination');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Description: {} })),
+      'InvalidParameterCombination',
+    );
   });
 
   it('DescribeNetworkInterfaceAttribute: missing Attribute, unknown attribute, unknown interface', async () => {
     // [ref §4.5 Errors]
     await expectCode(ec2.send(new DescribeNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId })), 'InvalidParameterCombination');
     await expectCode(h.boto3(`ec2.describe_network_interface_attribute(NetworkInterfaceId='${eniId}', Attribute='mtu')`), 'InvalidParameterValue');
-    await expectCode(ec2.send(new DescribeNetworkInterfaceAttributeCommand({ NetworkInterfaceId: 'eni-0123456789abcdef0', Attribute: 'description' })), 'InvalidNetworkInterfaceID.NotFound');
+    await expectCode(
+      ec2.send(new DescribeNetworkInterfaceAttributeCommand({ NetworkInterfaceId: 'eni-0123456789abcdef0', Attribute: 'description' })),
+      'InvalidNetworkInterfaceID.NotFound',
+    );
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: 'eni-0123456789abcdef0', Description: { Value: 'x' } })),
       'InvalidNetworkInterfaceID.NotFound',
     );
@@ -782,11 +972,13 @@ describe('DeleteNetworkInterface (interop)', () => {
     const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24', { ipv6: true });
     await attachNewGateway(ec2, net.vpcId); // the Elastic IPs below need a gateway [ref §4.13]
     const free = await available(ec2, net.subnetId);
-    const { NetworkInterface: eni } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, SecondaryPrivateIpAddressCount: 2, Ipv6AddressCount: 2 }));
-    const id = eni!.NetworkInterfaceId!;
-    await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, Ipv4PrefixCount: 1 })).then((r) =>
-      ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: r.NetworkInterface!.NetworkInterfaceId })),
+    const { NetworkInterface: eni } = await ec2.send(
+      new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, SecondaryPrivateIpAddressCount: 2, Ipv6AddressCount: 2 }),
     );
+    const id = eni!.NetworkInterfaceId!;
+    await ec2
+      .send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, Ipv4PrefixCount: 1 }))
+      .then((r) => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: r.NetworkInterface!.NetworkInterfaceId })));
     assert.equal(await available(ec2, net.subnetId), free - 3);
     const secondary = eni!.PrivateIpAddresses!.find((p) => !p.Primary)!.PrivateIpAddress!;
     const e1 = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
@@ -805,11 +997,13 @@ describe('DeleteNetworkInterface (interop)', () => {
     }
     await expectCode(ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] })), 'InvalidNetworkInterfaceID.NotFound');
     // The released addresses can be taken again: the same private IPs, the same IPv6 addresses.
-    const again = await ec2.send(new CreateNetworkInterfaceCommand({
-      SubnetId: net.subnetId,
-      PrivateIpAddress: eni!.PrivateIpAddress,
-      Ipv6Addresses: eni!.Ipv6Addresses!.map((x) => ({ Ipv6Address: x.Ipv6Address })),
-    }));
+    const again = await ec2.send(
+      new CreateNetworkInterfaceCommand({
+        SubnetId: net.subnetId,
+        PrivateIpAddress: eni!.PrivateIpAddress,
+        Ipv6Addresses: eni!.Ipv6Addresses!.map((x) => ({ Ipv6Address: x.Ipv6Address })),
+      }),
+    );
     assert.equal(again.NetworkInterface!.PrivateIpAddress, eni!.PrivateIpAddress);
     await invariants(h);
   });
@@ -819,7 +1013,12 @@ describe('DeleteNetworkInterface (interop)', () => {
     const net = await network(ec2, '10.0.0.0/16', '10.0.1.0/24');
     const id = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId }))).NetworkInterface!.NetworkInterfaceId!;
     await h.boto3(`ec2.delete_network_interface(NetworkInterfaceId='${id}')`);
-    const e = await refusedUnchanged(h, ec2, () => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id })), 'InvalidNetworkInterfaceID.NotFound');
+    const e = await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id })),
+      'InvalidNetworkInterfaceID.NotFound',
+    );
     assert.equal(e.message, `The networkInterface ID '${id}' does not exist`);
     await refusedUnchanged(h, ec2, () => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: 'eni_bad' })), 'InvalidNetworkInterfaceId.Malformed');
   });
@@ -833,9 +1032,12 @@ describe('DeleteNetworkInterface (interop)', () => {
     const e = await refusedUnchanged(h, ec2, () => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id })), 'InvalidNetworkInterface.InUse');
     assert.equal(e.message, `Network interface '${id}' is currently in use.`);
     await ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachmentId }));
-    await until(() => getEni(ec2, id), (x) => x.Status === 'available', `${id} available`);
+    await until(
+      () => getEni(ec2, id),
+      (x) => x.Status === 'available',
+      `${id} available`,
+    );
     await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id }));
     await invariants(h);
   });
-
 });

@@ -30,7 +30,8 @@ import { VERSION } from '../../src/version.js';
 import { expectCode, rawQuery, useHarness } from './harness.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const ERROR_DOC = /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Response><Errors><Error><Code>([^<]+)<\/Code><Message>([^<]*)<\/Message><\/Error><\/Errors><RequestID>([^<]+)<\/RequestID><\/Response>$/;
+const ERROR_DOC =
+  /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Response><Errors><Error><Code>([^<]+)<\/Code><Message>([^<]*)<\/Message><\/Error><\/Errors><RequestID>([^<]+)<\/RequestID><\/Response>$/;
 const DRY_RUN_MESSAGE = 'Request would have succeeded, but DryRun flag is set.';
 
 /** A SigV4 Authorization header whose scope names `region` (signatures are not checked). */
@@ -64,7 +65,10 @@ describe('protocol (interop)', () => {
     it('a success is <ActionResponse xmlns=…> with requestId first, equal to x-amzn-requestid', async () => {
       const res = await post('Action=DescribeVpcs&Version=2016-11-15');
       assert.equal(res.status, 200);
-      const m = /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<DescribeVpcsResponse xmlns="http:\/\/ec2\.amazonaws\.com\/doc\/2016-11-15\/"><requestId>([^<]+)<\/requestId>/.exec(res.text);
+      const m =
+        /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<DescribeVpcsResponse xmlns="http:\/\/ec2\.amazonaws\.com\/doc\/2016-11-15\/"><requestId>([^<]+)<\/requestId>/.exec(
+          res.text,
+        );
       assert.ok(m, res.text.slice(0, 200));
       assert.match(m[1]!, UUID_V4);
       assert.equal(res.headers.get('x-amzn-requestid'), m[1]);
@@ -94,7 +98,10 @@ except botocore.exceptions.ClientError as e:
       const { Vpc } = await h.ec2().send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
       const res = await post(`Action=DeleteVpc&Version=2016-11-15&VpcId=${Vpc!.VpcId}`);
       assert.equal(res.status, 200);
-      assert.match(res.text, /<DeleteVpcResponse xmlns="http:\/\/ec2\.amazonaws\.com\/doc\/2016-11-15\/"><requestId>[0-9a-f-]{36}<\/requestId><return>true<\/return><\/DeleteVpcResponse>$/);
+      assert.match(
+        res.text,
+        /<DeleteVpcResponse xmlns="http:\/\/ec2\.amazonaws\.com\/doc\/2016-11-15\/"><requestId>[0-9a-f-]{36}<\/requestId><return>true<\/return><\/DeleteVpcResponse>$/,
+      );
       assert.equal(await vpcCount(), 1);
     });
 
@@ -112,7 +119,10 @@ except botocore.exceptions.ClientError as e:
       assert.match(subnets, /<defaultForAz>true<\/defaultForAz>/);
       assert.match(subnets, /<mapPublicIpOnLaunch>true<\/mapPublicIpOnLaunch>/);
       let seen = 0;
-      for (const [xml, shape] of [[vpcs, 'Vpc'], [subnets, 'Subnet']] as const) {
+      for (const [xml, shape] of [
+        [vpcs, 'Vpc'],
+        [subnets, 'Subnet'],
+      ] as const) {
         for (const tag of booleanTags(shape)) {
           for (const m of xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))) {
             assert.ok(m[1] === 'true' || m[1] === 'false', `<${tag}>${m[1]}</${tag}>`);
@@ -135,7 +145,10 @@ except botocore.exceptions.ClientError as e:
     it('CLI: create-vpc --dry-run reports DryRunOperation and creates nothing', async () => {
       await assert.rejects(h.cli(['create-vpc', '--cidr-block', '10.0.0.0/16', '--dry-run']), (e: Error) => {
         // (With AWS_MAX_ATTEMPTS=1 botocore adds "(reached max retries: 0)" to every error.)
-        assert.match(e.message, /\(DryRunOperation\) when calling the CreateVpc operation( \(reached max retries: 0\))?: Request would have succeeded, but DryRun flag is set\./);
+        assert.match(
+          e.message,
+          /\(DryRunOperation\) when calling the CreateVpc operation( \(reached max retries: 0\))?: Request would have succeeded, but DryRun flag is set\./,
+        );
         return true;
       });
       assert.equal(await vpcCount(), 1);
@@ -171,7 +184,9 @@ except botocore.exceptions.ClientError as e:
       const model = loadModel();
       const op = Object.keys(model.operations)
         .sort()
-        .find((name) => name.startsWith('Describe') && !(name in allHandlers) && !model.shapes[model.operations[name]!.input!]?.required && `${name}Command` in sdk);
+        .find(
+          (name) => name.startsWith('Describe') && !(name in allHandlers) && !model.shapes[model.operations[name]!.input!]?.required && `${name}Command` in sdk,
+        );
       assert.ok(op, 'some Describe operation is not implemented yet');
       const e = errorOf(await post(`Action=${op}&Version=2016-11-15`));
       assert.equal(e.code, 'UnsupportedOperation');
@@ -284,7 +299,10 @@ except botocore.exceptions.ClientError as e:
     it('the region comes from the credential scope: an eu-west-1 client sees eu-west-1 zones', async () => {
       const ec2 = h.ec2('eu-west-1');
       const { AvailabilityZones } = await ec2.send(new DescribeAvailabilityZonesCommand({}));
-      assert.deepEqual(AvailabilityZones!.map((z) => z.ZoneName), ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+      assert.deepEqual(
+        AvailabilityZones!.map((z) => z.ZoneName),
+        ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+      );
       const { Subnets } = await ec2.send(new DescribeSubnetsCommand({}));
       assert.ok(Subnets!.length > 0 && Subnets!.every((s) => s.AvailabilityZone!.startsWith('eu-west-1')));
       const raw = await post('Action=DescribeAvailabilityZones&Version=2016-11-15', auth('ap-southeast-2'));
@@ -300,7 +318,9 @@ except botocore.exceptions.ClientError as e:
 
     it('the scope of a presigned query string (X-Amz-Credential) selects the region too', async () => {
       const cred = encodeURIComponent('AKIAEXAMPLE/20250101/eu-central-1/ec2/aws4_request');
-      const res = await fetch(`${h.url}/?Action=DescribeAvailabilityZones&Version=2016-11-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${cred}&X-Amz-Date=20250101T000000Z&X-Amz-SignedHeaders=host&X-Amz-Signature=00`);
+      const res = await fetch(
+        `${h.url}/?Action=DescribeAvailabilityZones&Version=2016-11-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${cred}&X-Amz-Date=20250101T000000Z&X-Amz-SignedHeaders=host&X-Amz-Signature=00`,
+      );
       assert.match(await res.text(), /<zoneName>eu-central-1a<\/zoneName>/);
     });
 
@@ -313,7 +333,10 @@ except botocore.exceptions.ClientError as e:
       const mine = await h.ec2('us-east-1', '111122223333').send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
       assert.equal(mine.Vpc!.OwnerId, '111122223333');
       const theirs = await h.ec2().send(new DescribeVpcsCommand({}));
-      assert.deepEqual(theirs.Vpcs!.map((v) => v.OwnerId), ['123456789012']);
+      assert.deepEqual(
+        theirs.Vpcs!.map((v) => v.OwnerId),
+        ['123456789012'],
+      );
       assert.ok(!theirs.Vpcs!.some((v) => v.VpcId === mine.Vpc!.VpcId));
       const cli = await h.cli(['describe-vpcs'], 'us-east-1', '111122223333');
       assert.equal(cli.Vpcs.length, 2);
@@ -340,7 +363,10 @@ except botocore.exceptions.ClientError as e:
         pages.push(page.Subnets!.map((s) => s.SubnetId!));
         tokens.push(page.NextToken);
       }
-      assert.deepEqual(pages.map((p) => p.length), [5, 5, 5, 3]);
+      assert.deepEqual(
+        pages.map((p) => p.length),
+        [5, 5, 5, 3],
+      );
       assert.equal(tokens.slice(0, 3).filter((t) => typeof t === 'string' && t.length > 0).length, 3);
       assert.equal(tokens[3], undefined);
       const seen = pages.flat();
@@ -355,7 +381,10 @@ except botocore.exceptions.ClientError as e:
       const boto = await h.boto3(`
 pages = ec2.get_paginator('describe_subnets').paginate(PaginationConfig={'PageSize': 5})
 result = [[s['SubnetId'] for s in p['Subnets']] for p in pages]`);
-      assert.deepEqual(boto.map((p: string[]) => p.length), [5, 5, 5, 3]);
+      assert.deepEqual(
+        boto.map((p: string[]) => p.length),
+        [5, 5, 5, 3],
+      );
       assert.deepEqual(boto.flat().sort(), [...all].sort());
     });
 
@@ -404,9 +433,9 @@ result = [[s['SubnetId'] for s in p['Subnets']] for p in pages]`);
     });
 
     it('GET /_ec2net/state exports what was created', async () => {
-      const { Vpc } = await h.ec2('eu-west-1', '111122223333').send(
-        new CreateVpcCommand({ CidrBlock: '10.9.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'exported' }] }] }),
-      );
+      const { Vpc } = await h
+        .ec2('eu-west-1', '111122223333')
+        .send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'exported' }] }] }));
       const res = await fetch(`${h.url}/_ec2net/state`);
       assert.equal(res.status, 200);
       const text = await res.text();

@@ -38,16 +38,19 @@ const ACCOUNT = '123456789012';
 
 // ---- helpers (each interop file keeps its own) ---------------------------------------------------
 
-
-
-
-
-
 const untilState = (ec2: EC2Client, id: string, state: string) =>
-  until(() => getInstance(ec2, id), (i) => i.State!.Name === state, `${id} ${state}`);
+  until(
+    () => getInstance(ec2, id),
+    (i) => i.State!.Name === state,
+    `${id} ${state}`,
+  );
 
 const untilEni = (ec2: EC2Client, id: string, status: string) =>
-  until(() => getEni(ec2, id), (e) => e.Status === status, `${id} ${status}`);
+  until(
+    () => getEni(ec2, id),
+    (e) => e.Status === status,
+    `${id} ${status}`,
+  );
 
 async function stopStart(ec2: EC2Client, id: string): Promise<{ stopped: Instance; started: Instance }> {
   await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
@@ -243,7 +246,10 @@ describe('Public IPv4 of instances (interop)', { concurrency: true }, () => {
       assert.equal((await getInstance(ec2, i.InstanceId!)).PublicIpAddress, auto, 'a hot attach does not take the address away');
       const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
       const e = await expectCode(ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: i.InstanceId })), 'InvalidInstanceID');
-      assert.equal(e.message, `There are multiple interfaces attached to instance '${i.InstanceId}'. Please specify an interface ID for the operation instead.`);
+      assert.equal(
+        e.message,
+        `There are multiple interfaces attached to instance '${i.InstanceId}'. Please specify an interface ID for the operation instead.`,
+      );
       const { Addresses } = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [eip.AllocationId!] }));
       assert.equal(Addresses![0]!.AssociationId, undefined);
       const { started } = await stopStart(ec2, i.InstanceId!);
@@ -256,7 +262,9 @@ describe('Public IPv4 of instances (interop)', { concurrency: true }, () => {
       const i = await launch(ec2);
       const running = await untilState(ec2, i.InstanceId!, 'running');
       const eth0 = running.NetworkInterfaces![0]!.NetworkInterfaceId!;
-      const { AssignedPrivateIpAddresses } = await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eth0, SecondaryPrivateIpAddressCount: 1 }));
+      const { AssignedPrivateIpAddresses } = await ec2.send(
+        new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eth0, SecondaryPrivateIpAddressCount: 1 }),
+      );
       const secondary = AssignedPrivateIpAddresses![0]!.PrivateIpAddress!;
       const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
       await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eth0, PrivateIpAddress: secondary }));

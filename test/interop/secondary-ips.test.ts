@@ -41,9 +41,22 @@ import { attachNewGateway, getEni, getInstance, invariants, refusedUnchanged, us
 
 /** A running instance of `type` in `subnetId`, with its primary private IP given; returns the instance and its eth0 id. */
 async function running(ec2: EC2Client, subnetId: string, type: 't3.micro' | 'm5.large', privateIp?: string): Promise<{ id: string; eth0: string }> {
-  const r = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: type, MinCount: 1, MaxCount: 1, SubnetId: subnetId, PrivateIpAddress: privateIp }));
+  const r = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: 'ami-0123456789abcdef0',
+      InstanceType: type,
+      MinCount: 1,
+      MaxCount: 1,
+      SubnetId: subnetId,
+      PrivateIpAddress: privateIp,
+    }),
+  );
   const id = r.Instances![0]!.InstanceId!;
-  const i = await until(() => getInstance(ec2, id), (x) => x.State!.Name === 'running', `${id} running`);
+  const i = await until(
+    () => getInstance(ec2, id),
+    (x) => x.State!.Name === 'running',
+    `${id} running`,
+  );
   return { id, eth0: i.NetworkInterfaces![0]!.NetworkInterfaceId! };
 }
 
@@ -67,7 +80,6 @@ async function eni(ec2: EC2Client, subnetId: string, primary?: string, extra: Re
   const { NetworkInterface } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId, PrivateIpAddress: primary, ...extra }));
   return NetworkInterface!.NetworkInterfaceId!;
 }
-
 
 const privateIps = (e: NetworkInterface) => e.PrivateIpAddresses!.map((p) => p.PrivateIpAddress!);
 const secondaries = (e: NetworkInterface) => e.PrivateIpAddresses!.filter((p) => !p.Primary).map((p) => p.PrivateIpAddress!);
@@ -101,7 +113,10 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     assert.deepEqual(out.AssignedPrivateIpAddresses!.map((x) => x.PrivateIpAddress).sort(), ['10.0.1.20', '10.0.1.21']);
     const e = await getEni(ec2, a);
     assert.deepEqual(privateIps(e), ['10.0.1.10', '10.0.1.20', '10.0.1.21'], 'primary first, then secondaries in order');
-    assert.deepEqual(e.PrivateIpAddresses!.map((p) => p.Primary), [true, false, false]);
+    assert.deepEqual(
+      e.PrivateIpAddresses!.map((p) => p.Primary),
+      [true, false, false],
+    );
     assert.equal(await available(ec2, net.subnetId), free - 2);
     await invariants(h);
   });
@@ -129,12 +144,14 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     const b = await eni(ec2, net.subnetId, '10.0.1.11');
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.50'] }));
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: b, PrivateIpAddresses: ['10.0.1.50'] })),
       'InvalidParameterValue',
     );
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => h.cli(['assign-private-ip-addresses', '--network-interface-id', b, '--private-ip-addresses', '10.0.1.50', '--no-allow-reassignment']),
       'InvalidParameterValue',
     );
@@ -152,7 +169,9 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     const free = await available(ec2, net.subnetId);
 
     // The failover script's move, through boto3.
-    const out = await h.boto3(`result = ec2.assign_private_ip_addresses(NetworkInterfaceId='${b}', PrivateIpAddresses=['10.0.1.50'], AllowReassignment=True)['AssignedPrivateIpAddresses']`);
+    const out = await h.boto3(
+      `result = ec2.assign_private_ip_addresses(NetworkInterfaceId='${b}', PrivateIpAddresses=['10.0.1.50'], AllowReassignment=True)['AssignedPrivateIpAddresses']`,
+    );
     assert.deepEqual(out, [{ PrivateIpAddress: '10.0.1.50' }]);
 
     const A = await getEni(ec2, a);
@@ -172,16 +191,26 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     assert.equal(moved.Association?.AllocationId, eip.AllocationId);
     assert.equal(moved.Association?.AssociationId, addr.AssociationId);
     assert.equal(moved.Association?.IpOwnerId, '123456789012');
-    assert.equal(A.PrivateIpAddresses!.some((p) => p.Association), false, 'the old interface shows no association');
+    assert.equal(
+      A.PrivateIpAddresses!.some((p) => p.Association),
+      false,
+      'the old interface shows no association',
+    );
     // The association can still be broken by its id (what scripts hold on to).
     assert.equal(addr.AssociationId, assoc.AssociationId, 'the association id survives the move');
     // A move takes no new address from the subnet and gives none back.
     assert.equal(await available(ec2, net.subnetId), free);
     // Filters follow the move.
     const byPublic = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'addresses.association.public-ip', Values: [eip.PublicIp!] }] }));
-    assert.deepEqual(byPublic.NetworkInterfaces!.map((e) => e.NetworkInterfaceId), [b]);
+    assert.deepEqual(
+      byPublic.NetworkInterfaces!.map((e) => e.NetworkInterfaceId),
+      [b],
+    );
     const byIp = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'addresses.private-ip-address', Values: ['10.0.1.50'] }] }));
-    assert.deepEqual(byIp.NetworkInterfaces!.map((e) => e.NetworkInterfaceId), [b]);
+    assert.deepEqual(
+      byIp.NetworkInterfaces!.map((e) => e.NetworkInterfaceId),
+      [b],
+    );
     await invariants(h);
 
     // And back again (failback), through the CLI: the EIP keeps following.
@@ -192,7 +221,10 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     assert.deepEqual(privateIps(await getEni(ec2, b)), ['10.0.1.11']);
     await invariants(h);
     await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'network-interface-id', Values: [a] }] })).then((r) =>
-      assert.deepEqual(r.Addresses!.map((x) => x.AllocationId), [eip.AllocationId]),
+      assert.deepEqual(
+        r.Addresses!.map((x) => x.AllocationId),
+        [eip.AllocationId],
+      ),
     );
   });
 
@@ -226,13 +258,15 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     const a = await eni(ec2, net.subnetId, '10.0.1.10');
     const b = await eni(ec2, net.subnetId, '10.0.1.11');
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.10'] })),
       'InvalidParameterValue',
     );
     // With AllowReassignment: still refused [ref §4.9 ec2-api note "AWS returns InvalidIPAddress.InUse for a primary IP"].
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => h.boto3(`ec2.assign_private_ip_addresses(NetworkInterfaceId='${b}', PrivateIpAddresses=['10.0.1.10'], AllowReassignment=True)`),
       'InvalidIPAddress.InUse',
     );
@@ -245,12 +279,14 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.50'] }));
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: b, PrivateIpAddresses: ['10.0.1.60'] }));
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.50', '10.0.1.60'] })),
       'InvalidParameterValue',
     );
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.99'] })),
       'InvalidParameterValue',
     );
@@ -262,33 +298,46 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     const b = await eni(ec2, net.subnetId, '10.0.1.11');
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.50'] }));
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: b, PrivateIpAddresses: ['10.0.1.70', '10.0.1.50'] })),
       'InvalidParameterValue',
     );
     // A move plus an address outside the subnet: the move does not happen either.
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: b, PrivateIpAddresses: ['10.0.1.50', '10.0.9.9'], AllowReassignment: true })),
       'InvalidParameterValue',
     );
   });
 
-  it('an address must come from the interface\'s own subnet, even another subnet of the same VPC', async () => {
+  it("an address must come from the interface's own subnet, even another subnet of the same VPC", async () => {
     // [notes "Any network interface can be assigned a secondary IPv4 address from the same subnet of the network interface"]
     // [ref §4.9 "IP outside subnet → InvalidParameterValue"]
     const a = await eni(ec2, net.subnetId, '10.0.1.10');
     const other = await eni(ec2, net.subnet2Id, '10.0.2.10');
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: other, PrivateIpAddresses: ['10.0.2.50'] }));
-    await refusedUnchanged(h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.2.77'] })), 'InvalidParameterValue');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.2.77'] })),
+      'InvalidParameterValue',
+    );
     // Not even by reassignment from an interface in the other subnet.
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.2.50'], AllowReassignment: true })),
       'InvalidParameterValue',
     );
     // Nor a reserved address of its own subnet.
-    await refusedUnchanged(h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.255'] })), 'InvalidParameterValue');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.255'] })),
+      'InvalidParameterValue',
+    );
   });
 
   it(`over the per-interface limit: PrivateIpAddressLimitExceeded (unattached: the largest per-type limit, ${largestIpv4PerInterface()} in our catalogue)`, async () => {
@@ -296,28 +345,40 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     // limit. Limit = ipv4AddressesPerInterface including the primary and prefixes"] [ref §6]. An unattached interface has
     // no instance type yet; ec2net bounds it by the largest per-interface limit of any type (64 in spec/instance-types.json).
     const limit = largestIpv4PerInterface();
-    assert.equal(limit, 64, 'the catalogue\'s largest ipv4AddressesPerInterface (noted: the unattached bound)');
+    assert.equal(limit, 64, "the catalogue's largest ipv4AddressesPerInterface (noted: the unattached bound)");
     const a = await eni(ec2, net.subnetId, undefined, { SecondaryPrivateIpAddressCount: limit - 2 });
     const e = await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, SecondaryPrivateIpAddressCount: 2 })),
       'PrivateIpAddressLimitExceeded',
     );
     assert.equal(e.message, `${a}: Number of private addresses will exceed limit.`);
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, SecondaryPrivateIpAddressCount: 1 }));
     assert.equal((await getEni(ec2, a)).PrivateIpAddresses!.length, limit);
-    await refusedUnchanged(h, ec2, () => h.cli(['assign-private-ip-addresses', '--network-interface-id', a, '--private-ip-addresses', '10.0.1.200']), 'PrivateIpAddressLimitExceeded');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => h.cli(['assign-private-ip-addresses', '--network-interface-id', a, '--private-ip-addresses', '10.0.1.200']),
+      'PrivateIpAddressLimitExceeded',
+    );
     // A prefix counts as one [ref §3 Prefix delegation].
-    await refusedUnchanged(h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, Ipv4PrefixCount: 1 })), 'PrivateIpAddressLimitExceeded');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, Ipv4PrefixCount: 1 })),
+      'PrivateIpAddressLimitExceeded',
+    );
     // At creation too.
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: net.subnetId, SecondaryPrivateIpAddressCount: limit })),
       'PrivateIpAddressLimitExceeded',
     );
   });
 
-  it('failover between instances: eth0\'s secondary (with its EIP) moves to the standby\'s eth0, and back', async () => {
+  it("failover between instances: eth0's secondary (with its EIP) moves to the standby's eth0, and back", async () => {
     // [notes "Redirecting internal traffic to a standby EC2 instance in case your primary EC2 instance fails — This can be
     // achieved by moving (reassigning) the secondary IPv4 address from the failed instance to the standby one"; "You can
     // reassign eth0 secondary private IPv4 address to another network interface … (The Elastic IP to secondary IPv4
@@ -333,9 +394,15 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     const moved = await address(ec2, vip.AllocationId!);
     assert.deepEqual([moved.InstanceId, moved.NetworkInterfaceId, moved.PrivateIpAddress], [standby.id, standby.eth0, '10.0.1.100']);
     const standbyView = (await getInstance(ec2, standby.id)).NetworkInterfaces![0]!;
-    assert.deepEqual(standbyView.PrivateIpAddresses!.map((p) => p.PrivateIpAddress), ['10.0.1.20', '10.0.1.100']);
+    assert.deepEqual(
+      standbyView.PrivateIpAddresses!.map((p) => p.PrivateIpAddress),
+      ['10.0.1.20', '10.0.1.100'],
+    );
     assert.equal(standbyView.PrivateIpAddresses![1]!.Association?.PublicIp, vip.PublicIp);
-    assert.deepEqual((await getInstance(ec2, active.id)).NetworkInterfaces![0]!.PrivateIpAddresses!.map((p) => p.PrivateIpAddress), ['10.0.1.10']);
+    assert.deepEqual(
+      (await getInstance(ec2, active.id)).NetworkInterfaces![0]!.PrivateIpAddresses!.map((p) => p.PrivateIpAddress),
+      ['10.0.1.10'],
+    );
     await invariants(h);
 
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: active.eth0, PrivateIpAddresses: ['10.0.1.100'], AllowReassignment: true }));
@@ -349,13 +416,18 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     const small = await running(ec2, net.subnetId, 't3.micro');
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: small.eth0, SecondaryPrivateIpAddressCount: 1 }));
     const e = await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: small.eth0, SecondaryPrivateIpAddressCount: 1 })),
       'PrivateIpAddressLimitExceeded',
     );
     assert.equal(e.message, `${small.eth0}: Number of private addresses will exceed limit.`);
     await ec2.send(new StopInstancesCommand({ InstanceIds: [small.id] }));
-    await until(() => getInstance(ec2, small.id), (x) => x.State!.Name === 'stopped', `${small.id} stopped`);
+    await until(
+      () => getInstance(ec2, small.id),
+      (x) => x.State!.Name === 'stopped',
+      `${small.id} stopped`,
+    );
     const second = secondaries(await getEni(ec2, small.eth0));
     await ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: small.eth0, PrivateIpAddresses: second }));
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: small.eth0, PrivateIpAddresses: ['10.0.1.222'] }));
@@ -368,7 +440,8 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: '10.0.3.0/28', AvailabilityZone: 'us-east-1a' }));
     const a = await eni(ec2, Subnet!.SubnetId!, undefined, { SecondaryPrivateIpAddressCount: 5 });
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, SecondaryPrivateIpAddressCount: 6 })),
       'InsufficientFreeAddressesInSubnet',
     );
@@ -381,12 +454,14 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     const a = await eni(ec2, net.subnetId, '10.0.1.10');
     await refusedUnchanged(h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a })), 'MissingParameter');
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.20'], SecondaryPrivateIpAddressCount: 1 })),
       'InvalidParameterCombination',
     );
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: 'eni-0123456789abcdef0', SecondaryPrivateIpAddressCount: 1 })),
       'InvalidNetworkInterfaceID.NotFound',
     );
@@ -434,12 +509,32 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     assert.equal(await available(ec2, net.subnetId), free - 32);
     assert.deepEqual((await getEni(ec2, a)).Ipv4Prefixes!.map((x) => x.Ipv4Prefix).sort(), [p1, '10.0.1.192/28'].sort());
     // An address inside a delegated prefix is taken; the last /28 holds the broadcast address; misaligned is refused.
-    await refusedUnchanged(h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.200'] })), 'InvalidIPAddress.InUse');
-    await refusedUnchanged(h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, Ipv4Prefixes: ['10.0.1.240/28'] })), 'InvalidParameterValue');
-    await refusedUnchanged(h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, Ipv4Prefixes: ['10.0.1.100/28'] })), 'InvalidParameterValue');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.200'] })),
+      'InvalidIPAddress.InUse',
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, Ipv4Prefixes: ['10.0.1.240/28'] })),
+      'InvalidParameterValue',
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, Ipv4Prefixes: ['10.0.1.100/28'] })),
+      'InvalidParameterValue',
+    );
     await h.boto3(`ec2.unassign_private_ip_addresses(NetworkInterfaceId='${a}', Ipv4Prefixes=['10.0.1.192/28'])`);
     assert.equal(await available(ec2, net.subnetId), free - 16);
-    await refusedUnchanged(h, ec2, () => ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: a, Ipv4Prefixes: ['10.0.1.192/28'] })), 'InvalidParameterValue');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: a, Ipv4Prefixes: ['10.0.1.192/28'] })),
+      'InvalidParameterValue',
+    );
     await invariants(h);
   });
 
@@ -449,7 +544,12 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.90'], AllowReassignment: true }));
     assert.deepEqual(privateIps(await getEni(ec2, a)), ['10.0.1.10', '10.0.1.90']);
     // Assigning an address the interface already has is refused.
-    await refusedUnchanged(h, ec2, () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.90'], AllowReassignment: true })), 'InvalidParameterValue');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.90'], AllowReassignment: true })),
+      'InvalidParameterValue',
+    );
   });
 });
 
@@ -489,27 +589,52 @@ describe('AssignIpv6Addresses / UnassignIpv6Addresses (interop)', () => {
     await refusedUnchanged(h, ec2, () => ec2.send(new AssignIpv6AddressesCommand({ NetworkInterfaceId: b, Ipv6Addresses: [held] })), 'InvalidIPAddress.InUse');
     await ec2.send(new UnassignIpv6AddressesCommand({ NetworkInterfaceId: a, Ipv6Addresses: [held] }));
     await ec2.send(new AssignIpv6AddressesCommand({ NetworkInterfaceId: b, Ipv6Addresses: [held] }));
-    assert.deepEqual((await getEni(ec2, b)).Ipv6Addresses!.map((x) => x.Ipv6Address), [held]);
+    assert.deepEqual(
+      (await getEni(ec2, b)).Ipv6Addresses!.map((x) => x.Ipv6Address),
+      [held],
+    );
     await invariants(h);
   });
 
   it('IPv6 errors: outside the subnet /64, reserved, not assigned, subnet without IPv6, both list and count; nothing changed', async () => {
     // [ref §3 IPv6 reserved addresses] [ref §4.11]
     const a = await eni(ec2, net.subnetId, undefined, { Ipv6AddressCount: 1 });
-    await refusedUnchanged(h, ec2, () => ec2.send(new AssignIpv6AddressesCommand({ NetworkInterfaceId: a, Ipv6Addresses: ['2001:db8::1'] })), 'InvalidParameterValue');
-    const base = net.ipv6Cidr!.split('::')[0];
-    await refusedUnchanged(h, ec2, () => ec2.send(new AssignIpv6AddressesCommand({ NetworkInterfaceId: a, Ipv6Addresses: [`${base}::1`] })), 'InvalidParameterValue');
-    await refusedUnchanged(h, ec2, () => ec2.send(new UnassignIpv6AddressesCommand({ NetworkInterfaceId: a, Ipv6Addresses: [`${base}::99`] })), 'InvalidParameterValue');
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
+      () => ec2.send(new AssignIpv6AddressesCommand({ NetworkInterfaceId: a, Ipv6Addresses: ['2001:db8::1'] })),
+      'InvalidParameterValue',
+    );
+    const base = net.ipv6Cidr!.split('::')[0];
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AssignIpv6AddressesCommand({ NetworkInterfaceId: a, Ipv6Addresses: [`${base}::1`] })),
+      'InvalidParameterValue',
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new UnassignIpv6AddressesCommand({ NetworkInterfaceId: a, Ipv6Addresses: [`${base}::99`] })),
+      'InvalidParameterValue',
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
       () => ec2.send(new AssignIpv6AddressesCommand({ NetworkInterfaceId: a, Ipv6Addresses: [`${base}::99`], Ipv6AddressCount: 1 })),
       'InvalidParameterCombination',
     );
     const v4only = await eni(ec2, net.subnet2Id);
-    await refusedUnchanged(h, ec2, () => ec2.send(new AssignIpv6AddressesCommand({ NetworkInterfaceId: v4only, Ipv6AddressCount: 1 })), 'InvalidParameterValue');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AssignIpv6AddressesCommand({ NetworkInterfaceId: v4only, Ipv6AddressCount: 1 })),
+      'InvalidParameterValue',
+    );
     // All-or-nothing: a good address and a bad one.
     await refusedUnchanged(
-      h, ec2,
+      h,
+      ec2,
       () => ec2.send(new AssignIpv6AddressesCommand({ NetworkInterfaceId: a, Ipv6Addresses: [`${base}::77`, '2001:db8::1'] })),
       'InvalidParameterValue',
     );
@@ -518,6 +643,11 @@ describe('AssignIpv6Addresses / UnassignIpv6Addresses (interop)', () => {
   it(`over the per-interface IPv6 limit: PrivateIpAddressLimitExceeded (unattached bound ${largestIpv4PerInterface()})`, async () => {
     // [ref §4.11 "Limit = ipv6AddressesPerInterface … most likely PrivateIpAddressLimitExceeded"]
     const a = await eni(ec2, net.subnetId, undefined, { Ipv6AddressCount: largestIpv4PerInterface() });
-    await refusedUnchanged(h, ec2, () => ec2.send(new AssignIpv6AddressesCommand({ NetworkInterfaceId: a, Ipv6AddressCount: 1 })), 'PrivateIpAddressLimitExceeded');
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new AssignIpv6AddressesCommand({ NetworkInterfaceId: a, Ipv6AddressCount: 1 })),
+      'PrivateIpAddressLimitExceeded',
+    );
   });
 });

@@ -48,7 +48,12 @@ describe('security groups (interop)', () => {
 
   it('the default group of every VPC looks as on AWS: default / "default VPC security group", in from itself, out to all', async () => {
     const { SecurityGroups } = await ec2.send(
-      new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: ['default'] }] }),
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: 'group-name', Values: ['default'] },
+        ],
+      }),
     );
     assert.equal(SecurityGroups!.length, 1);
     const g = SecurityGroups![0]!;
@@ -68,8 +73,15 @@ describe('security groups (interop)', () => {
 
   it('CLI create + authorize (--protocol tcp/all, --source-group), boto3 sees rules grouped by protocol and ports', async () => {
     const created = await h.cli([
-      'create-security-group', '--group-name', 'web', '--description', 'web tier', '--vpc-id', vpcId,
-      '--tag-specifications', 'ResourceType=security-group,Tags=[{Key=env,Value=dev}]',
+      'create-security-group',
+      '--group-name',
+      'web',
+      '--description',
+      'web tier',
+      '--vpc-id',
+      vpcId,
+      '--tag-specifications',
+      'ResourceType=security-group,Tags=[{Key=env,Value=dev}]',
     ]);
     const id = created.GroupId as string;
     assert.match(id, /^sg-[0-9a-f]{17}$/);
@@ -84,7 +96,15 @@ describe('security groups (interop)', () => {
 
     const perms = await h.boto3(`result = ec2.describe_security_groups(GroupIds=['${id}'])['SecurityGroups'][0]['IpPermissions']`);
     assert.deepEqual(perms, [
-      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, UserIdGroupPairs: [], IpRanges: [{ CidrIp: '10.0.0.0/8' }, { CidrIp: '192.168.0.0/16' }], Ipv6Ranges: [], PrefixListIds: [] },
+      {
+        IpProtocol: 'tcp',
+        FromPort: 22,
+        ToPort: 22,
+        UserIdGroupPairs: [],
+        IpRanges: [{ CidrIp: '10.0.0.0/8' }, { CidrIp: '192.168.0.0/16' }],
+        Ipv6Ranges: [],
+        PrefixListIds: [],
+      },
       { IpProtocol: '-1', UserIdGroupPairs: [{ UserId: ACCOUNT, GroupId: id }], IpRanges: [], Ipv6Ranges: [], PrefixListIds: [] },
     ]);
   });
@@ -108,7 +128,10 @@ describe('security groups (interop)', () => {
     const byName = await h.boto3(`result = [g['GroupId'] for g in ec2.describe_security_groups(GroupNames=['app'])['SecurityGroups']]`);
     assert.deepEqual(byName, [id]);
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupName: 'app', IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '0.0.0.0/0' }));
-    assert.deepEqual((await group(id)).IpPermissions!.map((p) => p.FromPort), [80]);
+    assert.deepEqual(
+      (await group(id)).IpPermissions!.map((p) => p.FromPort),
+      [80],
+    );
     await ec2.send(new DeleteSecurityGroupCommand({ GroupName: 'app' }));
     await expectCode(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] })), 'InvalidGroup.NotFound');
   });
@@ -122,12 +145,14 @@ describe('security groups (interop)', () => {
     await expectCode(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ['web'] })), 'InvalidGroupId.Malformed');
   });
 
-  it('duplicate rules: InvalidPermission.Duplicate with AWS\'s message, and nothing of the request is added', async () => {
+  it("duplicate rules: InvalidPermission.Duplicate with AWS's message, and nothing of the request is added", async () => {
     const id = await createGroup('web');
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [ssh] }));
     const before = await group(id);
     const e = await expectCode(
-      ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [{ ...ssh, IpRanges: [{ CidrIp: '1.2.3.4/32' }, { CidrIp: '0.0.0.0/0' }] }] })),
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [{ ...ssh, IpRanges: [{ CidrIp: '1.2.3.4/32' }, { CidrIp: '0.0.0.0/0' }] }] }),
+      ),
       'InvalidPermission.Duplicate',
     );
     assert.equal(e.message, 'the specified rule "peer: 0.0.0.0/0, TCP, from port: 22, to port: 22, ALLOW" already exists');
@@ -144,7 +169,10 @@ describe('security groups (interop)', () => {
     const before = await group(id);
     const bad: [IpPermission, string][] = [
       [{ IpProtocol: 'all', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }, "Invalid value 'all' for IP protocol. Unknown protocol."],
-      [{ IpProtocol: 'tcp', ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }, "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange."],
+      [
+        { IpProtocol: 'tcp', ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+        "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.",
+      ],
       [{ IpProtocol: 'tcp', FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }, 'TCP/UDP (from) port (-1) out of range'],
       [{ ...ssh, IpRanges: [{ CidrIp: '10.0.0.0/33' }] }, 'CIDR block 10.0.0.0/33 is malformed'],
     ];
@@ -187,19 +215,29 @@ except botocore.exceptions.ClientError as e:
     assert.equal(seen.length, 7, 'six ingress rules and the default egress rule');
     const tagged = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'tag:team', Values: ['edge'] }] }));
     assert.equal(tagged.SecurityGroupRules!.length, 6);
-    const egress = (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [id] }] }))).SecurityGroupRules!.find((r) => r.IsEgress)!;
+    const egress = (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [id] }] }))).SecurityGroupRules!.find(
+      (r) => r.IsEgress,
+    )!;
     assert.deepEqual(
       { p: egress.IpProtocol, f: egress.FromPort, t: egress.ToPort, c: egress.CidrIpv4, tags: egress.Tags },
       { p: '-1', f: -1, t: -1, c: '0.0.0.0/0', tags: [] },
     );
-    await expectCode(ec2.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: ['sgr-0123456789abcdef0'] })), 'InvalidSecurityGroupRuleId.NotFound');
+    await expectCode(
+      ec2.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: ['sgr-0123456789abcdef0'] })),
+      'InvalidSecurityGroupRuleId.NotFound',
+    );
   });
 
   it('DescribeSecurityGroups filters: rule filters (ingress and egress), names, tags; MaxResults pages', async () => {
     const web = await createGroup('web');
     const db = await createGroup('db');
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: web, IpPermissions: [{ ...ssh, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] }));
-    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: db, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: web }] }] }));
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: db,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: web }] }],
+      }),
+    );
     await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: db, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
     const ids = async (Filters: { Name: string; Values: string[] }[]) =>
       (await ec2.send(new DescribeSecurityGroupsCommand({ Filters }))).SecurityGroups!.map((g) => g.GroupName).sort();
@@ -207,10 +245,28 @@ except botocore.exceptions.ClientError as e:
     assert.deepEqual(await ids([{ Name: 'ip-permission.cidr', Values: ['10.*'] }]), ['web']);
     assert.deepEqual(await ids([{ Name: 'ip-permission.group-id', Values: [web] }]), ['db']);
     assert.deepEqual(await ids([{ Name: 'ip-permission.group-name', Values: ['web'] }]), ['db']);
-    assert.deepEqual(await ids([{ Name: 'ip-permission.protocol', Values: ['tcp'] }, { Name: 'ip-permission.to-port', Values: ['5432'] }]), ['db']);
-    assert.deepEqual(await ids([{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'egress.ip-permission.cidr', Values: ['0.0.0.0/0'] }]), ['default', 'web']);
+    assert.deepEqual(
+      await ids([
+        { Name: 'ip-permission.protocol', Values: ['tcp'] },
+        { Name: 'ip-permission.to-port', Values: ['5432'] },
+      ]),
+      ['db'],
+    );
+    assert.deepEqual(
+      await ids([
+        { Name: 'vpc-id', Values: [vpcId] },
+        { Name: 'egress.ip-permission.cidr', Values: ['0.0.0.0/0'] },
+      ]),
+      ['default', 'web'],
+    );
     assert.deepEqual(await ids([{ Name: 'description', Values: ['db tier'] }]), ['db']);
-    assert.deepEqual(await ids([{ Name: 'ip-permission.user-id', Values: [ACCOUNT] }, { Name: 'vpc-id', Values: [vpcId] }]), ['db', 'default']);
+    assert.deepEqual(
+      await ids([
+        { Name: 'ip-permission.user-id', Values: [ACCOUNT] },
+        { Name: 'vpc-id', Values: [vpcId] },
+      ]),
+      ['db', 'default'],
+    );
     assert.deepEqual(await ids([{ Name: 'owner-id', Values: ['000000000000'] }]), []);
     await expectCode(ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'ip-permission.port', Values: ['22'] }] })), 'InvalidParameterValue');
 
@@ -222,7 +278,12 @@ except botocore.exceptions.ClientError as e:
   it('DeleteSecurityGroup: referenced by another group or used by a network interface → DependencyViolation', async () => {
     const web = await createGroup('web');
     const db = await createGroup('db');
-    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: db, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: web }] }] }));
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: db,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: web }] }],
+      }),
+    );
     const e = await expectCode(ec2.send(new DeleteSecurityGroupCommand({ GroupId: web })), 'DependencyViolation');
     assert.equal(e.message, `resource ${web} has a dependent object`);
     assert.equal((await group(web)).GroupName, 'web');
@@ -245,7 +306,9 @@ except botocore.exceptions.ClientError as e:
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [ssh] }));
     const before = await group(id);
     const e = await expectCode(
-      ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [{ ...ssh, IpRanges: [{ CidrIp: '0.0.0.0/0' }, { CidrIp: '9.9.9.9/32' }] }] })),
+      ec2.send(
+        new RevokeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [{ ...ssh, IpRanges: [{ CidrIp: '0.0.0.0/0' }, { CidrIp: '9.9.9.9/32' }] }] }),
+      ),
       'InvalidPermission.NotFound',
     );
     assert.equal(e.message, 'The specified rule does not exist in this security group.');
@@ -286,7 +349,12 @@ result = {'Return': r['Return'], 'Unknown': r.get('UnknownIpPermissions'), 'Revo
     const modified = await ec2.send(
       new ModifySecurityGroupRulesCommand({
         GroupId: id,
-        SecurityGroupRules: [{ SecurityGroupRuleId: ruleId, SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 2222, ToPort: 2222, CidrIpv4: '10.0.0.0/8', Description: 'bastion' } }],
+        SecurityGroupRules: [
+          {
+            SecurityGroupRuleId: ruleId,
+            SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 2222, ToPort: 2222, CidrIpv4: '10.0.0.0/8', Description: 'bastion' },
+          },
+        ],
       }),
     );
     assert.equal(modified.Return, true);
@@ -302,7 +370,12 @@ result = {'Return': r['Return'], 'Unknown': r.get('UnknownIpPermissions'), 'Revo
     assert.equal((await group(id)).IpPermissions![0]!.IpRanges![0]!.Description, 'jump host');
     const before = await group(id);
     await expectCode(
-      ec2.send(new UpdateSecurityGroupRuleDescriptionsIngressCommand({ GroupId: id, IpPermissions: [{ ...ssh, IpRanges: [{ CidrIp: '1.1.1.1/32', Description: 'x' }] }] })),
+      ec2.send(
+        new UpdateSecurityGroupRuleDescriptionsIngressCommand({
+          GroupId: id,
+          IpPermissions: [{ ...ssh, IpRanges: [{ CidrIp: '1.1.1.1/32', Description: 'x' }] }],
+        }),
+      ),
       'InvalidPermission.NotFound',
     );
     assert.deepEqual(await group(id), before);
@@ -321,7 +394,10 @@ result = {'Return': r['Return'], 'Unknown': r.get('UnknownIpPermissions'), 'Revo
     });
     assert.equal(res.status, 200, res.text);
     assert.match(res.text, /<ipPermissions\/>/);
-    assert.match(res.text, /<ipPermissionsEgress><item><ipProtocol>-1<\/ipProtocol><groups\/><ipRanges><item><cidrIp>0\.0\.0\.0\/0<\/cidrIp><\/item><\/ipRanges><ipv6Ranges\/><prefixListIds\/><\/item><\/ipPermissionsEgress>/);
+    assert.match(
+      res.text,
+      /<ipPermissionsEgress><item><ipProtocol>-1<\/ipProtocol><groups\/><ipRanges><item><cidrIp>0\.0\.0\.0\/0<\/cidrIp><\/item><\/ipRanges><ipv6Ranges\/><prefixListIds\/><\/item><\/ipPermissionsEgress>/,
+    );
     assert.match(res.text, /<groupDescription>web tier<\/groupDescription>/);
   });
 });

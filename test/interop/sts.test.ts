@@ -112,11 +112,17 @@ describe('STS without signature checking', () => {
     );
     const unknown = await rawQuery(h.url, 'Action=GetWidgets&Version=2011-06-15');
     assert.equal(unknown.status, 400);
-    assert.match(unknown.text, /<ErrorResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>InvalidAction<\/Code><Message>Could not find operation GetWidgets for version 2011-06-15<\/Message><\/Error><RequestId>/);
+    assert.match(
+      unknown.text,
+      /<ErrorResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>InvalidAction<\/Code><Message>Could not find operation GetWidgets for version 2011-06-15<\/Message><\/Error><RequestId>/,
+    );
     // Missing required members are reported together, in STS's words.
     const missing = await rawQuery(h.url, 'Action=AssumeRole&Version=2011-06-15');
     assert.equal(missing.status, 400);
-    assert.match(missing.text, /<Code>ValidationError<\/Code><Message>2 validation errors detected: Value null at &apos;roleArn&apos; failed to satisfy constraint: Member must not be null; Value null at &apos;roleSessionName&apos; failed to satisfy constraint: Member must not be null<\/Message>/);
+    assert.match(
+      missing.text,
+      /<Code>ValidationError<\/Code><Message>2 validation errors detected: Value null at &apos;roleArn&apos; failed to satisfy constraint: Member must not be null; Value null at &apos;roleSessionName&apos; failed to satisfy constraint: Member must not be null<\/Message>/,
+    );
   });
 
   it('AssumeRole hands out ASIA credentials that act in the role account, for EC2 and STS', async () => {
@@ -140,7 +146,10 @@ describe('STS without signature checking', () => {
       'the role account’s own default VPC',
     );
     // The same role has the same id whoever assumes it; the default duration is one hour.
-    const again = await cliSts(h.url, ['assume-role', '--role-arn', ROLE, '--role-session-name', 'other'], { accessKeyId: '999988887777', secretAccessKey: 'y' });
+    const again = await cliSts(h.url, ['assume-role', '--role-arn', ROLE, '--role-session-name', 'other'], {
+      accessKeyId: '999988887777',
+      secretAccessKey: 'y',
+    });
     assert.equal(again.AssumedRoleUser.AssumedRoleId.split(':')[0], out.AssumedRoleUser!.AssumedRoleId!.split(':')[0]);
     const hour = Date.parse(again.Credentials.Expiration) - Date.now();
     assert.ok(hour > 3_590_000 && hour <= 3_601_000, `default 3600 s (got ${hour} ms)`);
@@ -149,10 +158,22 @@ describe('STS without signature checking', () => {
   it('AssumeRole refuses durations, names and ARNs as STS does, and role chaining past one hour', async () => {
     const client = sts(h.url, KEY);
     for (const [input, message] of [
-      [{ DurationSeconds: 899 }, "1 validation error detected: Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"],
-      [{ DurationSeconds: 43201 }, "1 validation error detected: Value '43201' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200"],
-      [{ RoleSessionName: 's'.repeat(65) }, `1 validation error detected: Value '${'s'.repeat(65)}' at 'roleSessionName' failed to satisfy constraint: Member must have length less than or equal to 64`],
-      [{ RoleSessionName: 'has space' }, "1 validation error detected: Value 'has space' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"],
+      [
+        { DurationSeconds: 899 },
+        "1 validation error detected: Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+      ],
+      [
+        { DurationSeconds: 43201 },
+        "1 validation error detected: Value '43201' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200",
+      ],
+      [
+        { RoleSessionName: 's'.repeat(65) },
+        `1 validation error detected: Value '${'s'.repeat(65)}' at 'roleSessionName' failed to satisfy constraint: Member must have length less than or equal to 64`,
+      ],
+      [
+        { RoleSessionName: 'has space' },
+        "1 validation error detected: Value 'has space' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+      ],
       [{ RoleArn: 'arn:aws:iam::111122223333:user/Alice' }, 'Request ARN is invalid'],
     ] as const) {
       const e = await expectCode(client.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'ok', ...input })), 'ValidationError');
@@ -160,7 +181,11 @@ describe('STS without signature checking', () => {
       assert.equal(e.$metadata.httpStatusCode, 400);
     }
     const first = await client.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'hop1' }));
-    const temp = { accessKeyId: first.Credentials!.AccessKeyId!, secretAccessKey: first.Credentials!.SecretAccessKey!, sessionToken: first.Credentials!.SessionToken! };
+    const temp = {
+      accessKeyId: first.Credentials!.AccessKeyId!,
+      secretAccessKey: first.Credentials!.SecretAccessKey!,
+      sessionToken: first.Credentials!.SessionToken!,
+    };
     const e = await expectCode(
       sts(h.url, temp).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::444455556666:role/Next', RoleSessionName: 'hop2', DurationSeconds: 7200 })),
       'ValidationError',
@@ -189,7 +214,10 @@ describe('STS without signature checking', () => {
     // aws_caller_info asks IAM for the account alias next, and tolerates a refusal.
     const iam = await rawQuery(h.url, 'Action=ListAccountAliases&Version=2010-05-08');
     assert.equal(iam.status, 400);
-    assert.match(iam.text, /<ErrorResponse xmlns="https:\/\/iam.amazonaws.com\/doc\/2010-05-08\/"><Error><Type>Sender<\/Type><Code>UnsupportedOperation<\/Code><Message>The IAM operation ListAccountAliases is not supported/);
+    assert.match(
+      iam.text,
+      /<ErrorResponse xmlns="https:\/\/iam.amazonaws.com\/doc\/2010-05-08\/"><Error><Type>Sender<\/Type><Code>UnsupportedOperation<\/Code><Message>The IAM operation ListAccountAliases is not supported/,
+    );
   });
 });
 
@@ -202,7 +230,15 @@ describe('STS with signature checking (--auth sigv4)', () => {
     dir = mkdtempSync(join(tmpdir(), 'ec2net-sts-'));
     writeFileSync(join(dir, 'credentials.json'), JSON.stringify({ credentials: [A] }));
     server = await startServer(
-      { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', auth: 'sigv4', credentialsFile: join(dir, 'credentials.json'), cloud: { now: () => new Date(now) } },
+      {
+        host: '127.0.0.1',
+        port: 0,
+        accountId: '123456789012',
+        logLevel: 'silent',
+        auth: 'sigv4',
+        credentialsFile: join(dir, 'credentials.json'),
+        cloud: { now: () => new Date(now) },
+      },
       pino({ level: 'silent' }),
     );
   });
@@ -217,14 +253,23 @@ describe('STS with signature checking (--auth sigv4)', () => {
     const cli = await cliSts(server.url, ['get-caller-identity'], A);
     assert.equal(cli.Account, '555555555555');
     await expectCode(sts(server.url, { ...A, secretAccessKey: 'wrong' }).send(new GetCallerIdentityCommand({})), 'SignatureDoesNotMatch');
-    const unknown = await expectCode(sts(server.url, { accessKeyId: 'AKIAEC2NETSTSUNKNOWN', secretAccessKey: 'x' }).send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId');
+    const unknown = await expectCode(
+      sts(server.url, { accessKeyId: 'AKIAEC2NETSTSUNKNOWN', secretAccessKey: 'x' }).send(new GetCallerIdentityCommand({})),
+      'InvalidClientTokenId',
+    );
     assert.equal(unknown.$metadata.httpStatusCode, 403);
     const unsigned = await rawQuery(server.url, 'Action=GetCallerIdentity&Version=2011-06-15');
     assert.equal(unsigned.status, 403);
     assert.match(unsigned.text, /<Code>MissingAuthenticationToken<\/Code>/);
 
-    const out = await sts(server.url, A).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::666666666666:role/Ops', RoleSessionName: 'signed', DurationSeconds: 900 }));
-    const temp = { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! };
+    const out = await sts(server.url, A).send(
+      new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::666666666666:role/Ops', RoleSessionName: 'signed', DurationSeconds: 900 }),
+    );
+    const temp = {
+      accessKeyId: out.Credentials!.AccessKeyId!,
+      secretAccessKey: out.Credentials!.SecretAccessKey!,
+      sessionToken: out.Credentials!.SessionToken!,
+    };
     const vpc = await ec2(server.url, temp).send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }));
     assert.equal(vpc.Vpc!.OwnerId, '666666666666');
     assert.equal((await sts(server.url, temp).send(new GetCallerIdentityCommand({}))).Account, '666666666666');
@@ -250,7 +295,11 @@ describe('temporary credentials are state', () => {
     try {
       let server = await startServer(config, pino({ level: 'silent' }));
       const out = await sts(server.url, KEY).send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'durable' }));
-      const temp = { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! };
+      const temp = {
+        accessKeyId: out.Credentials!.AccessKeyId!,
+        secretAccessKey: out.Credentials!.SecretAccessKey!,
+        sessionToken: out.Credentials!.SessionToken!,
+      };
       await server.close();
       server = await startServer(config, pino({ level: 'silent' }));
       try {

@@ -35,9 +35,7 @@ describe('subnets (interop)', () => {
     (await ec2().send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))).Subnets!;
   /** A picture of every subnet of the world, to show a refused call changed nothing. */
   const snapshot = async () =>
-    JSON.stringify(
-      (await ec2().send(new DescribeSubnetsCommand({}))).Subnets!.map((s) => [s.SubnetId, s.CidrBlock, s.MapPublicIpOnLaunch, s.Tags]).sort(),
-    );
+    JSON.stringify((await ec2().send(new DescribeSubnetsCommand({}))).Subnets!.map((s) => [s.SubnetId, s.CidrBlock, s.MapPublicIpOnLaunch, s.Tags]).sort());
 
   describe('CreateSubnet', () => {
     it('SDK: zone by name; AvailableIpAddressCount is size − 5; nondefault subnets do not map public IPs', async () => {
@@ -128,9 +126,18 @@ except botocore.exceptions.ClientError as e:
     it('bad zone, bad CIDR text, unknown VPC: refused, nothing changes', async () => {
       const vpc = await newVpc();
       const before = await snapshot();
-      await expectCode(ec2().send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.0.0.0/24', AvailabilityZone: 'us-east-1z' })), 'InvalidParameterValue');
-      await expectCode(ec2().send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.0.0.0/24', AvailabilityZone: 'eu-west-1a' })), 'InvalidParameterValue');
-      await expectCode(ec2().send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.0.0.0/24', AvailabilityZoneId: 'use1-az99' })), 'InvalidParameterValue');
+      await expectCode(
+        ec2().send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.0.0.0/24', AvailabilityZone: 'us-east-1z' })),
+        'InvalidParameterValue',
+      );
+      await expectCode(
+        ec2().send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.0.0.0/24', AvailabilityZone: 'eu-west-1a' })),
+        'InvalidParameterValue',
+      );
+      await expectCode(
+        ec2().send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.0.0.0/24', AvailabilityZoneId: 'use1-az99' })),
+        'InvalidParameterValue',
+      );
       await expectCode(
         ec2().send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.0.0.0/24', AvailabilityZone: 'us-east-1a', AvailabilityZoneId: 'use1-az6' })),
         'InvalidParameterCombination',
@@ -161,12 +168,25 @@ except botocore.exceptions.ClientError as e:
       const { Subnet: s } = await ec2().send(new CreateSubnetCommand({ VpcId: vpc.VpcId, CidrBlock: '10.0.0.0/24' }));
       await h.boto3(`ec2.modify_subnet_attribute(SubnetId='${s!.SubnetId}', MapPublicIpOnLaunch={'Value': True})`);
       assert.equal((await subnetsOf(vpc.VpcId!))[0]!.MapPublicIpOnLaunch, true);
-      const filtered = await ec2().send(new DescribeSubnetsCommand({ Filters: [{ Name: 'map-public-ip-on-launch', Values: ['true'] }, { Name: 'vpc-id', Values: [vpc.VpcId!] }] }));
-      assert.deepEqual(filtered.Subnets!.map((x) => x.SubnetId), [s!.SubnetId]);
+      const filtered = await ec2().send(
+        new DescribeSubnetsCommand({
+          Filters: [
+            { Name: 'map-public-ip-on-launch', Values: ['true'] },
+            { Name: 'vpc-id', Values: [vpc.VpcId!] },
+          ],
+        }),
+      );
+      assert.deepEqual(
+        filtered.Subnets!.map((x) => x.SubnetId),
+        [s!.SubnetId],
+      );
       await h.cli(['modify-subnet-attribute', '--subnet-id', s!.SubnetId!, '--no-map-public-ip-on-launch']);
       assert.equal((await subnetsOf(vpc.VpcId!))[0]!.MapPublicIpOnLaunch, false);
       const before = await snapshot();
-      await expectCode(ec2().send(new ModifySubnetAttributeCommand({ SubnetId: 'subnet-0123456789abcdef0', MapPublicIpOnLaunch: { Value: true } })), 'InvalidSubnetID.NotFound');
+      await expectCode(
+        ec2().send(new ModifySubnetAttributeCommand({ SubnetId: 'subnet-0123456789abcdef0', MapPublicIpOnLaunch: { Value: true } })),
+        'InvalidSubnetID.NotFound',
+      );
       assert.equal(await snapshot(), before);
     });
   });
@@ -198,7 +218,13 @@ except botocore.exceptions.ClientError as e:
 
     it('availability-zone, cidr-block, default-for-az (SDK)', async () => {
       const f = await fixture();
-      assert.deepEqual(await ids([{ Name: 'vpc-id', Values: [f.vpc] }, { Name: 'availability-zone', Values: ['us-east-1a'] }]), [f.web1, f.db].sort());
+      assert.deepEqual(
+        await ids([
+          { Name: 'vpc-id', Values: [f.vpc] },
+          { Name: 'availability-zone', Values: ['us-east-1a'] },
+        ]),
+        [f.web1, f.db].sort(),
+      );
       assert.deepEqual(await ids([{ Name: 'cidr-block', Values: ['10.0.2.0/24'] }]), [f.web2]);
       assert.deepEqual(await ids([{ Name: 'cidr-block', Values: ['10.0.2.0/24', '10.0.3.0/24'] }]), [f.web2, f.db].sort(), 'values are ORed');
       const defaults = await ids([{ Name: 'default-for-az', Values: ['true'] }]);
@@ -211,17 +237,29 @@ except botocore.exceptions.ClientError as e:
       const f = await fixture();
       const cli = await h.cli(['describe-subnets', '--filters', 'Name=tag:Name,Values=web-*']);
       assert.deepEqual(cli.Subnets.map((s: Subnet) => s.SubnetId).sort(), [f.web1, f.web2].sort());
-      const boto = await h.boto3(`result = sorted(s['SubnetId'] for s in ec2.describe_subnets(Filters=[{'Name': 'tag:Name', 'Values': ['db-??', 'web-?0']}])['Subnets'])`);
+      const boto = await h.boto3(
+        `result = sorted(s['SubnetId'] for s in ec2.describe_subnets(Filters=[{'Name': 'tag:Name', 'Values': ['db-??', 'web-?0']}])['Subnets'])`,
+      );
       assert.deepEqual(boto, [f.db]);
       assert.deepEqual(await ids([{ Name: 'tag:Name', Values: ['*'] }]), [f.web1, f.web2, f.db].sort(), '* needs the tag to exist');
       assert.deepEqual(await ids([{ Name: 'tag:Name', Values: ['web'] }]), [], 'a value matches the whole string');
-      assert.deepEqual(await ids([{ Name: 'cidr-block', Values: ['10.0.?.0/24'] }, { Name: 'availability-zone', Values: ['*b'] }]), [f.web2], 'filters are ANDed');
+      assert.deepEqual(
+        await ids([
+          { Name: 'cidr-block', Values: ['10.0.?.0/24'] },
+          { Name: 'availability-zone', Values: ['*b'] },
+        ]),
+        [f.web2],
+        'filters are ANDed',
+      );
     });
 
     it('an unknown filter is InvalidParameterValue naming it (SDK, CLI)', async () => {
       const e = await expectCode(ec2().send(new DescribeSubnetsCommand({ Filters: [{ Name: 'colour', Values: ['blue'] }] })), 'InvalidParameterValue');
       assert.equal(e.message, "The filter 'colour' is invalid");
-      await assert.rejects(h.cli(['describe-subnets', '--filters', 'Name=availabilityZone2,Values=x']), /InvalidParameterValue.*The filter 'availabilityZone2' is invalid/s);
+      await assert.rejects(
+        h.cli(['describe-subnets', '--filters', 'Name=availabilityZone2,Values=x']),
+        /InvalidParameterValue.*The filter 'availabilityZone2' is invalid/s,
+      );
     });
   });
 });

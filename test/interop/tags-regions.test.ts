@@ -29,11 +29,40 @@ import { expectCode, useHarness } from './harness.js';
 
 /** The commercial (`aws` partition) Regions, from the AWS "Regions and Availability Zones" guide. */
 const COMMERCIAL_REGIONS = [
-  'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-south-2',
-  'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
-  'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1',
-  'eu-west-2', 'eu-west-3', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1', 'sa-east-1', 'us-east-1',
-  'us-east-2', 'us-west-1', 'us-west-2',
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-central-1',
+  'ca-west-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
 ];
 
 describe('tags, regions and zones (interop)', () => {
@@ -46,20 +75,45 @@ describe('tags, regions and zones (interop)', () => {
   describe('tags', () => {
     it('TagSpecifications on CreateVpc and CreateSubnet tag the new resources', async () => {
       const { Vpc } = await ec2().send(
-        new CreateVpcCommand({ CidrBlock: '10.0.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'main' }, { Key: 'env', Value: '' }] }] }),
+        new CreateVpcCommand({
+          CidrBlock: '10.0.0.0/16',
+          TagSpecifications: [
+            {
+              ResourceType: 'vpc',
+              Tags: [
+                { Key: 'Name', Value: 'main' },
+                { Key: 'env', Value: '' },
+              ],
+            },
+          ],
+        }),
       );
-      assert.deepEqual(Vpc!.Tags, [{ Key: 'Name', Value: 'main' }, { Key: 'env', Value: '' }]);
-      const subnet = await h.cli([
-        'create-subnet', '--vpc-id', Vpc!.VpcId!, '--cidr-block', '10.0.0.0/24',
-        '--tag-specifications', 'ResourceType=subnet,Tags=[{Key=Name,Value=public},{Key=tier,Value=web}]',
+      assert.deepEqual(Vpc!.Tags, [
+        { Key: 'Name', Value: 'main' },
+        { Key: 'env', Value: '' },
       ]);
-      assert.deepEqual(subnet.Subnet.Tags, [{ Key: 'Name', Value: 'public' }, { Key: 'tier', Value: 'web' }]);
-      assert.deepEqual(await tagsOf(), [
-        `${Vpc!.VpcId}|vpc|Name=main`,
-        `${Vpc!.VpcId}|vpc|env=`,
-        `${subnet.Subnet.SubnetId}|subnet|Name=public`,
-        `${subnet.Subnet.SubnetId}|subnet|tier=web`,
-      ].sort());
+      const subnet = await h.cli([
+        'create-subnet',
+        '--vpc-id',
+        Vpc!.VpcId!,
+        '--cidr-block',
+        '10.0.0.0/24',
+        '--tag-specifications',
+        'ResourceType=subnet,Tags=[{Key=Name,Value=public},{Key=tier,Value=web}]',
+      ]);
+      assert.deepEqual(subnet.Subnet.Tags, [
+        { Key: 'Name', Value: 'public' },
+        { Key: 'tier', Value: 'web' },
+      ]);
+      assert.deepEqual(
+        await tagsOf(),
+        [
+          `${Vpc!.VpcId}|vpc|Name=main`,
+          `${Vpc!.VpcId}|vpc|env=`,
+          `${subnet.Subnet.SubnetId}|subnet|Name=public`,
+          `${subnet.Subnet.SubnetId}|subnet|tier=web`,
+        ].sort(),
+      );
     });
 
     it('a TagSpecification for a resource type the call does not create is refused; nothing is created', async () => {
@@ -79,14 +133,22 @@ describe('tags, regions and zones (interop)', () => {
       assert.deepEqual(await tagsOf([{ Name: 'key', Values: ['team'] }]), [`${subnet}|subnet|team=net`, `${vpc}|vpc|team=net`].sort());
       assert.deepEqual(await tagsOf([{ Name: 'value', Values: ['sub-*'] }]), [`${subnet}|subnet|Name=sub-a`]);
       assert.deepEqual(await tagsOf([{ Name: 'resource-id', Values: [vpc] }]), [`${vpc}|vpc|Name=x`, `${vpc}|vpc|team=net`]);
-      assert.deepEqual(await tagsOf([{ Name: 'resource-type', Values: ['subnet'] }, { Name: 'key', Values: ['Name'] }]), [`${subnet}|subnet|Name=sub-a`]);
+      assert.deepEqual(
+        await tagsOf([
+          { Name: 'resource-type', Values: ['subnet'] },
+          { Name: 'key', Values: ['Name'] },
+        ]),
+        [`${subnet}|subnet|Name=sub-a`],
+      );
       const cli = await h.cli(['describe-tags', '--filters', `Name=resource-id,Values=${subnet}`, 'Name=key,Values=t*']);
       assert.deepEqual(cli.Tags, [{ Key: 'team', ResourceId: subnet, ResourceType: 'subnet', Value: 'net' }]);
       await expectCode(ec2().send(new DescribeTagsCommand({ Filters: [{ Name: 'resource', Values: ['x'] }] })), 'InvalidParameterValue');
     });
 
     it('CreateTags overwrites a value; it is all or nothing when one resource does not exist', async () => {
-      const { Vpc } = await ec2().send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'old' }] }] }));
+      const { Vpc } = await ec2().send(
+        new CreateVpcCommand({ CidrBlock: '10.0.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'old' }] }] }),
+      );
       const vpc = Vpc!.VpcId!;
       await ec2().send(new CreateTagsCommand({ Resources: [vpc], Tags: [{ Key: 'Name', Value: 'new' }] }));
       assert.deepEqual(await tagsOf(), [`${vpc}|vpc|Name=new`]);
@@ -102,11 +164,29 @@ describe('tags, regions and zones (interop)', () => {
       const { Vpc } = await ec2().send(
         new CreateVpcCommand({
           CidrBlock: '10.0.0.0/16',
-          TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }, { Key: 'c', Value: '' }, { Key: 'd', Value: '4' }] }],
+          TagSpecifications: [
+            {
+              ResourceType: 'vpc',
+              Tags: [
+                { Key: 'a', Value: '1' },
+                { Key: 'b', Value: '2' },
+                { Key: 'c', Value: '' },
+                { Key: 'd', Value: '4' },
+              ],
+            },
+          ],
         }),
       );
       const vpc = Vpc!.VpcId!;
-      await ec2().send(new DeleteTagsCommand({ Resources: [vpc], Tags: [{ Key: 'b', Value: 'wrong' }, { Key: 'c', Value: '' }] }));
+      await ec2().send(
+        new DeleteTagsCommand({
+          Resources: [vpc],
+          Tags: [
+            { Key: 'b', Value: 'wrong' },
+            { Key: 'c', Value: '' },
+          ],
+        }),
+      );
       assert.deepEqual(await tagsOf(), [`${vpc}|vpc|a=1`, `${vpc}|vpc|b=2`, `${vpc}|vpc|d=4`]);
       await h.cli(['delete-tags', '--resources', vpc, '--tags', 'Key=a', 'Key=b,Value=2']);
       assert.deepEqual(await tagsOf(), [`${vpc}|vpc|d=4`]);
@@ -117,7 +197,10 @@ describe('tags, regions and zones (interop)', () => {
     it('tag:Key, tag-key and tag-value filters on DescribeVpcs', async () => {
       const mk = async (cidr: string, tags: { Key: string; Value: string }[]) =>
         (await ec2().send(new CreateVpcCommand({ CidrBlock: cidr, TagSpecifications: [{ ResourceType: 'vpc', Tags: tags }] }))).Vpc!.VpcId!;
-      const prod = await mk('10.0.0.0/16', [{ Key: 'env', Value: 'prod' }, { Key: 'Name', Value: 'a' }]);
+      const prod = await mk('10.0.0.0/16', [
+        { Key: 'env', Value: 'prod' },
+        { Key: 'Name', Value: 'a' },
+      ]);
       const dev = await mk('10.1.0.0/16', [{ Key: 'env', Value: 'dev' }]);
       const owner = await mk('10.2.0.0/16', [{ Key: 'owner', Value: 'prod' }]);
       const ids = async (filters: Filter[]) => (await ec2().send(new DescribeVpcsCommand({ Filters: filters }))).Vpcs!.map((v) => v.VpcId!).sort();
@@ -127,7 +210,13 @@ describe('tags, regions and zones (interop)', () => {
       assert.deepEqual(await ids([{ Name: 'tag:Env', Values: ['prod'] }]), [], 'tag keys are case-sensitive');
       assert.deepEqual(await ids([{ Name: 'tag-key', Values: ['env'] }]), [prod, dev].sort());
       assert.deepEqual(await ids([{ Name: 'tag-value', Values: ['prod'] }]), [prod, owner].sort());
-      assert.deepEqual(await ids([{ Name: 'tag-key', Values: ['owner'] }, { Name: 'tag-value', Values: ['prod'] }]), [owner]);
+      assert.deepEqual(
+        await ids([
+          { Name: 'tag-key', Values: ['owner'] },
+          { Name: 'tag-value', Values: ['prod'] },
+        ]),
+        [owner],
+      );
       const boto = await h.boto3(`result = [v['VpcId'] for v in ec2.describe_vpcs(Filters=[{'Name': 'tag:Name', 'Values': ['?']}])['Vpcs']]`);
       assert.deepEqual(boto, [prod]);
     });
@@ -162,7 +251,7 @@ describe('tags, regions and zones (interop)', () => {
   });
 
   describe('availability zones', () => {
-    it('the zones of the caller\'s region, with AWS\'s name → ID mapping (us-east-1, eu-west-1)', async () => {
+    it("the zones of the caller's region, with AWS's name → ID mapping (us-east-1, eu-west-1)", async () => {
       const { AvailabilityZones } = await ec2().send(new DescribeAvailabilityZonesCommand({}));
       assert.deepEqual(
         AvailabilityZones!.map((z) => `${z.ZoneName}=${z.ZoneId}`),
@@ -192,7 +281,10 @@ describe('tags, regions and zones (interop)', () => {
       assert.deepEqual(await names({ ZoneNames: ['us-east-1d', 'us-east-1a'] }), ['us-east-1a', 'us-east-1d']);
       assert.deepEqual(await names({ ZoneIds: ['use1-az6'] }), ['us-east-1a']);
       const cli = await h.cli(['describe-availability-zones', '--zone-names', 'us-east-1b', '--filters', 'Name=zone-id,Values=use1-az1']);
-      assert.deepEqual(cli.AvailabilityZones.map((z: { ZoneName: string }) => z.ZoneName), ['us-east-1b']);
+      assert.deepEqual(
+        cli.AvailabilityZones.map((z: { ZoneName: string }) => z.ZoneName),
+        ['us-east-1b'],
+      );
     });
 
     it('a zone name that is not in the region is InvalidParameterValue; so is an unknown filter', async () => {

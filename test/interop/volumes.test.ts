@@ -57,7 +57,9 @@ async function newVolume(input: Partial<ConstructorParameters<typeof CreateVolum
 
 describe('root volume at launch', () => {
   it('an instance launches with its image root volume: in-use, attached at the root device, deleted on termination [ec2 "Block device mappings"]', async () => {
-    const { Images } = await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'name', Values: ['ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*'] }] }));
+    const { Images } = await ec2.send(
+      new DescribeImagesCommand({ Filters: [{ Name: 'name', Values: ['ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*'] }] }),
+    );
     const image = Images![0]!;
     assert.equal(image.RootDeviceName, '/dev/sda1');
     const i = await launch(ec2, { ImageId: image.ImageId });
@@ -74,14 +76,31 @@ describe('root volume at launch', () => {
     assert.equal(root.VolumeType, 'gp3');
     assert.equal(root.SnapshotId, image.BlockDeviceMappings![0]!.Ebs!.SnapshotId);
     assert.equal(root.AvailabilityZone, i.Placement!.AvailabilityZone);
-    assert.deepEqual(root.Attachments!.map((a) => [a.InstanceId, a.Device, a.State, a.DeleteOnTermination]), [[i.InstanceId, '/dev/sda1', 'attached', true]]);
+    assert.deepEqual(
+      root.Attachments!.map((a) => [a.InstanceId, a.Device, a.State, a.DeleteOnTermination]),
+      [[i.InstanceId, '/dev/sda1', 'attached', true]],
+    );
     // Terraform reads the root volume by these filters.
-    const byFilter = await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [i.InstanceId!] }, { Name: 'attachment.device', Values: ['/dev/sda1'] }] }));
-    assert.deepEqual(byFilter.Volumes!.map((v) => v.VolumeId), [root.VolumeId]);
+    const byFilter = await ec2.send(
+      new DescribeVolumesCommand({
+        Filters: [
+          { Name: 'attachment.instance-id', Values: [i.InstanceId!] },
+          { Name: 'attachment.device', Values: ['/dev/sda1'] },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      byFilter.Volumes!.map((v) => v.VolumeId),
+      [root.VolumeId],
+    );
     const attr = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: i.InstanceId!, Attribute: 'rootDeviceName' }));
     assert.equal(attr.RootDeviceName!.Value, '/dev/sda1');
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [i.InstanceId!] }));
-    await until(() => volume(root.VolumeId!), (v) => v === undefined, 'the root volume deleted on termination');
+    await until(
+      () => volume(root.VolumeId!),
+      (v) => v === undefined,
+      'the root volume deleted on termination',
+    );
     await invariants(h);
   });
 
@@ -103,10 +122,16 @@ describe('root volume at launch', () => {
     const data = (await volume(i.BlockDeviceMappings![1]!.Ebs!.VolumeId!))!;
     assert.deepEqual([data.Size, data.VolumeType, data.Iops, data.SnapshotId], [5, 'gp2', 100, '']);
     // ModifyInstanceAttribute BlockDeviceMapping changes DeleteOnTermination [api ModifyInstanceAttribute].
-    await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { DeleteOnTermination: false } }] }));
+    await ec2.send(
+      new ModifyInstanceAttributeCommand({ InstanceId: i.InstanceId!, BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { DeleteOnTermination: false } }] }),
+    );
     assert.equal((await getInstance(ec2, i.InstanceId!)).BlockDeviceMappings![1]!.Ebs!.DeleteOnTermination, false);
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [i.InstanceId!] }));
-    await until(() => volume(root.VolumeId!), (v) => v?.State === 'available', 'the kept root volume available');
+    await until(
+      () => volume(root.VolumeId!),
+      (v) => v?.State === 'available',
+      'the kept root volume available',
+    );
     const kept = (await volume(data.VolumeId!))!;
     assert.equal(kept.State, 'available');
     assert.deepEqual(kept.Attachments, []);
@@ -118,7 +143,15 @@ describe('root volume at launch', () => {
     const run = (m: object[]) => () => launch(ec2, { BlockDeviceMappings: m as never });
     const small = await expectRefusal(h, view, run([{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 4 } }]), 'InvalidBlockDeviceMapping');
     assert.match(small.message, /Volume of size 4GB is smaller than snapshot 'snap-[0-9a-f]{17}', expect size >= 8GB/);
-    await expectRefusal(h, view, run([{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 1 } }, { DeviceName: '/dev/sdf', Ebs: { VolumeSize: 2 } }]), 'InvalidBlockDeviceMapping');
+    await expectRefusal(
+      h,
+      view,
+      run([
+        { DeviceName: '/dev/sdf', Ebs: { VolumeSize: 1 } },
+        { DeviceName: '/dev/sdf', Ebs: { VolumeSize: 2 } },
+      ]),
+      'InvalidBlockDeviceMapping',
+    );
     await expectRefusal(h, view, run([{ DeviceName: '/dev/foo', Ebs: { VolumeSize: 1 } }]), 'InvalidBlockDeviceMapping');
     await expectRefusal(h, view, run([{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 10, VolumeType: 'io1' } }]), 'MissingParameter');
   });
@@ -126,16 +159,35 @@ describe('root volume at launch', () => {
 
 describe('CreateVolume', () => {
   it('creating → available, gp2 by default with 3 IOPS per GiB (min 100), tags, ClientToken [api CreateVolume; ebs "Amazon EBS volume types"]', async () => {
-    const v = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1b', Size: 50, ClientToken: 'vol-token-1', TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'Name', Value: 'data' }] }] }));
+    const v = await ec2.send(
+      new CreateVolumeCommand({
+        AvailabilityZone: 'us-east-1b',
+        Size: 50,
+        ClientToken: 'vol-token-1',
+        TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'Name', Value: 'data' }] }],
+      }),
+    );
     assert.equal(v.State, 'creating');
     // "The volume must be in the available state" (API reference, DeleteVolume).
     await expectCode(ec2.send(new DeleteVolumeCommand({ VolumeId: v.VolumeId! })), 'IncorrectState');
     assert.deepEqual([v.VolumeType, v.Iops, v.Size, v.Encrypted, v.MultiAttachEnabled], ['gp2', 150, 50, false, false]);
     await waitUntilVolumeAvailable({ ...waiter, client: ec2 }, { VolumeIds: [v.VolumeId!] });
-    const again = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1b', Size: 50, ClientToken: 'vol-token-1', TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'Name', Value: 'data' }] }] }));
+    const again = await ec2.send(
+      new CreateVolumeCommand({
+        AvailabilityZone: 'us-east-1b',
+        Size: 50,
+        ClientToken: 'vol-token-1',
+        TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'Name', Value: 'data' }] }],
+      }),
+    );
     assert.equal(again.VolumeId, v.VolumeId);
-    await expectCode(ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1b', Size: 51, ClientToken: 'vol-token-1' })), 'IdempotentParameterMismatch');
-    const enc = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 4, VolumeType: 'io2', Iops: 1000, Encrypted: true, MultiAttachEnabled: true }));
+    await expectCode(
+      ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1b', Size: 51, ClientToken: 'vol-token-1' })),
+      'IdempotentParameterMismatch',
+    );
+    const enc = await ec2.send(
+      new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 4, VolumeType: 'io2', Iops: 1000, Encrypted: true, MultiAttachEnabled: true }),
+    );
     assert.match(enc.KmsKeyId!, /^arn:aws:kms:us-east-1:123456789012:key\/[0-9a-f-]{36}$/);
     const gp3 = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 10, VolumeType: 'gp3' }));
     assert.deepEqual([gp3.Iops, gp3.Throughput], [3000, 125]);
@@ -163,7 +215,11 @@ describe('CreateVolume', () => {
 describe('attach, detach, delete', () => {
   it('attaching → attached, detaching → available, with AWS errors for zone, device, state [api AttachVolume, DetachVolume, DeleteVolume]', async () => {
     const i = await launch(ec2, { Placement: { AvailabilityZone: 'us-east-1a' } });
-    await until(() => getInstance(ec2, i.InstanceId!), (x) => x.State!.Name === 'running', 'running');
+    await until(
+      () => getInstance(ec2, i.InstanceId!),
+      (x) => x.State!.Name === 'running',
+      'running',
+    );
     const volId = await newVolume();
     const otherZone = await newVolume({ AvailabilityZone: 'us-east-1b' });
     const view = () => allVolumes();
@@ -181,7 +237,11 @@ describe('attach, detach, delete', () => {
     const a = await ec2.send(new AttachVolumeCommand({ VolumeId: volId, InstanceId: i.InstanceId!, Device: '/dev/sdf' }));
     assert.equal(a.State, 'attaching');
     await waitUntilVolumeInUse({ ...waiter, client: ec2 }, { VolumeIds: [volId] });
-    await until(() => volume(volId), (v) => v?.Attachments?.[0]?.State === 'attached', 'attached');
+    await until(
+      () => volume(volId),
+      (v) => v?.Attachments?.[0]?.State === 'attached',
+      'attached',
+    );
     assert.ok((await getInstance(ec2, i.InstanceId!)).BlockDeviceMappings!.some((b) => b.DeviceName === '/dev/sdf' && b.Ebs!.VolumeId === volId));
     const inUse = await expectRefusal(h, view, attach(volId, '/dev/sdg'), 'VolumeInUse');
     assert.equal(inUse.message, `${volId} is already attached to an instance`);
@@ -201,18 +261,33 @@ describe('attach, detach, delete', () => {
 
   it('a stopped instance lets its root volume go and take another; the AWS CLI and boto3 see the same [ebs "Detach a volume"]', async () => {
     const i = await launch(ec2, { Placement: { AvailabilityZone: 'us-east-1a' } });
-    await until(() => getInstance(ec2, i.InstanceId!), (x) => x.State!.Name === 'running', 'running');
+    await until(
+      () => getInstance(ec2, i.InstanceId!),
+      (x) => x.State!.Name === 'running',
+      'running',
+    );
     await ec2.send(new StopInstancesCommand({ InstanceIds: [i.InstanceId!] }));
-    await until(() => getInstance(ec2, i.InstanceId!), (x) => x.State!.Name === 'stopped', 'stopped');
+    await until(
+      () => getInstance(ec2, i.InstanceId!),
+      (x) => x.State!.Name === 'stopped',
+      'stopped',
+    );
     const rootId = i.BlockDeviceMappings![0]!.Ebs!.VolumeId!;
     await h.cli(['detach-volume', '--volume-id', rootId]);
-    await until(() => volume(rootId), (v) => v?.State === 'available', 'root detached');
+    await until(
+      () => volume(rootId),
+      (v) => v?.State === 'available',
+      'root detached',
+    );
     const out = await h.boto3(`
 r = ec2.attach_volume(VolumeId=${JSON.stringify(rootId)}, InstanceId=${JSON.stringify(i.InstanceId)}, Device='/dev/xvda')
 result = r['State']`);
     assert.equal(out, 'attaching');
     const cli = await h.cli(['describe-volumes', '--filters', `Name=attachment.instance-id,Values=${i.InstanceId}`]);
-    assert.deepEqual(cli.Volumes.map((v: Volume) => v.VolumeId), [rootId]);
+    assert.deepEqual(
+      cli.Volumes.map((v: Volume) => v.VolumeId),
+      [rootId],
+    );
     await invariants(h);
   });
 });
@@ -220,9 +295,13 @@ result = r['State']`);
 describe('DescribeVolumes and ModifyVolume', () => {
   it('filters and pagination [api DescribeVolumes]', async () => {
     const ids = [await newVolume({ Size: 7 }), await newVolume({ Size: 7, Encrypted: true }), await newVolume({ Size: 7, VolumeType: 'gp3' })];
-    const by = async (Name: string, Values: string[]) => (await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name, Values }] }))).Volumes!.map((v) => v.VolumeId).sort();
+    const by = async (Name: string, Values: string[]) =>
+      (await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name, Values }] }))).Volumes!.map((v) => v.VolumeId).sort();
     assert.deepEqual(await by('size', ['7']), [...ids].sort());
-    assert.deepEqual((await by('encrypted', ['true'])).filter((id) => ids.includes(id!)), [ids[1]]);
+    assert.deepEqual(
+      (await by('encrypted', ['true'])).filter((id) => ids.includes(id!)),
+      [ids[1]],
+    );
     assert.ok((await by('status', ['available'])).includes(ids[0]));
     assert.ok((await by('volume-type', ['gp*'])).includes(ids[0]));
     await expectCode(ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'colour', Values: ['x'] }] })), 'InvalidParameterValue');
@@ -243,7 +322,10 @@ describe('DescribeVolumes and ModifyVolume', () => {
     const id = await newVolume({ Size: 10 });
     await expectCode(ec2.send(new ModifyVolumeCommand({ VolumeId: id, Size: 5 })), 'InvalidParameterValue');
     const m = await ec2.send(new ModifyVolumeCommand({ VolumeId: id, Size: 20, VolumeType: 'gp3' }));
-    assert.deepEqual([m.VolumeModification!.ModificationState, m.VolumeModification!.OriginalSize, m.VolumeModification!.TargetSize, m.VolumeModification!.TargetIops], ['modifying', 10, 20, 3000]);
+    assert.deepEqual(
+      [m.VolumeModification!.ModificationState, m.VolumeModification!.OriginalSize, m.VolumeModification!.TargetSize, m.VolumeModification!.TargetIops],
+      ['modifying', 10, 20, 3000],
+    );
     await until(
       async () => (await ec2.send(new DescribeVolumesModificationsCommand({ VolumeIds: [id] }))).VolumesModifications![0]!.ModificationState,
       (s) => s === 'completed',
@@ -258,12 +340,19 @@ describe('DescribeVolumes and ModifyVolume', () => {
 describe('snapshots', () => {
   it('CreateSnapshot pending → completed; volumes made from it are at least its size; DescribeSnapshots OwnerIds self; DeleteSnapshot [api CreateSnapshot, DescribeSnapshots, CreateVolume]', async () => {
     const src = await newVolume({ Size: 12, Encrypted: true });
-    const snap = await ec2.send(new CreateSnapshotCommand({ VolumeId: src, Description: 'nightly', TagSpecifications: [{ ResourceType: 'snapshot', Tags: [{ Key: 'k', Value: 'v' }] }] }));
+    const snap = await ec2.send(
+      new CreateSnapshotCommand({ VolumeId: src, Description: 'nightly', TagSpecifications: [{ ResourceType: 'snapshot', Tags: [{ Key: 'k', Value: 'v' }] }] }),
+    );
     assert.deepEqual([snap.State, snap.VolumeSize, snap.Encrypted, snap.Description], ['pending', 12, true, 'nightly']);
     await waitUntilSnapshotCompleted({ ...waiter, client: ec2 }, { SnapshotIds: [snap.SnapshotId!] });
-    const mine = await h.boto3(`result = [s['SnapshotId'] for s in ec2.describe_snapshots(OwnerIds=['self'], Filters=[{'Name': 'volume-id', 'Values': [${JSON.stringify(src)}]}])['Snapshots']]`);
+    const mine = await h.boto3(
+      `result = [s['SnapshotId'] for s in ec2.describe_snapshots(OwnerIds=['self'], Filters=[{'Name': 'volume-id', 'Values': [${JSON.stringify(src)}]}])['Snapshots']]`,
+    );
     assert.deepEqual(mine, [snap.SnapshotId]);
-    const small = await expectCode(ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: snap.SnapshotId, Size: 5 })), 'InvalidParameterValue');
+    const small = await expectCode(
+      ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', SnapshotId: snap.SnapshotId, Size: 5 })),
+      'InvalidParameterValue',
+    );
     assert.equal(small.message, `Volume of size 5GB is smaller than snapshot '${snap.SnapshotId}', expect size >= 12GB`);
     const fromSnap = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1b', SnapshotId: snap.SnapshotId }));
     assert.deepEqual([fromSnap.Size, fromSnap.SnapshotId], [12, snap.SnapshotId]);

@@ -69,11 +69,17 @@ describe('decoder: names and shapes', () => {
     const got = decode(
       'RunInstances',
       [
-        'MinCount=1', 'MaxCount=1',
-        'NetworkInterface.1.DeviceIndex=0', 'NetworkInterface.1.SubnetId=subnet-1',
-        'NetworkInterface.1.SecurityGroupId.1=sg-1', 'NetworkInterface.1.SecurityGroupId.2=sg-2',
-        'NetworkInterface.1.PrivateIpAddresses.1.PrivateIpAddress=10.0.0.5', 'NetworkInterface.1.PrivateIpAddresses.1.Primary=true',
-        'TagSpecification.1.ResourceType=instance', 'TagSpecification.1.Tag.1.Key=Name', 'TagSpecification.1.Tag.1.Value=',
+        'MinCount=1',
+        'MaxCount=1',
+        'NetworkInterface.1.DeviceIndex=0',
+        'NetworkInterface.1.SubnetId=subnet-1',
+        'NetworkInterface.1.SecurityGroupId.1=sg-1',
+        'NetworkInterface.1.SecurityGroupId.2=sg-2',
+        'NetworkInterface.1.PrivateIpAddresses.1.PrivateIpAddress=10.0.0.5',
+        'NetworkInterface.1.PrivateIpAddresses.1.Primary=true',
+        'TagSpecification.1.ResourceType=instance',
+        'TagSpecification.1.Tag.1.Key=Name',
+        'TagSpecification.1.Tag.1.Value=',
       ].join('&'),
     );
     assert.deepEqual(got, {
@@ -87,7 +93,10 @@ describe('decoder: names and shapes', () => {
   });
 
   it('protocol and signing parameters (Action, Version, X-Amz-*) are not operation input', () => {
-    const got = decode('DescribeVpcs', 'Action=DescribeVpcs&Version=2016-11-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a%2F20250101%2Fus-east-1%2Fec2%2Faws4_request&X-Amz-Date=20250101T000000Z&X-Amz-SignedHeaders=host&X-Amz-Signature=00');
+    const got = decode(
+      'DescribeVpcs',
+      'Action=DescribeVpcs&Version=2016-11-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a%2F20250101%2Fus-east-1%2Fec2%2Faws4_request&X-Amz-Date=20250101T000000Z&X-Amz-SignedHeaders=host&X-Amz-Signature=00',
+    );
     assert.deepEqual(got, {});
   });
 
@@ -99,7 +108,13 @@ describe('decoder: names and shapes', () => {
       ['Tag.2.Key', 'empty'],
       ['Tag.2.Value', ''],
     ]);
-    assert.deepEqual(got, { Resources: ['vpc-1'], Tags: [{ Key: 'a=b&c', Value: ' ü ✓ 😀 <x> ' }, { Key: 'empty', Value: '' }] });
+    assert.deepEqual(got, {
+      Resources: ['vpc-1'],
+      Tags: [
+        { Key: 'a=b&c', Value: ' ü ✓ 😀 <x> ' },
+        { Key: 'empty', Value: '' },
+      ],
+    });
   });
 
   it('an empty list may be sent as a bare `Name=`', () => {
@@ -135,7 +150,11 @@ describe('decoder: scalar values', () => {
 
   it('enums from the model are enforced', () => {
     assert.deepEqual(decode('CreateVpc', 'CidrBlock=10.0.0.0/16&InstanceTenancy=dedicated'), { CidrBlock: '10.0.0.0/16', InstanceTenancy: 'dedicated' });
-    rejects(() => decode('CreateVpc', 'CidrBlock=10.0.0.0/16&InstanceTenancy=Dedicated'), 'InvalidParameterValue', 'Value (Dedicated) for parameter InstanceTenancy is invalid');
+    rejects(
+      () => decode('CreateVpc', 'CidrBlock=10.0.0.0/16&InstanceTenancy=Dedicated'),
+      'InvalidParameterValue',
+      'Value (Dedicated) for parameter InstanceTenancy is invalid',
+    );
   });
 
   it('InstanceType is an open enum: values newer than the pinned model reach the handler', () => {
@@ -247,7 +266,10 @@ describe('decoder: hostile input', () => {
     assert.deepEqual(decode('DescribeVpcs', 'VpcId.10=j&VpcId.9=i&VpcId.2=b'), { VpcIds: ['b', 'i', 'j'] });
     assert.deepEqual(decode('DescribeVpcs', 'VpcId.1=a&VpcId.1=b'), { VpcIds: ['b'] });
     const many = Array.from({ length: 12 }, (_, i) => [`VpcId.${12 - i}`, `vpc-${12 - i}`] as [string, string]);
-    assert.deepEqual(decode('DescribeVpcs', many).VpcIds, Array.from({ length: 12 }, (_, i) => `vpc-${i + 1}`));
+    assert.deepEqual(
+      decode('DescribeVpcs', many).VpcIds,
+      Array.from({ length: 12 }, (_, i) => `vpc-${i + 1}`),
+    );
   });
 
   it('list indexes must be positive decimal integers', () => {

@@ -36,7 +36,15 @@ describe('encoder: documents', () => {
   });
 
   it('operations with no output members answer <return>true</return>', () => {
-    for (const op of ['DeleteVpc', 'DeleteSubnet', 'ModifySubnetAttribute', 'CreateTags', 'DeleteTags', 'DeleteNetworkInterface', 'ModifyNetworkInterfaceAttribute']) {
+    for (const op of [
+      'DeleteVpc',
+      'DeleteSubnet',
+      'ModifySubnetAttribute',
+      'CreateTags',
+      'DeleteTags',
+      'DeleteNetworkInterface',
+      'ModifyNetworkInterfaceAttribute',
+    ]) {
       assert.equal(model.operations[op]!.output, undefined, `${op} has no output shape`);
       assert.equal(body(op, {}), '<return>true</return>');
       assert.equal(body(op, undefined), '<return>true</return>');
@@ -72,7 +80,9 @@ describe('encoder: values', () => {
 
   it('booleans are exactly true/false, false and 0 are written, undefined and null are omitted', () => {
     assert.equal(
-      body('CreateSubnet', { Subnet: { SubnetId: 's', DefaultForAz: false, MapPublicIpOnLaunch: true, AvailableIpAddressCount: 0, VpcId: undefined, State: null } }),
+      body('CreateSubnet', {
+        Subnet: { SubnetId: 's', DefaultForAz: false, MapPublicIpOnLaunch: true, AvailableIpAddressCount: 0, VpcId: undefined, State: null },
+      }),
       '<subnet><subnetId>s</subnetId><availableIpAddressCount>0</availableIpAddressCount><defaultForAz>false</defaultForAz><mapPublicIpOnLaunch>true</mapPublicIpOnLaunch></subnet>',
     );
   });
@@ -80,7 +90,10 @@ describe('encoder: values', () => {
   it('an empty list is an empty element, a missing list is absent', () => {
     assert.equal(body('DescribeVpcs', { Vpcs: [] }), '<vpcSet/>');
     assert.equal(body('DescribeVpcs', {}), '');
-    assert.equal(body('DescribeVpcs', { Vpcs: [{ VpcId: 'v', Tags: [], CidrBlockAssociationSet: [] }] }), '<vpcSet><item><cidrBlockAssociationSet/><tagSet/><vpcId>v</vpcId></item></vpcSet>');
+    assert.equal(
+      body('DescribeVpcs', { Vpcs: [{ VpcId: 'v', Tags: [], CidrBlockAssociationSet: [] }] }),
+      '<vpcSet><item><cidrBlockAssociationSet/><tagSet/><vpcId>v</vpcId></item></vpcSet>',
+    );
   });
 
   it('nested structures and lists of lists (NetworkInterface association, attachment, privateIpAddressesSet)', () => {
@@ -96,8 +109,14 @@ describe('encoder: values', () => {
       ],
     });
     assert.match(xml, /<association><ipOwnerId>amazon<\/ipOwnerId><publicIp>203\.0\.113\.5<\/publicIp><\/association>/);
-    assert.match(xml, /<attachment><attachTime>2013-11-30T23:36:42\.000Z<\/attachTime><attachmentId>eni-attach-1<\/attachmentId><deleteOnTermination>true<\/deleteOnTermination><deviceIndex>0<\/deviceIndex><\/attachment>/);
-    assert.match(xml, /<privateIpAddressesSet><item><association><publicIp>203\.0\.113\.5<\/publicIp><\/association><primary>true<\/primary><privateIpAddress>10\.0\.0\.5<\/privateIpAddress><\/item><\/privateIpAddressesSet>/);
+    assert.match(
+      xml,
+      /<attachment><attachTime>2013-11-30T23:36:42\.000Z<\/attachTime><attachmentId>eni-attach-1<\/attachmentId><deleteOnTermination>true<\/deleteOnTermination><deviceIndex>0<\/deviceIndex><\/attachment>/,
+    );
+    assert.match(
+      xml,
+      /<privateIpAddressesSet><item><association><publicIp>203\.0\.113\.5<\/publicIp><\/association><primary>true<\/primary><privateIpAddress>10\.0\.0\.5<\/privateIpAddress><\/item><\/privateIpAddressesSet>/,
+    );
     assert.match(xml, /<groupSet><item><groupId>sg-1<\/groupId><groupName>default<\/groupName><\/item><\/groupSet>/);
   });
 
@@ -153,7 +172,12 @@ describe('encoder: values', () => {
 });
 
 describe('encoder: large answers', () => {
-  const eni = (i: number) => ({ NetworkInterfaceId: `eni-${i}`, Description: i % 2 ? 'a & b' : 'plain', PrivateIpAddress: `10.0.${i >> 8}.${i & 255}`, Groups: [{ GroupId: 'sg-1', GroupName: 'default' }] });
+  const eni = (i: number) => ({
+    NetworkInterfaceId: `eni-${i}`,
+    Description: i % 2 ? 'a & b' : 'plain',
+    PrivateIpAddress: `10.0.${i >> 8}.${i & 255}`,
+    Groups: [{ GroupId: 'sg-1', GroupName: 'default' }],
+  });
   const items = Array.from({ length: 3000 }, (_, i) => eni(i));
   const op = 'DescribeNetworkInterfaces';
 
@@ -165,7 +189,9 @@ describe('encoder: large answers', () => {
     assert.ok(text.endsWith(`</${op}Response>`));
     // Each escaped value stays escaped, whichever chunk it lands in; multi-byte text survives the split.
     assert.equal(text.match(/<description>a &amp; b<\/description>/g)?.length, 1500);
-    const unicode = bodyText(encoder.response(op, model.operations[op]!.output, { NetworkInterfaces: items.map((e) => ({ ...e, Description: 'ü✓😀'.repeat(20) })) }, RID));
+    const unicode = bodyText(
+      encoder.response(op, model.operations[op]!.output, { NetworkInterfaces: items.map((e) => ({ ...e, Description: 'ü✓😀'.repeat(20) })) }, RID),
+    );
     assert.equal(unicode.match(/<description>(ü✓😀){20}<\/description>/g)?.length, 3000);
   });
 
@@ -180,7 +206,10 @@ describe('encoder: large answers', () => {
   it('answerValue turns a deferred list back into the plain data it stands for', () => {
     const at = new Date(0);
     assert.deepEqual(answerValue({ A: mapForAnswer([1, 2], (i) => ({ N: i, L: mapForAnswer([i], (j) => j * 10), At: at })), B: null }), {
-      A: [{ N: 1, L: [10], At: at }, { N: 2, L: [20], At: at }],
+      A: [
+        { N: 1, L: [10], At: at },
+        { N: 2, L: [20], At: at },
+      ],
       B: null,
     });
   });

@@ -140,7 +140,15 @@ const INPUTS: { [op: string]: object } = {
     Groups: ['sg-1', 'sg-2'],
     Ipv6Addresses: [{ Ipv6Address: '2600:1f00::10' }],
     InterfaceType: 'trunk',
-    TagSpecifications: [{ ResourceType: 'network-interface', Tags: [{ Key: 'Name', Value: 'a=b&c' }, { Key: 'empty', Value: '' }] }],
+    TagSpecifications: [
+      {
+        ResourceType: 'network-interface',
+        Tags: [
+          { Key: 'Name', Value: 'a=b&c' },
+          { Key: 'empty', Value: '' },
+        ],
+      },
+    ],
     DryRun: false,
   } satisfies sdk.CreateNetworkInterfaceCommandInput,
   DescribeVpcs: {
@@ -219,7 +227,10 @@ const INPUTS: { [op: string]: object } = {
   } satisfies sdk.DescribeInstancesCommandInput,
   CreateTags: {
     Resources: ['vpc-1', 'subnet-2'],
-    Tags: [{ Key: 'Name', Value: TRICKY }, { Key: 'empty', Value: '' }],
+    Tags: [
+      { Key: 'Name', Value: TRICKY },
+      { Key: 'empty', Value: '' },
+    ],
   } satisfies sdk.CreateTagsCommandInput,
   DeleteTags: { Resources: ['vpc-1'], Tags: [{ Key: 'Name' }, { Key: 'env', Value: 'prod' }] } satisfies sdk.DeleteTagsCommandInput,
   DescribeSpotPriceHistory: {
@@ -263,7 +274,9 @@ const INPUTS: { [op: string]: object } = {
   CreateLaunchTemplate: {
     LaunchTemplateName: 'lt-web',
     LaunchTemplateData: {
-      NetworkInterfaces: [{ DeviceIndex: 0, Groups: ['sg-1'], AssociatePublicIpAddress: true, PrivateIpAddresses: [{ PrivateIpAddress: '10.0.0.9', Primary: true }] }],
+      NetworkInterfaces: [
+        { DeviceIndex: 0, Groups: ['sg-1'], AssociatePublicIpAddress: true, PrivateIpAddresses: [{ PrivateIpAddress: '10.0.0.9', Primary: true }] },
+      ],
       SecurityGroupIds: ['sg-1'],
       TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web' }] }],
     },
@@ -310,8 +323,16 @@ describe('round trip (a): SDK v3 serialiser → our decoder', () => {
 
 describe('round trip (a): botocore serialiser → our decoder', () => {
   const ops = [
-    'CreateNetworkInterface', 'DescribeVpcs', 'AuthorizeSecurityGroupIngress', 'RunInstances', 'ModifyNetworkInterfaceAttribute',
-    'DescribeInstances', 'CreateTags', 'DescribeSpotPriceHistory', 'AssignPrivateIpAddresses', 'DescribeNetworkInterfaces',
+    'CreateNetworkInterface',
+    'DescribeVpcs',
+    'AuthorizeSecurityGroupIngress',
+    'RunInstances',
+    'ModifyNetworkInterfaceAttribute',
+    'DescribeInstances',
+    'CreateTags',
+    'DescribeSpotPriceHistory',
+    'AssignPrivateIpAddresses',
+    'DescribeNetworkInterfaces',
     'CreateLaunchTemplate',
   ];
   let bodies: string[];
@@ -354,7 +375,10 @@ const OUTPUTS: { [op: string]: object } = {
         CidrBlockAssociationSet: [{ AssociationId: 'vpc-cidr-assoc-1', CidrBlock: '10.0.0.0/16', CidrBlockState: { State: 'associated' } }],
         IsDefault: false,
         BlockPublicAccessStates: { InternetGatewayBlockMode: 'off' },
-        Tags: [{ Key: 'Name', Value: TRICKY }, { Key: 'empty', Value: '' }],
+        Tags: [
+          { Key: 'Name', Value: TRICKY },
+          { Key: 'empty', Value: '' },
+        ],
         VpcId: 'vpc-0123456789abcdef0',
         State: 'available',
         CidrBlock: '10.0.0.0/16',
@@ -369,9 +393,7 @@ const OUTPUTS: { [op: string]: object } = {
       AvailabilityZoneId: 'use1-az6',
       OwnerId: '123456789012',
       AssignIpv6AddressOnCreation: false,
-      Ipv6CidrBlockAssociationSet: [
-        { AssociationId: 'subnet-cidr-assoc-1', Ipv6CidrBlock: '2600:1f00::/64', Ipv6CidrBlockState: { State: 'associated' } },
-      ],
+      Ipv6CidrBlockAssociationSet: [{ AssociationId: 'subnet-cidr-assoc-1', Ipv6CidrBlock: '2600:1f00::/64', Ipv6CidrBlockState: { State: 'associated' } }],
       SubnetArn: 'arn:aws:ec2:us-east-1:123456789012:subnet/subnet-1',
       EnableDns64: false,
       Ipv6Native: false,
@@ -390,7 +412,16 @@ const OUTPUTS: { [op: string]: object } = {
     NetworkInterfaces: [
       {
         Association: { IpOwnerId: 'amazon', PublicDnsName: 'ec2-203-0-113-12.compute-1.amazonaws.com', PublicIp: '203.0.113.12' },
-        Attachment: { AttachTime: T2, AttachmentId: 'eni-attach-1', DeleteOnTermination: true, DeviceIndex: 0, NetworkCardIndex: 0, InstanceId: 'i-1', InstanceOwnerId: '123456789012', Status: 'attached' },
+        Attachment: {
+          AttachTime: T2,
+          AttachmentId: 'eni-attach-1',
+          DeleteOnTermination: true,
+          DeviceIndex: 0,
+          NetworkCardIndex: 0,
+          InstanceId: 'i-1',
+          InstanceOwnerId: '123456789012',
+          Status: 'attached',
+        },
         AvailabilityZone: 'us-east-1a',
         Description: TRICKY,
         Groups: [{ GroupId: 'sg-1', GroupName: 'default' }],
@@ -402,7 +433,12 @@ const OUTPUTS: { [op: string]: object } = {
         PrivateDnsName: 'ip-10-0-1-17.ec2.internal',
         PrivateIpAddress: '10.0.1.17',
         PrivateIpAddresses: [
-          { Association: { IpOwnerId: 'amazon', PublicIp: '203.0.113.12' }, Primary: true, PrivateDnsName: 'ip-10-0-1-17.ec2.internal', PrivateIpAddress: '10.0.1.17' },
+          {
+            Association: { IpOwnerId: 'amazon', PublicIp: '203.0.113.12' },
+            Primary: true,
+            PrivateDnsName: 'ip-10-0-1-17.ec2.internal',
+            PrivateIpAddress: '10.0.1.17',
+          },
           { Primary: false, PrivateIpAddress: '10.0.1.18' },
         ],
         Ipv4Prefixes: [{ Ipv4Prefix: '10.0.1.32/28' }],
@@ -442,7 +478,17 @@ const OUTPUTS: { [op: string]: object } = {
   } satisfies Out<sdk.DescribeSecurityGroupsCommandOutput>,
   DescribeAvailabilityZones: {
     AvailabilityZones: [
-      { OptInStatus: 'opt-in-not-required', Messages: [], RegionName: 'us-east-1', ZoneName: 'us-east-1a', ZoneId: 'use1-az6', GroupName: 'us-east-1-zg-1', NetworkBorderGroup: 'us-east-1', ZoneType: 'availability-zone', State: 'available' },
+      {
+        OptInStatus: 'opt-in-not-required',
+        Messages: [],
+        RegionName: 'us-east-1',
+        ZoneName: 'us-east-1a',
+        ZoneId: 'use1-az6',
+        GroupName: 'us-east-1-zg-1',
+        NetworkBorderGroup: 'us-east-1',
+        ZoneType: 'availability-zone',
+        State: 'available',
+      },
     ],
   } satisfies Out<sdk.DescribeAvailabilityZonesCommandOutput>,
   DescribeSpotPriceHistory: {

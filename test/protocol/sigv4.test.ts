@@ -78,7 +78,10 @@ describe('SigV4: AWS test suite vectors', () => {
   });
 
   it('get-utf8: the path is UTF-8 and percent-encoded', () => {
-    const r = request('GET', '/ሴ', { ...base, authorization: suiteAuth('host;x-amz-date', '8318018e0b0f223aa2bbf98705b62bb787dc9c0e678f255a891fd03141be5d85') });
+    const r = request('GET', '/ሴ', {
+      ...base,
+      authorization: suiteAuth('host;x-amz-date', '8318018e0b0f223aa2bbf98705b62bb787dc9c0e678f255a891fd03141be5d85'),
+    });
     assert.equal(verifySigV4(r, suiteOptions()).accessKeyId, AKID);
   });
 
@@ -96,14 +99,14 @@ describe('SigV4: AWS test suite vectors', () => {
     };
     assert.equal(verifySigV4(request('POST', '/', headers, 'Param1=value1'), suiteOptions()).accessKeyId, AKID);
     // Same signature, another body: the claimed hash no longer fits what arrived.
-    assert.deepEqual(refusal(() => verifySigV4(request('POST', '/', headers, 'Param1=value2'), suiteOptions())), ['SignatureDoesNotMatch', 403, MISMATCH]);
+    assert.deepEqual(
+      refusal(() => verifySigV4(request('POST', '/', headers, 'Param1=value2'), suiteOptions())),
+      ['SignatureDoesNotMatch', 403, MISMATCH],
+    );
   });
 
   it('the signing key chain (General Reference example: 20150830/us-east-1/iam)', () => {
-    assert.equal(
-      signingKey(SECRET, '20150830', 'us-east-1', 'iam').toString('hex'),
-      'c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9',
-    );
+    assert.equal(signingKey(SECRET, '20150830', 'us-east-1', 'iam').toString('hex'), 'c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9');
   });
 });
 
@@ -124,10 +127,12 @@ describe('SigV4: canonical forms', () => {
     assert.equal(canonicalQuery('Param2=value2&Param1=value1'), 'Param1=value1&Param2=value2');
     assert.equal(canonicalQuery('b=2&a=1&A=0'), 'A=0&a=1&b=2');
     assert.equal(canonicalQuery('Param1=value2&Param1=Value1'), 'Param1=Value1&Param1=value2'); // get-vanilla-query-order-value
-    assert.equal(canonicalQuery('-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'),
-      '-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'); // get-vanilla-query-unreserved
+    assert.equal(
+      canonicalQuery('-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'),
+      '-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz=-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
+    ); // get-vanilla-query-unreserved
     assert.equal(canonicalQuery('ሴ=bar'), '%E1%88%B4=bar'); // get-vanilla-utf8-query
-    assert.equal(canonicalQuery("a=x y&b=%2A!'()&c&d="), "a=x%20y&b=%2A%21%27%28%29&c=&d=");
+    assert.equal(canonicalQuery("a=x y&b=%2A!'()&c&d="), 'a=x%20y&b=%2A%21%27%28%29&c=&d=');
     // `+` is a space to the form decoder, so it is a space in what is signed.
     assert.equal(canonicalQuery('a=x+y'), canonicalQuery('a=x%20y'));
     assert.equal(canonicalQuery('a=1&X-Amz-Signature=abc&b=2', 'X-Amz-Signature'), 'a=1&b=2');
@@ -236,7 +241,15 @@ async function sdkPresigned(a: SignArgs & { expiresIn?: number } = {}): Promise<
     sha256: NodeSha256,
   });
   const presigned = await signer.presign(
-    { method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port: 4566, path: '/', query: a.query ?? { Action: 'DescribeVpcs', Version: '2016-11-15' }, headers: { host: '127.0.0.1:4566' } },
+    {
+      method: 'GET',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: 4566,
+      path: '/',
+      query: a.query ?? { Action: 'DescribeVpcs', Version: '2016-11-15' },
+      headers: { host: '127.0.0.1:4566' },
+    },
     { signingDate: new Date(a.at ?? NOW), expiresIn: a.expiresIn ?? 300 },
   );
   return wire('GET', '/', presigned.query as Record<string, string>, { host: '127.0.0.1:4566' }, '');
@@ -263,7 +276,10 @@ describe('SigV4: requests signed by the SDK v3 signer', () => {
     const r = await sdkPresigned({ expiresIn: 300 });
     assert.deepEqual(verifySigV4(r, ec2Options()), { accessKeyId: KEY, region: 'us-east-1', presigned: true });
     assert.equal(verifySigV4(r, ec2Options({ now: NOW + 300_000 })).presigned, true);
-    assert.deepEqual(refusal(() => verifySigV4(r, ec2Options({ now: NOW + 301_000 }))), ['RequestExpired', 400, 'Request has expired.']);
+    assert.deepEqual(
+      refusal(() => verifySigV4(r, ec2Options({ now: NOW + 301_000 }))),
+      ['RequestExpired', 400, 'Request has expired.'],
+    );
     // A presigned URL with a session token (botocore and the SDK put it in the query).
     assert.equal(verifySigV4(await sdkPresigned({ sessionToken: 'tok' }), ec2Options()).presigned, true);
   });
@@ -271,7 +287,10 @@ describe('SigV4: requests signed by the SDK v3 signer', () => {
   it('a presigned URL whose parameters are changed no longer verifies', async () => {
     const r = await sdkPresigned();
     const tampered = { ...r, target: r.target.replace('DescribeVpcs', 'DescribeSubnets') };
-    assert.deepEqual(refusal(() => verifySigV4(tampered, ec2Options())), ['SignatureDoesNotMatch', 403, MISMATCH]);
+    assert.deepEqual(
+      refusal(() => verifySigV4(tampered, ec2Options())),
+      ['SignatureDoesNotMatch', 403, MISMATCH],
+    );
     const added = { ...r, target: `${r.target}&VpcId.1=vpc-1` };
     assert.deepEqual(refusal(() => verifySigV4(added, ec2Options()))[0], 'SignatureDoesNotMatch');
   });
@@ -294,23 +313,30 @@ describe('SigV4: refusals, with EC2 codes, statuses and wording', () => {
   });
 
   it('no signature at all → MissingParameter AWSAccessKeyId (400); Signature Version 2 → AuthFailure', () => {
-    assert.deepEqual(refusal(() => verifySigV4(request('POST', '/', { host: 'h' }, 'Action=DescribeVpcs'), ec2Options())), [
-      'MissingParameter',
-      400,
-      'The request must contain the parameter AWSAccessKeyId',
-    ]);
-    const v2 = request('GET', '/?Action=DescribeVpcs&AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&SignatureVersion=2&SignatureMethod=HmacSHA256&Signature=x', { host: 'h' });
+    assert.deepEqual(
+      refusal(() => verifySigV4(request('POST', '/', { host: 'h' }, 'Action=DescribeVpcs'), ec2Options())),
+      ['MissingParameter', 400, 'The request must contain the parameter AWSAccessKeyId'],
+    );
+    const v2 = request('GET', '/?Action=DescribeVpcs&AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&SignatureVersion=2&SignatureMethod=HmacSHA256&Signature=x', {
+      host: 'h',
+    });
     assert.deepEqual(refusal(() => verifySigV4(v2, ec2Options())).slice(0, 2), ['AuthFailure', 401]);
   });
 
   it('wrong secret → SignatureDoesNotMatch (403)', async () => {
     const r = await sdkSigned({ secret: 'not-the-secret' });
-    assert.deepEqual(refusal(() => verifySigV4(r, ec2Options())), ['SignatureDoesNotMatch', 403, MISMATCH]);
+    assert.deepEqual(
+      refusal(() => verifySigV4(r, ec2Options())),
+      ['SignatureDoesNotMatch', 403, MISMATCH],
+    );
   });
 
   it('unknown access key → AuthFailure (401)', async () => {
     const r = await sdkSigned({ key: 'AKIANOTINTHEFILE0000' });
-    assert.deepEqual(refusal(() => verifySigV4(r, ec2Options())), ['AuthFailure', 401, 'AWS was not able to validate the provided access credentials']);
+    assert.deepEqual(
+      refusal(() => verifySigV4(r, ec2Options())),
+      ['AuthFailure', 401, 'AWS was not able to validate the provided access credentials'],
+    );
   });
 
   it('a changed body, method, header or query → SignatureDoesNotMatch', async () => {
@@ -325,16 +351,25 @@ describe('SigV4: refusals, with EC2 codes, statuses and wording', () => {
       withAuth(r, (a) => a.replace(/Signature=([0-9a-f])/, (_, c: string) => `Signature=${c === '0' ? '1' : '0'}`)),
       withAuth(r, (a) => a.replace(/Signature=[0-9a-f]+/, 'Signature=xyz')),
     ];
-    for (const v of variants) assert.deepEqual(refusal(() => verifySigV4(v, ec2Options())), ['SignatureDoesNotMatch', 403, MISMATCH]);
+    for (const v of variants)
+      assert.deepEqual(
+        refusal(() => verifySigV4(v, ec2Options())),
+        ['SignatureDoesNotMatch', 403, MISMATCH],
+      );
   });
 
-  it('x-amz-content-sha256 must be the body\'s hash; UNSIGNED-PAYLOAD only with no body', async () => {
+  it("x-amz-content-sha256 must be the body's hash; UNSIGNED-PAYLOAD only with no body", async () => {
     const body = 'Action=DescribeVpcs&Version=2016-11-15';
     const hashed = await sdkSigned({ headers: { 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') } });
     assert.equal(verifySigV4(hashed, ec2Options()).accessKeyId, KEY);
     const unsigned = await sdkSigned({ headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
     assert.deepEqual(refusal(() => verifySigV4(unsigned, ec2Options()))[0], 'SignatureDoesNotMatch');
-    const unsignedGet = await sdkSigned({ method: 'GET', body: '', query: { Action: 'DescribeVpcs' }, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+    const unsignedGet = await sdkSigned({
+      method: 'GET',
+      body: '',
+      query: { Action: 'DescribeVpcs' },
+      headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    });
     assert.equal(verifySigV4(unsignedGet, ec2Options()).accessKeyId, KEY);
   });
 
@@ -343,76 +378,116 @@ describe('SigV4: refusals, with EC2 codes, statuses and wording', () => {
     assert.equal(verifySigV4(await sdkSigned({ at: NOW + MAX_SKEW_MS - 1000 }), ec2Options()).accessKeyId, KEY);
     for (const at of [NOW - MAX_SKEW_MS - 1000, NOW + MAX_SKEW_MS + 1000, NOW - 86_400_000 * 365]) {
       const r = await sdkSigned({ at });
-      assert.deepEqual(refusal(() => verifySigV4(r, ec2Options())), ['RequestExpired', 400, 'Request has expired.']);
+      assert.deepEqual(
+        refusal(() => verifySigV4(r, ec2Options())),
+        ['RequestExpired', 400, 'Request has expired.'],
+      );
     }
   });
 
   it('missing Authorization parts → IncompleteSignature (400), naming each', () => {
     const h = { host: 'h', 'x-amz-date': '20260115T100000Z' };
     const only = 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/ec2/aws4_request';
-    assert.deepEqual(refusal(() => verifySigV4(request('POST', '/', { ...h, authorization: only }), ec2Options())), [
-      'IncompleteSignature',
-      400,
-      `Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization=${only}`,
-    ]);
+    assert.deepEqual(
+      refusal(() => verifySigV4(request('POST', '/', { ...h, authorization: only }), ec2Options())),
+      [
+        'IncompleteSignature',
+        400,
+        `Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization=${only}`,
+      ],
+    );
     // The Basic header of a real report (digitalepidemiologylab/crowdbreaks#3) and its answer.
     const basic = 'Basic ZWxhc3RpY3NlYXJjaDo3V3JFVXg4alJXYjRGOGdlWEtHSEJmdkoyQXNzTEJxeXI4RQ==';
-    assert.deepEqual(refusal(() => verifySigV4(request('POST', '/', { host: 'h', authorization: basic }), ec2Options())), [
-      'IncompleteSignature',
-      400,
-      `Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=${basic}`,
-    ]);
+    assert.deepEqual(
+      refusal(() => verifySigV4(request('POST', '/', { host: 'h', authorization: basic }), ec2Options())),
+      [
+        'IncompleteSignature',
+        400,
+        `Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=${basic}`,
+      ],
+    );
     // Fields are separated by commas and spaces (iann0036/cloud9-sync#10: "Credential= key/…").
     const spaced = 'AWS4-HMAC-SHA256 Credential= AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00';
-    assert.deepEqual(refusal(() => verifySigV4(request('POST', '/', { ...h, authorization: spaced }), ec2Options())), [
-      'IncompleteSignature',
-      400,
-      `'AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/ec2/aws4_request' not a valid key=value pair (missing equal-sign) in Authorization header: '${spaced}'.`,
-    ]);
+    assert.deepEqual(
+      refusal(() => verifySigV4(request('POST', '/', { ...h, authorization: spaced }), ec2Options())),
+      [
+        'IncompleteSignature',
+        400,
+        `'AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/ec2/aws4_request' not a valid key=value pair (missing equal-sign) in Authorization header: '${spaced}'.`,
+      ],
+    );
   });
 
   it('missing presigned parameters → IncompleteSignature (400)', () => {
     const r = request('GET', '/?Action=DescribeVpcs&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20260115T100000Z', { host: 'h' });
-    assert.deepEqual(refusal(() => verifySigV4(r, ec2Options())), [
-      'IncompleteSignature',
-      400,
-      "AWS query-string parameters must include 'X-Amz-Credential'. AWS query-string parameters must include 'X-Amz-Signature'. AWS query-string parameters must include 'X-Amz-SignedHeaders'. Re-examine the query-string parameters.",
-    ]);
+    assert.deepEqual(
+      refusal(() => verifySigV4(r, ec2Options())),
+      [
+        'IncompleteSignature',
+        400,
+        "AWS query-string parameters must include 'X-Amz-Credential'. AWS query-string parameters must include 'X-Amz-Signature'. AWS query-string parameters must include 'X-Amz-SignedHeaders'. Re-examine the query-string parameters.",
+      ],
+    );
   });
 
-  it('Host not signed, another algorithm, a malformed credential → AWS\'s messages', async () => {
+  it("Host not signed, another algorithm, a malformed credential → AWS's messages", async () => {
     const r = await sdkSigned();
-    assert.deepEqual(refusal(() => verifySigV4(withAuth(r, (a) => a.replace(/SignedHeaders=[^,]+/, 'SignedHeaders=x-amz-date')), ec2Options())), [
-      'SignatureDoesNotMatch',
-      403,
-      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
-    ]);
-    assert.deepEqual(refusal(() => verifySigV4(withAuth(r, (a) => a.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA1')), ec2Options())), [
-      'IncompleteSignature',
-      400,
-      "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA1' (only AWS4-HMAC-SHA256 for now). ",
-    ]);
-    assert.deepEqual(refusal(() => verifySigV4(withAuth(r, (a) => a.replace('/ec2/aws4_request', '/aws4_request')), ec2Options())), [
-      'IncompleteSignature',
-      400,
-      "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/aws4_request'",
-    ]);
+    assert.deepEqual(
+      refusal(() =>
+        verifySigV4(
+          withAuth(r, (a) => a.replace(/SignedHeaders=[^,]+/, 'SignedHeaders=x-amz-date')),
+          ec2Options(),
+        ),
+      ),
+      ['SignatureDoesNotMatch', 403, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."],
+    );
+    assert.deepEqual(
+      refusal(() =>
+        verifySigV4(
+          withAuth(r, (a) => a.replace('AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA1')),
+          ec2Options(),
+        ),
+      ),
+      ['IncompleteSignature', 400, "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA1' (only AWS4-HMAC-SHA256 for now). "],
+    );
+    assert.deepEqual(
+      refusal(() =>
+        verifySigV4(
+          withAuth(r, (a) => a.replace('/ec2/aws4_request', '/aws4_request')),
+          ec2Options(),
+        ),
+      ),
+      [
+        'IncompleteSignature',
+        400,
+        "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKIAIOSFODNN7EXAMPLE/20260115/us-east-1/aws4_request'",
+      ],
+    );
   });
 
   it('a wrong service, terminator or scope date → SignatureDoesNotMatch listing every problem', async () => {
     const r = await sdkSigned({ service: 's3' });
-    assert.deepEqual(refusal(() => verifySigV4(r, ec2Options())), ['SignatureDoesNotMatch', 403, "Credential should be scoped to correct service: 'ec2'."]);
+    assert.deepEqual(
+      refusal(() => verifySigV4(r, ec2Options())),
+      ['SignatureDoesNotMatch', 403, "Credential should be scoped to correct service: 'ec2'."],
+    );
     const all = withAuth(r, (a) => a.replace('20260115/us-east-1/s3/aws4_request', '20260114/us-east-1/s3/aws5_request'));
-    assert.deepEqual(refusal(() => verifySigV4(all, ec2Options())), [
-      'SignatureDoesNotMatch',
-      403,
-      "Credential should be scoped to correct service: 'ec2'. Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20260114' != '20260115', from '20260115T100000Z'.",
-    ]);
+    assert.deepEqual(
+      refusal(() => verifySigV4(all, ec2Options())),
+      [
+        'SignatureDoesNotMatch',
+        403,
+        "Credential should be scoped to correct service: 'ec2'. Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20260114' != '20260115', from '20260115T100000Z'.",
+      ],
+    );
   });
 
   it('a region EC2 does not serve → AuthFailure (401)', async () => {
     const r = await sdkSigned({ region: 'mars-north-1' });
-    assert.deepEqual(refusal(() => verifySigV4(r, ec2Options())), ['AuthFailure', 401, "Credential should be scoped to a valid region, not 'mars-north-1'."]);
+    assert.deepEqual(
+      refusal(() => verifySigV4(r, ec2Options())),
+      ['AuthFailure', 401, "Credential should be scoped to a valid region, not 'mars-north-1'."],
+    );
   });
 
   it('the Date header stands in for X-Amz-Date', () => {
@@ -420,10 +495,15 @@ describe('SigV4: refusals, with EC2 codes, statuses and wording', () => {
     const date = new Date(NOW).toUTCString(); // Thu, 15 Jan 2026 10:00:00 GMT
     const canonical = ['GET', '/', 'Action=DescribeVpcs', `date:${date}\nhost:h\n`, 'date;host', createHash('sha256').update('').digest('hex')].join('\n');
     const sts = `AWS4-HMAC-SHA256\n20260115T100000Z\n20260115/us-east-1/ec2/aws4_request\n${createHash('sha256').update(canonical).digest('hex')}`;
-    const sig = createHmac('sha256', signingKey(KEY_SECRET, '20260115', 'us-east-1', 'ec2')).update(sts).digest('hex');
+    const sig = createHmac('sha256', signingKey(KEY_SECRET, '20260115', 'us-east-1', 'ec2'))
+      .update(sts)
+      .digest('hex');
     const authorization = `AWS4-HMAC-SHA256 Credential=${KEY}/20260115/us-east-1/ec2/aws4_request, SignedHeaders=date;host, Signature=${sig}`;
     assert.equal(verifySigV4(request('GET', '/?Action=DescribeVpcs', { host: 'h', date, authorization }), ec2Options()).accessKeyId, KEY);
     const late = new Date(NOW + MAX_SKEW_MS + 60_000).toUTCString();
-    assert.deepEqual(refusal(() => verifySigV4(request('GET', '/?Action=DescribeVpcs', { host: 'h', date: late, authorization }), ec2Options()))[0], 'RequestExpired');
+    assert.deepEqual(
+      refusal(() => verifySigV4(request('GET', '/?Action=DescribeVpcs', { host: 'h', date: late, authorization }), ec2Options()))[0],
+      'RequestExpired',
+    );
   });
 });

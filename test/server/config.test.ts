@@ -51,7 +51,11 @@ describe('parseServeConfig', () => {
 
   it('a bad port is a ConfigError naming the value, from a flag or the environment', () => {
     for (const bad of ['abc', '-1', '65536', '1.5', '0x50', ' 80', '80 ', '1e3', '99999999999999999999', '']) {
-      assert.throws(() => parseServeConfig([`--port=${bad}`], {}), (e: unknown) => e instanceof ConfigError && e.message.includes(`'${bad}'`), `--port ${bad}`);
+      assert.throws(
+        () => parseServeConfig([`--port=${bad}`], {}),
+        (e: unknown) => e instanceof ConfigError && e.message.includes(`'${bad}'`),
+        `--port ${bad}`,
+      );
     }
     assert.throws(() => parseServeConfig([], { EC2NET_PORT: 'http' }), ConfigError);
   });
@@ -121,7 +125,12 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = baseEnv()): Promise<Run
  * Starts a long-running server command, waits for its "listening" log line, checks /_ec2net/health,
  * then stops it with SIGTERM (the whole process group when `group`, so npm's child goes too).
  */
-async function serveAndStop(command: string, args: string[], env: NodeJS.ProcessEnv, group = false): Promise<{ url: string; line: Record<string, unknown>; exit: Run }> {
+async function serveAndStop(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  group = false,
+): Promise<{ url: string; line: Record<string, unknown>; exit: Run }> {
   const child = spawn(command, args, { env, cwd: ROOT, detached: group, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -202,7 +211,11 @@ describe('the ec2net command', () => {
   });
 
   it('serve --port 0 listens on a free port, logs its url, and exits 0 on SIGTERM', async () => {
-    const { url, line, exit } = await serveAndStop(process.execPath, [CLI, 'serve', '--port', '0', '--log-level', 'info', '--account-id', '111122223333'], baseEnv());
+    const { url, line, exit } = await serveAndStop(
+      process.execPath,
+      [CLI, 'serve', '--port', '0', '--log-level', 'info', '--account-id', '111122223333'],
+      baseEnv(),
+    );
     assert.match(url, /^http:\/\/127\.0\.0\.1:[0-9]+$/);
     assert.notEqual(url, 'http://127.0.0.1:0');
     assert.equal(line.accountId, '111122223333');
@@ -210,7 +223,12 @@ describe('the ec2net command', () => {
   });
 
   it('EC2NET_PORT and EC2NET_HOST configure `serve` without flags', async () => {
-    const { url, exit } = await serveAndStop(process.execPath, [CLI, 'serve'], { ...baseEnv(), EC2NET_PORT: '0', EC2NET_HOST: '127.0.0.1', EC2NET_LOG_LEVEL: 'info' });
+    const { url, exit } = await serveAndStop(process.execPath, [CLI, 'serve'], {
+      ...baseEnv(),
+      EC2NET_PORT: '0',
+      EC2NET_HOST: '127.0.0.1',
+      EC2NET_LOG_LEVEL: 'info',
+    });
     assert.match(url, /^http:\/\/127\.0\.0\.1:[0-9]+$/);
     assert.equal(exit.code, 0);
   });

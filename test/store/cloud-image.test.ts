@@ -49,7 +49,11 @@ function assertSameGraph(a: unknown, b: unknown, path: string, pairs: Map<object
   }
   if (a instanceof Set) return assert.deepEqual([...(b as Set<unknown>)], [...a], path);
   const keys = Object.keys(a).filter((k) => !(a === rootA && CLOUD_CONFIG_FIELDS.has(k)));
-  assert.deepEqual(Object.keys(b).filter((k) => keys.includes(k) || !(b === rootB && CLOUD_CONFIG_FIELDS.has(k))), keys, `${path}: fields`);
+  assert.deepEqual(
+    Object.keys(b).filter((k) => keys.includes(k) || !(b === rootB && CLOUD_CONFIG_FIELDS.has(k))),
+    keys,
+    `${path}: fields`,
+  );
   for (const k of keys) assertSameGraph((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, pairs, rootA, rootB);
 }
 
@@ -93,7 +97,10 @@ describe('cloud image (generic snapshot)', () => {
     w2.clock.now = w.clock.now;
     const a = w.ok({ Action: 'DescribeInstances' }).replace(/<requestId>[^<]*/, '');
     assert.equal(w2.ok({ Action: 'DescribeInstances' }).replace(/<requestId>[^<]*/, ''), a);
-    assert.equal(w2.ok({ Action: 'CreateVpc', CidrBlock: '10.50.0.0/16' }).replace(/<requestId>[^<]*/, ''), w.ok({ Action: 'CreateVpc', CidrBlock: '10.50.0.0/16' }).replace(/<requestId>[^<]*/, ''));
+    assert.equal(
+      w2.ok({ Action: 'CreateVpc', CidrBlock: '10.50.0.0/16' }).replace(/<requestId>[^<]*/, ''),
+      w.ok({ Action: 'CreateVpc', CidrBlock: '10.50.0.0/16' }).replace(/<requestId>[^<]*/, ''),
+    );
     assert.doesNotMatch(a, /<name>pending<\/name>/, 'the pending launch became running on time in both');
   });
 
@@ -102,8 +109,13 @@ describe('cloud image (generic snapshot)', () => {
     populate(w);
     const region = w.cloud.region(ACCOUNT, 'us-east-1') as RegionState & Record<string, unknown>;
     region.newFamily = new Map([['x-1', { id: 'x-1', onChange: () => 1 }]]);
-    assert.throws(() => encodeCloud(w.cloud), (e: Error) => e instanceof SnapshotError && /function at .*newFamily\[x-1\]\.onChange/.test(e.message));
-    class Unknown { n = 1; }
+    assert.throws(
+      () => encodeCloud(w.cloud),
+      (e: Error) => e instanceof SnapshotError && /function at .*newFamily\[x-1\]\.onChange/.test(e.message),
+    );
+    class Unknown {
+      n = 1;
+    }
     region.newFamily = new Map([['x-1', new Unknown()]]);
     assert.throws(() => encodeCloud(w.cloud), /unregistered class Unknown/);
     // Plain data needs nothing: a new family of plain records is carried as it is.

@@ -31,7 +31,10 @@ describe('compaction', () => {
   it('a long history of churn leaves the directory within 3× an export of the state', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ec2net-compact-'));
     dirs.push(dir);
-    const s = await startServer({ host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', dataDir: dir, snapshotEvery: 200 }, pino({ level: 'silent' }));
+    const s = await startServer(
+      { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', dataDir: dir, snapshotEvery: 200 },
+      pino({ level: 'silent' }),
+    );
     const subnetId = pick(await ok(s, { Action: 'DescribeSubnets' }), 'subnetId');
     // A standing state of 600 interfaces, then a history five times as long that changes little of it.
     for (let i = 0; i < 600; i++) await ok(s, { Action: 'CreateNetworkInterface', SubnetId: subnetId, Description: `standing ${i}` });

@@ -73,7 +73,20 @@ async function startCli(dataDir: string, snapshotEvery: number, onSnapshotStart?
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const level = onSnapshotStart ? 'debug' : 'silent';
-    const args = [CLI, 'serve', '--port', String(port), '--imds-port', 'off', '--data-dir', dataDir, '--log-level', level, '--snapshot-every', String(snapshotEvery)];
+    const args = [
+      CLI,
+      'serve',
+      '--port',
+      String(port),
+      '--imds-port',
+      'off',
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      level,
+      '--snapshot-every',
+      String(snapshotEvery),
+    ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', onSnapshotStart ? 'pipe' : 'ignore', 'pipe'] });
     const proc: Proc = { child, url: `http://127.0.0.1:${port}`, exited: new Promise((r) => child.once('exit', () => r())), stderr: '' };
     if (onSnapshotStart) {
@@ -120,13 +133,23 @@ function factsOf(world: WorldExport | undefined): Facts {
     if (e.attachment?.deviceIndex === 0) continue;
     f.set(`eni:${e.id}`, e.privateIps[0]!.address);
     f.set(`eni:${e.id}:desc`, e.description);
-    f.set(`eni:${e.id}:ips`, e.privateIps.filter((p) => !p.primary).map((p) => p.address).sort().join(','));
+    f.set(
+      `eni:${e.id}:ips`,
+      e.privateIps
+        .filter((p) => !p.primary)
+        .map((p) => p.address)
+        .sort()
+        .join(','),
+    );
     f.set(`eni:${e.id}:att`, e.attachment && e.attachment.status !== 'detaching' ? `${e.attachment.instanceId}/${e.attachment.attachmentId}` : 'none');
     for (const [k, v] of Object.entries(e.tags)) f.set(`eni:${e.id}:tag:${k}`, v);
   }
   for (const a of world.elasticIps) {
     f.set(`eip:${a.allocationId}`, a.publicIp);
-    f.set(`eip:${a.allocationId}:assoc`, a.association ? `${a.association.networkInterfaceId}/${a.association.privateIp}/${a.association.associationId}` : 'none');
+    f.set(
+      `eip:${a.allocationId}:assoc`,
+      a.association ? `${a.association.networkInterfaceId}/${a.association.privateIp}/${a.association.associationId}` : 'none',
+    );
     for (const [k, v] of Object.entries(a.tags)) f.set(`eip:${a.allocationId}:tag:${k}`, v);
   }
   for (const i of world.instances) f.set(`i:${i.id}`, i.subnetId);
@@ -142,7 +165,8 @@ interface Op {
 
 const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1] ?? assert.fail(`no <${name}> in ${xml.slice(0, 300)}`);
 const tags = (xml: string, name: string) => [...xml.matchAll(new RegExp(`<${name}>([^<]*)</${name}>`, 'g'))].map((m) => m[1]!);
-const ids = (facts: Facts, kind: 'eni' | 'eip' | 'i') => [...facts.keys()].filter((k) => k.startsWith(`${kind}:`) && k.split(':').length === 2).map((k) => k.slice(kind.length + 1));
+const ids = (facts: Facts, kind: 'eni' | 'eip' | 'i') =>
+  [...facts.keys()].filter((k) => k.startsWith(`${kind}:`) && k.split(':').length === 2).map((k) => k.slice(kind.length + 1));
 const ipsOf = (facts: Facts, eni: string) => (facts.get(`eni:${eni}:ips`) || '').split(',').filter(Boolean);
 const setIps = (facts: Facts, eni: string, ips: string[]) => facts.set(`eni:${eni}:ips`, [...ips].sort().join(','));
 /** Elastic IP associations point at an interface and address; these keys are touched by any address move. */
@@ -159,7 +183,10 @@ class Worker {
   uncertain?: Op;
   private counter = 0;
 
-  constructor(readonly index: number, seed: string) {
+  constructor(
+    readonly index: number,
+    seed: string,
+  ) {
     this.account = String(100000000000 + index);
     this.rng = new Rng(`${seed}:worker:${index}`);
   }
@@ -179,7 +206,14 @@ class Worker {
     if (enis.length < 3 || (r < 0.14 && enis.length < 14)) {
       const desc = `w${this.index}-${n}`;
       return {
-        params: { Action: 'CreateNetworkInterface', SubnetId: this.subnet, Description: desc, 'TagSpecification.1.ResourceType': 'network-interface', 'TagSpecification.1.Tag.1.Key': 'owner', 'TagSpecification.1.Tag.1.Value': `w${this.index}` },
+        params: {
+          Action: 'CreateNetworkInterface',
+          SubnetId: this.subnet,
+          Description: desc,
+          'TagSpecification.1.ResourceType': 'network-interface',
+          'TagSpecification.1.Tag.1.Key': 'owner',
+          'TagSpecification.1.Tag.1.Value': `w${this.index}`,
+        },
         apply: (facts, body) => {
           const id = tag(body, 'networkInterfaceId');
           facts.set(`eni:${id}`, tag(body, 'privateIpAddress'));
@@ -195,7 +229,8 @@ class Worker {
       const eni = rng.pick(enis);
       return {
         params: { Action: 'AssignPrivateIpAddresses', NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: String(rng.int(1, 2)) },
-        apply: (facts, body) => setIps(facts, eni, [...ipsOf(facts, eni), ...tags(body.slice(body.indexOf('<assignedPrivateIpAddressesSet')), 'privateIpAddress')]),
+        apply: (facts, body) =>
+          setIps(facts, eni, [...ipsOf(facts, eni), ...tags(body.slice(body.indexOf('<assignedPrivateIpAddressesSet')), 'privateIpAddress')]),
         touches: (k) => k === `eni:${eni}:ips`,
       };
     }
@@ -206,7 +241,11 @@ class Worker {
       return {
         params: { Action: 'AssignPrivateIpAddresses', NetworkInterfaceId: to, 'PrivateIpAddress.1': ip, AllowReassignment: 'true' },
         apply: (facts) => {
-          setIps(facts, from, ipsOf(facts, from).filter((x) => x !== ip));
+          setIps(
+            facts,
+            from,
+            ipsOf(facts, from).filter((x) => x !== ip),
+          );
           setIps(facts, to, [...ipsOf(facts, to), ip]);
           // The Elastic IP on a reassigned address moves with it, keeping its association id.
           for (const k of [...facts.keys()].filter(isAssoc)) {
@@ -223,7 +262,11 @@ class Worker {
       return {
         params: { Action: 'UnassignPrivateIpAddresses', NetworkInterfaceId: eni, 'PrivateIpAddress.1': ip },
         apply: (facts) => {
-          setIps(facts, eni, ipsOf(facts, eni).filter((x) => x !== ip));
+          setIps(
+            facts,
+            eni,
+            ipsOf(facts, eni).filter((x) => x !== ip),
+          );
           // Unassigning drops the Elastic IP on the address (it stays allocated).
           for (const k of [...facts.keys()].filter(isAssoc)) if (facts.get(k)!.startsWith(`${eni}/${ip}/`)) facts.set(k, 'none');
         },
@@ -348,7 +391,8 @@ class Worker {
     const eni = rng.pick(enis);
     return {
       params: { Action: 'AssignPrivateIpAddresses', NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: '1' },
-      apply: (facts, body) => setIps(facts, eni, [...ipsOf(facts, eni), ...tags(body.slice(body.indexOf('<assignedPrivateIpAddressesSet')), 'privateIpAddress')]),
+      apply: (facts, body) =>
+        setIps(facts, eni, [...ipsOf(facts, eni), ...tags(body.slice(body.indexOf('<assignedPrivateIpAddressesSet')), 'privateIpAddress')]),
       touches: (k) => k === `eni:${eni}:ips`,
     };
   }
@@ -398,8 +442,12 @@ describe('crash: SIGKILL under load, restart, every acknowledged change is there
         const keys = new Set([...w.facts.keys(), ...actual.keys()]);
         for (const k of keys) {
           if (w.uncertain?.touches(k, w.facts)) continue;
-          assert.equal(actual.get(k), w.facts.get(k), `round ${round}, worker ${w.index}: ${k} was acknowledged as ${w.facts.get(k) ?? '(absent)'} but after the restart is ${actual.get(k) ?? '(absent)'}` +
-            (w.uncertain ? ` (the request in flight at the kill: ${JSON.stringify(w.uncertain.params)})` : ''));
+          assert.equal(
+            actual.get(k),
+            w.facts.get(k),
+            `round ${round}, worker ${w.index}: ${k} was acknowledged as ${w.facts.get(k) ?? '(absent)'} but after the restart is ${actual.get(k) ?? '(absent)'}` +
+              (w.uncertain ? ` (the request in flight at the kill: ${JSON.stringify(w.uncertain.params)})` : ''),
+          );
           checkedFacts++;
         }
         if (w.uncertain) uncertainTotal++;
@@ -445,10 +493,11 @@ describe('crash: SIGKILL under load, restart, every acknowledged change is there
         if (inFlight > 0) killedInFlight++;
         current.child.kill('SIGKILL');
       };
-      if (mode === 'snapshot') killOnSnapshot = () => {
-        if (!killed) killedInSnapshot++;
-        kill();
-      };
+      if (mode === 'snapshot')
+        killOnSnapshot = () => {
+          if (!killed) killedInSnapshot++;
+          kill();
+        };
       const timer = Number.isFinite(killAfterMs) ? setTimeout(kill, killAfterMs) : undefined;
       const safety = setTimeout(kill, 20_000);
       const run = async (w: Worker) => {
@@ -478,7 +527,10 @@ describe('crash: SIGKILL under load, restart, every acknowledged change is there
       await Promise.all(workers.map(run));
       const cut = workers.filter((w) => w.uncertain).length;
       if (cut > 0) roundsCut++;
-      if (process.env.EC2NET_CRASH_VERBOSE) console.log(`round ${round}: ${roundAcks} acknowledged, killed ${mode === 'snapshot' ? 'as a snapshot began' : mode === 'delay' ? `after ${killAfterMs} ms` : mode === 'acks' ? `after ${killAfterAcks} acks` : `${killDelay} ms after request ${killAfterSent} was sent`} with ${cut} requests cut off`);
+      if (process.env.EC2NET_CRASH_VERBOSE)
+        console.log(
+          `round ${round}: ${roundAcks} acknowledged, killed ${mode === 'snapshot' ? 'as a snapshot began' : mode === 'delay' ? `after ${killAfterMs} ms` : mode === 'acks' ? `after ${killAfterAcks} acks` : `${killDelay} ms after request ${killAfterSent} was sent`} with ${cut} requests cut off`,
+        );
       clearTimeout(timer);
       clearTimeout(safety);
       await current.exited;

@@ -32,7 +32,13 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const entry = (n: number): JournalEntry => ({ at: 1_700_000_000_000 + n, rng: `${n}:${n % 32}`, account: ACCOUNT, region: 'us-east-1', params: `Action=CreateVpc&CidrBlock=10.${n}.0.0%2F16` });
+const entry = (n: number): JournalEntry => ({
+  at: 1_700_000_000_000 + n,
+  rng: `${n}:${n % 32}`,
+  account: ACCOUNT,
+  region: 'us-east-1',
+  params: `Action=CreateVpc&CidrBlock=10.${n}.0.0%2F16`,
+});
 
 /** A cloud with a controllable clock and a Query API journaling into `journal`. */
 function world(seed: string, journal?: Journal) {
@@ -67,7 +73,10 @@ describe('Journal (SQLite)', () => {
     const k = Journal.open(dir);
     assert.equal(k.get('seed'), 's2');
     assert.equal(k.count(), 50);
-    assert.deepEqual([...k.entries()], Array.from({ length: 50 }, (_, n) => entry(n)));
+    assert.deepEqual(
+      [...k.entries()],
+      Array.from({ length: 50 }, (_, n) => entry(n)),
+    );
     k.close();
   });
 
@@ -158,10 +167,13 @@ describe('what the Query API journals', () => {
     w.ok({ Action: 'DescribeVpcs' }, '111111111111', 'eu-west-1');
     assert.equal(w.call({ Action: 'CreateVpc', CidrBlock: 'bad' }, '222222222222', 'ap-southeast-2').status, 400);
     const entries = [...j.entries()];
-    assert.deepEqual(entries.map((e) => [e.account, e.region, new URLSearchParams(e.params).get('Action')]), [
-      ['111111111111', 'eu-west-1', 'DescribeVpcs'],
-      ['222222222222', 'ap-southeast-2', 'DescribeAvailabilityZones'],
-    ]);
+    assert.deepEqual(
+      entries.map((e) => [e.account, e.region, new URLSearchParams(e.params).get('Action')]),
+      [
+        ['111111111111', 'eu-west-1', 'DescribeVpcs'],
+        ['222222222222', 'ap-southeast-2', 'DescribeAvailabilityZones'],
+      ],
+    );
     // Replaying just those gives the same worlds, default VPCs and all.
     const replayed = world('s');
     for (const e of entries) replayed.api.replay(e);
@@ -175,17 +187,33 @@ describe('what the Query API journals', () => {
     j.set('seed', 'replay-seed');
     const w = world('replay-seed', j);
     const vpc = pick(w.ok({ Action: 'CreateVpc', CidrBlock: '10.0.0.0/16', AmazonProvidedIpv6CidrBlock: 'true' }), 'vpcId');
-    const igw = pick(w.ok({ Action: 'CreateInternetGateway', 'TagSpecification.1.ResourceType': 'internet-gateway', 'TagSpecification.1.Tag.1.Key': 'Name', 'TagSpecification.1.Tag.1.Value': 'gw' }), 'internetGatewayId');
+    const igw = pick(
+      w.ok({
+        Action: 'CreateInternetGateway',
+        'TagSpecification.1.ResourceType': 'internet-gateway',
+        'TagSpecification.1.Tag.1.Key': 'Name',
+        'TagSpecification.1.Tag.1.Value': 'gw',
+      }),
+      'internetGatewayId',
+    );
     w.ok({ Action: 'AttachInternetGateway', InternetGatewayId: igw, VpcId: vpc }); // the Elastic IP below needs it
     const v6 = pick(w.ok({ Action: 'DescribeVpcs', 'VpcId.1': vpc }), 'ipv6CidrBlock');
-    const subnet = pick(w.ok({ Action: 'CreateSubnet', VpcId: vpc, CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a', Ipv6CidrBlock: v6.replace('00::/56', '01::/64') }), 'subnetId');
-    const enis = [1, 2, 3].map(() => pick(w.ok({ Action: 'CreateNetworkInterface', SubnetId: subnet, SecondaryPrivateIpAddressCount: '2', Ipv6AddressCount: '1' }), 'networkInterfaceId'));
+    const subnet = pick(
+      w.ok({ Action: 'CreateSubnet', VpcId: vpc, CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a', Ipv6CidrBlock: v6.replace('00::/56', '01::/64') }),
+      'subnetId',
+    );
+    const enis = [1, 2, 3].map(() =>
+      pick(w.ok({ Action: 'CreateNetworkInterface', SubnetId: subnet, SecondaryPrivateIpAddressCount: '2', Ipv6AddressCount: '1' }), 'networkInterfaceId'),
+    );
     w.clock.now += 10;
     const moved = pickAll(w.ok({ Action: 'DescribeNetworkInterfaces', 'NetworkInterfaceId.1': enis[0]! }), 'privateIpAddress')[2]!;
     w.ok({ Action: 'AssignPrivateIpAddresses', NetworkInterfaceId: enis[1]!, 'PrivateIpAddress.1': moved, AllowReassignment: 'true' });
     const alloc = pick(w.ok({ Action: 'AllocateAddress', Domain: 'vpc' }), 'allocationId');
     w.ok({ Action: 'AssociateAddress', AllocationId: alloc, NetworkInterfaceId: enis[1]!, PrivateIpAddress: moved });
-    const instance = pick(w.ok({ Action: 'RunInstances', ImageId: 'ami-12345678', MinCount: '1', MaxCount: '1', InstanceType: 't3.large', SubnetId: subnet }), 'instanceId');
+    const instance = pick(
+      w.ok({ Action: 'RunInstances', ImageId: 'ami-12345678', MinCount: '1', MaxCount: '1', InstanceType: 't3.large', SubnetId: subnet }),
+      'instanceId',
+    );
     w.clock.now += 5_000; // pending → running, fired by the next request
     w.ok({ Action: 'AttachNetworkInterface', NetworkInterfaceId: enis[2]!, InstanceId: instance, DeviceIndex: '1' });
     w.ok({ Action: 'CreateTags', 'ResourceId.1': enis[0]!, 'Tag.1.Key': 'Name', 'Tag.1.Value': 'zero' });

@@ -75,7 +75,10 @@ describe('restart under other flags or rules', () => {
     const lines: string[] = [];
     const second = await start(copy, {}, lines);
     assert.equal(await state(second), before);
-    assert.ok(lines.some((l) => /"replayed":6/.test(l) && /state restored in \d+ ms/.test(l)), lines.join(''));
+    assert.ok(
+      lines.some((l) => /"replayed":6/.test(l) && /state restored in \d+ ms/.test(l)),
+      lines.join(''),
+    );
     assert.match((await call(second, { Action: 'CreateVpc', CidrBlock: '10.99.0.0/16' })).body, /VpcLimitExceeded/);
     await second.close();
   });
@@ -120,9 +123,11 @@ describe('restart under other flags or rules', () => {
 
   it('an engine whose rule became stricter opens the same state; refused log entries of a crash are skipped and named', async () => {
     // The seam: from now on CreateVpc and RunInstances are refused (a rule made stricter by an upgrade).
-    const stricter = { extraRule: (action: string) => {
-      if (action === 'CreateVpc' || action === 'RunInstances') throw new Ec2Error('InvalidParameterValue', `${action} is now refused`);
-    } };
+    const stricter = {
+      extraRule: (action: string) => {
+        if (action === 'CreateVpc' || action === 'RunInstances') throw new Ec2Error('InvalidParameterValue', `${action} is now refused`);
+      },
+    };
     const dir = tempDir();
     const first = await start(dir, { cloud: { quotas: { vpcsPerRegion: 20 } } });
     await sixVpcs(first);
@@ -137,7 +142,10 @@ describe('restart under other flags or rules', () => {
     // After a crash the log is replayed: what the stricter engine refuses is skipped, never blocking the start.
     const lines: string[] = [];
     const third = await start(copy, { ...stricter, cloud: { quotas: { vpcsPerRegion: 20 } } }, lines);
-    assert.ok(lines.some((l) => /log entry \d+ \(CreateVpc\) no longer replays: CreateVpc is now refused; skipped/.test(l)), lines.join(''));
+    assert.ok(
+      lines.some((l) => /log entry \d+ \(CreateVpc\) no longer replays: CreateVpc is now refused; skipped/.test(l)),
+      lines.join(''),
+    );
     assert.equal(JSON.parse(await state(third)).worlds[0].vpcs.length, 1, 'the default VPC (made with the world), not the refused ones');
     await third.close();
   });
@@ -146,7 +154,9 @@ describe('restart under other flags or rules', () => {
     const dir = tempDir();
     const first = await start(dir, { snapshotEvery: 4 });
     await ok(first, { Action: 'CreateVpc', CidrBlock: '10.0.0.0/16' });
-    type Health = { storage: { durable: boolean; resources: number; stateBytes?: number; logEntriesSinceSnapshot: number; lastSnapshotAt?: string; restoreMs: number } };
+    type Health = {
+      storage: { durable: boolean; resources: number; stateBytes?: number; logEntriesSinceSnapshot: number; lastSnapshotAt?: string; restoreMs: number };
+    };
     const health = async () => ((await (await fetch(`${first.url}/_ec2net/health`)).json()) as Health).storage;
     let h = await health();
     assert.equal(h.durable, true);

@@ -38,14 +38,38 @@ export const pick = (xml: string, tag: string) => new RegExp(`<${tag}>([^<]*)</$
 /** Fills a world with a bit of everything: IPv6, rules, secondaries, prefixes, an Elastic IP, instances mid-transition, tags, tokens, two accounts and regions. */
 export function populate(w: ReturnType<typeof world>): void {
   const { ok, clock } = w;
-  const vpcId = pick(ok({ Action: 'CreateVpc', CidrBlock: '10.1.0.0/16', AmazonProvidedIpv6CidrBlock: 'true', 'TagSpecification.1.ResourceType': 'vpc', 'TagSpecification.1.Tag.1.Key': 'Name', 'TagSpecification.1.Tag.1.Value': 'v' }), 'vpcId');
+  const vpcId = pick(
+    ok({
+      Action: 'CreateVpc',
+      CidrBlock: '10.1.0.0/16',
+      AmazonProvidedIpv6CidrBlock: 'true',
+      'TagSpecification.1.ResourceType': 'vpc',
+      'TagSpecification.1.Tag.1.Key': 'Name',
+      'TagSpecification.1.Tag.1.Value': 'v',
+    }),
+    'vpcId',
+  );
   const v6 = pick(ok({ Action: 'DescribeVpcs', 'VpcId.1': vpcId }), 'ipv6CidrBlock');
   const subnetId = pick(ok({ Action: 'CreateSubnet', VpcId: vpcId, CidrBlock: '10.1.1.0/24', Ipv6CidrBlock: v6.replace('::/56', '::/64') }), 'subnetId');
   const igw = pick(ok({ Action: 'CreateInternetGateway' }), 'internetGatewayId');
   ok({ Action: 'AttachInternetGateway', InternetGatewayId: igw, VpcId: vpcId });
   const sg = pick(ok({ Action: 'CreateSecurityGroup', GroupName: 'g', GroupDescription: 'd', VpcId: vpcId }), 'groupId');
-  ok({ Action: 'AuthorizeSecurityGroupIngress', GroupId: sg, 'IpPermissions.1.IpProtocol': 'tcp', 'IpPermissions.1.FromPort': '22', 'IpPermissions.1.ToPort': '22', 'IpPermissions.1.IpRanges.1.CidrIp': '10.0.0.0/8' });
-  const eni = ok({ Action: 'CreateNetworkInterface', SubnetId: subnetId, 'SecurityGroupId.1': sg, SecondaryPrivateIpAddressCount: '2', Ipv6AddressCount: '1', ClientToken: 'tok-eni' });
+  ok({
+    Action: 'AuthorizeSecurityGroupIngress',
+    GroupId: sg,
+    'IpPermissions.1.IpProtocol': 'tcp',
+    'IpPermissions.1.FromPort': '22',
+    'IpPermissions.1.ToPort': '22',
+    'IpPermissions.1.IpRanges.1.CidrIp': '10.0.0.0/8',
+  });
+  const eni = ok({
+    Action: 'CreateNetworkInterface',
+    SubnetId: subnetId,
+    'SecurityGroupId.1': sg,
+    SecondaryPrivateIpAddressCount: '2',
+    Ipv6AddressCount: '1',
+    ClientToken: 'tok-eni',
+  });
   const eniId = pick(eni, 'networkInterfaceId');
   ok({ Action: 'CreateNetworkInterface', SubnetId: subnetId, Ipv4PrefixCount: '1' });
   const alloc = pick(ok({ Action: 'AllocateAddress', Domain: 'vpc' }), 'allocationId');
@@ -59,7 +83,12 @@ export function populate(w: ReturnType<typeof world>): void {
   ok({ Action: 'CreateVpc', CidrBlock: '10.9.0.0/16' }, '210987654321', 'eu-west-1');
   // The families added around the interfaces: each with data, so the round trip carries them.
   ok({ Action: 'ImportKeyPair', KeyName: 'k', PublicKeyMaterial: Buffer.from(SAMPLE_PUBLIC_KEY).toString('base64') });
-  ok({ Action: 'CreateLaunchTemplate', LaunchTemplateName: 'sample-template', 'LaunchTemplateData.InstanceType': 't3.micro', 'LaunchTemplateData.ImageId': 'ami-0123456789abcdef0' });
+  ok({
+    Action: 'CreateLaunchTemplate',
+    LaunchTemplateName: 'sample-template',
+    'LaunchTemplateData.InstanceType': 't3.micro',
+    'LaunchTemplateData.ImageId': 'ami-0123456789abcdef0',
+  });
   const zone = pick(ok({ Action: 'DescribeSubnets', 'SubnetId.1': subnetId }), 'availabilityZone');
   const volumeId = pick(ok({ Action: 'CreateVolume', AvailabilityZone: zone, Size: '2' }), 'volumeId');
   ok({ Action: 'CreateTags', 'ResourceId.1': volumeId, 'Tag.1.Key': 'k', 'Tag.1.Value': 'v' });
@@ -68,7 +97,17 @@ export function populate(w: ReturnType<typeof world>): void {
   ok({ Action: 'CreateRoute', RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw });
   ok({ Action: 'AssociateRouteTable', RouteTableId: rtb, SubnetId: subnetId });
   const acl = pick(ok({ Action: 'CreateNetworkAcl', VpcId: vpcId }), 'networkAclId');
-  ok({ Action: 'CreateNetworkAclEntry', NetworkAclId: acl, RuleNumber: '10', Protocol: '6', RuleAction: 'allow', Egress: 'false', CidrBlock: '0.0.0.0/0', 'PortRange.From': '443', 'PortRange.To': '443' });
+  ok({
+    Action: 'CreateNetworkAclEntry',
+    NetworkAclId: acl,
+    RuleNumber: '10',
+    Protocol: '6',
+    RuleAction: 'allow',
+    Egress: 'false',
+    CidrBlock: '0.0.0.0/0',
+    'PortRange.From': '443',
+    'PortRange.To': '443',
+  });
   pick(ok({ Action: 'CreateDhcpOptions', 'DhcpConfiguration.1.Key': 'domain-name', 'DhcpConfiguration.1.Value.1': 'example.internal' }), 'dhcpOptionsId');
   pick(ok({ Action: 'CreateEgressOnlyInternetGateway', VpcId: vpcId }), 'egressOnlyInternetGatewayId');
   pick(ok({ Action: 'CreateNatGateway', SubnetId: subnetId, ConnectivityType: 'private' }), 'natGatewayId');

@@ -61,7 +61,10 @@ describe('upgrade from a schema-1 data directory', () => {
     const lines: string[] = [];
     const first = await start(dir, lines);
     assertHolds(await state(first), expected, 'state');
-    assert.ok(lines.some((l) => /migrated from storage format 1/.test(l) && /"replayed":17/.test(l)), lines.join(''));
+    assert.ok(
+      lines.some((l) => /migrated from storage format 1/.test(l) && /"replayed":17/.test(l)),
+      lines.join(''),
+    );
     await first.close();
     const db = new Database(join(dir, 'ec2net.sqlite'), { readonly: true });
     assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
@@ -71,7 +74,10 @@ describe('upgrade from a schema-1 data directory', () => {
     const lines2: string[] = [];
     const second = await start(dir, lines2);
     assertHolds(await state(second), expected, 'state');
-    assert.ok(lines2.some((l) => /"fromSnapshot":true/.test(l) && /"replayed":0/.test(l)), lines2.join(''));
+    assert.ok(
+      lines2.some((l) => /"fromSnapshot":true/.test(l) && /"replayed":0/.test(l)),
+      lines2.join(''),
+    );
     // The instance still pending in the fixture becomes running on time.
     await second.close();
   });
@@ -97,7 +103,10 @@ describe('upgrade from a schema-1 data directory', () => {
     const db = new Database(join(dir, 'ec2net.sqlite'));
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    await assert.rejects(start(dir), (e: Error) => e instanceof ConfigError && /written by a newer ec2net \(storage format \d+; this one reads up to \d+\)/.test(e.message));
+    await assert.rejects(
+      start(dir),
+      (e: Error) => e instanceof ConfigError && /written by a newer ec2net \(storage format \d+; this one reads up to \d+\)/.test(e.message),
+    );
     const cli = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--imds-port', 'off', '--data-dir', dir], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(cli.status, 2);
     assert.equal(cli.stderr.trim().split('\n').length, 1, cli.stderr);
