@@ -57,6 +57,16 @@ export type ServerConfig = Omit<ServeConfig, 'cloud'> & {
  */
 export const DEFAULT_SNAPSHOT_EVERY = 10_000;
 
+/** Opens the data directory's journal; a directory that does not open (a newer format, say) gives its lock back. */
+function openJournal(dataDir: string, lock: { release(): void } | undefined): Journal {
+  try {
+    return Journal.open(dataDir);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
 export async function startServer(config: ServerConfig, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? pino({ level: config.logLevel, base: { service: 'ec2net' } });
   // The credentials file is read first: a bad one stops the start before anything listens.
@@ -70,7 +80,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   }
   // Locked before the journal is opened: a directory another server uses is not even read.
   const lock = config.dataDir !== undefined ? lockDataDir(config.dataDir) : undefined;
-  const journal = config.dataDir !== undefined ? Journal.open(config.dataDir) : undefined;
+  const journal = config.dataDir !== undefined ? openJournal(config.dataDir, lock) : undefined;
   const cloudOptions = { defaultAccountId: config.accountId, ...config.cloud };
   // Only the shapes the implemented operations reach (a sixth of the model: faster to start).
   const model = loadServerModel(Object.keys(allHandlers));
