@@ -5,7 +5,9 @@
  *
  * - the AWS CLI (`aws`) and boto3 for `python3`: the interop tests drive ec2net through them;
  * - Chromium: the web console's end-to-end tests drive it (playwright-core, Debian's build at
- *   /usr/bin/chromium, or the browser EC2NET_CHROMIUM names).
+ *   /usr/bin/chromium, or the browser EC2NET_CHROMIUM names);
+ * - iproute2's `ip`, as root on Linux: the data plane tests (test/dataplane/) make namespaces with
+ *   it (without root they are skipped, so nothing is asked for).
  *
  * When something is missing and this runs as root on a machine with apt-get, it installs Debian's
  * packages itself; otherwise it stops, before any test, with the exact command to run.
@@ -20,6 +22,7 @@ export const NEEDS = [
   { name: 'the AWS CLI (aws)', debian: 'awscli', probe: () => run('aws', ['--version']) },
   { name: 'boto3 for python3', debian: 'python3-boto3', probe: () => run('python3', ['-c', 'import boto3; print("boto3", boto3.__version__)']) },
   { name: 'Chromium', debian: 'chromium', probe: (env) => chromium(env) },
+  { name: "iproute2's ip", debian: 'iproute2', probe: () => (process.platform !== 'linux' || process.getuid?.() !== 0 ? 'not needed' : run('ip', ['-V'])) },
 ];
 
 /**
