@@ -12,6 +12,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   AssignPrivateIpAddressesCommand,
+  AttachNetworkInterfaceCommand,
+  CreateNetworkInterfaceCommand,
+  CreateSubnetCommand,
+  DetachNetworkInterfaceCommand,
   DescribeInstancesCommand,
   ModifyNetworkInterfaceAttributeCommand,
   RunInstancesCommand,
@@ -132,6 +136,32 @@ describe('data plane: instances as network namespaces', { skip }, () => {
     } finally {
       onB.stop();
     }
+  });
+
+  it('adds eth1 on attach and removes it on detach; an instance in another subnet is reached through the router', async () => {
+    const [a, b] = await launch(ec2, 2);
+    const vpcId = a!.VpcId!;
+    // A second subnet of the default VPC (172.31.0.0/16), away from the default subnets' /20s.
+    const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '172.31.200.0/24', AvailabilityZone: a!.Placement!.AvailabilityZone }));
+    const subnetId = subnet.Subnet!.SubnetId!;
+    const eni = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId }));
+    const eniId = eni.NetworkInterface!.NetworkInterfaceId!;
+    const attached = await ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: a!.InstanceId!, NetworkInterfaceId: eniId, DeviceIndex: 1 }));
+    await server.dataplane!.settled();
+    const eth1 = ipIn(a!.InstanceId!, ['-o', 'addr', 'show', 'eth1']);
+    assert.match(eth1, new RegExp(`inet ${eni.NetworkInterface!.PrivateIpAddress!.replace(/\./g, '\\.')}/24`));
+    // B (default subnet) reaches A's eth1 address in the other subnet: via its default route and the VPC router.
+    const onA = runIn(a!.InstanceId!, udpReceiver(7400));
+    try {
+      await onA.line(/ready/);
+      const sender = runIn(b!.InstanceId!, udpSender(eni.NetworkInterface!.PrivateIpAddress!, 7400, 20, 50));
+      await onA.line(/^got/, 3000);
+      sender.stop();
+    } finally {
+      onA.stop();
+    }
+    await ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: attached.AttachmentId! }));
+    await until(() => !ipIn(a!.InstanceId!, ['-o', 'link', 'show']).includes('eth1'), 3000, 'eth1 to go');
   });
 
   it('takes the interfaces down on stop, up on start, and removes the namespace on terminate', async () => {
