@@ -22,6 +22,7 @@ import {
   StartInstancesCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
+  UnassignPrivateIpAddressesCommand,
   type EC2Client,
   type Instance,
 } from '@aws-sdk/client-ec2';
@@ -106,6 +107,13 @@ describe('data plane: instances as network namespaces', { skip }, () => {
       const ms = first - t0;
       console.log(`# failover: traffic reached C ${ms} ms after AssignPrivateIpAddresses was sent`);
       assert.ok(ms < 1000, `traffic reached C ${ms} ms after the move`);
+      // Unassigned, the address is no one's: the fabric stops delivering it (C still has it configured).
+      await ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eniOf(c!), PrivateIpAddresses: [vip] }));
+      await server.dataplane!.settled();
+      await new Promise((r) => setTimeout(r, 100));
+      const seen = onC.lines.length;
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(onC.lines.length, seen, 'nothing reaches C once the address is unassigned');
     } finally {
       client.stop();
       onB.stop();
