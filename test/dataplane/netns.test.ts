@@ -235,3 +235,22 @@ describe('data plane: restarts and clean-up', { skip }, () => {
     }
   });
 });
+
+describe('data plane: --dataplane-configure-secondary', { skip }, () => {
+  it('configures secondary addresses in the instance, and removes them when unassigned', async () => {
+    const { server, ec2 } = await startDataplaneServer({ dataplaneConfigureSecondary: true });
+    try {
+      const [i] = await launch(ec2, 1);
+      const eniId = i!.NetworkInterfaces![0]!.NetworkInterfaceId!;
+      const assigned = await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: 1 }));
+      const secondary = assigned.AssignedPrivateIpAddresses![0]!.PrivateIpAddress!;
+      await server.dataplane!.settled();
+      assert.ok(ipIn(i!.InstanceId!, ['-o', 'addr', 'show', 'eth0']).includes(`inet ${secondary}/20`));
+      await ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, PrivateIpAddresses: [secondary] }));
+      await server.dataplane!.settled();
+      assert.ok(!ipIn(i!.InstanceId!, ['-o', 'addr', 'show', 'eth0']).includes(`inet ${secondary}/`));
+    } finally {
+      await server.close();
+    }
+  });
+});
