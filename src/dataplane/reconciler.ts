@@ -18,6 +18,9 @@ export interface DataplaneOptions extends Partial<PlanOptions> {
   readonly debounceMs?: number;
 }
 
+/** The longest single wait for a timer (setTimeout overflows past 2^31 ms; a far timer is simply looked at again). */
+const MAX_WAKE_MS = 60_000;
+
 /** Namespace batches run at once (each is one `ip` process). */
 const PARALLEL = 8;
 
@@ -33,7 +36,9 @@ export class Dataplane {
   private closed = false;
   /** Namespaces that existed before we made them (another process's): left alone. */
   private readonly foreign = new Set<string>();
-  private readonly exitHook = () => deleteNamespacesSync(this.owned());
+  /** What the registry lists now: everything made, or about to be made (an exit mid-reconcile removes it too). */
+  private recorded: string[] = [];
+  private readonly exitHook = () => deleteNamespacesSync(this.recorded);
   /** Resolves after the next reconcile that started after the call (tests and benchmarks wait on it). */
   private waiters: (() => void)[] = [];
   /** How many reconciles ran, and how long the last took (ms). */
@@ -101,7 +106,7 @@ export class Dataplane {
     const desired = this.withoutForeign(pictureOf(cloud));
     const plan = planOf(this.applied, desired, this.options);
     // Written down before anything is made, so a kill in the middle leaves a complete record.
-    this.ownership.record(new Set([...this.owned(), ...desired.routers.keys(), ...desired.instances]));
+    this.record([...new Set([...this.owned(), ...desired.routers.keys(), ...desired.instances])]);
     const problems: BatchResult[] = [];
     const batches = async (m: Map<string, string[]>) => {
       problems.push(...(await inParallel([...m], PARALLEL, ([ns, lines]) => ipBatch(lines, ns))));
@@ -111,12 +116,19 @@ export class Dataplane {
     problems.push(...(await inParallel(plan.newRouters, PARALLEL, routerSysctls)));
     await batches(plan.configure);
     this.applied = desired;
-    this.ownership.record(this.owned());
+    this.record(this.owned());
     for (const p of problems) if (p.errors) this.log.warn({ ns: p.ns }, `data plane: ip said: ${p.errors.split('\n').slice(0, 5).join(' | ')}`);
     this.scheduleWake(cloud);
     this.stats.runs++;
     this.stats.lastMs = Math.round(performance.now() - started);
     this.log.debug({ ms: this.stats.lastMs, instances: desired.instances.size, interfaces: desired.interfaces.size }, 'data plane reconciled');
+  }
+
+  private record(namespaces: string[]): void {
+    // Most changes (an address moved) leave the namespaces as they are: nothing to write.
+    if (namespaces.length === this.recorded.length && namespaces.every((ns, i) => ns === this.recorded[i])) return;
+    this.ownership.record(namespaces);
+    this.recorded = namespaces;
   }
 
   /** Drops instances whose namespace name is already taken by something that is not ours. */
@@ -145,7 +157,10 @@ export class Dataplane {
       if (at !== undefined && (next === undefined || at < next)) next = at;
     }
     if (next === undefined || this.closed) return;
-    this.wake = setTimeout(() => this.changed(), Math.max(0, next - Date.now()) + 1);
+    // Settling just ran, so the next timer is in the future; one that is not (an engine clock other
+    // than the wall clock) is looked at again a second later rather than at once, over and over.
+    const wait = next > Date.now() ? Math.min(next - Date.now() + 1, MAX_WAKE_MS) : 1000;
+    this.wake = setTimeout(() => this.changed(), wait);
     this.wake.unref();
   }
 
@@ -158,6 +173,7 @@ export class Dataplane {
     const owned = this.owned();
     if (owned.length > 0) await ipBatch(owned.map((ns) => `netns del ${ns}`));
     this.applied = EMPTY_PICTURE;
+    this.recorded = [];
     this.ownership.forget();
     process.removeListener('exit', this.exitHook);
     for (const w of this.waiters) w();
