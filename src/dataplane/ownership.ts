@@ -19,8 +19,10 @@ interface Record {
 function startTimeOf(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) in parentheses.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    // Fields after the command name (which may hold spaces) in parentheses: the state, …, the start time.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // A killed process not yet reaped (a zombie) is gone all the same.
+    return fields[0] === 'Z' || fields[0] === 'X' ? undefined : fields[19];
   } catch {
     return undefined;
   }

@@ -5,7 +5,9 @@
  * with the reason. All traffic stays between namespaces the server made.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +25,7 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
   UnassignPrivateIpAddressesCommand,
-  type EC2Client,
+  EC2Client,
   type Instance,
 } from '@aws-sdk/client-ec2';
 import type { RunningServer } from '../../src/server/start.js';
@@ -214,6 +216,37 @@ describe('data plane: restarts and clean-up', { skip }, () => {
       assert.deepEqual(namespaces(), nsBefore);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('removes at the next start the namespaces of an ec2net killed with SIGKILL', async () => {
+    const cli = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+    const child = spawn(process.execPath, [cli, 'serve', '--ephemeral', '--port', '0', '--imds-port', 'off', '--dataplane', 'netns'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise((r) => child.on('exit', r));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the server did not start in 20 s')), 20_000);
+        createInterface({ input: child.stdout! }).on('line', (l) => {
+          const m = /listening on (http:\/\/[0-9.:]+)/.exec(l);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+      });
+      const ec2 = new EC2Client({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+      const [i] = await launch(ec2, 1);
+      await until(() => namespaces().includes(i!.InstanceId!), 5000, 'the killed server to make its namespace');
+      child.kill('SIGKILL');
+      await exited;
+      assert.ok(namespaces().includes(i!.InstanceId!), 'a killed process cleans nothing');
+      const { server } = await startDataplaneServer();
+      assert.ok(!namespaces().includes(i!.InstanceId!), 'removed at the next start');
+      await server.close();
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 
