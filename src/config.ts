@@ -22,6 +22,10 @@ export interface ServeConfig {
   readonly credentialsFile?: string;
   /** Engine options: quotas, public IP pools, lifecycle timings, strict image checking. */
   readonly cloud?: EngineOptions;
+  /** The data plane: 'netns' mirrors instances and interfaces into Linux network namespaces (README "Data plane"); unset = none. */
+  readonly dataplane?: 'netns';
+  /** With the data plane: configure secondary private addresses in the instance's OS too (as amazon-ec2-net-utils does). */
+  readonly dataplaneConfigureSecondary?: boolean;
 }
 
 export interface EngineOptions {
@@ -117,6 +121,8 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       'terminated-visible-ms': { type: 'string' },
       'strict-images': { type: 'boolean' },
       'snapshot-every': { type: 'string' },
+      dataplane: { type: 'string' },
+      'dataplane-configure-secondary': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -149,5 +155,10 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   const credentialsFile = values.credentials ?? fromEnv('EC2NET_CREDENTIALS');
   if (auth === 'sigv4' && credentialsFile === undefined) throw new ConfigError('--auth sigv4 needs --credentials FILE (or EC2NET_CREDENTIALS)');
   const signing = auth === 'sigv4' ? { auth: 'sigv4' as const, credentialsFile } : {};
-  return { host, port, accountId, logLevel, imdsPort, dataDir, snapshotEvery, cloud: engineOptions(values, fromEnv), ...signing };
+  const dataplaneText = values.dataplane ?? fromEnv('EC2NET_DATAPLANE') ?? 'off';
+  if (dataplaneText !== 'off' && dataplaneText !== 'netns') throw new ConfigError(`--dataplane must be off or netns, not '${dataplaneText}'`);
+  const configureSecondary = values['dataplane-configure-secondary'] ?? ['1', 'true'].includes(fromEnv('EC2NET_DATAPLANE_CONFIGURE_SECONDARY') ?? '');
+  if (configureSecondary && dataplaneText !== 'netns') throw new ConfigError('--dataplane-configure-secondary needs --dataplane netns');
+  const dataplane = dataplaneText === 'netns' ? { dataplane: 'netns' as const, dataplaneConfigureSecondary: configureSecondary } : {};
+  return { host, port, accountId, logLevel, imdsPort, dataDir, snapshotEvery, cloud: engineOptions(values, fromEnv), ...signing, ...dataplane };
 }

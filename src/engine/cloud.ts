@@ -204,6 +204,11 @@ export class RegionState {
     return this.pending.list();
   }
 
+  /** When the next transition is due (ms since epoch), if one is waiting. */
+  get nextTimerAt(): number | undefined {
+    return this.pending.nextAt();
+  }
+
   /** Schedules the `kind` transition of resource `id` for when the clock reaches `at` (ms since epoch). */
   schedule(at: number, kind: string, id: string): void {
     this.pending.push({ at, kind, id });

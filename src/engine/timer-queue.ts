@@ -24,6 +24,11 @@ export class TimerQueue {
     return this.heap.length;
   }
 
+  /** When the earliest timer is due (ms since epoch), if any. */
+  nextAt(): number | undefined {
+    return this.heap[0]?.timer.at;
+  }
+
   push(timer: Timer): void {
     const entry: Entry = { timer, seq: this.seq++, pos: this.heap.length };
     this.heap.push(entry);

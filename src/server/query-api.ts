@@ -176,7 +176,18 @@ export class QueryApi {
     cloud.at(entry.at, () => this.run(action, params, { accessKeyId: entry.account, region: entry.region }, 'replay', false, serviceOf(undefined, params)));
   }
 
+  /** Told after every request that may have changed state (the data plane follows it); never during a replay. */
+  onChange?: () => void;
+
   private run(action: string, params: URLSearchParams, caller: CallerScope, requestId: string, journal: boolean, service: ServiceName): ResponseBody {
+    try {
+      return this.runOnce(action, params, caller, requestId, journal, service);
+    } finally {
+      if (this.onChange && requestId !== 'replay' && !isReadOnly(service, action)) this.onChange();
+    }
+  }
+
+  private runOnce(action: string, params: URLSearchParams, caller: CallerScope, requestId: string, journal: boolean, service: ServiceName): ResponseBody {
     const cloud = this.getCloud();
     const sink = journal ? this.journal : undefined;
     // One instant and one random position per request, recorded so a replay is exact.

@@ -22,6 +22,8 @@ import { listenError } from './listen-errors.js';
 import { restore, runConfigOf } from '../store/restore.js';
 import { makeExport, parseExport, rebuild } from '../store/transfer.js';
 import { VERSION } from '../version.js';
+import { Dataplane, type DataplaneOptions } from '../dataplane/reconciler.js';
+import { dataplaneRefusal } from '../dataplane/preflight.js';
 
 /** What GET /_ec2net/health reports about storage. */
 interface StorageStats {
@@ -40,6 +42,8 @@ export interface RunningServer {
   cloud(): Cloud;
   /** Handles a Query request in-process, as the HTTP listener would (journaled when durable): for benchmarks that build large histories. */
   handle(params: URLSearchParams, caller: CallerScope): QueryResult;
+  /** The Linux data plane, with --dataplane netns. */
+  readonly dataplane?: Dataplane;
   close(): Promise<void>;
 }
 
@@ -48,6 +52,8 @@ export type ServerConfig = Omit<ServeConfig, 'cloud'> & {
   readonly cloud?: Partial<Omit<CloudOptions, 'defaultAccountId' | 'seed'>>;
   /** Test seam: an extra rule every request meets (it throws an Ec2Error to refuse), e.g. a rule made stricter by an upgrade. */
   readonly extraRule?: ExtraRule;
+  /** Test seam: data plane options beyond the flags (its registry directory, debounce). */
+  readonly dataplaneOptions?: DataplaneOptions;
 };
 
 /**
@@ -77,6 +83,10 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
       { host: config.host },
       `listening on ${config.host} with signature checking off: anyone who can reach this port can act in any account; use --auth sigv4 --credentials FILE`,
     );
+  }
+  if (config.dataplane === 'netns') {
+    const refusal = dataplaneRefusal();
+    if (refusal) throw new ConfigError(refusal);
   }
   // Locked before the journal is opened: a directory another server uses is not even read.
   const lock = config.dataDir !== undefined ? lockDataDir(config.dataDir) : undefined;
@@ -120,6 +130,15 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   }
   const getCloud = () => cloud;
   const api = makeApi(getCloud);
+  const dataplane =
+    config.dataplane === 'netns'
+      ? new Dataplane(getCloud, log, { configureSecondary: config.dataplaneConfigureSecondary, ...config.dataplaneOptions })
+      : undefined;
+  if (dataplane) {
+    api.onChange = () => dataplane.changed();
+    // A restart rebuilds the data plane from the restored state.
+    dataplane.changed();
+  }
 
   const resourceCount = () => {
     let n = 0;
@@ -168,6 +187,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     reset: () => {
       cloud = new Cloud(cloudOptions);
       journal?.saveSnapshot(encodeCloud(cloud), { seed: cloud.random.seed });
+      dataplane?.changed();
     },
     exportFile: () => makeExport(cloud),
     importFile: (text) => {
@@ -175,6 +195,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
       const rebuilt = rebuild(file, cloudOptions, makeApi);
       journal?.saveSnapshot(encodeCloud(rebuilt), { seed: rebuilt.random.seed });
       cloud = rebuilt;
+      dataplane?.changed();
     },
     storage: () => {
       const snap = journal?.latestSnapshot();
@@ -203,6 +224,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   });
   /** A start that fails after the data directory was opened leaves it closed and unlocked. */
   const abandon = (e: unknown) => {
+    void dataplane?.close();
     journal?.close();
     lock?.release();
     throw e;
@@ -230,9 +252,11 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     imdsUrl: imds?.url,
     cloud: getCloud,
     handle: (params, caller) => api.handle(params, caller),
+    dataplane,
     close: () =>
       Promise.all([
         imds?.close(),
+        dataplane?.close(),
         new Promise<void>((resolve) => {
           webConsole.close();
           server.closeAllConnections();

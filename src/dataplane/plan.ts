@@ -1,0 +1,144 @@
+/**
+ * The difference between the data plane as applied and as the control plane now asks, as `ip`
+ * batch lines in three phases: links that go away, namespaces and veth pairs (from the root
+ * namespace), then what is configured inside each namespace. Pure, so it is tested without root.
+ */
+import type { InterfacePicture, Picture } from './picture.js';
+
+/** EC2's MTU for instances in a VPC (jumbo frames). */
+export const MTU = 9001;
+
+export interface PlanOptions {
+  /** Configure secondary addresses in the instance's OS too, as amazon-ec2-net-utils does. */
+  readonly configureSecondary: boolean;
+}
+
+export interface Plan {
+  /** Phase 1, per namespace: links removed before anything is created (a name may come back). */
+  readonly teardown: Map<string, string[]>;
+  /** Phase 2, in the root namespace: namespaces removed and added, veth pairs created in place. */
+  readonly root: string[];
+  /** Router namespaces created in phase 2, whose forwarding settings must be set. */
+  readonly newRouters: string[];
+  /** Phase 3, per namespace: addresses, link states, routes, rules. */
+  readonly configure: Map<string, string[]>;
+}
+
+export const EMPTY_PICTURE: Picture = { routers: new Map(), instances: new Set(), interfaces: new Map() };
+
+/** Two pictures of one interface that need a new veth pair (anything but its addresses and state changed). */
+const sameLink = (a: InterfacePicture, b: InterfacePicture) =>
+  a.instanceNs === b.instanceNs && a.routerNs === b.routerNs && a.dev === b.dev && a.mac === b.mac && a.primary === b.primary && a.prefix === b.prefix;
+
+/** The host routes of a picture: router namespace → address → router-side link (interfaces that are up). */
+function routesOf(p: Picture): Map<string, Map<string, string>> {
+  const routes = new Map<string, Map<string, string>>();
+  for (const i of p.interfaces.values()) {
+    if (!i.up) continue;
+    const table = routes.get(i.routerNs) ?? new Map<string, string>();
+    for (const a of i.addresses) table.set(a, i.peer);
+    routes.set(i.routerNs, table);
+  }
+  return routes;
+}
+
+/** Source/destination check: from an interface, only its own addresses are forwarded (unless the check is off). */
+function rulesOf(p: Picture): Map<string, Set<string>> {
+  const rules = new Map<string, Set<string>>();
+  for (const i of p.interfaces.values()) {
+    if (!i.sourceDestCheck) continue;
+    const set = rules.get(i.routerNs) ?? new Set<string>();
+    for (const a of i.addresses) set.add(`pref 100 iif ${i.peer} from ${a}/32 lookup main`);
+    set.add(`pref 200 iif ${i.peer} blackhole`);
+    rules.set(i.routerNs, set);
+  }
+  return rules;
+}
+
+/** The addresses the instance's OS has configured on an interface (by ec2net). */
+const osAddresses = (i: InterfacePicture, o: PlanOptions) => (o.configureSecondary ? i.addresses : [i.primary]);
+
+export function planOf(applied: Picture, desired: Picture, options: PlanOptions): Plan {
+  const teardown = new Map<string, string[]>();
+  const configure = new Map<string, string[]>();
+  const root: string[] = [];
+  const add = (m: Map<string, string[]>, ns: string, line: string) => {
+    const list = m.get(ns);
+    if (list) list.push(line);
+    else m.set(ns, [line]);
+  };
+  // Interfaces that leave, or whose link must be made again.
+  const removed = new Set<string>();
+  for (const [id, was] of applied.interfaces) {
+    const now = desired.interfaces.get(id);
+    if (now && sameLink(was, now)) continue;
+    removed.add(id);
+    add(teardown, was.routerNs, `link del ${was.peer}`);
+  }
+  for (const ns of applied.instances) if (!desired.instances.has(ns)) root.push(`netns del ${ns}`);
+  for (const ns of applied.routers.keys()) if (!desired.routers.has(ns)) root.push(`netns del ${ns}`);
+  const newRouters = [...desired.routers.keys()].filter((ns) => !applied.routers.has(ns));
+  for (const ns of newRouters) root.push(`netns add ${ns}`);
+  for (const ns of desired.instances) if (!applied.instances.has(ns)) root.push(`netns add ${ns}`);
+  for (const ns of newRouters) add(configure, ns, 'link set lo up');
+  for (const ns of desired.instances) if (!applied.instances.has(ns)) add(configure, ns, 'link set lo up');
+
+  // Router addresses (each subnet's .1) on the router's loopback: ARP for them is answered on every link.
+  for (const [ns, gateways] of desired.routers) {
+    const before = applied.routers.get(ns) ?? [];
+    for (const g of gateways) if (!before.includes(g)) add(configure, ns, `addr add ${g}/32 dev lo`);
+    for (const g of before) if (!gateways.includes(g)) add(configure, ns, `addr del ${g}/32 dev lo`);
+  }
+
+  for (const [id, i] of desired.interfaces) {
+    const was = removed.has(id) ? undefined : applied.interfaces.get(id);
+    if (!was) {
+      root.push(`link add name ${i.peer} netns ${i.routerNs} mtu ${MTU} type veth peer name ${i.dev} netns ${i.instanceNs} address ${i.mac} mtu ${MTU}`);
+      add(configure, i.routerNs, `link set ${i.peer} up`);
+      for (const a of osAddresses(i, options)) add(configure, i.instanceNs, `addr add ${a}/${i.prefix} dev ${i.dev}`);
+    } else {
+      const before = osAddresses(was, options);
+      const after = osAddresses(i, options);
+      for (const a of after) if (!before.includes(a)) add(configure, i.instanceNs, `addr add ${a}/${i.prefix} dev ${i.dev}`);
+      for (const a of before) if (!after.includes(a)) add(configure, i.instanceNs, `addr del ${a}/${i.prefix} dev ${i.dev}`);
+    }
+    if (i.up && !was?.up) {
+      add(configure, i.instanceNs, `link set ${i.dev} up`);
+      // What DHCP gives on EC2: the default route via the subnet's router, on the primary interface.
+      if (i.dev === 'eth0') add(configure, i.instanceNs, `route replace default via ${i.gateway} dev eth0`);
+    } else if (!i.up && was?.up) {
+      add(configure, i.instanceNs, `link set ${i.dev} down`);
+    }
+  }
+
+  // Delivery by mapping: one /32 per address, to the link of the interface that holds it now.
+  const removedPeers = new Set([...removed].map((id) => applied.interfaces.get(id)!.peer));
+  const routesBefore = routesOf(applied);
+  const routesAfter = routesOf(desired);
+  for (const [ns, table] of routesAfter) {
+    const before = routesBefore.get(ns);
+    for (const [a, peer] of table) {
+      const was = before?.get(a);
+      if (was !== peer || removedPeers.has(peer)) add(configure, ns, `route replace ${a}/32 dev ${peer}`);
+    }
+  }
+  for (const [ns, table] of routesBefore) {
+    if (!desired.routers.has(ns)) continue;
+    const after = routesAfter.get(ns);
+    for (const [a, peer] of table) if (!after?.has(a) && !removedPeers.has(peer)) add(configure, ns, `route del ${a}/32 dev ${peer}`);
+  }
+  const rulesBefore = rulesOf(applied);
+  const rulesAfter = rulesOf(desired);
+  for (const [ns, set] of rulesAfter) {
+    const before = rulesBefore.get(ns);
+    for (const r of set) if (!before?.has(r)) add(configure, ns, `rule add ${r}`);
+  }
+  for (const [ns, set] of rulesBefore) {
+    if (!desired.routers.has(ns)) continue;
+    const after = rulesAfter.get(ns);
+    for (const r of set) if (!after?.has(r)) add(configure, ns, `rule del ${r}`);
+  }
+  // Nothing is configured in a namespace that is going away.
+  for (const ns of configure.keys()) if (!desired.routers.has(ns) && !desired.instances.has(ns)) configure.delete(ns);
+  return { teardown, root, newRouters, configure };
+}
