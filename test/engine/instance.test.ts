@@ -9,8 +9,6 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { Cloud, type LifecycleTimings, type RegionState } from '../../src/engine/cloud.js';
-import type { Ec2Error } from '../../src/engine/errors.js';
 import { attach, checkAttach, detach, findAttachment } from '../../src/engine/attachment.js';
 import { allocateElasticIp, associateElasticIp, disassociateElasticIp } from '../../src/engine/elastic-ip.js';
 import { ID_KINDS } from '../../src/engine/ids.js';
@@ -26,44 +24,15 @@ import {
   type LaunchInterface,
 } from '../../src/engine/instance.js';
 import { checkInvariants } from '../../src/engine/invariants.js';
+import { ClockedWorld, TIMINGS, throwsEc2 } from './clocked-world.js';
 import type { Instance, NetworkInterface, Subnet } from '../../src/engine/model.js';
 import { createNetworkInterface } from '../../src/engine/network-interface.js';
 import { createSubnet } from '../../src/engine/subnet.js';
 import { createVpc } from '../../src/engine/vpc.js';
 import { parseIpv4Cidr } from '../../src/engine/cidr.js';
 
-const ACCOUNT = '123456789012';
-const T0 = Date.UTC(2024, 0, 2, 3, 4, 5);
-const TIMINGS: LifecycleTimings = { pendingMs: 500, stoppingMs: 500, shuttingDownMs: 500, attachingMs: 200, detachingMs: 200, terminatedVisibleMs: 3_600_000 };
-
-function throwsEc2(fn: () => unknown, code: string, message?: string | RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    const err = e as Ec2Error;
-    assert.equal(err.name, 'Ec2Error', String(e));
-    assert.equal(err.code, code, err.message);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else if (message) assert.match(err.message, message);
-    return true;
-  });
-}
-
-/** A world on a hand-moved clock. */
-class World {
-  t = T0;
-  readonly cloud: Cloud;
-  readonly region: RegionState;
-  constructor(timings: Partial<LifecycleTimings> = TIMINGS) {
-    this.cloud = new Cloud({ defaultAccountId: ACCOUNT, now: () => new Date(this.t), lifecycle: timings });
-    this.region = this.cloud.region(ACCOUNT, 'us-east-1');
-  }
-  /** Moves the clock and runs what became due, as the server does before each request. */
-  advance(ms: number): void {
-    this.t += ms;
-    this.region.settle();
-  }
-  defaultSubnet(zone = 'us-east-1a'): Subnet {
-    return [...this.region.subnets.values()].find((s) => s.defaultForAz && s.zone.zoneName === zone)!;
-  }
+/** A world on a hand-moved clock, with launch helpers. */
+class World extends ClockedWorld {
   eni(subnet: Subnet = this.defaultSubnet(), secondaryCount?: number): NetworkInterface {
     return createNetworkInterface(this.region, { subnet, secondaryCount });
   }

@@ -7,8 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { Cloud, type LifecycleTimings, type RegionState } from '../../src/engine/cloud.js';
-import type { Ec2Error } from '../../src/engine/errors.js';
 import { ID_KINDS } from '../../src/engine/ids.js';
 import { launchInstance, stopInstance, terminateInstance } from '../../src/engine/instance.js';
 import {
@@ -21,6 +19,7 @@ import {
   launchAttributes,
 } from '../../src/engine/instance-attributes.js';
 import { checkInvariants } from '../../src/engine/invariants.js';
+import { ACCOUNT, ClockedWorld, TIMINGS, throwsEc2 } from './clocked-world.js';
 import { attachLaunchStorage, planLaunchStorage } from '../../src/engine/launch-storage.js';
 import type { Instance, Subnet } from '../../src/engine/model.js';
 import { createNetworkInterface } from '../../src/engine/network-interface.js';
@@ -28,35 +27,12 @@ import { regionImages } from '../../src/engine/images.js';
 import { attachVolume, checkAttachVolume, checkDetachVolume, checkModifyVolume, createVolume, detachVolume, modifyVolume } from '../../src/engine/volume.js';
 import { checkDeviceName, defaultEbsKeyArn, gp2Iops, resolveShape } from '../../src/engine/volume-rules.js';
 
-const ACCOUNT = '123456789012';
-const T0 = Date.UTC(2024, 0, 2, 3, 4, 5);
-const TIMINGS: LifecycleTimings = { pendingMs: 500, stoppingMs: 500, shuttingDownMs: 500, attachingMs: 200, detachingMs: 200, terminatedVisibleMs: 3_600_000 };
-
-function throwsEc2(fn: () => unknown, code: string, message?: string | RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    const err = e as Ec2Error;
-    assert.equal(err.name, 'Ec2Error', String(e));
-    assert.equal(err.code, code, err.message);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else if (message) assert.match(err.message, message);
-    return true;
-  });
-}
-
-class World {
-  t = T0;
-  readonly cloud: Cloud;
-  readonly region: RegionState;
+class World extends ClockedWorld {
   constructor() {
-    this.cloud = new Cloud({ defaultAccountId: ACCOUNT, seed: 'volumes', now: () => new Date(this.t), lifecycle: TIMINGS });
-    this.region = this.cloud.region(ACCOUNT, 'us-east-1');
-  }
-  advance(ms: number): void {
-    this.t += ms;
-    this.region.settle();
+    super(TIMINGS, 'volumes');
   }
   subnet(zone = 'us-east-1a'): Subnet {
-    return [...this.region.subnets.values()].find((s) => s.defaultForAz && s.zone.zoneName === zone)!;
+    return this.defaultSubnet(zone);
   }
   launch(imageId = 'ami-0123456789abcdef0', mappings?: Parameters<typeof planLaunchStorage>[2], type = 't3.micro'): Instance {
     const subnet = this.subnet();
