@@ -8,16 +8,12 @@
  * `supported-platforms` and `default-vpc` (/work/shared/reference/aws-behaviour.md §9).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DescribeAccountAttributesCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
-import { expectCode, startHarness, type Harness } from './harness.js';
+import { expectCode, useHarness } from './harness.js';
 
 describe('DescribeAccountAttributes', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness({ quotas: { elasticIpsPerRegion: 7, securityGroupsPerInterface: 8 } });
-  });
-  after(() => h.close());
+  const h = useHarness({ quotas: { elasticIpsPerRegion: 7, securityGroupsPerInterface: 8 }, resetEachTest: false });
 
   it('answers all six attributes from the live quotas and the default VPC', async () => {
     const ec2 = h.ec2('eu-west-1');

@@ -5,16 +5,12 @@
  * ClassicLink status after each VPC read and treats exactly this message as "disabled".
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DescribeVpcClassicLinkCommand, EnableVpcClassicLinkCommand } from '@aws-sdk/client-ec2';
-import { expectCode, startHarness, type Harness } from './harness.js';
+import { expectCode, useHarness } from './harness.js';
 
 describe('ClassicLink', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(() => h.close());
+  const h = useHarness({ resetEachTest: false });
 
   it('is not available in any region', async () => {
     const ec2 = h.ec2();

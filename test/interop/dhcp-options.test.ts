@@ -9,7 +9,7 @@
  * options with the VPC") / DescribeDhcpOptions (filters); aws-behaviour.md §2 (the default VPC uses the default set).
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   AssociateDhcpOptionsCommand,
   CreateDhcpOptionsCommand,
@@ -17,19 +17,12 @@ import {
   DeleteDhcpOptionsCommand,
   DescribeDhcpOptionsCommand,
   DescribeVpcsCommand,
-  type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { expectCode, expectRefusal, invariants, startHarness, type Harness } from './harness.js';
+import { expectCode, expectRefusal, invariants, useHarness } from './harness.js';
 
 describe('DHCP options sets (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness();
+  const ec2 = h.ec2();
 
   const allSets = () => async () => (await ec2.send(new DescribeDhcpOptionsCommand({}))).DhcpOptions;
 

@@ -6,7 +6,7 @@
  * DeleteEgressOnlyInternetGateway answers `ReturnCode`).
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateEgressOnlyInternetGatewayCommand,
   CreateRouteCommand,
@@ -16,19 +16,12 @@ import {
   DeleteVpcCommand,
   DescribeEgressOnlyInternetGatewaysCommand,
   DescribeRouteTablesCommand,
-  type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { expectCode, expectRefusal, invariants, startHarness, type Harness } from './harness.js';
+import { expectCode, expectRefusal, invariants, useHarness } from './harness.js';
 
 describe('egress-only internet gateways (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness();
+  const ec2 = h.ec2();
 
   it('create (attached), route ::/0 to it, describe with tags, delete (the route turns blackhole) (SDK, CLI, boto3)', async () => {
     const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16', AmazonProvidedIpv6CidrBlock: true }))).Vpc!.VpcId!;

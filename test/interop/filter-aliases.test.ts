@@ -16,7 +16,7 @@
  *   matches nothing; one on a field it shows matches that value.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateSubnetCommand,
   CreateTagsCommand,
@@ -26,14 +26,10 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2';
-import { expectCode, launch, startHarness, type Harness } from './harness.js';
+import { expectCode, launch, useHarness } from './harness.js';
 
 describe('filter aliases and legacy names', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(() => h.close());
+  const h = useHarness({ resetEachTest: false });
 
   it('DescribeVpcs takes cidr-block and isDefault, as ec2_vpc_net and Terraform send them (boto3)', async () => {
     const ec2 = h.ec2();

@@ -15,7 +15,7 @@
  * - [obs …]: AWS answers quoted in public threads or checked against AWS by other projects' suites.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateKeyPairCommand,
   CreateLaunchTemplateCommand,
@@ -31,20 +31,13 @@ import {
   GetLaunchTemplateDataCommand,
   ModifyLaunchTemplateCommand,
   RunInstancesCommand,
-  type EC2Client,
   type RequestLaunchTemplateData,
 } from '@aws-sdk/client-ec2';
-import { expectCode, expectRefusal, getEni, getInstance, IMAGE, invariants, refusedUnchanged, startHarness, type Harness } from './harness.js';
+import { expectCode, expectRefusal, getEni, getInstance, IMAGE, invariants, refusedUnchanged, useHarness } from './harness.js';
 
 describe('launch templates', () => {
-  let h: Harness;
-  let ec2: EC2Client;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(() => h.close());
-  beforeEach(() => h.reset());
+  const h = useHarness();
+  const ec2 = h.ec2();
 
   const templates = async () => {
     const t = (await ec2.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates ?? [];

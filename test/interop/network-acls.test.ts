@@ -12,7 +12,7 @@
  * - [obs …]: AWS answers quoted in public threads (named in each test).
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CreateNetworkAclCommand,
   CreateNetworkAclEntryCommand,
@@ -29,7 +29,7 @@ import {
   type EC2Client,
   type NetworkAcl,
 } from '@aws-sdk/client-ec2';
-import { expectCode, expectRefusal, invariants, startHarness, type Harness } from './harness.js';
+import { expectCode, expectRefusal, invariants, useHarness } from './harness.js';
 
 async function newVpc(ec2: EC2Client, cidr = '10.0.0.0/16', ipv6 = false): Promise<string> {
   return (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr, AmazonProvidedIpv6CidrBlock: ipv6 }))).Vpc!.VpcId!;
@@ -58,14 +58,8 @@ const brief = (a: NetworkAcl) =>
   a.Entries!.map((e) => `${e.Egress ? 'out' : 'in'} ${e.RuleNumber} ${e.Protocol} ${e.RuleAction} ${e.CidrBlock ?? e.Ipv6CidrBlock}`);
 
 describe('network ACLs (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness();
+  const ec2 = h.ec2();
 
   it('every VPC has a default ACL: rule 100 allows all, `*` denies, both directions, IPv6 twins with IPv6 (CLI)', async () => {
     // [ug "Default network ACL"]: the rules as the console and describe-network-acls show them (`*` is rule 32767, its IPv6 twin 32768).

@@ -13,17 +13,13 @@
  *   caller's user id, as GetCallerIdentity answers it.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { loadModel } from '../../src/protocol/model.js';
 import { ALWAYS_PRESENT } from '../../src/api/always-present.js';
-import { rawQuery, startHarness, type Harness } from './harness.js';
+import { rawQuery, useHarness } from './harness.js';
 
 describe('elements AWS sends even when empty', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(() => h.close());
+  const h = useHarness({ resetEachTest: false });
 
   it('names only shapes and members the model has', () => {
     const model = loadModel();

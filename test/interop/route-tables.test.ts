@@ -11,7 +11,7 @@
  * - [obs …]: AWS answers quoted in public threads (named in each test).
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   AssociateRouteTableCommand,
   AssociateVpcCidrBlockCommand,
@@ -37,7 +37,7 @@ import {
   type EC2Client,
   type RouteTable,
 } from '@aws-sdk/client-ec2';
-import { attachNewGateway, expectCode, getInstance, expectRefusal, invariants, launch, startHarness, until, type Harness } from './harness.js';
+import { attachNewGateway, expectCode, getInstance, expectRefusal, invariants, launch, until, useHarness } from './harness.js';
 
 async function newVpc(ec2: EC2Client, cidr = '10.0.0.0/16', ipv6 = false): Promise<string> {
   return (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr, AmazonProvidedIpv6CidrBlock: ipv6 }))).Vpc!.VpcId!;
@@ -73,14 +73,8 @@ const routeTo = (t: RouteTable, dest: string) => t.Routes!.find((r) => (r.Destin
 const allTables = (ec2: EC2Client) => async () => (await ec2.send(new DescribeRouteTablesCommand({}))).RouteTables;
 
 describe('route tables (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  const h = useHarness();
+  const ec2 = h.ec2();
 
   it("the default VPC's main table routes its block locally and 0.0.0.0/0 to its internet gateway (CLI)", async () => {
     // [ug "Default VPC components"]: "a main route table with … 172.31.0.0/16 → local and 0.0.0.0/0 → igw" (aws-behaviour.md §2).

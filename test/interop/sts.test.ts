@@ -29,7 +29,7 @@ import { CreateVpcCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/clien
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, GetFederationTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import pino from 'pino';
 import { startServer, type RunningServer } from '../../src/server/start.js';
-import { expectCode, rawQuery, startHarness, type Harness } from './harness.js';
+import { expectCode, rawQuery, useHarness } from './harness.js';
 
 const run = promisify(execFile);
 
@@ -85,11 +85,7 @@ const ROLE = 'arn:aws:iam::111122223333:role/deploy/Builder';
 const KEY: Creds = { accessKeyId: 'AKIAEXAMPLESTS00001', secretAccessKey: 'secret' };
 
 describe('STS without signature checking', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(() => h.close());
+  const h = useHarness({ resetEachTest: false });
 
   it('GetCallerIdentity answers the caller as the account user, through the SDK, the CLI and boto3', async () => {
     const sdk = await sts(h.url, { accessKeyId: '210987654321', secretAccessKey: 'x' }).send(new GetCallerIdentityCommand({}));
