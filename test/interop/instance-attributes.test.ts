@@ -11,7 +11,7 @@
  * - [obs …] an AWS answer recorded in a public issue
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   AttachNetworkInterfaceCommand,
   CreateNetworkInterfaceCommand,
@@ -22,18 +22,12 @@ import {
   ModifyInstanceCreditSpecificationCommand,
   StopInstancesCommand,
   TerminateInstancesCommand,
-  type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { expectCode, getInstance, invariants, launch, refusedUnchanged, startHarness, until, type Harness } from './harness.js';
+import { expectCode, getInstance, invariants, launch, refusedUnchanged, until, useHarness } from './harness.js';
 
-let h: Harness;
-let ec2: EC2Client;
-
-before(async () => {
-  h = await startHarness();
-  ec2 = h.ec2();
-});
-after(() => h.close());
+// One server for the file: the tests build on fresh resources of their own, not on an empty world.
+const h = useHarness({ resetEachTest: false });
+const ec2 = h.ec2();
 
 const running = (id: string) =>
   until(

@@ -22,7 +22,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } fr
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import {
   CreateKeyPairCommand,
   CreateTagsCommand,
@@ -30,9 +30,8 @@ import {
   DescribeKeyPairsCommand,
   DescribeInstancesCommand,
   ImportKeyPairCommand,
-  type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { expectCode, expectRefusal, IMAGE, launch, rawQuery, startHarness, type Harness } from './harness.js';
+import { expectCode, expectRefusal, IMAGE, launch, rawQuery, useHarness } from './harness.js';
 
 const colonHex = (b: Buffer) => b.toString('hex').match(/../g)!.join(':');
 let dir: string;
@@ -61,18 +60,12 @@ function md5OfPublicDer(pubLinePath: string): string {
 }
 
 describe('key pairs', () => {
-  let h: Harness;
-  let ec2: EC2Client;
-  before(async () => {
-    h = await startHarness();
-    ec2 = h.ec2();
+  const h = useHarness();
+  const ec2 = h.ec2();
+  before(() => {
     dir = mkdtempSync(join(tmpdir(), 'ec2net-keys-'));
   });
-  after(async () => {
-    await h.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(() => h.reset());
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   const view = async () => (await ec2.send(new DescribeKeyPairsCommand({ IncludePublicKey: true }))).KeyPairs;
 

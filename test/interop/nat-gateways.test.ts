@@ -11,7 +11,7 @@
  * - [obs …]: AWS answers and outputs quoted in public threads (named in each test).
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
   AssignPrivateIpAddressesCommand,
@@ -39,18 +39,7 @@ import {
   type EC2Client,
   type NatGateway,
 } from '@aws-sdk/client-ec2';
-import {
-  attachNewGateway,
-  expectCode,
-  fastCliWaiters,
-  getInstance,
-  invariants,
-  launch,
-  refusedUnchanged,
-  startHarness,
-  until,
-  type Harness,
-} from './harness.js';
+import { attachNewGateway, expectCode, fastCliWaiters, getInstance, invariants, launch, refusedUnchanged, until, useHarness } from './harness.js';
 
 async function setup(ec2: EC2Client, withGateway = true) {
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
@@ -66,15 +55,9 @@ const free = async (ec2: EC2Client, subnetId: string) =>
   (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }))).Subnets![0]!.AvailableIpAddressCount!;
 
 describe('NAT gateways (interop)', () => {
-  let h: Harness;
-  let ec2: EC2Client;
-  before(async () => {
-    await fastCliWaiters();
-    h = await startHarness();
-    ec2 = h.ec2();
-  });
-  after(async () => h.close());
-  beforeEach(async () => h.reset());
+  before(() => fastCliWaiters());
+  const h = useHarness();
+  const ec2 = h.ec2();
 
   it('a public NAT gateway: pending → available, a requester-managed nat_gateway interface holding its address and Elastic IP (SDK, CLI)', async () => {
     const { vpcId, subnetId, allocationId, publicIp } = await setup(ec2);

@@ -10,7 +10,7 @@
  * - [obs …] an AWS answer recorded in a public issue
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   AttachVolumeCommand,
   CreateSnapshotCommand,
@@ -30,19 +30,13 @@ import {
   waitUntilSnapshotCompleted,
   waitUntilVolumeAvailable,
   waitUntilVolumeInUse,
-  type EC2Client,
   type Volume,
 } from '@aws-sdk/client-ec2';
-import { expectCode, expectRefusal, getInstance, invariants, launch, startHarness, until, type Harness } from './harness.js';
+import { expectCode, expectRefusal, getInstance, invariants, launch, until, useHarness } from './harness.js';
 
-let h: Harness;
-let ec2: EC2Client;
-
-before(async () => {
-  h = await startHarness();
-  ec2 = h.ec2();
-});
-after(() => h.close());
+// One server for the file: the tests build on fresh resources of their own, not on an empty world.
+const h = useHarness({ resetEachTest: false });
+const ec2 = h.ec2();
 
 const volume = async (id: string): Promise<Volume | undefined> =>
   (await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'volume-id', Values: [id] }] }))).Volumes![0];
