@@ -3,6 +3,8 @@
  * of the state's image alone, in-process — encode and decode CPU time of a state of N interfaces
  * (M of them instances' own), without a server, SQLite or a history. `--save` keeps the built
  * image in a file and `--load` decodes one (for profiling the decode with `node --cpu-prof`).
+ * Each figure is taken for today's encoding (columnar) and the first one (a structured clone of
+ * the graph), alternately in one process, so both meet the same machine load.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -12,7 +14,7 @@ import { exportState } from '../src/engine/snapshot.js';
 import { bodyText } from '../src/protocol/encode.js';
 import { loadModel } from '../src/protocol/model.js';
 import { QueryApi } from '../src/server/query-api.js';
-import { decodeCloud, encodeCloud } from '../src/store/cloud-image.js';
+import { decodeCloud, encodeCloud, encodeCloudAsGraphClone } from '../src/store/cloud-image.js';
 import { form, xmlField } from './lib/http.js';
 
 const { values } = parseArgs({
@@ -56,6 +58,7 @@ function build(): Cloud {
 }
 
 let image: Buffer;
+let graphImage: Buffer | undefined;
 if (values.load) {
   image = readFileSync(values.load);
 } else {
@@ -64,7 +67,10 @@ if (values.load) {
   for (let k = 0; k < 3; k++) {
     const [img, ms] = cpu(() => encodeCloud(cloud));
     image = img;
-    process.stdout.write(`encode: ${ms.toFixed(0)} ms CPU, ${(img.length / 1024 / 1024).toFixed(1)} MiB\n`);
+    process.stdout.write(`encode (columnar): ${ms.toFixed(0)} ms CPU, ${(img.length / 1024 / 1024).toFixed(1)} MiB\n`);
+    const [old, oldMs] = cpu(() => encodeCloudAsGraphClone(cloud));
+    graphImage = old;
+    process.stdout.write(`encode (graph clone): ${oldMs.toFixed(0)} ms CPU, ${(old.length / 1024 / 1024).toFixed(1)} MiB\n`);
   }
   if (values.save) writeFileSync(values.save, image!);
   if (values.check) {
@@ -77,4 +83,8 @@ if (values.load) {
 for (let k = 0; k < 3; k++) {
   const [, ms] = cpu(() => decodeCloud(image, new Cloud(options)));
   process.stdout.write(`decode: ${ms.toFixed(0)} ms CPU\n`);
+  if (graphImage) {
+    const [, oldMs] = cpu(() => decodeCloud(graphImage!, new Cloud(options)));
+    process.stdout.write(`decode (graph clone): ${oldMs.toFixed(0)} ms CPU\n`);
+  }
 }
