@@ -1,6 +1,11 @@
 /**
  * A whole cloud as bytes and back: the generic snapshot behind durable state and exports.
  *
+ * Today's images are columnar (columnar-image.ts): one walk of the graph writes every object once,
+ * its records' field names once per shape and its strings once. Images of the first encoding (a V8
+ * structured clone of the graph with fixups by path, described below) are still decoded: they are
+ * what data directories and export files of earlier releases hold.
+ *
  * The cloud is an object graph of plain records (Maps, arrays, Sets, Dates, bigints, typed
  * arrays) plus a few classes (pools, CIDRs, indexes, the world itself). V8's structured clone
  * (`v8.serialize`) carries plain data natively, shared references and cycles included, and
@@ -27,6 +32,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { Cloud } from '../engine/cloud.js';
 import { SeededRandom } from '../engine/random.js';
+import { decodeColumnar, encodeColumnar, isColumnar, type GraphRules } from './columnar-image.js';
 import { PERSISTED_CLASSES } from './persisted-classes.js';
 
 /** Cloud fields that are configuration or wiring: taken from the cloud restored into, never from the image. */
@@ -57,11 +63,41 @@ const isLeaf = (v: object) => v instanceof Date || ArrayBuffer.isView(v) || v in
 const showPath = (path: readonly Step[]) =>
   path.map((s) => (typeof s === 'object' ? `[${String(s.mapKey)}]` : typeof s === 'number' ? `[${s}]` : `.${s}`)).join('') || '(cloud)';
 
-/** Serializes the cloud's state (everything but its configuration). Synchronous: nothing changes meanwhile. */
-export function encodeCloud(cloud: Cloud): Buffer {
+/** The cloud's state: its fields but its configuration. */
+function stateOf(cloud: Cloud): Record<string, unknown> {
   const source = cloud as unknown as Record<string, unknown>;
   const state: Record<string, unknown> = {};
   for (const key of Object.keys(source)) if (!CLOUD_CONFIG_FIELDS.has(key)) state[key] = source[key];
+  return state;
+}
+
+/** What a cloud's graph may hold, for the columnar codec. */
+function rulesFor(cloud: Cloud): GraphRules {
+  return {
+    root: cloud,
+    className: (proto) => CLASS_NAMES.get(proto),
+    classPrototype: (name) => PERSISTED_CLASSES[name as keyof typeof PERSISTED_CLASSES]?.prototype as object | undefined,
+    isRandom: (v) => v instanceof SeededRandom,
+    randomState: (v) => ({ seed: (v as SeededRandom).seed, position: (v as SeededRandom).position() }),
+    makeRandom: ({ seed, position }) => {
+      const random = new SeededRandom(seed);
+      random.seek(position);
+      return random;
+    },
+    fail: (what, path, advice) => {
+      throw new SnapshotError(`${what} at ${showPath(path)}${advice ? `: ${advice}` : ''}`);
+    },
+  };
+}
+
+/** Serializes the cloud's state (everything but its configuration). Synchronous: nothing changes meanwhile. */
+export function encodeCloud(cloud: Cloud): Buffer {
+  return encodeColumnar(stateOf(cloud), rulesFor(cloud));
+}
+
+/** The first encoding (a structured clone of the graph with fixups): kept for the tests that prove old images still decode. */
+export function encodeCloudAsGraphClone(cloud: Cloud): Buffer {
+  const state = stateOf(cloud);
   const fixups: Fixup[] = [];
   /** Values replaced for the duration of the serialization, put back afterwards. */
   const undo: (() => void)[] = [];
@@ -169,6 +205,19 @@ const setAt = (container: unknown, step: Step, value: unknown) => {
  * fields are replaced by the image's (its helpers keep their wiring and configuration).
  */
 export function decodeCloud(bytes: Buffer, cloud: Cloud): void {
+  let state: Record<string, unknown>;
+  if (isColumnar(bytes)) {
+    try {
+      state = decodeColumnar(bytes, rulesFor(cloud));
+    } catch (e) {
+      throw e instanceof SnapshotError ? e : new SnapshotError(`the snapshot does not decode: ${(e as Error).message}`);
+    }
+  } else state = decodeGraphClone(bytes, cloud);
+  mergeState(state, cloud);
+}
+
+/** Decodes an image of the first encoding (a structured clone of the graph, fixups by path). */
+function decodeGraphClone(bytes: Buffer, cloud: Cloud): Record<string, unknown> {
   const image = deserialize(bytes) as Image;
   const { state } = image;
   for (const fixup of image.fixups) {
@@ -193,6 +242,11 @@ export function decodeCloud(bytes: Buffer, cloud: Cloud): void {
       }
     }
   }
+  return state;
+}
+
+/** Puts a decoded state into `cloud`: its fields replaced, its helpers merged (wiring and configuration kept). */
+function mergeState(state: Record<string, unknown>, cloud: Cloud): void {
   const target = cloud as unknown as Record<string, unknown>;
   for (const key of Object.keys(state)) {
     const restored = state[key];

@@ -1,0 +1,99 @@
+/**
+ * The columnar image (src/store/columnar-image.ts) on graphs the sample world does not hold:
+ * cycles, sharing, every kind of value, many records of one shape and odd keys — each decodes to
+ * the same graph. The whole cloud's round trip is cloud-image.test.ts's.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeColumnar, encodeColumnar, isColumnar, type GraphRules } from '../../src/store/columnar-image.js';
+
+class Registered {
+  constructor(public n = 1) {}
+}
+
+const root = { root: true };
+const rules: GraphRules = {
+  root,
+  className: (proto) => (proto === Registered.prototype ? 'Registered' : undefined),
+  classPrototype: (name) => (name === 'Registered' ? Registered.prototype : undefined),
+  isRandom: () => false,
+  randomState: () => assert.fail('no random here'),
+  makeRandom: () => assert.fail('no random here'),
+  fail: (what, path) => {
+    throw new Error(`${what} at ${JSON.stringify(path)}`);
+  },
+};
+
+const roundTrip = (state: object) => {
+  const bytes = encodeColumnar(state, rules);
+  assert.ok(isColumnar(bytes));
+  return decodeColumnar(bytes, rules);
+};
+
+describe('columnar image', () => {
+  it('carries every kind of value, sharing and cycles', () => {
+    const shared = { id: 'x', when: new Date(Date.UTC(2026, 0, 1)) };
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    const map = new Map<unknown, unknown>([
+      ['a', shared],
+      [7, cyclic],
+    ]);
+    cyclic.container = map; // a cycle through a Map
+    const state = {
+      numbers: [0, -0, 1.5, 2 ** 32, -1, NaN, Infinity, 4294967295],
+      big: 2n ** 80n,
+      flags: [true, false, null, undefined],
+      text: ['', 'é', '\u{1F600}', 'same', 'same'],
+      set: new Set(['p', 1, null]),
+      map,
+      again: shared,
+      registered: new Registered(3),
+      bytes: new Uint32Array([1, 2, 3]),
+      nullProto: Object.assign(Object.create(null) as object, { k: 1 }),
+      odd: JSON.parse('{"__proto__": 1, "0": "zero", "a b": 2}') as object,
+      theRoot: root,
+    };
+    const out = roundTrip(state) as typeof state;
+    assert.ok(Object.is(out.numbers[1], -0));
+    assert.deepEqual(out.numbers, state.numbers);
+    assert.equal(out.big, state.big);
+    assert.deepEqual(out.flags, state.flags);
+    assert.deepEqual(out.text, state.text);
+    assert.deepEqual([...out.set], [...state.set]);
+    assert.equal(out.map.get('a'), out.again, 'sharing kept');
+    assert.equal((out.again as typeof shared).when.getTime(), shared.when.getTime());
+    const loop = out.map.get(7) as Record<string, unknown>;
+    assert.equal(loop.self, loop, 'a cycle through a field');
+    assert.equal(loop.container, out.map, 'a cycle through a Map');
+    assert.deepEqual([...out.map.keys()], ['a', 7]);
+    assert.ok(out.registered instanceof Registered);
+    assert.equal(out.registered.n, 3);
+    assert.deepEqual([...out.bytes], [1, 2, 3]);
+    assert.equal(Object.getPrototypeOf(out.nullProto), null);
+    assert.deepEqual(Object.entries(out.odd), Object.entries(state.odd));
+    assert.equal(Object.getPrototypeOf(out.odd), Object.prototype, '"__proto__" stays a plain key');
+    assert.equal(out.theRoot, root);
+  });
+
+  it('many records of a few shapes (the built path), arrays of every small length and long ones', () => {
+    const records = Array.from({ length: 500 }, (_, i) =>
+      i % 3 === 0 ? { id: `r-${i}`, n: i, tags: new Map([['k', String(i)]]) } : { id: `r-${i}`, n: i, list: Array.from({ length: i % 20 }, (_, j) => j) },
+    );
+    const out = roundTrip({ records, long: Array.from({ length: 1000 }, (_, i) => `s${i % 7}`) }) as { records: typeof records; long: string[] };
+    assert.deepEqual(out.records, records);
+    assert.equal(out.long.length, 1000);
+    assert.equal(out.long[999], 's5');
+  });
+
+  it('refuses what it cannot carry, naming where', () => {
+    assert.throws(() => encodeColumnar({ a: { f: () => 1 } }, rules), /a function at \["a","f"\]/);
+    assert.throws(() => encodeColumnar({ a: new (class Other {})() }, rules), /unregistered class Other/);
+    assert.throws(() => encodeColumnar({ m: new Map([[{}, 1]]) }, rules), /Map key/);
+  });
+
+  it('a truncated image is refused', () => {
+    const bytes = encodeColumnar({ a: [1, 2, 3] }, rules);
+    assert.throws(() => decodeColumnar(bytes.subarray(0, bytes.length - 1), rules), /truncated/);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Every snapshot encoding ec2net ever wrote still opens: a data directory whose snapshot is the
+ * first image encoding (a V8 structured clone of the object graph; test/fixtures/v2-graph-datadir,
+ * made by test/fixtures/make-v2-fixture.ts before the encoding changed) opens with an identical
+ * `GET /_ec2net/state`, and so does the directory it becomes once a clean shutdown rewrote its
+ * snapshot in today's encoding.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, it } from 'node:test';
+import pino from 'pino';
+import { startServer } from '../../src/server/start.js';
+import { FIXTURE_V2_CLOCK_MS } from '../fixtures/make-v2-fixture.js';
+
+const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const start = (dataDir: string) =>
+  startServer(
+    { host: '127.0.0.1', port: 0, accountId: '123456789012', logLevel: 'silent', dataDir, cloud: { now: () => new Date(FIXTURE_V2_CLOCK_MS) } },
+    pino({ level: 'silent' }),
+  );
+
+describe('snapshot encodings of earlier releases', () => {
+  it('a snapshot of the structured-clone encoding opens with an identical state, and again after it is rewritten', async () => {
+    const expected = JSON.parse(readFileSync(join(FIXTURES, 'v2-graph-state.json'), 'utf8')) as unknown;
+    const dir = mkdtempSync(join(tmpdir(), 'ec2net-image-formats-'));
+    dirs.push(dir);
+    cpSync(join(FIXTURES, 'v2-graph-datadir'), dir, { recursive: true });
+    for (let k = 0; k < 2; k++) {
+      const server = await start(dir);
+      const state = JSON.parse(await (await fetch(`${server.url}/_ec2net/state`)).text()) as unknown;
+      assert.deepEqual(state, expected, k === 0 ? 'opened from the fixture' : 'reopened after a clean shutdown');
+      const invariants = await fetch(`${server.url}/_ec2net/invariants`);
+      assert.equal(invariants.status, 200, await invariants.text());
+      if (k === 0) {
+        // A change and its undoing: the state stays the same, but the log is no longer empty, so
+        // the clean shutdown rewrites the snapshot in today's encoding.
+        const vpcId = (expected as { worlds: { vpcs: { id: string }[] }[] }).worlds[0]!.vpcs[0]!.id;
+        for (const action of ['CreateTags', 'DeleteTags']) {
+          const body = new URLSearchParams({ Action: action, Version: '2016-11-15', 'ResourceId.1': vpcId, 'Tag.1.Key': 'rewrite', 'Tag.1.Value': 'x' });
+          assert.equal((await fetch(server.url, { method: 'POST', body })).status, 200, action);
+        }
+      }
+      await server.close();
+    }
+  });
+});
