@@ -18,6 +18,8 @@ import { routeTableHandlers } from './route-tables.js';
 import { networkAclHandlers } from './network-acls.js';
 import { dhcpOptionsHandlers } from './dhcp-options.js';
 import { natGatewayHandlers } from './nat-gateways.js';
+import { prefixListHandlers } from './prefix-lists.js';
+import { vpcEndpointHandlers } from './vpc-endpoints.js';
 import { egressOnlyInternetGatewayHandlers } from './egress-only-internet-gateways.js';
 import { securityGroupHandlers } from './security-groups.js';
 import { snapshotHandlers } from './snapshots.js';
@@ -51,5 +53,7 @@ export const allHandlers: HandlerMap = {
   ...launchTemplateHandlers,
   ...launchTemplateDataHandlers,
   ...natGatewayHandlers,
+  ...prefixListHandlers,
+  ...vpcEndpointHandlers,
   ...egressOnlyInternetGatewayHandlers,
 };

@@ -31,6 +31,7 @@ import type {
   RouteTableAssociation,
 } from './routing-model.js';
 import { SeededRandom } from './random.js';
+import type { ManagedPrefixList, VpcEndpoint } from './endpoint-model.js';
 import { VpcSubnets } from './subnet-index.js';
 import { TIMER_HANDLERS, type Timer } from './timers.js';
 import { TimerQueue } from './timer-queue.js';
@@ -137,6 +138,10 @@ export class RegionState {
   readonly egressOnlyInternetGateways = new Map<string, EgressOnlyInternetGateway>();
   /** DHCP options sets by id, the default one included. */
   readonly dhcpOptions = new Map<string, DhcpOptions>();
+  /** Customer-managed prefix lists by id (AWS-managed ones follow from the region: aws-prefix-lists.ts). */
+  readonly prefixLists = new Map<string, ManagedPrefixList>();
+  /** VPC endpoints by id. */
+  readonly vpcEndpoints = new Map<string, VpcEndpoint>();
 
   /** The account's default DHCP options set in this world, made on first need. */
   defaultDhcpOptionsId?: string;

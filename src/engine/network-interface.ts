@@ -171,7 +171,15 @@ export interface CreateInterfaceParams {
   readonly interfaceType?: string;
   readonly tags?: Tags;
   /** Made by an AWS service in the user's subnet (a NAT gateway…): no security groups, source/dest check off. */
-  readonly managed?: { readonly interfaceType: string; readonly requesterId: string; readonly attachmentId: string };
+  readonly managed?: {
+    readonly interfaceType: string;
+    readonly requesterId: string;
+    readonly attachmentId: string;
+    /** The groups the service's interface gets (a VPC endpoint's); none when absent (a NAT gateway's). */
+    readonly groupIds?: readonly string[];
+    /** Source/destination checking (off unless the service keeps it on, as VPC endpoints do). */
+    readonly sourceDestCheck?: boolean;
+  };
 }
 
 const SUPPORTED_INTERFACE_TYPES = new Set(['interface', 'efa', 'trunk', 'branch']);
@@ -207,7 +215,9 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
     throw new Ec2Error('UnsupportedOperation', `Interface type ${interfaceType} is not supported by ec2net yet.`);
   }
   const groupIds = p.managed
-    ? []
+    ? p.managed.groupIds
+      ? [...p.managed.groupIds]
+      : []
     : p.groupIds?.length
       ? resolveGroups(region, subnet.vpcId, subnet.id, p.groupIds)
       : [defaultSecurityGroup(region, subnet.vpcId).id];
@@ -257,7 +267,7 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
     createdAt: region.now(),
     publicIpOnLaunch: subnet.mapPublicIpOnLaunch,
     description: p.description ?? '',
-    sourceDestCheck: p.managed === undefined,
+    sourceDestCheck: p.managed === undefined || p.managed.sourceDestCheck === true,
     status: p.managed ? 'in-use' : 'available',
     privateIps: ips.map((address, i) => ({ address, text: formatIpv4(address), primary: i === 0 })),
     ipv6Addresses: v6.map(ipv6Record),

@@ -15,6 +15,8 @@ import { getEgressOnlyInternetGateway, requireIpv6Destination } from './egress-o
 import type { Subnet, Tags, Vpc } from './model.js';
 import { getNetworkInterface } from './network-interface.js';
 import type { Route, RouteTable, RouteTableAssociation } from './routing-model.js';
+import { findPrefixList } from './prefix-list.js';
+import { endpointRouteActive } from './vpc-endpoint.js';
 
 /** Makes the id of something a VPC or subnet gets by itself (see createVpcRouting in vpc-defaults.ts). */
 export type IdSource = (k: IdKind, label: string) => string;
@@ -205,10 +207,23 @@ export function parseDestination(input: DestinationInput): Destination {
     if (!c) throw invalidParam(input.DestinationIpv6CidrBlock, 'destinationIpv6CidrBlock', 'This is not a valid IPv6 CIDR block.');
     return { destinationIpv6CidrBlock: c.toString() };
   }
-  // No prefix list exists yet: every id is unknown. Observed: "The prefix list ID 'pl-…' does not exist".
+  // Whether the list exists is checked where the route is made (requirePrefixList); a route to a deleted
+  // list can still be deleted.
   const pl = input.DestinationPrefixListId!;
   checkId(ID_KINDS.prefixList, pl);
-  throw notFound(ID_KINDS.prefixList, pl);
+  return { destinationPrefixListId: pl };
+}
+
+/** Observed for an unknown list: "The prefix list ID 'pl-…' does not exist" (InvalidPrefixListID.NotFound). */
+function requirePrefixList(region: RegionState, d: Destination): void {
+  if (d.destinationPrefixListId !== undefined) findPrefixList(region, d.destinationPrefixListId);
+}
+
+/** A gateway endpoint's route is the endpoint's: it changes with ModifyVpcEndpoint, not with the route calls. */
+function refuseEndpointRoute(table: RouteTable, r: Route): void {
+  if (r.gatewayId?.startsWith('vpce-')) {
+    throw invalidValue(`The route ${destinationOf(r)} in route table ${table.id} belongs to VPC endpoint ${r.gatewayId}; use ModifyVpcEndpoint to remove it.`);
+  }
 }
 
 export interface TargetInput {
@@ -305,7 +320,12 @@ function gatewayTarget(region: RegionState, table: RouteTable, id: string): stri
     if (igw.vpcId !== table.vpcId) throw differentNetworks(table.id, 'network gateway', igw.id);
     return igw.id;
   }
-  if (id.startsWith('vpce-')) throw unknownId(ID_KINDS.vpcEndpoint, id);
+  if (id.startsWith('vpce-')) {
+    checkId(ID_KINDS.vpcEndpoint, id);
+    // Gateway endpoints get their routes through CreateVpcEndpoint/ModifyVpcEndpoint (RouteTableIds).
+    if (region.vpcEndpoints.has(id)) throw invalidValue(`Route target ${id} is a VPC endpoint: add its routes with ModifyVpcEndpoint (AddRouteTableIds).`);
+    throw notFound(ID_KINDS.vpcEndpoint, id);
+  }
   throw new Ec2Error('InvalidGatewayID.NotFound', `The gateway ID '${id}' does not exist`);
 }
 
@@ -341,6 +361,7 @@ export function findRoute(table: RouteTable, d: Destination): Route | undefined 
 
 /** Observed: "RouteAlreadyExists: The route identified by 0.0.0.0/0 already exists." (clouddrove/terraform-aws-vpc-peering#10). */
 export function createRoute(region: RegionState, table: RouteTable, d: Destination, input: TargetInput): Route {
+  requirePrefixList(region, d);
   const t = resolveTarget(region, table, input);
   if (t.egressOnlyInternetGatewayId !== undefined) requireIpv6Destination(d.destinationIpv6CidrBlock !== undefined);
   if (findRoute(table, d)) throw new Ec2Error('RouteAlreadyExists', `The route identified by ${destinationOf(d as Route)} already exists.`);
@@ -369,6 +390,7 @@ export function replaceRoute(region: RegionState, table: RouteTable, d: Destinat
   const existing = findRoute(table, d);
   if (!existing) throw routeNotFound(table, d);
   if (existing.gatewayId === 'local') throw invalidValue(`cannot replace local route ${destinationOf(existing)} in route table ${table.id}`);
+  refuseEndpointRoute(table, existing);
   const t = resolveTarget(region, table, input);
   if (t.egressOnlyInternetGatewayId !== undefined) requireIpv6Destination(d.destinationIpv6CidrBlock !== undefined);
   checkAgainstLocal(region, table, d, t);
@@ -382,6 +404,7 @@ export function deleteRoute(table: RouteTable, d: Destination): void {
   const existing = findRoute(table, d);
   if (!existing) throw routeNotFound(table, d);
   if (existing.gatewayId === 'local') throw invalidValue(`cannot remove local route ${destinationOf(existing)} in route table ${table.id}`);
+  refuseEndpointRoute(table, existing);
   table.routes.splice(table.routes.indexOf(existing), 1);
 }
 
@@ -392,6 +415,7 @@ export function deleteRoute(table: RouteTable, d: Destination): void {
  */
 export function routeState(region: RegionState, table: RouteTable, r: Route): 'active' | 'blackhole' {
   if (r.gatewayId === 'local') return 'active';
+  if (r.gatewayId?.startsWith('vpce-')) return endpointRouteActive(region, r.gatewayId) ? 'active' : 'blackhole';
   if (r.gatewayId !== undefined) return region.internetGateways.get(r.gatewayId)?.vpcId === table.vpcId ? 'active' : 'blackhole';
   if (r.egressOnlyInternetGatewayId !== undefined) return region.egressOnlyInternetGateways.has(r.egressOnlyInternetGatewayId) ? 'active' : 'blackhole';
   if (r.natGatewayId !== undefined) {

@@ -40,9 +40,19 @@ export function checkRouting(region: RegionState, v: (rule: string, detail: stri
     for (const r of t.routes) {
       // A target that no longer exists must show as a blackhole.
       const gone =
-        (r.gatewayId !== undefined && r.gatewayId !== 'local' && !region.internetGateways.has(r.gatewayId)) ||
+        (r.gatewayId !== undefined && r.gatewayId !== 'local' && !region.internetGateways.has(r.gatewayId) && !region.vpcEndpoints.has(r.gatewayId)) ||
         (r.networkInterfaceId !== undefined && !region.networkInterfaces.has(r.networkInterfaceId));
       if (gone && routeState(region, t, r) !== 'blackhole') v('route-blackhole', `${t.id} route to a missing target is not a blackhole`);
+    }
+  }
+  // A gateway endpoint's tables each hold its route; an interface endpoint's interfaces exist, one per subnet.
+  for (const e of region.vpcEndpoints.values()) {
+    for (const id of e.routeTableIds) {
+      const t = region.routeTables.get(id);
+      if (t && !t.routes.some((r) => r.gatewayId === e.id)) v('endpoint-route', `${e.id} lacks its route in ${id}`);
+    }
+    if (e.networkInterfaceIds.length !== e.subnetIds.length || e.networkInterfaceIds.some((id) => !region.networkInterfaces.has(id))) {
+      v('endpoint-interfaces', `${e.id} does not hold one interface per subnet`);
     }
   }
   // A NAT gateway that is not deleted (nor failed) holds its requester-managed interface in its subnet.

@@ -185,6 +185,21 @@ function regionJson(r: RegionState) {
       deleteTime: n.deleteTime !== undefined ? new Date(n.deleteTime).toISOString() : undefined,
       tags: tagsJson(n.tags),
     })),
+    prefixLists: [...r.prefixLists.values()].map((l) => ({
+      ...l,
+      entries: l.entries.map((e) => ({ ...e })),
+      versions: l.versions.map((v) => ({ version: v.version, entries: v.entries.map((e) => ({ ...e })) })),
+      tags: tagsJson(l.tags),
+    })),
+    vpcEndpoints: [...r.vpcEndpoints.values()].map((e) => ({
+      ...e,
+      routeTableIds: [...e.routeTableIds],
+      subnetIds: [...e.subnetIds],
+      networkInterfaceIds: [...e.networkInterfaceIds],
+      groupIds: [...e.groupIds],
+      createTime: new Date(e.createTime).toISOString(),
+      tags: tagsJson(e.tags),
+    })),
     egressOnlyInternetGateways: [...r.egressOnlyInternetGateways.values()].map((g) => ({ id: g.id, vpcId: g.vpcId, tags: tagsJson(g.tags) })),
     dhcpOptions: [...r.dhcpOptions.values()].map((d) => ({
       id: d.id,

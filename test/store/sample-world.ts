@@ -111,6 +111,21 @@ export function populate(w: ReturnType<typeof world>): void {
   pick(ok({ Action: 'CreateDhcpOptions', 'DhcpConfiguration.1.Key': 'domain-name', 'DhcpConfiguration.1.Value.1': 'example.internal' }), 'dhcpOptionsId');
   pick(ok({ Action: 'CreateEgressOnlyInternetGateway', VpcId: vpcId }), 'egressOnlyInternetGatewayId');
   pick(ok({ Action: 'CreateNatGateway', SubnetId: subnetId, ConnectivityType: 'private' }), 'natGatewayId');
+  const pl = pick(
+    ok({ Action: 'CreateManagedPrefixList', PrefixListName: 'corp', AddressFamily: 'IPv4', MaxEntries: '3', 'Entry.1.Cidr': '198.51.100.0/24' }),
+    'prefixListId',
+  );
+  ok({ Action: 'ModifyManagedPrefixList', PrefixListId: pl, CurrentVersion: '1', 'AddEntry.1.Cidr': '203.0.113.0/24' });
+  ok({ Action: 'CreateVpcEndpoint', VpcId: vpcId, ServiceName: 'com.amazonaws.us-east-1.s3', 'RouteTableId.1': rtb });
+  // Still pending when the snapshot is taken; its interface holds an address of the subnet.
+  ok({
+    Action: 'CreateVpcEndpoint',
+    VpcId: vpcId,
+    VpcEndpointType: 'Interface',
+    ServiceName: 'com.amazonaws.us-east-1.sts',
+    PrivateDnsEnabled: 'false',
+    'SubnetId.1': subnetId,
+  });
   // Still pending when the snapshot is taken.
   ok({ Action: 'RunInstances', ImageId: 'ami-0123456789abcdef0', MinCount: '1', MaxCount: '1', SubnetId: subnetId });
 }
