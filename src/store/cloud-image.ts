@@ -30,7 +30,7 @@
  * is not state: a restored cloud keeps the configuration it was built with (today's flags).
  */
 import { deserialize, serialize } from 'node:v8';
-import { Cloud } from '../engine/cloud.js';
+import { Cloud, RegionState } from '../engine/cloud.js';
 import { SeededRandom } from '../engine/random.js';
 import { decodeColumnar, encodeColumnar, isColumnar, type GraphRules } from './columnar-image.js';
 import { PERSISTED_CLASSES } from './persisted-classes.js';
@@ -214,6 +214,17 @@ export function decodeCloud(bytes: Buffer, cloud: Cloud): void {
     }
   } else state = decodeGraphClone(bytes, cloud);
   mergeState(state, cloud);
+  for (const world of cloud.allRegions()) addFieldsNewerThanImage(world);
+}
+
+/**
+ * A world written by an earlier release lacks the families added since (a Map of prefix lists,
+ * say): it gets them as a new world would have them, empty, so every reader can rely on them.
+ */
+function addFieldsNewerThanImage(world: RegionState): void {
+  const fresh = new RegionState(world.cloud, world.accountId, world.info) as unknown as Record<string, unknown>;
+  const restored = world as unknown as Record<string, unknown>;
+  for (const key of Object.keys(fresh)) if (!(key in restored)) restored[key] = fresh[key];
 }
 
 /** Decodes an image of the first encoding (a structured clone of the graph, fixups by path). */

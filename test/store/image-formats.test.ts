@@ -25,6 +25,22 @@ const start = (dataDir: string) =>
     pino({ level: 'silent' }),
   );
 
+type StateJson = { worlds: Record<string, unknown>[] };
+
+/** Families added after the fixture was made are in today's answer, and must be empty there; the rest must be identical. */
+function withoutFamiliesAddedSince(actual: unknown, expected: unknown): unknown {
+  const copy = structuredClone(actual) as StateJson;
+  const known = (expected as StateJson).worlds[0] ?? {};
+  for (const world of copy.worlds) {
+    for (const key of Object.keys(world)) {
+      if (key in known) continue;
+      assert.deepEqual(world[key], [], `${key}, a family newer than the fixture, starts empty`);
+      delete world[key];
+    }
+  }
+  return copy;
+}
+
 describe('snapshot encodings of earlier releases', () => {
   it('a snapshot of the structured-clone encoding opens with an identical state, and again after it is rewritten', async () => {
     const expected = JSON.parse(readFileSync(join(FIXTURES, 'v2-graph-state.json'), 'utf8')) as unknown;
@@ -34,7 +50,7 @@ describe('snapshot encodings of earlier releases', () => {
     for (let k = 0; k < 2; k++) {
       const server = await start(dir);
       const state = JSON.parse(await (await fetch(`${server.url}/_ec2net/state`)).text()) as unknown;
-      assert.deepEqual(state, expected, k === 0 ? 'opened from the fixture' : 'reopened after a clean shutdown');
+      assert.deepEqual(withoutFamiliesAddedSince(state, expected), expected, k === 0 ? 'opened from the fixture' : 'reopened after a clean shutdown');
       const invariants = await fetch(`${server.url}/_ec2net/invariants`);
       assert.equal(invariants.status, 200, await invariants.text());
       if (k === 0) {
