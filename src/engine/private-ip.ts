@@ -71,7 +71,8 @@ export function assignPrivateIps(region: RegionState, eni: NetworkInterface, p: 
         const ip = holder.privateIps.find((x) => x.text === canonical)!;
         if (ip.primary) throw new Ec2Error('InvalidIPAddress.InUse', `Address ${canonical} is in use.`);
         if (!p.allowReassignment) {
-          throw invalidValue(`Address ${canonical} is already assigned to another network interface; set AllowReassignment to move it.`);
+          // AWS's message says "move is not allowed": amazon.aws's ec2_eni target (run against AWS) asserts that phrase.
+          throw invalidValue(`Address ${canonical} is already assigned to another network interface and move is not allowed: set AllowReassignment.`);
         }
         moving.push({ ip, from: holder });
       } else {

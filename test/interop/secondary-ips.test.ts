@@ -143,12 +143,14 @@ describe('AssignPrivateIpAddresses / UnassignPrivateIpAddresses (interop)', () =
     const a = await eni(ec2, net.subnetId, '10.0.1.10');
     const b = await eni(ec2, net.subnetId, '10.0.1.11');
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: a, PrivateIpAddresses: ['10.0.1.50'] }));
-    await refusedUnchanged(
+    const e = await refusedUnchanged(
       h,
       ec2,
       () => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: b, PrivateIpAddresses: ['10.0.1.50'] })),
       'InvalidParameterValue',
     );
+    // [client] amazon.aws 5.5.1's ec2_eni integration target (run against AWS) asserts "move is not allowed" in this message.
+    assert.match(e.message, /move is not allowed/);
     await refusedUnchanged(
       h,
       ec2,
