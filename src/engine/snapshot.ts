@@ -200,6 +200,12 @@ function regionJson(r: RegionState) {
       createTime: new Date(e.createTime).toISOString(),
       tags: tagsJson(e.tags),
     })),
+    vpnGateways: [...r.vpnGateways.values()].map((g) => ({
+      ...g,
+      attachments: g.attachments.map((a) => ({ ...a })),
+      propagations: [...g.propagations],
+      tags: tagsJson(g.tags),
+    })),
     egressOnlyInternetGateways: [...r.egressOnlyInternetGateways.values()].map((g) => ({ id: g.id, vpcId: g.vpcId, tags: tagsJson(g.tags) })),
     dhcpOptions: [...r.dhcpOptions.values()].map((d) => ({
       id: d.id,
