@@ -27,6 +27,7 @@ import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
 import { volumeHandlers } from './volumes.js';
 import { vpcHandlers } from './vpcs.js';
+import { vpcPeeringHandlers } from './vpc-peering.js';
 
 export const allHandlers: HandlerMap = {
   ...regionHandlers,
@@ -56,4 +57,5 @@ export const allHandlers: HandlerMap = {
   ...prefixListHandlers,
   ...vpcEndpointHandlers,
   ...egressOnlyInternetGatewayHandlers,
+  ...vpcPeeringHandlers,
 };
