@@ -1,19 +1,18 @@
 /**
  * Packet filtering in the VPC router namespaces with nftables: security groups and network ACLs
- * are rendered as whole tables, and a namespace's tables are replaced in one `nft -f` transaction
+ * are rendered as whole tables, and a namespace's tables are replaced in one nft transaction
  * when what they say changed — atomically, so no packet ever sees half a rule set, and without
  * touching conntrack, so established connections carry on as on AWS.
  */
-import { execFile } from 'node:child_process';
 import type { Cloud } from '../engine/cloud.js';
 import { inParallel, type BatchResult } from './ip.js';
 import { networkAclTable } from './network-acls.js';
+import { NftShells } from './nft-shell.js';
 import type { FilteredInterface } from './nft-match.js';
 import type { Picture } from './picture.js';
 import { securityGroupTable } from './security-groups.js';
 
-const TIMEOUT_MS = 30_000;
-/** `nft` processes run at once. */
+/** Namespaces whose tables are replaced at once. */
 const PARALLEL = 8;
 
 /** Every interface in the picture, by router namespace, with its record (interfaces are looked up in their region). */
@@ -52,28 +51,26 @@ function replaceTable(table: { readonly name: string; readonly body: readonly st
   return [`table ${table.name}`, `delete table ${table.name}`, `table ${table.name} {`, ...table.body, '}'];
 }
 
-/** Runs `nft -f -` with `script` inside namespace `ns`; resolves with its complaints, never rejects. */
-export function nftIn(ns: string, script: string): Promise<BatchResult> {
-  return new Promise((resolve) => {
-    const child = execFile('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], { timeout: TIMEOUT_MS }, (error, _o, stderr) =>
-      resolve({ ns, errors: error ? String(stderr).trim() || error.message : '' }),
-    );
-    child.stdin?.end(script);
-  });
-}
-
 /** What each router namespace's filters are now, and the step that brings them to what the state asks. */
 export class Filters {
   private applied = new Map<string, string>();
+  private readonly shells = new NftShells();
 
-  /** Applies the scripts that changed (one `nft` per namespace, a few at once). */
-  async apply(cloud: Cloud, picture: Picture, run: (ns: string, script: string) => Promise<BatchResult> = nftIn): Promise<BatchResult[]> {
+  /** Applies the scripts that changed (in each namespace's `nft -i`, or with `run` when given). */
+  async apply(cloud: Cloud, picture: Picture, run: (ns: string, script: string) => Promise<BatchResult> = this.shells.run): Promise<BatchResult[]> {
     const desired = filterScripts(cloud, picture);
+    this.shells.retain(desired);
     const changed = [...desired].filter(([ns, script]) => this.applied.get(ns) !== script);
     const results = await inParallel(changed, PARALLEL, ([ns, script]) => run(ns, script));
     const refused = new Set(results.filter((r) => r.errors).map((r) => r.ns));
     // A script nft refused left the old tables in place: it is not recorded, so the next reconcile tries again.
     this.applied = new Map([...desired].filter(([ns]) => !refused.has(ns)));
     return results;
+  }
+
+  /** Ends the `nft` processes (before the namespaces are removed: a process inside would keep one alive). */
+  close(): void {
+    this.shells.close();
+    this.applied = new Map();
   }
 }

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Cloud } from '../engine/cloud.js';
+import { readCounters, type InterfaceCounters } from './counters.js';
 import { Filters } from './nft.js';
 import { deleteNamespacesSync, inParallel, ipBatch, routerSysctls, type BatchResult } from './ip.js';
 import { Ownership } from './ownership.js';
@@ -169,12 +170,18 @@ export class Dataplane {
     this.wake.unref();
   }
 
+  /** Each applied interface's link state and packet counters (read now, from the router namespaces). */
+  counters(): Promise<InterfaceCounters[]> {
+    return readCounters(this.applied);
+  }
+
   /** Removes everything this data plane made. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.wake) clearTimeout(this.wake);
     await this.running;
+    this.filters.close();
     const owned = this.owned();
     if (owned.length > 0) await ipBatch(owned.map((ns) => `netns del ${ns}`));
     this.applied = EMPTY_PICTURE;
