@@ -11,6 +11,7 @@ import { addressView } from '../api/addresses.js';
 import { instanceView } from '../api/instances.js';
 import { networkInterfaceView } from '../api/network-interfaces.js';
 import { routeTableView } from '../api/route-tables.js';
+import type { InterfaceCounters } from '../dataplane/counters.js';
 import type { Cloud, RegionState } from '../engine/cloud.js';
 import { DEFAULT_REGION } from '../engine/regions.js';
 import type { QueryApi } from '../server/query-api.js';
@@ -48,6 +49,8 @@ export interface ConsoleDeps {
    * signature, so they would let anyone who reaches the port act in any account.
    */
   readonly readOnlyReason?: string;
+  /** The Linux data plane, when on (--dataplane netns): its per-interface counters. */
+  readonly dataplane?: { counters(): Promise<InterfaceCounters[]> };
 }
 
 export class ConsoleRoutes {
@@ -85,6 +88,9 @@ export class ConsoleRoutes {
         const world = this.world(cloud, q, res);
         return world && this.detail(world, q.get('kind') ?? '', q.get('id') ?? '', res);
       }
+      case 'GET /dataplane':
+        // Whether the data plane is on, and per interface its link state and packet counters (read on request).
+        return json(res, 200, this.deps.dataplane ? { on: true, interfaces: await this.deps.dataplane.counters() } : { on: false, interfaces: [] });
       case 'GET /activity':
         return json(res, 200, { entries: this.hub.recent() });
       case 'GET /events': {

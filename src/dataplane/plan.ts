@@ -95,6 +95,9 @@ export function planOf(applied: Picture, desired: Picture, options: PlanOptions)
     if (!was) {
       root.push(`link add name ${i.peer} netns ${i.routerNs} mtu ${MTU} type veth peer name ${i.dev} netns ${i.instanceNs} address ${i.mac} mtu ${MTU}`);
       add(configure, i.routerNs, `link set ${i.peer} up`);
+      // Proxy ARP answers after a random delay of up to proxy_delay (800 ms by default): a first
+      // contact would wait that long. The fabric answers at once.
+      add(configure, i.routerNs, `ntable change name arp_cache dev ${i.peer} proxy_delay 0`);
       for (const a of osAddresses(i, options)) add(configure, i.instanceNs, `addr add ${a}/${i.prefix} dev ${i.dev}`);
     } else {
       const before = osAddresses(was, options);

@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Cloud } from '../engine/cloud.js';
+import { readCounters, type InterfaceCounters } from './counters.js';
+import { Filters } from './nft.js';
 import { deleteNamespacesSync, inParallel, ipBatch, routerSysctls, type BatchResult } from './ip.js';
 import { Ownership } from './ownership.js';
 import { pictureOf, type Picture } from './picture.js';
@@ -41,6 +43,8 @@ export class Dataplane {
   private readonly exitHook = () => deleteNamespacesSync(this.recorded);
   /** Resolves after the next reconcile that started after the call (tests and benchmarks wait on it). */
   private waiters: (() => void)[] = [];
+  /** Security groups and network ACLs (nftables in the router namespaces). */
+  private readonly filters = new Filters();
   /** How many reconciles ran, and how long the last took (ms). */
   readonly stats = { runs: 0, lastMs: 0 };
 
@@ -114,6 +118,8 @@ export class Dataplane {
     await batches(plan.teardown);
     if (plan.root.length > 0) problems.push(await ipBatch(plan.root));
     problems.push(...(await inParallel(plan.newRouters, PARALLEL, routerSysctls)));
+    // Filters before links come up: no packet passes a new interface unfiltered.
+    problems.push(...(await this.filters.apply(cloud, desired)));
     await batches(plan.configure);
     this.applied = desired;
     this.record(this.owned());
@@ -164,12 +170,18 @@ export class Dataplane {
     this.wake.unref();
   }
 
+  /** Each applied interface's link state and packet counters (read now, from the router namespaces). */
+  counters(): Promise<InterfaceCounters[]> {
+    return readCounters(this.applied);
+  }
+
   /** Removes everything this data plane made. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.wake) clearTimeout(this.wake);
     await this.running;
+    this.filters.close();
     const owned = this.owned();
     if (owned.length > 0) await ipBatch(owned.map((ns) => `netns del ${ns}`));
     this.applied = EMPTY_PICTURE;
