@@ -29,9 +29,11 @@ import {
   type Instance,
 } from '@aws-sdk/client-ec2';
 import type { RunningServer } from '../../src/server/start.js';
+import { dataplaneTestLock } from './lock.js';
 import { ipIn, namespaces, rootLinks, runIn, skipReason, startDataplaneServer, tcpClient, tcpEcho, udpReceiver, udpSender, until } from './netns-tools.js';
 
 const skip = skipReason() ?? false;
+dataplaneTestLock();
 
 async function launch(ec2: EC2Client, count: number): Promise<Instance[]> {
   const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', MinCount: count, MaxCount: count, InstanceType: 't3.large' }));
