@@ -134,9 +134,9 @@ export function edgePlanOf(applied: EdgePicture, desired: EdgePicture, newRouter
     }
     for (const [key, route] of old) if (!now.has(key) && !gone(r, route)) add(configure, r, `route del ${route.dest} table ${route.table}`);
     const oldRules = new Set(was.rules);
-    for (const rule of e.rules) if (!oldRules.has(rule)) add(configure, r, `rule add ${rule}`);
     const newRules = new Set(e.rules);
     for (const rule of was.rules) if (!newRules.has(rule)) add(configure, r, `rule del ${rule}`);
+    for (const rule of e.rules) if (!oldRules.has(rule)) add(configure, r, `rule add ${rule}`);
     const script = routerNatScript(e);
     const oldScript = routerNatScript(was);
     if (script !== oldScript && (script !== undefined || !newRouters.has(r))) nft.set(r, replaceTableScript(NAT_TABLE, script));

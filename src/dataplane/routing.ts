@@ -37,8 +37,13 @@ export const IGW_LINK = 'igw';
 export const ROUTER_IGW_ADDRESS = '169.254.0.1';
 export const INTERNET_ADDRESS = '169.254.0.2';
 
-/** Rules sit before the source/destination check's (pref 100 and 200, plan.ts): what they let through is routed here. */
-export const ROUTE_TABLE_RULE_PREF = 90;
+/**
+ * Rules sit before the source/destination check's (pref 100 and 200, plan.ts): what they let
+ * through is routed here. A rule without a source has a preference of its own: the kernel takes a
+ * rule that names no source for the same as one that does (same preference, link and table).
+ */
+const FROM_OWN_ADDRESS_PREF = 90;
+const FROM_ANY_PREF = 91;
 
 export const routeKey = (r: Pick<KernelRoute, 'table' | 'dest'>) => `${r.table} ${r.dest}`;
 
@@ -160,8 +165,8 @@ export function routerRouting(c: RouterContext): RouterRouting {
     if (!table) continue;
     const n = numbers.get(table.id)!;
     // With the check on, only the interface's own addresses are routed; the rest meets plan.ts's blackhole rule.
-    if (p.sourceDestCheck) for (const a of p.addresses) rules.push(`pref ${ROUTE_TABLE_RULE_PREF} iif ${p.peer} from ${a}/32 lookup ${n}`);
-    else rules.push(`pref ${ROUTE_TABLE_RULE_PREF} iif ${p.peer} lookup ${n}`);
+    if (p.sourceDestCheck) for (const a of p.addresses) rules.push(`pref ${FROM_OWN_ADDRESS_PREF} iif ${p.peer} from ${a}/32 lookup ${n}`);
+    else rules.push(`pref ${FROM_ANY_PREF} iif ${p.peer} lookup ${n}`);
   }
   // What comes in from the internet gateway is delivered by the main table, where plan.ts puts a
   // /32 per instance address; a NAT gateway's addresses are added beside them.
