@@ -27,7 +27,7 @@ export interface Plan {
 export const EMPTY_PICTURE: Picture = { routers: new Map(), instances: new Set(), interfaces: new Map() };
 
 /** Two pictures of one interface that need a new veth pair (anything but its addresses and state changed). */
-const sameLink = (a: InterfacePicture, b: InterfacePicture) =>
+export const sameLink = (a: InterfacePicture, b: InterfacePicture) =>
   a.instanceNs === b.instanceNs && a.routerNs === b.routerNs && a.dev === b.dev && a.mac === b.mac && a.primary === b.primary && a.prefix === b.prefix;
 
 /** The host routes of a picture: router namespace → address → router-side link (interfaces that are up). */

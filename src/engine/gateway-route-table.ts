@@ -69,7 +69,7 @@ function destinationPlace(
   if (r.destinationIpv6CidrBlock !== undefined) {
     const c = parseIpv6Cidr(r.destinationIpv6CidrBlock)!;
     if (vpc.ipv6Cidrs.some((b) => b.state === 'associated' && b.cidr.equals(c))) return 'vpc';
-    for (const s of region.subnetsOf(vpc.id).all()) if (s.ipv6.some((a) => a.cidr.equals(c))) return 'subnet';
+    for (const s of region.subnetsOf(vpc.id).all()) if (s.ipv6.some((a) => a.state === 'associated' && a.cidr.equals(c))) return 'subnet';
     return vpc.ipv6Cidrs.some((b) => b.state === 'associated' && b.cidr.containsCidr(c)) ? 'inside' : 'outside';
   }
   return 'outside';
