@@ -19,6 +19,7 @@ import { findPrefixList } from './prefix-list.js';
 import { endpointRouteActive } from './vpc-endpoint.js';
 import { checkGatewayTableRoute, forgetTableGatewayAssociations, isLive, localRouteReplaceable } from './gateway-route-table.js';
 import { dropTablePropagations, vpnRouteActive, vpnRouteTarget } from './vpn-gateway.js';
+import { peeringRouteActive, peeringRouteTarget } from './vpc-peering.js';
 
 /** Makes the id of something a VPC or subnet gets by itself (see createVpcRouting in vpc-defaults.ts). */
 export type IdSource = (k: IdKind, label: string) => string;
@@ -290,8 +291,10 @@ export function resolveTarget(region: RegionState, table: RouteTable, input: Tar
     if (g.vpcId !== table.vpcId) throw differentNetworks(table.id, 'network gateway', g.id);
     return { egressOnlyInternetGatewayId: g.id };
   }
+  if (input.VpcPeeringConnectionId !== undefined) {
+    return { vpcPeeringConnectionId: peeringRouteTarget(region, table.id, table.vpcId, input.VpcPeeringConnectionId) };
+  }
   // The families below do not exist in ec2net yet: every id is unknown.
-  if (input.VpcPeeringConnectionId !== undefined) throw unknownId(ID_KINDS.vpcPeeringConnection, input.VpcPeeringConnectionId);
   if (input.VpcEndpointId !== undefined) throw unknownId(ID_KINDS.vpcEndpoint, input.VpcEndpointId);
   if (input.TransitGatewayId !== undefined) throw unknownId(ID_KINDS.transitGateway, input.TransitGatewayId);
   throw new Ec2Error('UnsupportedOperation', 'Routes to local gateways, carrier gateways, core networks and ODB networks are not supported by ec2net.');
@@ -433,6 +436,7 @@ export function routeState(region: RegionState, table: RouteTable, r: Route): 'a
   if (r.gatewayId?.startsWith('vpce-')) return endpointRouteActive(region, r.gatewayId) ? 'active' : 'blackhole';
   if (r.gatewayId?.startsWith('vgw-')) return vpnRouteActive(region, table, r.gatewayId) ? 'active' : 'blackhole';
   if (r.gatewayId !== undefined) return region.internetGateways.get(r.gatewayId)?.vpcId === table.vpcId ? 'active' : 'blackhole';
+  if (r.vpcPeeringConnectionId !== undefined) return peeringRouteActive(region, r.vpcPeeringConnectionId) ? 'active' : 'blackhole';
   if (r.egressOnlyInternetGatewayId !== undefined) return region.egressOnlyInternetGateways.has(r.egressOnlyInternetGatewayId) ? 'active' : 'blackhole';
   if (r.natGatewayId !== undefined) {
     const state = region.natGateways.get(r.natGatewayId)?.state;

@@ -4,6 +4,7 @@
  */
 import { vpcHasEndpoints } from './vpc-endpoint.js';
 import { vpcHasVpnGateway } from './vpn-gateway.js';
+import { endVpcPeerings, vpcHasIncomingPeeringRequest } from './vpc-peering.js';
 import { parseIpv4Cidr, type Ipv4Cidr, type Ipv6Cidr } from './cidr.js';
 import type { RegionState } from './cloud.js';
 import { Ec2Error, invalidParam } from './errors.js';
@@ -125,11 +126,13 @@ export function deleteVpc(region: RegionState, id: string): void {
     vpcHasEgressOnlyInternetGateway(region, id) ||
     vpcHasEndpoints(region, id) ||
     vpcHasVpnGateway(region, id) ||
+    vpcHasIncomingPeeringRequest(region, id) ||
     region.vpcHasOtherDependencies(id);
   if (busy) throw new Ec2Error('DependencyViolation', `The vpc '${id}' has dependencies and cannot be deleted.`);
   for (const g of [...region.securityGroups.values()]) if (g.vpcId === id) removeSecurityGroupRecord(region, g);
   removeVpcRouteTables(region, id);
   removeVpcNetworkAcls(region, id);
+  endVpcPeerings(region, id);
   region.vpcs.delete(id);
   region.unregister(id);
 }
