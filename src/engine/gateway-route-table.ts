@@ -172,6 +172,16 @@ export function forgetTableGatewayAssociations(region: RegionState, tableId: str
 }
 
 /**
+ * DeleteRoute: a local route whose target was replaced is still the VPC block's route, and stays
+ * ("cannot remove local route …", as for a `local` target in route-table.ts).
+ */
+export function refuseLocalRouteDeletion(region: RegionState, table: RouteTable, route: Route | undefined): void {
+  if (route?.networkInterfaceId !== undefined && destinationPlace(region, table, route) === 'vpc') {
+    throw invalidValue(`cannot remove local route ${destinationText(route)} in route table ${table.id}`);
+  }
+}
+
+/**
  * ReplaceRoute with LocalTarget: the route for one of the VPC's blocks gets `local` back. The API
  * reference: "Specifies whether to reset the local route to its default target (local)."
  */
