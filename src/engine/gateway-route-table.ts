@@ -90,8 +90,14 @@ function unsupportedRoute(region: RegionState, table: RouteTable, r: Route): str
   return undefined;
 }
 
-/** CreateRoute / ReplaceRoute in a table associated with a gateway. */
+/**
+ * CreateRoute / ReplaceRoute: the route for a VPC block is the local route, whose target can only be
+ * an interface (once replaced in a gateway route table); a gateway route table holds only what it may.
+ */
 export function checkGatewayTableRoute(region: RegionState, table: RouteTable, route: Route): void {
+  if (route.networkInterfaceId === undefined && destinationPlace(region, table, route) === 'vpc') {
+    throw invalidValue(`cannot replace local route ${destinationText(route)} in route table ${table.id}`);
+  }
   if (!isGatewayTable(region, table.id)) return;
   const why = unsupportedRoute(region, table, route);
   if (why) throw invalidValue(why);

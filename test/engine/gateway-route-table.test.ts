@@ -37,7 +37,7 @@ describe('gateway route tables (engine)', () => {
     const subnet = createSubnet(r, { vpc, cidrBlock: '10.0.1.0/24' });
     const eni = createNetworkInterface(r, { subnet });
     const table = createRouteTable(r, vpc);
-    associateGateway(r, table, igw.id);
+    const edge = associateGateway(r, table, igw.id);
     replaceRoute(r, table, parseDestination({ DestinationCidrBlock: '10.0.0.0/16' }), { NetworkInterfaceId: eni.id });
     associateVpcCidr(r, vpc, parseIpv4Cidr('10.1.0.0/16')!);
     syncLocalRoutes(r, vpc);
@@ -49,6 +49,12 @@ describe('gateway route tables (engine)', () => {
       ],
     );
     assert.deepEqual(checkInvariants(r.cloud), []);
+    // Once the gateway's association has ended, the block's route still takes no other target than an interface.
+    disassociateGateway(edge);
+    assert.throws(
+      () => replaceRoute(r, table, parseDestination({ DestinationCidrBlock: '10.0.0.0/16' }), { GatewayId: igw.id }),
+      (e: Error & { code?: string }) => e.code === 'InvalidParameterValue',
+    );
     restoreLocalTarget(r, table, table.routes[0]!, false);
     assert.equal(table.routes[0]!.gatewayId, 'local');
     assert.deepEqual(checkInvariants(r.cloud), []);
