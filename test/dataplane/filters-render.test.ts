@@ -152,6 +152,12 @@ describe('security groups and network ACLs as nftables tables', () => {
     assert.match(script, /table inet ec2net_nacl \{\n {2}chain forward \{\n {4}type filter hook forward priority filter - 10;/);
   });
 
+  it('says at GET /console/api/dataplane that the data plane is off', async () => {
+    const res = await fetch(`${server.url}/console/api/dataplane`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { on: false, interfaces: [] });
+  });
+
   it('runs nft only for namespaces whose tables changed, and again after nft refused a script', async () => {
     const calls: string[] = [];
     let refuse = true;

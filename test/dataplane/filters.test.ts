@@ -128,6 +128,25 @@ describe('data plane: security groups (nftables, stateful)', { skip }, () => {
     }
   });
 
+  it('shows each interface with its link state, packet counters and security group drops at GET /console/api/dataplane', async () => {
+    const closed = await group('console-closed');
+    const a = await launch([defaultGroup]);
+    const b = await launch([closed]);
+    await server.dataplane!.settled();
+    assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 8050, 1), ['fail']);
+    const view = (await (await fetch(`${server.url}/console/api/dataplane`)).json()) as {
+      on: boolean;
+      interfaces: { instanceId: string; device: string; link: string; sent: { packets: number }; droppedBySecurityGroups: { inbound: number } }[];
+    };
+    assert.equal(view.on, true);
+    const ofA = view.interfaces.find((i) => i.instanceId === a.InstanceId)!;
+    const ofB = view.interfaces.find((i) => i.instanceId === b.InstanceId)!;
+    assert.equal(ofA.device, 'eth0');
+    assert.equal(ofA.link, 'up');
+    assert.ok(ofA.sent.packets > 0, 'A sent its SYN');
+    assert.ok(ofB.droppedBySecurityGroups.inbound > 0, "B's group dropped it");
+  });
+
   it('keeps a tracked connection after its rule is revoked, and refuses new ones', async () => {
     const svc = await group('svc-tracked');
     const a = await launch([defaultGroup]);
@@ -140,8 +159,8 @@ describe('data plane: security groups (nftables, stateful)', { skip }, () => {
       await echo.line(/ready/);
       const stream = runIn(a.InstanceId!, tcpStream(b.PrivateIpAddress!, 8100, 40), 30_000);
       await stream.line(/^echo ([3-9]|\d\d+)$/);
-      // Amazon VPC User Guide, "Security group connection tracking": removing a rule does not interrupt
-      // tracked connections that it allowed; only new ones are refused.
+      // EC2 User Guide, "Amazon EC2 security group connection tracking": "When you change a security group
+      // rule, its tracked connections are not immediately interrupted"; only new ones are refused.
       await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: svc, IpPermissions: [rule] }));
       await server.dataplane!.settled();
       assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 8100, 1), ['fail']);
