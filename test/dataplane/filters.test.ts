@@ -315,32 +315,25 @@ describe('data plane: network ACLs (nftables, stateless)', { skip }, () => {
       await ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: assoc.NetworkAclAssociationId!, NetworkAclId: custom }));
       await server.dataplane!.settled();
       assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 9000, 1), ['fail']);
-      await ec2.send(
-        new CreateNetworkAclEntryCommand({
-          NetworkAclId: custom,
-          RuleNumber: 100,
-          Egress: false,
-          Protocol: '6',
-          RuleAction: 'allow',
-          CidrBlock: '172.31.210.0/24',
-          PortRange: { From: 9000, To: 9000 },
-        }),
-      );
+      // Rule 100 each way, TCP, with subnet 1 (A's) as the peer.
+      const allowTcp = (egress: boolean, from: number, to: number) =>
+        ec2.send(
+          new CreateNetworkAclEntryCommand({
+            NetworkAclId: custom,
+            RuleNumber: 100,
+            Egress: egress,
+            Protocol: '6',
+            RuleAction: 'allow',
+            CidrBlock: '172.31.210.0/24',
+            PortRange: { From: from, To: to },
+          }),
+        );
+      await allowTcp(false, 9000, 9000);
       await server.dataplane!.settled();
       // Stateless ("Network ACL basics"): the SYN gets in, but B's SYN-ACK needs an outbound rule of its own.
       assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 9000, 1), ['fail']);
-      await ec2.send(
-        new CreateNetworkAclEntryCommand({
-          NetworkAclId: custom,
-          RuleNumber: 100,
-          Egress: true,
-          Protocol: '6',
-          RuleAction: 'allow',
-          CidrBlock: '172.31.210.0/24',
-          // Ephemeral ports (the guide's example uses 1024-65535; Linux picks from 32768-60999).
-          PortRange: { From: 1024, To: 65535 },
-        }),
-      );
+      // Ephemeral ports (the guide's example uses 1024-65535; Linux picks from 32768-60999).
+      await allowTcp(true, 1024, 65535);
       await server.dataplane!.settled();
       assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 9000, 1), ['ok']);
     } finally {
