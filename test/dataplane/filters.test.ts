@@ -17,6 +17,7 @@ import {
   DescribeNetworkAclsCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
+  ModifyManagedPrefixListCommand,
   ModifyNetworkInterfaceAttributeCommand,
   ReplaceNetworkAclAssociationCommand,
   RevokeSecurityGroupEgressCommand,
@@ -199,7 +200,7 @@ describe('data plane: security groups (nftables, stateful)', { skip }, () => {
     }
   });
 
-  it('allows a prefix list as a source', async () => {
+  it('allows a prefix list as a source, by its current entries', async () => {
     const a = await launch([defaultGroup]);
     const pl = await ec2.send(
       new CreateManagedPrefixListCommand({ PrefixListName: 'clients', AddressFamily: 'IPv4', MaxEntries: 5, Entries: [{ Cidr: `${a.PrivateIpAddress}/32` }] }),
@@ -214,6 +215,16 @@ describe('data plane: security groups (nftables, stateful)', { skip }, () => {
     try {
       await echo.line(/ready/);
       assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 8200, 1), ['ok']);
+      // A rule follows its list's current entries (Amazon VPC User Guide, "Reference prefix lists in your AWS resources").
+      await ec2.send(
+        new ModifyManagedPrefixListCommand({
+          PrefixListId: pl.PrefixList!.PrefixListId!,
+          CurrentVersion: 1,
+          RemoveEntries: [{ Cidr: `${a.PrivateIpAddress}/32` }],
+        }),
+      );
+      await server.dataplane!.settled();
+      assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 8200, 1), ['fail']);
     } finally {
       echo.stop();
     }
