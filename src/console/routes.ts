@@ -11,14 +11,13 @@ import { addressView } from '../api/addresses.js';
 import { instanceView } from '../api/instances.js';
 import { networkInterfaceView } from '../api/network-interfaces.js';
 import { routeTableView } from '../api/route-tables.js';
-import type { InterfaceCounters } from '../dataplane/counters.js';
 import type { Cloud, RegionState } from '../engine/cloud.js';
 import { DEFAULT_REGION } from '../engine/regions.js';
 import type { QueryApi } from '../server/query-api.js';
 import { ActivityHub } from './activity.js';
 import { StaticFiles } from './static.js';
 import { findWorld, topologyView, worldsView } from './topology.js';
-import type { ActionRequest, ActionResponse } from './types.js';
+import type { ActionRequest, ActionResponse, DataplaneResponse, InterfaceCounters } from './types.js';
 
 const API_VERSION = '2016-11-15';
 const MAX_ACTION_BYTES = 64 * 1024;
@@ -90,7 +89,11 @@ export class ConsoleRoutes {
       }
       case 'GET /dataplane':
         // Whether the data plane is on, and per interface its link state and packet counters (read on request).
-        return json(res, 200, this.deps.dataplane ? { on: true, interfaces: await this.deps.dataplane.counters() } : { on: false, interfaces: [] });
+        return json(
+          res,
+          200,
+          (this.deps.dataplane ? { on: true, interfaces: await this.deps.dataplane.counters() } : { on: false, interfaces: [] }) satisfies DataplaneResponse,
+        );
       case 'GET /activity':
         return json(res, 200, { entries: this.hub.recent() });
       case 'GET /events': {

@@ -5,25 +5,15 @@
  * `counter drop` rules count what the groups refused. Nothing is polled in the background.
  */
 import { execFile } from 'node:child_process';
+import type { InterfaceCounters } from '../console/types.js';
 import { inParallel } from './ip.js';
 import type { Picture } from './picture.js';
 import { SG_TABLE, sgChainOf } from './security-groups.js';
 
+export type { InterfaceCounters };
+
 const TIMEOUT_MS = 10_000;
 const PARALLEL = 4;
-
-export interface InterfaceCounters {
-  readonly networkInterfaceId: string;
-  readonly instanceId: string;
-  readonly device: string;
-  /** The instance's link as the router sees it: `up`, or `down` (stopped, or not yet up). */
-  readonly link: 'up' | 'down';
-  /** Packets and bytes the instance sent on this interface, and those delivered to it. */
-  readonly sent: { packets: number; bytes: number };
-  readonly received: { packets: number; bytes: number };
-  /** Packets its security groups dropped on the way in and out (since the rules last changed). */
-  readonly droppedBySecurityGroups: { inbound: number; outbound: number };
-}
 
 function run(args: string[]): Promise<string> {
   return new Promise((resolve) => {

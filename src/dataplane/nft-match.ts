@@ -23,16 +23,15 @@ function rangeText(first: number, last: number): string {
 }
 
 /**
- * An nft set expression for IPv4 CIDRs, merged into disjoint ranges (nft refuses overlapping
- * elements in one set). `all` when they cover every address; undefined when there are none.
+ * IPv4 CIDRs as nft set elements, merged into disjoint ranges (nft refuses overlapping elements
+ * in one set): `all` when they cover every address, an empty list when there are none.
  */
-export function ipv4Set(cidrs: Iterable<string>): string | undefined {
+export function ipv4Elements(cidrs: Iterable<string>): string[] | 'all' {
   const ranges: [number, number][] = [];
   for (const c of cidrs) {
     const cidr = parseIpv4Cidr(c.includes('/') ? c : `${c}/32`);
     if (cidr) ranges.push([cidr.base, cidr.base + cidr.size - 1]);
   }
-  if (ranges.length === 0) return undefined;
   ranges.sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];
   for (const r of ranges) {
@@ -41,7 +40,14 @@ export function ipv4Set(cidrs: Iterable<string>): string | undefined {
     else merged.push([r[0], r[1]]);
   }
   if (merged.length === 1 && merged[0]![0] === 0 && merged[0]![1] === 0xffffffff) return 'all';
-  const items = merged.map(([a, b]) => rangeText(a, b));
+  return merged.map(([a, b]) => rangeText(a, b));
+}
+
+/** An nft set expression for IPv4 CIDRs: `all`, one element, `{ … }`, or undefined when there are none. */
+export function ipv4Set(cidrs: Iterable<string>): string | undefined {
+  const items = ipv4Elements(cidrs);
+  if (items === 'all') return 'all';
+  if (items.length === 0) return undefined;
   return items.length === 1 ? items[0] : `{ ${items.join(', ')} }`;
 }
 

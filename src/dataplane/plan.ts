@@ -118,11 +118,18 @@ export function planOf(applied: Picture, desired: Picture, options: PlanOptions)
   const removedPeers = new Set([...removed].map((id) => applied.interfaces.get(id)!.peer));
   const routesBefore = routesOf(applied);
   const routesAfter = routesOf(desired);
+  // The fabric knows each interface's MAC, as EC2's does: a permanent neighbour entry, so delivery
+  // never waits for the instance to answer ARP (one that has not configured the address yet would
+  // leave the entry failed, retried a second later).
+  const macOf = new Map([...desired.interfaces.values()].map((i) => [i.peer, i.mac]));
   for (const [ns, table] of routesAfter) {
     const before = routesBefore.get(ns);
     for (const [a, peer] of table) {
       const was = before?.get(a);
-      if (was !== peer || removedPeers.has(peer)) add(configure, ns, `route replace ${a}/32 dev ${peer}`);
+      if (was !== peer || removedPeers.has(peer)) {
+        add(configure, ns, `route replace ${a}/32 dev ${peer}`);
+        add(configure, ns, `neigh replace ${a} lladdr ${macOf.get(peer)} dev ${peer} nud permanent`);
+      }
     }
   }
   for (const [ns, table] of routesBefore) {

@@ -122,9 +122,13 @@ export class Dataplane {
     await batches(plan.teardown);
     if (plan.root.length > 0) problems.push(await ipBatch(plan.root));
     problems.push(...(await inParallel(plan.newRouters, PARALLEL, routerSysctls)));
-    // Filters before links come up: no packet passes a new interface unfiltered.
-    problems.push(...(await this.filters.apply(cloud, desired)));
-    await batches(plan.configure);
+    // Filters before new links come up (no packet passes a new interface unfiltered); otherwise
+    // once the routes' `ip` processes have started, so that an address move does not wait for them.
+    const linksAdded = plan.root.length > 0;
+    if (linksAdded) problems.push(...(await this.filters.apply(cloud, desired)));
+    const configuring = batches(plan.configure);
+    if (!linksAdded) problems.push(...(await this.filters.apply(cloud, desired)));
+    await configuring;
     problems.push(...(await this.edges.apply(edges, desired, plan.newRouters)));
     this.applied = desired;
     this.record(this.owned());

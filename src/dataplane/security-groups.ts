@@ -15,7 +15,7 @@
 import type { RegionState } from '../engine/cloud.js';
 import { prefixListCidrs } from '../engine/prefix-list.js';
 import type { SecurityGroupRule } from '../engine/model.js';
-import { addressMatch, dispatch, protocolMatch, type FilteredInterface } from './nft-match.js';
+import { addressMatch, dispatch, ipv4Elements, protocolMatch, type FilteredInterface } from './nft-match.js';
 
 export const SG_TABLE = 'inet ec2net_sg';
 
@@ -32,18 +32,30 @@ function groupMembers(region: RegionState): Map<string, string[]> {
   return members;
 }
 
-/** The peer a rule names, as IPv4 CIDRs (IPv6 peers match nothing here: the fabric carries IPv4). */
-function peerCidrs(rule: SecurityGroupRule, region: RegionState, members: () => Map<string, string[]>): string[] {
-  if (rule.cidrIpv4) return [rule.cidrIpv4];
-  if (rule.prefixListId) return (prefixListCidrs(region, rule.prefixListId) ?? []).filter((c) => !c.includes(':'));
-  // Another account's group has no members in this world.
-  if (rule.referencedGroupId && (rule.referencedUserId === undefined || rule.referencedUserId === region.accountId))
-    return members().get(rule.referencedGroupId) ?? [];
-  return [];
+/** The named set holding a referenced group's member addresses (one per table, however many rules use it). */
+export const groupSetOf = (groupId: string) => `grp_${groupId.replace(/-/g, '_')}`;
+
+/**
+ * The peer match of a rule: its IPv4 CIDR or prefix list's entries inline, a referenced group as
+ * its named set (noted in `groups`); undefined when it can match nothing (IPv6 peers: the fabric
+ * carries IPv4; another account's group has no members in this world).
+ */
+function peerMatch(rule: SecurityGroupRule, region: RegionState, side: 'saddr' | 'daddr', groups: Map<string, RegionState>): string | undefined {
+  if (rule.cidrIpv4) return addressMatch(side, [rule.cidrIpv4]);
+  if (rule.prefixListId)
+    return addressMatch(
+      side,
+      (prefixListCidrs(region, rule.prefixListId) ?? []).filter((c) => !c.includes(':')),
+    );
+  if (rule.referencedGroupId && (rule.referencedUserId === undefined || rule.referencedUserId === region.accountId)) {
+    groups.set(rule.referencedGroupId, region);
+    return `ip ${side} @${groupSetOf(rule.referencedGroupId)}`;
+  }
+  return undefined;
 }
 
 /** One nft rule per security group rule that can match anything; `verdict` ends each. */
-function chainRules(fi: FilteredInterface, egress: boolean, verdict: string, members: () => Map<string, string[]>): string[] {
+function chainRules(fi: FilteredInterface, egress: boolean, verdict: string, groups: Map<string, RegionState>): string[] {
   const lines: string[] = [];
   const seen = new Set<string>();
   for (const groupId of fi.eni.groupIds) {
@@ -52,7 +64,7 @@ function chainRules(fi: FilteredInterface, egress: boolean, verdict: string, mem
     for (const rule of group.rules.values()) {
       if (rule.isEgress !== egress) continue;
       const proto = protocolMatch(rule.ipProtocol, rule.fromPort, rule.toPort);
-      const peer = addressMatch(egress ? 'daddr' : 'saddr', peerCidrs(rule, fi.region, members));
+      const peer = peerMatch(rule, fi.region, egress ? 'daddr' : 'saddr', groups);
       if (proto === undefined || peer === undefined) continue;
       const line = `    ${[peer, proto].filter(Boolean).join(' ')} ${verdict}`;
       // Two groups with the same rule make one line.
@@ -63,25 +75,40 @@ function chainRules(fi: FilteredInterface, egress: boolean, verdict: string, mem
   return lines;
 }
 
+/** The named sets of the referenced groups: their members' private IPv4 addresses now. */
+function groupSets(groups: Map<string, RegionState>): string[] {
+  const memberCache = new Map<RegionState, Map<string, string[]>>();
+  const out: string[] = [];
+  for (const [groupId, region] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    let members = memberCache.get(region);
+    if (!members) memberCache.set(region, (members = groupMembers(region)));
+    const items = ipv4Elements(members.get(groupId) ?? []);
+    const elements = items === 'all' ? ['0.0.0.0/0'] : items;
+    out.push(
+      `  set ${groupSetOf(groupId)} {`,
+      '    type ipv4_addr; flags interval;',
+      ...(elements.length ? [`    elements = { ${elements.join(', ')} }`] : []),
+      '  }',
+    );
+  }
+  return out;
+}
+
 export const sgChainOf = (peer: string, egress: boolean) => `${egress ? 'out' : 'in'}_${peer}`;
 
 /** The `inet ec2net_sg` table for one router namespace's interfaces. */
 export function securityGroupTable(interfaces: readonly FilteredInterface[]): { name: string; body: string[] } {
-  const memberCache = new Map<RegionState, Map<string, string[]>>();
+  const groups = new Map<string, RegionState>();
   const chains: string[] = [];
   for (const fi of interfaces) {
-    const members = () => {
-      let m = memberCache.get(fi.region);
-      if (!m) memberCache.set(fi.region, (m = groupMembers(fi.region)));
-      return m;
-    };
     const peer = fi.picture.peer;
     // What leaves the interface: the sender's egress rules, then (on to) the receiver's ingress chain.
-    chains.push(`  chain ${sgChainOf(peer, true)} {`, ...chainRules(fi, true, 'return', members), '    counter drop', '  }');
-    chains.push(`  chain ${sgChainOf(peer, false)} {`, ...chainRules(fi, false, 'accept', members), '    counter drop', '  }');
+    chains.push(`  chain ${sgChainOf(peer, true)} {`, ...chainRules(fi, true, 'return', groups), '    counter drop', '  }');
+    chains.push(`  chain ${sgChainOf(peer, false)} {`, ...chainRules(fi, false, 'accept', groups), '    counter drop', '  }');
   }
   const links = interfaces.map((fi) => fi.picture.peer);
   const body = [
+    ...groupSets(groups),
     '  chain forward {',
     '    type filter hook forward priority filter; policy accept;',
     // Tracked connections pass as they are: replies, and flows a rule allowed when they began.

@@ -106,11 +106,18 @@ describe('security groups and network ACLs as nftables tables', () => {
     };
     assert.deepEqual(chain(`in_${peer}`), [
       'meta nfproto ipv4 tcp dport 443 accept',
-      `ip saddr ${member.PrivateIpAddress} tcp dport 5000-5100 accept`,
+      `ip saddr @grp_${clientGroup.replace('-', '_')} tcp dport 5000-5100 accept`,
       'ip saddr 198.51.100.0/24 udp dport 53 accept',
       'ip saddr 10.0.0.0/8 icmp type 8 accept',
       'counter drop',
     ]);
+    // A referenced group is one named set of its members' addresses, shared by every rule that names it.
+    assert.match(
+      script,
+      new RegExp(
+        `set grp_${clientGroup.replace('-', '_')} \\{\\n {4}type ipv4_addr; flags interval;\\n {4}elements = \\{ [^}]*${member.PrivateIpAddress!.replace(/\\./g, '\\.')}`,
+      ),
+    );
     // No egress rule left: nothing leaves.
     assert.deepEqual(chain(`out_${peer}`), ['counter drop']);
     assert.match(script, /ct state established,related accept/);
@@ -150,6 +157,12 @@ describe('security groups and network ACLs as nftables tables', () => {
       'counter drop',
     ]);
     assert.match(script, /table inet ec2net_nacl \{\n {2}chain forward \{\n {4}type filter hook forward priority filter - 10;/);
+  });
+
+  it('says at GET /console/api/dataplane that the data plane is off', async () => {
+    const res = await fetch(`${server.url}/console/api/dataplane`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { on: false, interfaces: [] });
   });
 
   it('runs nft only for namespaces whose tables changed, and again after nft refused a script', async () => {

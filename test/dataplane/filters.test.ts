@@ -17,6 +17,7 @@ import {
   DescribeNetworkAclsCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
+  ModifyManagedPrefixListCommand,
   ModifyNetworkInterfaceAttributeCommand,
   ReplaceNetworkAclAssociationCommand,
   RevokeSecurityGroupEgressCommand,
@@ -128,6 +129,25 @@ describe('data plane: security groups (nftables, stateful)', { skip }, () => {
     }
   });
 
+  it('shows each interface with its link state, packet counters and security group drops at GET /console/api/dataplane', async () => {
+    const closed = await group('console-closed');
+    const a = await launch([defaultGroup]);
+    const b = await launch([closed]);
+    await server.dataplane!.settled();
+    assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 8050, 1), ['fail']);
+    const view = (await (await fetch(`${server.url}/console/api/dataplane`)).json()) as {
+      on: boolean;
+      interfaces: { instanceId: string; device: string; link: string; sent: { packets: number }; droppedBySecurityGroups: { inbound: number } }[];
+    };
+    assert.equal(view.on, true);
+    const ofA = view.interfaces.find((i) => i.instanceId === a.InstanceId)!;
+    const ofB = view.interfaces.find((i) => i.instanceId === b.InstanceId)!;
+    assert.equal(ofA.device, 'eth0');
+    assert.equal(ofA.link, 'up');
+    assert.ok(ofA.sent.packets > 0, 'A sent its SYN');
+    assert.ok(ofB.droppedBySecurityGroups.inbound > 0, "B's group dropped it");
+  });
+
   it('keeps a tracked connection after its rule is revoked, and refuses new ones', async () => {
     const svc = await group('svc-tracked');
     const a = await launch([defaultGroup]);
@@ -140,8 +160,8 @@ describe('data plane: security groups (nftables, stateful)', { skip }, () => {
       await echo.line(/ready/);
       const stream = runIn(a.InstanceId!, tcpStream(b.PrivateIpAddress!, 8100, 40), 30_000);
       await stream.line(/^echo ([3-9]|\d\d+)$/);
-      // Amazon VPC User Guide, "Security group connection tracking": removing a rule does not interrupt
-      // tracked connections that it allowed; only new ones are refused.
+      // EC2 User Guide, "Amazon EC2 security group connection tracking": "When you change a security group
+      // rule, its tracked connections are not immediately interrupted"; only new ones are refused.
       await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: svc, IpPermissions: [rule] }));
       await server.dataplane!.settled();
       assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 8100, 1), ['fail']);
@@ -180,7 +200,7 @@ describe('data plane: security groups (nftables, stateful)', { skip }, () => {
     }
   });
 
-  it('allows a prefix list as a source', async () => {
+  it('allows a prefix list as a source, by its current entries', async () => {
     const a = await launch([defaultGroup]);
     const pl = await ec2.send(
       new CreateManagedPrefixListCommand({ PrefixListName: 'clients', AddressFamily: 'IPv4', MaxEntries: 5, Entries: [{ Cidr: `${a.PrivateIpAddress}/32` }] }),
@@ -195,6 +215,16 @@ describe('data plane: security groups (nftables, stateful)', { skip }, () => {
     try {
       await echo.line(/ready/);
       assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 8200, 1), ['ok']);
+      // A rule follows its list's current entries (Amazon VPC User Guide, "Reference prefix lists in your AWS resources").
+      await ec2.send(
+        new ModifyManagedPrefixListCommand({
+          PrefixListId: pl.PrefixList!.PrefixListId!,
+          CurrentVersion: 1,
+          RemoveEntries: [{ Cidr: `${a.PrivateIpAddress}/32` }],
+        }),
+      );
+      await server.dataplane!.settled();
+      assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 8200, 1), ['fail']);
     } finally {
       echo.stop();
     }
@@ -296,32 +326,25 @@ describe('data plane: network ACLs (nftables, stateless)', { skip }, () => {
       await ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: assoc.NetworkAclAssociationId!, NetworkAclId: custom }));
       await server.dataplane!.settled();
       assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 9000, 1), ['fail']);
-      await ec2.send(
-        new CreateNetworkAclEntryCommand({
-          NetworkAclId: custom,
-          RuleNumber: 100,
-          Egress: false,
-          Protocol: '6',
-          RuleAction: 'allow',
-          CidrBlock: '172.31.210.0/24',
-          PortRange: { From: 9000, To: 9000 },
-        }),
-      );
+      // Rule 100 each way, TCP, with subnet 1 (A's) as the peer.
+      const allowTcp = (egress: boolean, from: number, to: number) =>
+        ec2.send(
+          new CreateNetworkAclEntryCommand({
+            NetworkAclId: custom,
+            RuleNumber: 100,
+            Egress: egress,
+            Protocol: '6',
+            RuleAction: 'allow',
+            CidrBlock: '172.31.210.0/24',
+            PortRange: { From: from, To: to },
+          }),
+        );
+      await allowTcp(false, 9000, 9000);
       await server.dataplane!.settled();
       // Stateless ("Network ACL basics"): the SYN gets in, but B's SYN-ACK needs an outbound rule of its own.
       assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 9000, 1), ['fail']);
-      await ec2.send(
-        new CreateNetworkAclEntryCommand({
-          NetworkAclId: custom,
-          RuleNumber: 100,
-          Egress: true,
-          Protocol: '6',
-          RuleAction: 'allow',
-          CidrBlock: '172.31.210.0/24',
-          // Ephemeral ports (the guide's example uses 1024-65535; Linux picks from 32768-60999).
-          PortRange: { From: 1024, To: 65535 },
-        }),
-      );
+      // Ephemeral ports (the guide's example uses 1024-65535; Linux picks from 32768-60999).
+      await allowTcp(true, 1024, 65535);
       await server.dataplane!.settled();
       assert.deepEqual(await probe(a.InstanceId!, b.PrivateIpAddress!, 9000, 1), ['ok']);
     } finally {

@@ -167,6 +167,8 @@ describe('data plane: instances as network namespaces', { skip }, () => {
     const subnetId = subnet.Subnet!.SubnetId!;
     const eni = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId }));
     const eniId = eni.NetworkInterface!.NetworkInterfaceId!;
+    // Attaching needs a running instance: pending → running takes 50 ms in these tests.
+    await new Promise((r) => setTimeout(r, 100));
     const attached = await ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: a!.InstanceId!, NetworkInterfaceId: eniId, DeviceIndex: 1 }));
     await server.dataplane!.settled();
     const eth1 = ipIn(a!.InstanceId!, ['-o', 'addr', 'show', 'eth1']);
