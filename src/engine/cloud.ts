@@ -39,6 +39,7 @@ import { TimerQueue } from './timer-queue.js';
 import { findRegion, type RegionInfo } from './regions.js';
 import { createDefaultVpc } from './vpc.js';
 import type { StsSession } from './sts.js';
+import type { VpnGateway } from './vpn-gateway.js';
 
 /** Adjustable limits, named after the AWS quotas they mirror. */
 export interface Quotas {
@@ -149,6 +150,8 @@ export class RegionState {
   readonly prefixLists = new Map<string, ManagedPrefixList>();
   /** VPC endpoints by id. */
   readonly vpcEndpoints = new Map<string, VpcEndpoint>();
+  /** Virtual private gateways by id (deleted ones stay visible a while). */
+  readonly vpnGateways = new Map<string, VpnGateway>();
   /** VPC peering connections this world sees (as requester, accepter or both), by id; the connection record is shared with the other world. */
   readonly vpcPeeringConnections = new Map<string, VpcPeeringSide>();
 

@@ -200,6 +200,12 @@ function regionJson(r: RegionState) {
       createTime: new Date(e.createTime).toISOString(),
       tags: tagsJson(e.tags),
     })),
+    vpnGateways: [...r.vpnGateways.values()].map((g) => ({
+      ...g,
+      attachments: g.attachments.map((a) => ({ ...a })),
+      propagations: [...g.propagations],
+      tags: tagsJson(g.tags),
+    })),
     vpcPeeringConnections: [...r.vpcPeeringConnections.values()].map((s) => ({
       ...s.connection,
       requester: { ...s.connection.requester },

@@ -110,6 +110,12 @@ export function populate(w: ReturnType<typeof world>): void {
   });
   pick(ok({ Action: 'CreateDhcpOptions', 'DhcpConfiguration.1.Key': 'domain-name', 'DhcpConfiguration.1.Value.1': 'example.internal' }), 'dhcpOptionsId');
   pick(ok({ Action: 'CreateEgressOnlyInternetGateway', VpcId: vpcId }), 'egressOnlyInternetGatewayId');
+  // Attached and propagating into the custom table; the internet gateway's edge association is on a second table.
+  const vgw = pick(ok({ Action: 'CreateVpnGateway', Type: 'ipsec.1', AmazonSideAsn: '65001' }), 'vpnGatewayId');
+  ok({ Action: 'AttachVpnGateway', VpnGatewayId: vgw, VpcId: vpcId });
+  ok({ Action: 'EnableVgwRoutePropagation', GatewayId: vgw, RouteTableId: rtb });
+  const edge = pick(ok({ Action: 'CreateRouteTable', VpcId: vpcId }), 'routeTableId');
+  ok({ Action: 'AssociateRouteTable', RouteTableId: edge, GatewayId: igw });
   pick(ok({ Action: 'CreateNatGateway', SubnetId: subnetId, ConnectivityType: 'private' }), 'natGatewayId');
   const pl = pick(
     ok({ Action: 'CreateManagedPrefixList', PrefixListName: 'corp', AddressFamily: 'IPv4', MaxEntries: '3', 'Entry.1.Cidr': '198.51.100.0/24' }),
