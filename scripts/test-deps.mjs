@@ -9,7 +9,8 @@
  * - ssh-keygen and puttygen: key pair tests check fingerprints and key files with them;
  * - Ansible with boto3 for /usr/bin/python3: the examples/ansible playbook runs in the tests.
  * - iproute2's `ip`, as root on Linux: the data plane tests (test/dataplane/) make namespaces with
- *   it (without root they are skipped, so nothing is asked for).
+ *   it (without root they are skipped, so nothing is asked for), and nftables' `nft` filters
+ *   their traffic (security groups, network ACLs).
  *
  * When something is missing and this runs as root on a machine with apt-get, it installs Debian's
  * packages itself; otherwise it stops, before any test, with the exact command to run.
@@ -35,6 +36,12 @@ export const NEEDS = [
     probe: () => run('/usr/bin/python3', ['-c', 'import boto3; print("system boto3", boto3.__version__)']),
   },
   { name: "iproute2's ip", debian: 'iproute2', probe: () => (process.platform !== 'linux' || process.getuid?.() !== 0 ? 'not needed' : run('ip', ['-V'])) },
+  // Security groups and network ACLs in the data plane are nftables tables.
+  {
+    name: "nftables' nft",
+    debian: 'nftables',
+    probe: () => (process.platform !== 'linux' || process.getuid?.() !== 0 ? 'not needed' : run('nft', ['--version'])),
+  },
 ];
 
 /**
