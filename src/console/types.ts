@@ -82,6 +82,21 @@ export interface RouteTableNode {
   readonly routes: RouteNode[];
 }
 
+/** A VPC peering connection of the drawn VPC, seen from this VPC's end. */
+export interface PeeringNode {
+  readonly id: string;
+  readonly name?: string;
+  /** initiating-request, pending-acceptance, provisioning, active, deleting, deleted, rejected, failed, expired. */
+  readonly state: string;
+  /** Which end this VPC is. */
+  readonly role: 'requester' | 'accepter';
+  readonly peerVpcId: string;
+  readonly peerOwnerId: string;
+  readonly peerRegion: string;
+  /** The peer VPC's IPv4 blocks while the connection stands and the VPC exists. */
+  readonly peerCidrs: string[];
+}
+
 export interface InstanceNode {
   readonly id: string;
   readonly name?: string;
@@ -150,6 +165,8 @@ export interface TopologyResponse {
   readonly elasticIps: ElasticIpNode[];
   /** The VPC's route tables, the main one first. */
   readonly routeTables: RouteTableNode[];
+  /** The VPC's peering connections (both ends' worlds show them), by id. */
+  readonly peerings: PeeringNode[];
   /** When the next scheduled transition (pending → running, attaching → attached…) is due (ms since epoch). */
   readonly nextChangeAt?: number;
   readonly serverTime: number;

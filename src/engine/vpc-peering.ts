@@ -391,8 +391,19 @@ export function peeringRouteActive(region: RegionState, id: string): boolean {
 
 // ---- timers --------------------------------------------------------------------------------------
 
-TIMER_HANDLERS.set('vpc-peering-settled', (region, id) => {
+/**
+ * The connection of a shared transition that came due in `region`, with the same transition dropped
+ * from the other world: wherever it fired first, both queues end alike (a replay may notice it in the
+ * other world).
+ */
+function dueShared(region: RegionState, id: string, kind: string): VpcPeeringConnection | undefined {
   const c = region.vpcPeeringConnections.get(id)?.connection;
+  if (c) unscheduleEverywhere(region, c, kind);
+  return c;
+}
+
+TIMER_HANDLERS.set('vpc-peering-settled', (region, id) => {
+  const c = dueShared(region, id, 'vpc-peering-settled');
   if (c?.state !== 'initiating-request') return;
   if (c.fails) {
     c.state = 'failed';
@@ -405,18 +416,18 @@ TIMER_HANDLERS.set('vpc-peering-settled', (region, id) => {
 });
 
 TIMER_HANDLERS.set('vpc-peering-active', (region, id) => {
-  const c = region.vpcPeeringConnections.get(id)?.connection;
+  const c = dueShared(region, id, 'vpc-peering-active');
   if (c?.state === 'provisioning') c.state = 'active';
 });
 
 TIMER_HANDLERS.set('vpc-peering-deleted', (region, id) => {
-  const c = region.vpcPeeringConnections.get(id)?.connection;
+  const c = dueShared(region, id, 'vpc-peering-deleted');
   if (c?.state === 'deleting') markDeleted(region, c);
 });
 
 /** "The expired VPC peering connection remains visible to both VPC owners for 2 days." */
 TIMER_HANDLERS.set('vpc-peering-expired', (region, id) => {
-  const c = region.vpcPeeringConnections.get(id)?.connection;
+  const c = dueShared(region, id, 'vpc-peering-expired');
   if (c?.state !== 'pending-acceptance') return;
   c.state = 'expired';
   scheduleForget(region, c, () => 2 * DAY);

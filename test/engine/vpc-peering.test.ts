@@ -24,6 +24,7 @@ import { createRoute, mainAssociation, parseDestination, routeState } from '../.
 import { createVpc, deleteVpc } from '../../src/engine/vpc.js';
 import { acceptPeering, createPeering, deletePeering, getPeering, modifyPeeringOptions, rejectPeering } from '../../src/engine/vpc-peering.js';
 import type { Vpc } from '../../src/engine/model.js';
+import { exportState } from '../../src/engine/snapshot.js';
 import { decodeCloud, encodeCloud } from '../../src/store/cloud-image.js';
 import { T0, throwsEc2, TIMINGS } from './clocked-world.js';
 
@@ -258,6 +259,24 @@ describe('VPC peering connections (engine)', () => {
       [side.connection.requesterOptions.allowDnsResolutionFromRemoteVpc, side.connection.accepterOptions.allowDnsResolutionFromRemoteVpc],
       [true, false],
     );
+  });
+
+  it('a shared transition ends the same whichever world notices it first (a replay may notice it in the other)', () => {
+    const run = (noticedBy: string) => {
+      const c = new Clouds();
+      const a = c.world(A);
+      const b = c.world(B);
+      const side = createPeering(a, { vpc: c.vpc(a, '10.0.0.0/16'), peerVpcId: c.vpc(b, '10.1.0.0/16').id, peerOwnerId: B, tags: new Map() });
+      c.t += TIMINGS.pendingMs;
+      (noticedBy === A ? a : b).settle();
+      acceptPeering(b, getPeering(b, side.id));
+      c.t += TIMINGS.pendingMs;
+      (noticedBy === A ? a : b).settle();
+      assert.equal(side.connection.state, 'active');
+      assert.deepEqual([a.timers, b.timers], [[], []], 'no copy of a transition is left behind');
+      return exportState(c.cloud);
+    };
+    assert.deepEqual(run(A), run(B));
   });
 
   it('survives a snapshot: the record stays shared by both worlds, and its timers run after the restart', () => {

@@ -19,7 +19,10 @@
  *   incorrect VPC-ID, Account ID, or overlapping CIDR range"); moto's account/region refusals.
  */
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import {
   AcceptVpcPeeringConnectionCommand,
   CreateRouteCommand,
@@ -30,12 +33,14 @@ import {
   DeleteVpcPeeringConnectionCommand,
   DescribeRouteTablesCommand,
   DescribeVpcPeeringConnectionsCommand,
+  EC2Client,
   ModifyVpcAttributeCommand,
   ModifyVpcPeeringConnectionOptionsCommand,
   RejectVpcPeeringConnectionCommand,
-  type EC2Client,
   type VpcPeeringConnection,
 } from '@aws-sdk/client-ec2';
+import pino from 'pino';
+import { startServer, type RunningServer } from '../../src/server/start.js';
 import { expectCode, expectRefusal, fastCliWaiters, invariants, until, useHarness } from './harness.js';
 
 const OWNER = '111111111111';
@@ -297,5 +302,56 @@ describe('VPC peering connections (interop)', () => {
       [c.RequesterVpcInfo!.PeeringOptions!.AllowDnsResolutionFromRemoteVpc, c.AccepterVpcInfo!.PeeringOptions!.AllowDnsResolutionFromRemoteVpc],
       [true, false],
     );
+  });
+});
+
+describe('VPC peering connections across a restart (interop)', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  /** A hand-moved clock: the timed transitions happen when the test says, before and after the restart. */
+  const clock = { t: Date.UTC(2026, 0, 1) };
+  const start = (dataDir: string) =>
+    startServer(
+      { host: '127.0.0.1', port: 0, accountId: OWNER, logLevel: 'silent', dataDir, cloud: { now: () => new Date(clock.t) } },
+      pino({ level: 'silent' }),
+    );
+  const client = (s: RunningServer, region: string, account: string) =>
+    new EC2Client({ endpoint: s.url, region, credentials: { accessKeyId: account, secretAccessKey: 'x' }, maxAttempts: 1 });
+  const state = async (s: RunningServer) => (await fetch(`${s.url}/_ec2net/state`)).text();
+
+  it('the shared record comes back shared: both worlds see one connection, its timers run after the restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2net-peering-'));
+    dirs.push(dir);
+    const first = await start(dir);
+    const [a, b] = [client(first, 'us-east-1', OWNER), client(first, 'eu-west-1', PEER)];
+    const x = await vpc(a, '10.0.0.0/16');
+    const y = await vpc(b, '10.1.0.0/16');
+    const id = (await a.send(new CreateVpcPeeringConnectionCommand({ VpcId: x, PeerVpcId: y, PeerOwnerId: PEER, PeerRegion: 'eu-west-1' })))
+      .VpcPeeringConnection!.VpcPeeringConnectionId!;
+    clock.t += 1000;
+    await b.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
+    await a.send(new CreateRouteCommand({ RouteTableId: await mainTable(a, x), DestinationCidrBlock: '10.1.0.0/16', VpcPeeringConnectionId: id }));
+    const before = await state(first);
+    a.destroy();
+    b.destroy();
+    await first.close();
+
+    const second = await start(dir);
+    assert.equal(await state(second), before, 'the same connection, sides, tags, routes and pending transitions');
+    const [a2, b2] = [client(second, 'us-east-1', OWNER), client(second, 'eu-west-1', PEER)];
+    assert.equal((await pcx(a2, id))!.Status!.Code, 'provisioning');
+    clock.t += 1000;
+    // The accepter's world notices the transition; the requester's sees the same record.
+    assert.equal((await pcx(b2, id))!.Status!.Code, 'active');
+    assert.equal((await routeTo(a2, await mainTable(a2, x), '10.1.0.0/16'))!.State, 'active');
+    await a2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
+    assert.equal((await pcx(b2, id))!.Status!.Code, 'deleting');
+    clock.t += 1000;
+    assert.deepEqual((await pcx(b2, id))!.Status, { Code: 'deleted', Message: `Deleted by ${OWNER}` });
+    const violations = (await (await fetch(`${second.url}/_ec2net/invariants`)).json()) as { violations: unknown[] };
+    assert.deepEqual(violations.violations, []);
+    a2.destroy();
+    b2.destroy();
+    await second.close();
   });
 });
