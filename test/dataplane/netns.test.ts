@@ -29,6 +29,7 @@ import {
   type Instance,
 } from '@aws-sdk/client-ec2';
 import type { RunningServer } from '../../src/server/start.js';
+import { dataplaneTestLock } from './lock.js';
 import { ipIn, namespaces, rootLinks, runIn, skipReason, startDataplaneServer, tcpClient, tcpEcho, udpReceiver, udpSender, until } from './netns-tools.js';
 
 const skip = skipReason() ?? false;
@@ -42,8 +43,10 @@ describe('data plane: instances as network namespaces', { skip }, () => {
   let server: RunningServer;
   let ec2: EC2Client;
   let before_: { ns: string[]; links: string[] };
+  let unlock: (() => void) | undefined;
 
   before(async () => {
+    unlock = await dataplaneTestLock();
     before_ = { ns: namespaces(), links: rootLinks() };
     ({ server, ec2 } = await startDataplaneServer());
   });
@@ -52,6 +55,7 @@ describe('data plane: instances as network namespaces', { skip }, () => {
     // Nothing leaks: the namespaces and root links are what they were before the server started.
     assert.deepEqual(namespaces(), before_.ns);
     assert.deepEqual(rootLinks(), before_.links);
+    unlock?.();
   });
 
   it('gives each running instance a namespace named by its id, with eth0 as DHCP configures it on EC2', async () => {

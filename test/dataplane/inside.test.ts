@@ -1,0 +1,187 @@
+/**
+ * Metadata and the API from inside an instance (README "Data plane"): 169.254.169.254 answers as
+ * the instance that asks, and ec2net's API is at 169.254.169.254:4566, so software made for EC2
+ * runs unmodified in an instance namespace: curl, the AWS CLI and the ClusterLabs resource agents.
+ * Needs Linux and root (CI has both), curl, the AWS CLI and Debian's resource-agents.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  AssignPrivateIpAddressesCommand,
+  DescribeNetworkInterfacesCommand,
+  EC2Client,
+  ModifyInstanceMetadataOptionsCommand,
+  RunInstancesCommand,
+  type Instance,
+} from '@aws-sdk/client-ec2';
+import type { RunningServer } from '../../src/server/start.js';
+import { routerNsOf } from '../../src/dataplane/picture.js';
+import { dataplaneTestLock } from './lock.js';
+import { namespaces, skipReason, startDataplaneServer } from './netns-tools.js';
+
+const AGENTS = '/usr/lib/ocf/resource.d/heartbeat';
+const skip = skipReason() ?? false;
+
+/** The AWS CLI's own executable (a pyenv shim needs the user's environment; the real one does not). */
+function awsCli(): string {
+  const r = spawnSync('sh', ['-c', 'pyenv which aws 2>/dev/null || command -v aws'], { encoding: 'utf8' });
+  return r.stdout.trim().split('\n')[0]!;
+}
+
+describe('data plane: metadata and the API from inside an instance', { skip }, () => {
+  let server: RunningServer;
+  let ec2: EC2Client;
+  let unlock: (() => void) | undefined;
+  /** The namespaces this server made (other ec2net processes may run beside it). */
+  const made = new Set<string>();
+  let home: string;
+  /** The environment of commands run on an instance: a profile whose endpoint is ec2net from inside. */
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    unlock = await dataplaneTestLock();
+    ({ server, ec2 } = await startDataplaneServer());
+    home = mkdtempSync(join(tmpdir(), 'ec2net-inside-'));
+    // A shared config profile may name the endpoint (AWS SDKs and Tools Reference Guide,
+    // "Service-specific endpoints": endpoint_url), so the agents' `--profile` finds ec2net.
+    writeFileSync(join(home, 'config'), '[profile ec2net]\nregion = us-east-1\nendpoint_url = http://169.254.169.254:4566\noutput = text\n');
+    writeFileSync(join(home, 'credentials'), '[ec2net]\naws_access_key_id = test\naws_secret_access_key = test\n');
+    env = { ...process.env, AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'), OCF_ROOT: '/usr/lib/ocf' };
+  });
+  after(async () => {
+    await server?.close();
+    rmSync(home, { force: true, recursive: true });
+    // The relays exit with the server: no namespace is kept alive by one, no socket is left.
+    assert.deepEqual(
+      namespaces().filter((ns) => made.has(ns)),
+      [],
+    );
+    assert.deepEqual(
+      readdirSync('/run/ec2net/dataplane').filter((f) => f === `inside-${process.pid}.sock`),
+      [],
+    );
+    unlock?.();
+  });
+
+  /**
+   * Runs a command in an instance's namespace (bounded in time). Asynchronously: the server runs in
+   * this process and answers the command's requests meanwhile.
+   */
+  const on = (instanceId: string, argv: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile('ip', ['netns', 'exec', instanceId, ...argv], { encoding: 'utf8', timeout: 60_000, env: { ...env, ...extraEnv } }, (error, stdout, stderr) =>
+        resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+      );
+    });
+  const curl = async (instanceId: string, args: string[]) => (await on(instanceId, ['curl', '-s', '--max-time', '5', ...args])).stdout;
+
+  async function launch(count: number): Promise<Instance[]> {
+    const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', MinCount: count, MaxCount: count, InstanceType: 't3.micro' }));
+    await server.dataplane!.settled();
+    for (const i of run.Instances!) made.add(i.InstanceId!).add(routerNsOf(i.VpcId!));
+    return run.Instances!;
+  }
+
+  it('answers IMDSv2 (token, then instance-id) and IMDSv1 at 169.254.169.254 as the instance that asks', async () => {
+    const [a, b] = await launch(2);
+    for (const i of [a!, b!]) {
+      // EC2 User Guide, "Use the Instance Metadata Service to access instance metadata": PUT a token, then GET with it.
+      const token = await curl(i.InstanceId!, ['-X', 'PUT', '-H', 'X-aws-ec2-metadata-token-ttl-seconds: 21600', 'http://169.254.169.254/latest/api/token']);
+      assert.match(token, /^\S{20,}$/);
+      assert.equal(
+        await curl(i.InstanceId!, ['-H', `X-aws-ec2-metadata-token: ${token}`, 'http://169.254.169.254/latest/meta-data/instance-id']),
+        i.InstanceId,
+      );
+      assert.equal(await curl(i.InstanceId!, ['http://169.254.169.254/latest/meta-data/local-ipv4']), i.PrivateIpAddress);
+      assert.equal(await curl(i.InstanceId!, ['http://169.254.169.254/latest/meta-data/mac']), i.NetworkInterfaces![0]!.MacAddress);
+    }
+    // A token is the instance's own: another instance's is refused (401), as on EC2.
+    const tokenA = await curl(a!.InstanceId!, ['-X', 'PUT', '-H', 'X-aws-ec2-metadata-token-ttl-seconds: 60', 'http://169.254.169.254/latest/api/token']);
+    const status = await curl(b!.InstanceId!, [
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-H',
+      `X-aws-ec2-metadata-token: ${tokenA}`,
+      'http://169.254.169.254/latest/meta-data/instance-id',
+    ]);
+    assert.equal(status, '401');
+    // From inside, only EC2's paths: neither ec2net's path prefix nor its header names another instance.
+    assert.equal(
+      await curl(b!.InstanceId!, ['-o', '/dev/null', '-w', '%{http_code}', `http://169.254.169.254/${a!.InstanceId}/latest/meta-data/instance-id`]),
+      '404',
+    );
+    assert.equal(
+      await curl(b!.InstanceId!, ['-H', `X-ec2net-Instance-Id: ${a!.InstanceId}`, 'http://169.254.169.254/latest/meta-data/instance-id']),
+      b!.InstanceId,
+    );
+    // HttpTokens required: IMDSv1 is refused with 401 (EC2 User Guide, "Configure the instance metadata options").
+    await ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: a!.InstanceId!, HttpTokens: 'required' }));
+    assert.equal(await curl(a!.InstanceId!, ['-o', '/dev/null', '-w', '%{http_code}', 'http://169.254.169.254/latest/meta-data/instance-id']), '401');
+  });
+
+  it('lets the AWS CLI on an instance call DescribeInstances at 169.254.169.254:4566', async () => {
+    const [a] = await launch(1);
+    const r = await on(a!.InstanceId!, [
+      awsCli(),
+      '--profile',
+      'ec2net',
+      'ec2',
+      'describe-instances',
+      '--instance-ids',
+      a!.InstanceId!,
+      '--query',
+      'Reservations[].Instances[].PrivateIpAddress',
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), a!.PrivateIpAddress);
+    // The explicit flag works as well (AWS CLI, "Command line options": --endpoint-url).
+    const flag = await on(
+      a!.InstanceId!,
+      [awsCli(), '--endpoint-url', 'http://169.254.169.254:4566', '--region', 'us-east-1', 'ec2', 'describe-vpcs', '--output', 'text'],
+      {
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+      },
+    );
+    assert.equal(flag.status, 0, flag.stderr);
+    assert.match(flag.stdout, /vpc-/);
+  });
+
+  it(
+    "runs the ClusterLabs awsvip agent's start, monitor and stop on an instance",
+    { skip: existsSync(`${AGENTS}/awsvip`) ? false : 'resource-agents is not installed' },
+    async () => {
+      const [a, b] = await launch(2);
+      const eniOf = (i: Instance) => i.NetworkInterfaces![0]!.NetworkInterfaceId!;
+      const assigned = await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniOf(b!), SecondaryPrivateIpAddressCount: 1 }));
+      const vip = assigned.AssignedPrivateIpAddresses![0]!.PrivateIpAddress!;
+      // resource-agents' awsvip: OCF_RESKEY_* are its parameters; exit 0 is OCF_SUCCESS, 7 OCF_NOT_RUNNING.
+      const agent = async (action: string) =>
+        await on(a!.InstanceId!, [`${AGENTS}/awsvip`, action], {
+          OCF_RESKEY_secondary_private_ip: vip,
+          OCF_RESKEY_awscli: awsCli(),
+          OCF_RESKEY_profile: 'ec2net',
+          OCF_RESKEY_api_delay: '0',
+        });
+      const holder = async () => {
+        const d = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'addresses.private-ip-address', Values: [vip] }] }));
+        return d.NetworkInterfaces?.map((n) => n.NetworkInterfaceId);
+      };
+      assert.equal((await agent('monitor')).status, 7, 'not running on A while B holds the address');
+      const start = await agent('start');
+      assert.equal(start.status, 0, start.stderr);
+      assert.deepEqual(await holder(), [eniOf(a!)], 'start took the address over from B (AllowReassignment)');
+      assert.equal((await agent('monitor')).status, 0);
+      const stop = await agent('stop');
+      assert.equal(stop.status, 0, stop.stderr);
+      assert.deepEqual(await holder(), []);
+      assert.equal((await agent('monitor')).status, 7);
+    },
+  );
+});
