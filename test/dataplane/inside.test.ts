@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  AllocateAddressCommand,
   AssignPrivateIpAddressesCommand,
+  DescribeAddressesCommand,
   DescribeNetworkInterfacesCommand,
   EC2Client,
   ModifyInstanceMetadataOptionsCommand,
@@ -182,6 +184,40 @@ describe('data plane: metadata and the API from inside an instance', { skip }, (
       assert.equal(stop.status, 0, stop.stderr);
       assert.deepEqual(await holder(), []);
       assert.equal((await agent('monitor')).status, 7);
+    },
+  );
+
+  it(
+    "runs the ClusterLabs awseip agent's start, monitor and stop on an instance",
+    { skip: existsSync(`${AGENTS}/awseip`) ? false : 'resource-agents is not installed' },
+    async () => {
+      const [a] = await launch(1);
+      const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+      // resource-agents' awseip: by instance id, or (private_ip_address) by the interface whose
+      // local-ipv4s in the metadata list that address.
+      const agent = async (action: string, privateIp?: string) =>
+        await on(a!.InstanceId!, [`${AGENTS}/awseip`, action], {
+          OCF_RESKEY_elastic_ip: eip.PublicIp!,
+          OCF_RESKEY_allocation_id: eip.AllocationId!,
+          OCF_RESKEY_awscli: awsCli(),
+          OCF_RESKEY_profile: 'ec2net',
+          OCF_RESKEY_api_delay: '0',
+          ...(privateIp ? { OCF_RESKEY_private_ip_address: privateIp } : {}),
+        });
+      const association = async () => (await ec2.send(new DescribeAddressesCommand({ AllocationIds: [eip.AllocationId!] }))).Addresses![0]!;
+      for (const privateIp of [undefined, a!.PrivateIpAddress!]) {
+        assert.equal((await agent('monitor', privateIp)).status, 7);
+        const start = await agent('start', privateIp);
+        assert.equal(start.status, 0, start.stderr);
+        const held = await association();
+        assert.equal(held.InstanceId, a!.InstanceId);
+        assert.equal(held.PrivateIpAddress, a!.PrivateIpAddress);
+        assert.equal((await agent('monitor', privateIp)).status, 0);
+        const stop = await agent('stop', privateIp);
+        assert.equal(stop.status, 0, stop.stderr);
+        assert.equal((await association()).AssociationId, undefined);
+        assert.equal((await agent('monitor', privateIp)).status, 7);
+      }
     },
   );
 });
