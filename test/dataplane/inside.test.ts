@@ -13,7 +13,9 @@ import { after, before, describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
   AssignPrivateIpAddressesCommand,
+  CreateRouteCommand,
   DescribeAddressesCommand,
+  DescribeRouteTablesCommand,
   DescribeNetworkInterfacesCommand,
   EC2Client,
   ModifyInstanceMetadataOptionsCommand,
@@ -23,7 +25,7 @@ import {
 import type { RunningServer } from '../../src/server/start.js';
 import { routerNsOf } from '../../src/dataplane/picture.js';
 import { dataplaneTestLock } from './lock.js';
-import { namespaces, skipReason, startDataplaneServer } from './netns-tools.js';
+import { ipIn, namespaces, skipReason, startDataplaneServer } from './netns-tools.js';
 
 const AGENTS = '/usr/lib/ocf/resource.d/heartbeat';
 const skip = skipReason() ?? false;
@@ -218,6 +220,54 @@ describe('data plane: metadata and the API from inside an instance', { skip }, (
         assert.equal((await association()).AssociationId, undefined);
         assert.equal((await agent('monitor', privateIp)).status, 7);
       }
+    },
+  );
+
+  it(
+    "runs the ClusterLabs aws-vpc-move-ip agent's start, monitor and stop on an instance",
+    { skip: existsSync(`${AGENTS}/aws-vpc-move-ip`) ? false : 'resource-agents is not installed' },
+    async () => {
+      const [a, b] = await launch(2);
+      const tables = await ec2.send(
+        new DescribeRouteTablesCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [a!.VpcId!] },
+            { Name: 'association.main', Values: ['true'] },
+          ],
+        }),
+      );
+      const rtb = tables.RouteTables![0]!.RouteTableId!;
+      // The overlay address lies outside the VPC; its /32 route points at B (replace-route needs a route to replace).
+      const overlay = '10.200.0.10';
+      await ec2.send(
+        new CreateRouteCommand({ RouteTableId: rtb, DestinationCidrBlock: `${overlay}/32`, NetworkInterfaceId: b!.NetworkInterfaces![0]!.NetworkInterfaceId! }),
+      );
+      const agent = async (action: string) =>
+        await on(a!.InstanceId!, [`${AGENTS}/aws-vpc-move-ip`, action], {
+          OCF_RESKEY_ip: overlay,
+          OCF_RESKEY_routing_table: rtb,
+          OCF_RESKEY_interface: 'eth0',
+          OCF_RESKEY_awscli: awsCli(),
+          OCF_RESKEY_profile: 'ec2net',
+        });
+      const target = async () => {
+        const t = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtb] }));
+        return t.RouteTables![0]!.Routes!.find((r) => r.DestinationCidrBlock === `${overlay}/32`);
+      };
+      const configured = () => ipIn(a!.InstanceId!, ['-o', 'addr', 'show', 'dev', 'eth0']).includes(`inet ${overlay}/32`);
+      assert.equal((await agent('monitor')).status, 7);
+      const start = await agent('start');
+      assert.equal(start.status, 0, start.stderr);
+      // The agent replaced the route with one to its own interface, and configured the address on eth0.
+      const route = await target();
+      assert.equal(route?.NetworkInterfaceId, a!.NetworkInterfaces![0]!.NetworkInterfaceId);
+      assert.equal(route?.InstanceId, a!.InstanceId);
+      assert.ok(configured());
+      assert.equal((await agent('monitor')).status, 0);
+      const stop = await agent('stop');
+      assert.equal(stop.status, 0, stop.stderr);
+      assert.ok(!configured());
+      assert.equal((await agent('monitor')).status, 7);
     },
   );
 });
