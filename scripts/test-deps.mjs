@@ -8,8 +8,9 @@
  *   /usr/bin/chromium, or the browser EC2NET_CHROMIUM names);
  * - ssh-keygen and puttygen: key pair tests check fingerprints and key files with them;
  * - Ansible with boto3 for /usr/bin/python3: the examples/ansible playbook runs in the tests.
- * - iproute2's `ip`, curl and Debian's resource-agents, as root on Linux: the data plane tests
- *   (test/dataplane/) make namespaces with `ip` and run curl and the `awsvip` agent inside them
+ * - iproute2's `ip`, curl, Debian's resource-agents and cloud-init, as root on Linux: the data plane
+ *   tests (test/dataplane/) make namespaces with `ip` and run curl, the ClusterLabs agents and
+ *   cloud-init's EC2 datasource inside them
  *   (without root they are skipped, so nothing is asked for).
  *
  * When something is missing and this runs as root on a machine with apt-get, it installs Debian's
@@ -42,6 +43,12 @@ export const NEEDS = [
     name: 'the ClusterLabs resource agents (awsvip)',
     debian: 'resource-agents',
     probe: () => (dataplaneTests() ? run('sh', ['-c', 'ls /usr/lib/ocf/resource.d/heartbeat/awsvip']) : 'not needed'),
+  },
+  // …and cloud-init's EC2 datasource, with Debian's python3.
+  {
+    name: "cloud-init's EC2 datasource for /usr/bin/python3",
+    debian: 'cloud-init',
+    probe: () => (dataplaneTests() ? run('/usr/bin/python3', ['-c', 'import cloudinit.sources.DataSourceEc2; print("cloud-init")']) : 'not needed'),
   },
 ];
 

@@ -30,6 +30,30 @@ import { ipIn, namespaces, skipReason, startDataplaneServer } from './netns-tool
 const AGENTS = '/usr/lib/ocf/resource.d/heartbeat';
 const skip = skipReason() ?? false;
 
+/**
+ * cloud-init's EC2 datasource (Debian's cloud-init, DataSourceEc2.get_data) as it runs at boot:
+ * it finds 169.254.169.254, crawls meta-data and the identity document. strict_id off: the
+ * namespace has no EC2 DMI data to identify the platform by.
+ */
+const CLOUD_INIT_EC2 = `
+import json, tempfile
+from cloudinit import distros, helpers
+from cloudinit.sources import DataSourceEc2
+tmp = tempfile.mkdtemp()
+paths = helpers.Paths({"cloud_dir": tmp, "run_dir": tmp})
+distro = distros.fetch("debian")("debian", {}, paths)
+cfg = {"datasource": {"Ec2": {"strict_id": False, "metadata_urls": ["http://169.254.169.254"], "timeout": 5, "max_wait": 10}}}
+ds = DataSourceEc2.DataSourceEc2(cfg, distro, paths)
+ok = ds.get_data()
+print(json.dumps({"ok": ok, "instanceId": ds.get_instance_id(), "az": ds.availability_zone, "region": ds.region, "localIpv4": ds.metadata.get("local-ipv4")}))
+`;
+
+/** Why the cloud-init test cannot run (Debian's cloud-init is not importable by /usr/bin/python3), or false. */
+function cloudInitSkip(): string | false {
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import cloudinit.sources.DataSourceEc2'], { encoding: 'utf8', timeout: 30_000 });
+  return r.status === 0 ? false : "cloud-init is not installed (Debian's cloud-init package)";
+}
+
 /** The AWS CLI's own executable (a pyenv shim needs the user's environment; the real one does not). */
 function awsCli(): string {
   const r = spawnSync('sh', ['-c', 'pyenv which aws 2>/dev/null || command -v aws'], { encoding: 'utf8' });
@@ -270,4 +294,11 @@ describe('data plane: metadata and the API from inside an instance', { skip }, (
       assert.equal((await agent('monitor')).status, 7);
     },
   );
+  it("crawls the metadata with cloud-init's EC2 datasource on an instance", { skip: cloudInitSkip() }, async () => {
+    const [a] = await launch(1);
+    const r = await on(a!.InstanceId!, ['/usr/bin/python3', '-c', CLOUD_INIT_EC2]);
+    assert.equal(r.status, 0, r.stderr);
+    const got = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+    assert.deepEqual(got, { ok: true, instanceId: a!.InstanceId, az: a!.Placement!.AvailabilityZone, region: 'us-east-1', localIpv4: a!.PrivateIpAddress });
+  });
 });
