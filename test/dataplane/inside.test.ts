@@ -29,6 +29,7 @@ import { ipIn, namespaces, skipReason, startDataplaneServer } from './netns-tool
 
 const AGENTS = '/usr/lib/ocf/resource.d/heartbeat';
 const skip = skipReason() ?? false;
+dataplaneTestLock();
 
 /**
  * cloud-init's EC2 datasource (Debian's cloud-init, DataSourceEc2.get_data) as it runs at boot:
@@ -63,7 +64,6 @@ function awsCli(): string {
 describe('data plane: metadata and the API from inside an instance', { skip }, () => {
   let server: RunningServer;
   let ec2: EC2Client;
-  let unlock: (() => void) | undefined;
   /** The namespaces this server made (other ec2net processes may run beside it). */
   const made = new Set<string>();
   let home: string;
@@ -71,7 +71,6 @@ describe('data plane: metadata and the API from inside an instance', { skip }, (
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
-    unlock = await dataplaneTestLock();
     ({ server, ec2 } = await startDataplaneServer());
     home = mkdtempSync(join(tmpdir(), 'ec2net-inside-'));
     // A shared config profile may name the endpoint (AWS SDKs and Tools Reference Guide,
@@ -92,7 +91,6 @@ describe('data plane: metadata and the API from inside an instance', { skip }, (
       readdirSync('/run/ec2net/dataplane').filter((f) => f === `inside-${process.pid}.sock`),
       [],
     );
-    unlock?.();
   });
 
   /**

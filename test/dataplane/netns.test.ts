@@ -33,6 +33,7 @@ import { dataplaneTestLock } from './lock.js';
 import { ipIn, namespaces, rootLinks, runIn, skipReason, startDataplaneServer, tcpClient, tcpEcho, udpReceiver, udpSender, until } from './netns-tools.js';
 
 const skip = skipReason() ?? false;
+dataplaneTestLock();
 
 async function launch(ec2: EC2Client, count: number): Promise<Instance[]> {
   const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', MinCount: count, MaxCount: count, InstanceType: 't3.large' }));
@@ -43,10 +44,8 @@ describe('data plane: instances as network namespaces', { skip }, () => {
   let server: RunningServer;
   let ec2: EC2Client;
   let before_: { ns: string[]; links: string[] };
-  let unlock: (() => void) | undefined;
 
   before(async () => {
-    unlock = await dataplaneTestLock();
     before_ = { ns: namespaces(), links: rootLinks() };
     ({ server, ec2 } = await startDataplaneServer());
   });
@@ -55,7 +54,6 @@ describe('data plane: instances as network namespaces', { skip }, () => {
     // Nothing leaks: the namespaces and root links are what they were before the server started.
     assert.deepEqual(namespaces(), before_.ns);
     assert.deepEqual(rootLinks(), before_.links);
-    unlock?.();
   });
 
   it('gives each running instance a namespace named by its id, with eth0 as DHCP configures it on EC2', async () => {
