@@ -10,8 +10,8 @@
  * - Ansible with boto3 for /usr/bin/python3: the examples/ansible playbook runs in the tests.
  * - iproute2's `ip`, curl, Debian's resource-agents and cloud-init, as root on Linux: the data plane
  *   tests (test/dataplane/) make namespaces with `ip` and run curl, the ClusterLabs agents and
- *   cloud-init's EC2 datasource inside them
- *   (without root they are skipped, so nothing is asked for).
+ *   cloud-init's EC2 datasource inside them (without root they are skipped, so nothing is asked
+ *   for), and nftables' `nft` filters their traffic (security groups, network ACLs).
  *
  * When something is missing and this runs as root on a machine with apt-get, it installs Debian's
  * packages itself; otherwise it stops, before any test, with the exact command to run.
@@ -37,6 +37,8 @@ export const NEEDS = [
     probe: () => run('/usr/bin/python3', ['-c', 'import boto3; print("system boto3", boto3.__version__)']),
   },
   { name: "iproute2's ip", debian: 'iproute2', probe: () => (dataplaneTests() ? run('ip', ['-V']) : 'not needed') },
+  // Security groups and network ACLs in the data plane are nftables tables.
+  { name: "nftables' nft", debian: 'nftables', probe: () => (dataplaneTests() ? run('nft', ['--version']) : 'not needed') },
   // Data plane tests run curl and the ClusterLabs resource agents inside an instance namespace.
   { name: 'curl', debian: 'curl', probe: () => (dataplaneTests() ? run('curl', ['--version']) : 'not needed') },
   {
