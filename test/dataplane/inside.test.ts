@@ -146,6 +146,15 @@ describe('data plane: metadata and the API from inside an instance', { skip }, (
       await curl(b!.InstanceId!, ['-H', `X-ec2net-Instance-Id: ${a!.InstanceId}`, 'http://169.254.169.254/latest/meta-data/instance-id']),
       b!.InstanceId,
     );
+    // Nor does the relay's own header, which it sets itself whatever the instance sent.
+    assert.equal(
+      await curl(b!.InstanceId!, [
+        '-H',
+        `X-ec2net-Inside: imds ${routerNsOf(a!.VpcId!)} ${a!.PrivateIpAddress}`,
+        'http://169.254.169.254/latest/meta-data/instance-id',
+      ]),
+      b!.InstanceId,
+    );
     // HttpTokens required: IMDSv1 is refused with 401 (EC2 User Guide, "Configure the instance metadata options").
     await ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: a!.InstanceId!, HttpTokens: 'required' }));
     assert.equal(await curl(a!.InstanceId!, ['-o', '/dev/null', '-w', '%{http_code}', 'http://169.254.169.254/latest/meta-data/instance-id']), '401');
