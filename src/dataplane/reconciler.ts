@@ -21,6 +21,12 @@ export interface DataplaneOptions extends Partial<PlanOptions> {
   readonly debounceMs?: number;
 }
 
+/** Something that follows the data plane as applied (metadata from inside): told after each reconcile, closed first. */
+export interface DataplaneFollower {
+  applied(p: Picture): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** The longest single wait for a timer (setTimeout overflows past 2^31 ms; a far timer is simply looked at again). */
 const MAX_WAKE_MS = 60_000;
 
@@ -44,6 +50,7 @@ export class Dataplane {
   private readonly exitHook = () => deleteNamespacesSync(this.recorded);
   /** Resolves after the next reconcile that started after the call (tests and benchmarks wait on it). */
   private waiters: (() => void)[] = [];
+  private readonly followers: DataplaneFollower[] = [];
   /** Security groups and network ACLs (nftables in the router namespaces). */
   private readonly filters = new Filters();
   /** Route tables and the public side (internet gateway, Elastic IPs, NAT gateways). */
@@ -74,6 +81,12 @@ export class Dataplane {
       this.timer = undefined;
       void this.run();
     }, this.debounceMs);
+  }
+
+  /** Adds a follower; it is told about the data plane at the next reconcile. */
+  follow(f: DataplaneFollower): void {
+    this.followers.push(f);
+    this.changed();
   }
 
   /** Resolves once a reconcile that saw the state as it is now has been applied. */
@@ -132,6 +145,7 @@ export class Dataplane {
     problems.push(...(await this.edges.apply(edges, desired, plan.newRouters)));
     this.applied = desired;
     this.record(this.owned());
+    for (const f of this.followers) await f.applied(desired).catch((e: unknown) => this.log.error({ err: e }, 'data plane: a follower failed'));
     for (const p of problems) if (p.errors) this.log.warn({ ns: p.ns }, `data plane: ip said: ${p.errors.split('\n').slice(0, 5).join(' | ')}`);
     this.scheduleWake(cloud);
     this.stats.runs++;
@@ -190,6 +204,7 @@ export class Dataplane {
     if (this.timer) clearTimeout(this.timer);
     if (this.wake) clearTimeout(this.wake);
     await this.running;
+    await Promise.all(this.followers.map((f) => f.close()));
     this.filters.close();
     const owned = this.owned();
     if (owned.length > 0) await ipBatch(owned.map((ns) => `netns del ${ns}`));
