@@ -8,8 +8,10 @@
  *   /usr/bin/chromium, or the browser EC2NET_CHROMIUM names);
  * - ssh-keygen and puttygen: key pair tests check fingerprints and key files with them;
  * - Ansible with boto3 for /usr/bin/python3: the examples/ansible playbook runs in the tests.
- * - iproute2's `ip`, as root on Linux: the data plane tests (test/dataplane/) make namespaces with
- *   it (without root they are skipped, so nothing is asked for).
+ * - iproute2's `ip`, curl, Debian's resource-agents and cloud-init, as root on Linux: the data plane
+ *   tests (test/dataplane/) make namespaces with `ip` and run curl, the ClusterLabs agents and
+ *   cloud-init's EC2 datasource inside them (without root they are skipped, so nothing is asked
+ *   for), and nftables' `nft` filters their traffic (security groups, network ACLs).
  *
  * When something is missing and this runs as root on a machine with apt-get, it installs Debian's
  * packages itself; otherwise it stops, before any test, with the exact command to run.
@@ -34,8 +36,28 @@ export const NEEDS = [
     debian: 'python3-boto3',
     probe: () => run('/usr/bin/python3', ['-c', 'import boto3; print("system boto3", boto3.__version__)']),
   },
-  { name: "iproute2's ip", debian: 'iproute2', probe: () => (process.platform !== 'linux' || process.getuid?.() !== 0 ? 'not needed' : run('ip', ['-V'])) },
+  { name: "iproute2's ip", debian: 'iproute2', probe: () => (dataplaneTests() ? run('ip', ['-V']) : 'not needed') },
+  // Security groups and network ACLs in the data plane are nftables tables.
+  { name: "nftables' nft", debian: 'nftables', probe: () => (dataplaneTests() ? run('nft', ['--version']) : 'not needed') },
+  // Data plane tests run curl and the ClusterLabs resource agents inside an instance namespace.
+  { name: 'curl', debian: 'curl', probe: () => (dataplaneTests() ? run('curl', ['--version']) : 'not needed') },
+  {
+    name: 'the ClusterLabs resource agents (awsvip)',
+    debian: 'resource-agents',
+    probe: () => (dataplaneTests() ? run('sh', ['-c', 'ls /usr/lib/ocf/resource.d/heartbeat/awsvip']) : 'not needed'),
+  },
+  // …and cloud-init's EC2 datasource, with Debian's python3.
+  {
+    name: "cloud-init's EC2 datasource for /usr/bin/python3",
+    debian: 'cloud-init',
+    probe: () => (dataplaneTests() ? run('/usr/bin/python3', ['-c', 'import cloudinit.sources.DataSourceEc2; print("cloud-init")']) : 'not needed'),
+  },
 ];
+
+/** The data plane tests run only as root on Linux (elsewhere they are skipped): only then are their tools needed. */
+function dataplaneTests() {
+  return process.platform === 'linux' && process.getuid?.() === 0;
+}
 
 /**
  * What to do about the missing packages: nothing, install them, or stop with a command for the user.

@@ -16,6 +16,7 @@ import {
   type CardItem,
   type InstanceItem,
   type Layout,
+  type PeeringItem,
   type RouteTableItem,
   type SubnetItem,
 } from './layout';
@@ -141,6 +142,14 @@ export function Diagram({ layout, selected, onSelect, drawAll, reveal }: Props) 
         )}
         {layout.routeTables.map((r) => (
           <RouteTableBox item={r} sel={sel} />
+        ))}
+        {layout.peerings.length > 0 && (
+          <text x={M + 12} y={layout.peeringsY + 16} class="zone-label">
+            Peering connections
+          </text>
+        )}
+        {layout.peerings.map((p) => (
+          <PeeringRow item={p} />
         ))}
         {shown.map((b) =>
           b.kind === 'instance' ? <InstanceBlock item={b} sel={sel} selIp={selected?.ip} /> : <Card item={b} sel={sel} selIp={selected?.ip} />,
@@ -459,6 +468,27 @@ function RouteTableBox({ item, sel }: { item: RouteTableItem; sel?: string }) {
           </g>
         );
       })}
+    </g>
+  );
+}
+
+/** A peering connection: its id, this VPC's role, the peer VPC (account, region, blocks) and the state; not active is marked. */
+function PeeringRow({ item }: { item: PeeringItem }) {
+  const { peering: p, x, y, w, h } = item;
+  const active = p.state === 'active';
+  const peer = `${p.peerVpcId} · ${p.peerOwnerId} · ${p.peerRegion}${p.peerCidrs.length ? ` · ${p.peerCidrs.join(', ')}` : ''}`;
+  return (
+    <g class={`peering${active ? '' : ' inactive'}`} data-kind="peering" data-id={p.id} data-state={p.state} data-role={p.role}>
+      <title>{`${p.id}${p.name ? ` (${p.name})` : ''}: ${p.role} of a connection with ${peer} · ${p.state}`}</title>
+      <rect x={x} y={y} width={w} height={h} rx={6} class="rtb-box" />
+      <text x={x + 10} y={y + 15} class="mono">
+        {p.id}
+        <tspan class="muted"> {p.role === 'requester' ? '→' : '←'} </tspan>
+        {clip(peer, 80)}
+      </text>
+      <text x={x + w - 10} y={y + 15} text-anchor="end" class={active ? 'muted' : 'blackhole-tag'}>
+        {p.state}
+      </text>
     </g>
   );
 }

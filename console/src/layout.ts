@@ -2,11 +2,21 @@
  * Where everything goes in the topology diagram: one column per availability zone, subnets
  * stacked in it, instances in their subnet with their interfaces by device index, unattached
  * interfaces apart in a grid, interfaces a service manages (NAT gateway, endpoint…) in their own
- * grid, Elastic IPs beside the private addresses they map to, and the VPC's route tables in a band
- * under the zones. Pure: the
+ * grid, Elastic IPs beside the private addresses they map to, the VPC's route tables in a band
+ * under the zones and its peering connections under them. Pure: the
  * diagram only draws what this computes, and draws only the items near the visible area.
  */
-import type { ElasticIpNode, InstanceNode, InterfaceNode, RouteNode, RouteTableNode, SubnetNode, TopologyResponse, VpcSummary } from '../../src/console/types';
+import type {
+  ElasticIpNode,
+  InstanceNode,
+  InterfaceNode,
+  PeeringNode,
+  RouteNode,
+  RouteTableNode,
+  SubnetNode,
+  TopologyResponse,
+  VpcSummary,
+} from '../../src/console/types';
 
 export interface Box {
   x: number;
@@ -67,6 +77,11 @@ export interface RouteTableItem extends Box {
   readonly rows: RouteRowItem[];
 }
 
+/** One peering connection of the VPC: a row under the route tables. */
+export interface PeeringItem extends Box {
+  readonly peering: PeeringNode;
+}
+
 export interface ZoneItem extends Box {
   readonly zone: string;
   readonly zoneId: string;
@@ -82,6 +97,9 @@ export interface Layout {
   /** Top of the "Route tables" heading. */
   readonly routeTablesY: number;
   readonly routeTables: RouteTableItem[];
+  /** Top of the "Peering connections" heading. */
+  readonly peeringsY: number;
+  readonly peerings: PeeringItem[];
   /** Instance blocks and unattached cards, by top edge: what the diagram culls. */
   readonly blocks: (InstanceItem | CardItem)[];
   /** Elastic IPs mapped to no address, in a band above the VPC. */
@@ -107,6 +125,7 @@ const COMPACT_LINE = 16;
 const GRID_GAP = 8;
 const TABLE_HEAD = 44;
 const ROUTE_LINE = 20;
+const PEERING_ROW = 26;
 export const EIP_W = 104;
 export const PILL_W = 100;
 
@@ -302,6 +321,18 @@ export function layout(t: TopologyResponse): Layout {
     rowTop += rowH + 14;
   }
   if (t.routeTables.length) bottom = rowTop;
+  // Peering connections: one row each across the VPC, under the route tables.
+  const width = Math.max(M * 2 + PAD * 2 + zoneNames.length * (COL_W + GAP) - GAP, 760);
+  const peeringsY = bottom + 4;
+  const peerings: PeeringItem[] = (t.peerings ?? []).map((peering, i) => ({
+    peering,
+    x: M + PAD,
+    y: peeringsY + 26 + i * PEERING_ROW,
+    w: 2 * COL_W,
+    h: PEERING_ROW - 4,
+  }));
+  for (const p of peerings) places.set(p.peering.id, p);
+  if (peerings.length) bottom = peeringsY + 26 + peerings.length * PEERING_ROW;
   // Elastic IPs are placed with their address; remember where for "find".
   for (const b of blocks) {
     for (const c of b.kind === 'instance' ? b.cards : [b]) {
@@ -310,7 +341,6 @@ export function layout(t: TopologyResponse): Layout {
   }
   blocks.sort((a, b) => a.y - b.y);
   const tallest = blocks.reduce((m, b) => Math.max(m, b.h), 0);
-  const width = Math.max(M * 2 + PAD * 2 + zoneNames.length * (COL_W + GAP) - GAP, 760);
   const height = bottom + M + 8;
   const vpc = t.vpcs.find((v) => v.id === t.vpcId);
   return {
@@ -323,6 +353,8 @@ export function layout(t: TopologyResponse): Layout {
     subnets,
     routeTablesY,
     routeTables,
+    peeringsY,
+    peerings,
     blocks,
     looseEips,
     places,

@@ -1,9 +1,12 @@
 /**
  * ModifyInstanceAttribute / DescribeInstanceAttribute, and the CPU credit operations of burstable
  * instances (DescribeInstanceCreditSpecifications, ModifyInstanceCreditSpecification,
- * GetDefaultCreditSpecification). Rules: src/engine/instance-attributes.ts.
+ * GetDefaultCreditSpecification) and ModifyInstanceCpuOptions. Rules: src/engine/instance-attributes.ts,
+ * src/engine/cpu-options.ts.
  */
 import type { RegionState } from '../engine/cloud.js';
+import { chooseTopology } from '../engine/cpu-options.js';
+import { findInstanceType } from '../engine/instance-types.js';
 import { attachedInterfaces, primaryInterface } from '../engine/attachment.js';
 import { Ec2Error, invalidCombination, invalidValue } from '../engine/errors.js';
 import { type FilterSpec } from '../engine/filters.js';
@@ -238,6 +241,18 @@ export const instanceAttributeHandlers = handlers({
       }
     }
     return { SuccessfulInstanceCreditSpecifications: ok, UnsuccessfulInstanceCreditSpecifications: failed };
+  },
+
+  ModifyInstanceCpuOptions: (ctx, input) => {
+    const instance = getInstance(ctx.region, input.InstanceId);
+    if (input.CoreCount === undefined || input.ThreadsPerCore === undefined) {
+      throw new Ec2Error('MissingParameter', 'When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore.');
+    }
+    const type = findInstanceType(instance.instanceType)!;
+    const chosen = chooseTopology(type, input.CoreCount, input.ThreadsPerCore)!;
+    checkStopped(instance);
+    instance.cpuOptions = chosen;
+    return { InstanceId: instance.id, CoreCount: chosen.coreCount, ThreadsPerCore: chosen.threadsPerCore };
   },
 
   GetDefaultCreditSpecification: (_ctx, input) => ({

@@ -1,9 +1,10 @@
 /** Instance operations: launch, describe, lifecycle, attributes, and interface attach/detach. */
+import { isArm64, topologyOf } from '../engine/cpu-options.js';
 import { instanceStatusGetters, viewInstanceGetters } from './instance-filters.js';
 import type { RegionState } from '../engine/cloud.js';
 import { Ec2Error, invalidValue } from '../engine/errors.js';
 import { exactValues, perWorld, type FilterSpec } from '../engine/filters.js';
-import { findInstanceType } from '../engine/instance-types.js';
+import { findInstanceType, type InstanceTypeInfo } from '../engine/instance-types.js';
 import {
   checkStart,
   checkStop,
@@ -78,13 +79,19 @@ function instancePublic(region: RegionState, instance: Instance) {
   return eni ? publicAssociation(region, eni, eni.privateIps[0]!) : undefined;
 }
 
+/** DescribeInstances' CpuOptions: the instance's cores and threads (cpu-options.ts). */
+export function cpuOptionsView(i: Instance, type: InstanceTypeInfo | undefined) {
+  const t = topologyOf(i, type);
+  return t ? { CoreCount: t.coreCount, ThreadsPerCore: t.threadsPerCore } : undefined;
+}
+
 export function instanceView(region: RegionState, i: Instance) {
   const type = findInstanceType(i.instanceType);
   const eth0 = primaryInterface(region, i);
   const pub = instancePublic(region, i);
   const live = i.state !== 'terminated';
   return {
-    Architecture: (/^[a-z]+[0-9]+[a-z]*g[a-z]*\./.test(i.instanceType) || i.instanceType.startsWith('a1.') ? 'arm64' : 'x86_64') as 'x86_64',
+    Architecture: (isArm64(i.instanceType) ? 'arm64' : 'x86_64') as 'x86_64',
     BlockDeviceMappings: blockDeviceMappingsView(region, i),
     ClientToken: i.clientToken ?? '',
     EbsOptimized: attributesOf(i).ebsOptimized,
@@ -97,7 +104,7 @@ export function instanceView(region: RegionState, i: Instance) {
     SourceDestCheck: eth0?.sourceDestCheck,
     Tags: tagList(i.tags),
     VirtualizationType: 'hvm' as const,
-    CpuOptions: type?.defaultVCpus ? { CoreCount: Math.max(1, Math.floor(type.defaultVCpus / 2)), ThreadsPerCore: type.defaultVCpus > 1 ? 2 : 1 } : undefined,
+    CpuOptions: cpuOptionsView(i, type),
     HibernationOptions: { Configured: false },
     MetadataOptions: {
       State: 'applied' as const,

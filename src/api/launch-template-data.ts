@@ -7,7 +7,9 @@
 import type { RegionState } from '../engine/cloud.js';
 import { getInstance } from '../engine/instance.js';
 import type { Instance } from '../engine/model.js';
+import { findInstanceType } from '../engine/instance-types.js';
 import { handlers } from './handler.js';
+import { cpuOptionsView } from './instances.js';
 
 function launchTemplateData(region: RegionState, i: Instance) {
   const interfaces = (region.interfacesOfInstance(i.id) ?? []).sort((a, b) => a.attachment!.deviceIndex - b.attachment!.deviceIndex);
@@ -37,6 +39,7 @@ function launchTemplateData(region: RegionState, i: Instance) {
       PrivateIpAddresses: eni.privateIps.map((ip) => ({ Primary: ip.primary, PrivateIpAddress: ip.text })),
       SubnetId: eni.subnetId,
     })),
+    CpuOptions: cpuOptionsView(i, findInstanceType(i.instanceType)),
     TagSpecifications: userTags.length ? [{ ResourceType: 'instance' as const, Tags: userTags }] : undefined,
     MetadataOptions: {
       HttpTokens: i.metadata.httpTokens,

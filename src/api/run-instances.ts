@@ -4,6 +4,7 @@
  * Rules: aws-behaviour.md §4.17, the user's ENI notes (cold attach; eth1 at launch means no
  * public IPv4 on eth0; interfaces made at launch are deleted on termination by default).
  */
+import { chooseTopology } from '../engine/cpu-options.js';
 import type { RegionState } from '../engine/cloud.js';
 import { Ec2Error, invalidCombination, invalidValue } from '../engine/errors.js';
 import { ID_KINDS } from '../engine/ids.js';
@@ -99,6 +100,7 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
   const type = findInstanceType(instanceType);
   if (!type) throw invalidValue(`Invalid value '${instanceType}' for InstanceType.`);
 
+  const cpuOptions = chooseTopology(type, input.CpuOptions?.CoreCount, input.CpuOptions?.ThreadsPerCore);
   const storage = planLaunchStorage(region, input.ImageId!, input.BlockDeviceMappings);
   const attributes = launchAttributes(input, instanceType);
   const specs = interfaceSpecs(input);
@@ -255,6 +257,7 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
       });
       instances.push(instance);
       instance.attributes = { ...attributes };
+      if (cpuOptions) instance.cpuOptions = cpuOptions;
       attachLaunchStorage(region, instance, storage, volumeTags);
     }
   } catch (e) {

@@ -8,10 +8,12 @@ import type { Cloud, RegionState } from '../engine/cloud.js';
 import type { ElasticIp, Instance, NetworkInterface, Subnet, Tags, Vpc } from '../engine/model.js';
 import { routeInstanceId, routeState } from '../engine/route-table.js';
 import type { Route, RouteTable } from '../engine/routing-model.js';
+import { isLive, vpcOfEnd } from '../engine/vpc-peering.js';
 import type {
   ElasticIpNode,
   InstanceNode,
   InterfaceNode,
+  PeeringNode,
   RouteNode,
   RouteTableNode,
   SubnetNode,
@@ -134,6 +136,30 @@ function routeTableNodes(world: RegionState, vpcId: string | undefined, subnets:
   return tables.sort((a, b) => Number(b.main) - Number(a.main) || a.id.localeCompare(b.id));
 }
 
+/** The peering connections with one end at this VPC of this world, seen from that end. */
+function peeringNodes(world: RegionState, vpcId: string | undefined): PeeringNode[] {
+  const out: PeeringNode[] = [];
+  const here = (end: { ownerId: string; vpcId: string; region: string }) => end.vpcId === vpcId && end.ownerId === world.accountId && end.region === world.name;
+  for (const side of world.vpcPeeringConnections.values()) {
+    const c = side.connection;
+    const role = here(c.requester) ? 'requester' : here(c.accepter) ? 'accepter' : undefined;
+    if (!role) continue;
+    const peer = role === 'requester' ? c.accepter : c.requester;
+    const peerVpc = isLive(c) ? vpcOfEnd(world, peer) : undefined;
+    out.push({
+      id: c.id,
+      name: nameOf(side.tags),
+      state: c.state,
+      role,
+      peerVpcId: peer.vpcId,
+      peerOwnerId: peer.ownerId,
+      peerRegion: peer.region,
+      peerCidrs: peerVpc?.cidrs.filter((a) => a.state === 'associated').map((a) => a.cidr.toString()) ?? [],
+    });
+  }
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
 function instanceNode(i: Instance): InstanceNode {
   return {
     id: i.id,
@@ -216,6 +242,7 @@ export function topologyView(world: RegionState, vpcId: string | undefined): Top
     interfaces,
     elasticIps,
     routeTables: routeTableNodes(world, id, subnets, routing),
+    peerings: peeringNodes(world, id),
     nextChangeAt: next,
     serverTime: world.now().getTime(),
   };

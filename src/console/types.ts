@@ -82,6 +82,21 @@ export interface RouteTableNode {
   readonly routes: RouteNode[];
 }
 
+/** A VPC peering connection of the drawn VPC, seen from this VPC's end. */
+export interface PeeringNode {
+  readonly id: string;
+  readonly name?: string;
+  /** initiating-request, pending-acceptance, provisioning, active, deleting, deleted, rejected, failed, expired. */
+  readonly state: string;
+  /** Which end this VPC is. */
+  readonly role: 'requester' | 'accepter';
+  readonly peerVpcId: string;
+  readonly peerOwnerId: string;
+  readonly peerRegion: string;
+  /** The peer VPC's IPv4 blocks while the connection stands and the VPC exists. */
+  readonly peerCidrs: string[];
+}
+
 export interface InstanceNode {
   readonly id: string;
   readonly name?: string;
@@ -150,6 +165,8 @@ export interface TopologyResponse {
   readonly elasticIps: ElasticIpNode[];
   /** The VPC's route tables, the main one first. */
   readonly routeTables: RouteTableNode[];
+  /** The VPC's peering connections (both ends' worlds show them), by id. */
+  readonly peerings: PeeringNode[];
   /** When the next scheduled transition (pending → running, attaching → attached…) is due (ms since epoch). */
   readonly nextChangeAt?: number;
   readonly serverTime: number;
@@ -196,3 +213,23 @@ export type ConsoleEvent =
   | { readonly type: 'reset'; readonly seq: number };
 
 export type ActivityEntry = Extract<ConsoleEvent, { type: 'activity' }>;
+
+/** One attached interface in the Linux data plane (GET /console/api/dataplane). */
+export interface InterfaceCounters {
+  readonly networkInterfaceId: string;
+  readonly instanceId: string;
+  readonly device: string;
+  /** The instance's link as the router sees it: `up`, or `down` (stopped, or not yet up). */
+  readonly link: 'up' | 'down';
+  /** Packets and bytes the instance sent on this interface, and those delivered to it. */
+  readonly sent: { packets: number; bytes: number };
+  readonly received: { packets: number; bytes: number };
+  /** Packets its security groups dropped on the way in and out (since the rules last changed). */
+  readonly droppedBySecurityGroups: { inbound: number; outbound: number };
+}
+
+/** GET /console/api/dataplane: whether the data plane is on (--dataplane netns), and its interfaces. */
+export interface DataplaneResponse {
+  readonly on: boolean;
+  readonly interfaces: readonly InterfaceCounters[];
+}

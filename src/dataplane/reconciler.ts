@@ -6,6 +6,9 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Cloud } from '../engine/cloud.js';
+import { readCounters, type InterfaceCounters } from './counters.js';
+import { Filters } from './nft.js';
+import { Edges } from './edges.js';
 import { deleteNamespacesSync, inParallel, ipBatch, routerSysctls, type BatchResult } from './ip.js';
 import { Ownership } from './ownership.js';
 import { pictureOf, type Picture } from './picture.js';
@@ -16,6 +19,12 @@ export interface DataplaneOptions extends Partial<PlanOptions> {
   readonly registryDir?: string;
   /** How long after a change the picture is taken: changes in a burst are applied together. */
   readonly debounceMs?: number;
+}
+
+/** Something that follows the data plane as applied (metadata from inside): told after each reconcile, closed first. */
+export interface DataplaneFollower {
+  applied(p: Picture): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** The longest single wait for a timer (setTimeout overflows past 2^31 ms; a far timer is simply looked at again). */
@@ -41,6 +50,11 @@ export class Dataplane {
   private readonly exitHook = () => deleteNamespacesSync(this.recorded);
   /** Resolves after the next reconcile that started after the call (tests and benchmarks wait on it). */
   private waiters: (() => void)[] = [];
+  private readonly followers: DataplaneFollower[] = [];
+  /** Security groups and network ACLs (nftables in the router namespaces). */
+  private readonly filters = new Filters();
+  /** Route tables and the public side (internet gateway, Elastic IPs, NAT gateways). */
+  private readonly edges = new Edges((message) => this.log.warn(message));
   /** How many reconciles ran, and how long the last took (ms). */
   readonly stats = { runs: 0, lastMs: 0 };
 
@@ -69,6 +83,12 @@ export class Dataplane {
     }, this.debounceMs);
   }
 
+  /** Adds a follower; it is told about the data plane at the next reconcile. */
+  follow(f: DataplaneFollower): void {
+    this.followers.push(f);
+    this.changed();
+  }
+
   /** Resolves once a reconcile that saw the state as it is now has been applied. */
   settled(): Promise<void> {
     if (this.closed) return Promise.resolve();
@@ -77,7 +97,7 @@ export class Dataplane {
   }
 
   private owned(): string[] {
-    return [...this.applied.routers.keys(), ...this.applied.instances].filter((ns) => !this.foreign.has(ns));
+    return [...this.applied.routers.keys(), ...this.applied.instances, ...this.edges.owned()].filter((ns) => !this.foreign.has(ns));
   }
 
   private run(): Promise<void> {
@@ -105,8 +125,9 @@ export class Dataplane {
     for (const region of cloud.allRegions()) region.settle();
     const desired = this.withoutForeign(pictureOf(cloud));
     const plan = planOf(this.applied, desired, this.options);
+    const edges = this.edges.picture(cloud, desired);
     // Written down before anything is made, so a kill in the middle leaves a complete record.
-    this.record([...new Set([...this.owned(), ...desired.routers.keys(), ...desired.instances])]);
+    this.record([...new Set([...this.owned(), ...desired.routers.keys(), ...desired.instances, ...Edges.namespaces(edges)])]);
     const problems: BatchResult[] = [];
     const batches = async (m: Map<string, string[]>) => {
       problems.push(...(await inParallel([...m], PARALLEL, ([ns, lines]) => ipBatch(lines, ns))));
@@ -114,9 +135,17 @@ export class Dataplane {
     await batches(plan.teardown);
     if (plan.root.length > 0) problems.push(await ipBatch(plan.root));
     problems.push(...(await inParallel(plan.newRouters, PARALLEL, routerSysctls)));
-    await batches(plan.configure);
+    // Filters before new links come up (no packet passes a new interface unfiltered); otherwise
+    // once the routes' `ip` processes have started, so that an address move does not wait for them.
+    const linksAdded = plan.root.length > 0;
+    if (linksAdded) problems.push(...(await this.filters.apply(cloud, desired)));
+    const configuring = batches(plan.configure);
+    if (!linksAdded) problems.push(...(await this.filters.apply(cloud, desired)));
+    await configuring;
+    problems.push(...(await this.edges.apply(edges, desired, plan.newRouters)));
     this.applied = desired;
     this.record(this.owned());
+    for (const f of this.followers) await f.applied(desired).catch((e: unknown) => this.log.error({ err: e }, 'data plane: a follower failed'));
     for (const p of problems) if (p.errors) this.log.warn({ ns: p.ns }, `data plane: ip said: ${p.errors.split('\n').slice(0, 5).join(' | ')}`);
     this.scheduleWake(cloud);
     this.stats.runs++;
@@ -164,15 +193,23 @@ export class Dataplane {
     this.wake.unref();
   }
 
+  /** Each applied interface's link state and packet counters (read now, from the router namespaces). */
+  counters(): Promise<InterfaceCounters[]> {
+    return readCounters(this.applied);
+  }
+
   /** Removes everything this data plane made. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.wake) clearTimeout(this.wake);
     await this.running;
+    await Promise.all(this.followers.map((f) => f.close()));
+    this.filters.close();
     const owned = this.owned();
     if (owned.length > 0) await ipBatch(owned.map((ns) => `netns del ${ns}`));
     this.applied = EMPTY_PICTURE;
+    this.edges.reset();
     this.recorded = [];
     this.ownership.forget();
     process.removeListener('exit', this.exitHook);

@@ -9,6 +9,7 @@
  * protection", "Enable stop protection", "Change the instance type", "Burstable performance
  * instances" (T2 launch as `standard`, T3/T3a/T4g as `unlimited`).
  */
+import { keepTopologyFor } from './cpu-options.js';
 import { Ec2Error, invalidValue } from './errors.js';
 import { findInstanceType } from './instance-types.js';
 import type { Instance, InstanceAttributes, NetworkInterface } from './model.js';
@@ -141,6 +142,8 @@ export function changeInstanceType(instance: Instance, newType: string): void {
   const attrs = attributesOf(instance);
   const wasBurstable = isBurstable(instance.instanceType);
   instance.instanceType = newType;
+  const type = findInstanceType(newType);
+  if (type) keepTopologyFor(instance, type);
   if (!isBurstable(newType)) attrs.cpuCredits = undefined;
   else if (!wasBurstable) attrs.cpuCredits = defaultCpuCredits(newType);
 }

@@ -250,6 +250,8 @@ export interface Instance extends Taggable {
   volumeIds?: string[];
   /** Instance attributes (ModifyInstanceAttribute / DescribeInstanceAttribute); absent means AWS's default. */
   attributes?: InstanceAttributes;
+  /** CPU options chosen at launch or while stopped (cpu-options.ts); absent means the type's defaults. */
+  cpuOptions?: { readonly coreCount: number; readonly threadsPerCore: number };
 }
 
 export interface InstanceAttributes {

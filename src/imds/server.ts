@@ -141,12 +141,18 @@ export class ImdsService {
     return this.store.tokens;
   }
 
-  /** Answers one request: method, raw request target and headers in, status/body/headers out. */
-  handle(req: ImdsRequest): Reply {
+  /**
+   * Answers one request: method, raw request target and headers in, status/body/headers out.
+   * `bound` is the instance that asked when the caller knows it (the data plane's 169.254.169.254
+   * inside a namespace): then only EC2's own paths are served, and neither the path prefix nor the
+   * header can name another instance.
+   */
+  handle(req: ImdsRequest, bound?: string): Reply {
     const method = req.method ?? 'GET';
     const segments = pathSegments(req.url ?? '/');
     if (!segments) return error(404);
-    const instanceId = segments[0] !== undefined && INSTANCE_ID.test(segments[0]) ? segments.shift()! : header(req, INSTANCE_HEADER)?.trim();
+    const named = () => (segments[0] !== undefined && INSTANCE_ID.test(segments[0]) ? segments.shift()! : header(req, INSTANCE_HEADER)?.trim());
+    const instanceId = bound ?? named();
     if (!instanceId) {
       return error(404, 'ec2net: name the instance with a path prefix (/i-…/latest/meta-data/) or an X-ec2net-Instance-Id header.');
     }
@@ -195,7 +201,7 @@ export function createImdsServer(opts: ImdsOptions): Server {
       opts.logger?.error({ err: e }, 'imds request failed');
       reply = error(500);
     }
-    send(res, req.method === 'HEAD', reply);
+    sendReply(res, req.method === 'HEAD', reply);
     if (opts.logger?.isLevelEnabled('info')) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       opts.logger.info({ imds: true, method: req.method, path: req.url, status: reply.status, ms: Math.round(ms * 100) / 100 }, 'imds request');
@@ -203,7 +209,7 @@ export function createImdsServer(opts: ImdsOptions): Server {
   });
 }
 
-function send(res: ServerResponse, head: boolean, reply: Reply): void {
+export function sendReply(res: ServerResponse, head: boolean, reply: Reply): void {
   res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body), server: 'EC2ws' });
   res.end(head ? undefined : reply.body);
 }

@@ -9,7 +9,8 @@ import { allHandlers } from '../api/index.js';
 import { Cloud, type CloudOptions } from '../engine/cloud.js';
 import { loadServerModel } from '../protocol/model.js';
 import { ConfigError, type ServeConfig } from '../config.js';
-import { startImds, type RunningImds } from '../imds/server.js';
+import { ImdsService, startImds, type RunningImds } from '../imds/server.js';
+import { Inside } from '../dataplane/inside.js';
 import { AdminRoutes } from './admin.js';
 import { createApp } from './app.js';
 import { isLoopbackHost, loadCredentials, sigv4Authenticator } from './auth.js';
@@ -213,6 +214,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   const webConsole = new ConsoleRoutes({
     api,
     getCloud,
+    dataplane,
     readOnlyReason: credentials && 'Signature checking is on (--auth sigv4): the console only reads. Act through a signed SDK or CLI call.',
   });
   const server = createApp({
@@ -222,6 +224,8 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     console: webConsole,
     authenticate: credentials && sigv4Authenticator(credentials, Date.now, { find: (id) => cloud.stsSessions.get(id), nowMs: () => cloud.nowMs() }),
   });
+  // Metadata and the API from inside the instance namespaces (169.254.169.254).
+  dataplane?.follow(new Inside({ imds: new ImdsService({ getCloud, logger: log }), api: server, log, registryDir: config.dataplaneOptions?.registryDir }));
   /** A start that fails after the data directory was opened leaves it closed and unlocked. */
   const abandon = (e: unknown) => {
     void dataplane?.close();

@@ -18,6 +18,7 @@ import {
   CreateRouteTableCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
+  CreateVpcPeeringConnectionCommand,
   DescribeAddressesCommand,
   DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
@@ -65,6 +66,7 @@ describe('web console (headless Chromium)', { timeout: 90_000 }, () => {
     mainTable: '',
     privateTable: '',
     nat: '',
+    peering: '',
   };
 
   before(async () => {
@@ -154,6 +156,12 @@ describe('web console (headless Chromium)', { timeout: 90_000 }, () => {
       requesterId: 'AIDANATGATEWAYEXAMPLE',
     });
 
+    // A peering request from this VPC to another of the account's (VPC Peering Guide): drawn under the route tables.
+    const peerVpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.99.0.0/16' }))).Vpc!.VpcId!;
+    world.peering = (
+      await ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: world.vpcId, PeerVpcId: peerVpc }))
+    ).VpcPeeringConnection!.VpcPeeringConnectionId!;
+
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
@@ -230,6 +238,15 @@ describe('web console (headless Chromium)', { timeout: 90_000 }, () => {
     assert.deepEqual([replaced.GatewayId, replaced.State], [world.igw, 'active']);
     await priv.locator(`[data-kind=route][data-destination="192.168.0.0/16"][data-state=active]`).waitFor();
     await panel.locator('.close').click();
+  });
+
+  it('draws the VPC’s peering connections under the route tables, with the peer VPC and the state (not active: warning style)', async () => {
+    const row = page.locator(`[data-kind=peering][data-id=${world.peering}]`);
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-role'), 'requester');
+    assert.match((await row.getAttribute('data-state')) ?? '', /^(initiating-request|pending-acceptance)$/);
+    assert.match((await row.textContent()) ?? '', /10\.99\.0\.0\/16/);
+    assert.equal(await row.locator('.blackhole-tag').count(), 1);
   });
 
   it('shows an interface in detail: addresses, primary flag, groups, MAC, source/dest check, attachment', async () => {

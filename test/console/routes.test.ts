@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  AcceptVpcPeeringConnectionCommand,
   AssociateRouteTableCommand,
   CreateNetworkInterfaceCommand,
   CreateRouteCommand,
   CreateRouteTableCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
+  CreateVpcPeeringConnectionCommand,
   DescribeInternetGatewaysCommand,
   DescribeNetworkAclsCommand,
   DescribeNetworkInterfacesCommand,
@@ -24,7 +26,7 @@ import pino from 'pino';
 import { startServer } from '../../src/server/start.js';
 import { findWorld } from '../../src/console/topology.js';
 import type { ActionResponse, TopologyResponse, WorldsResponse } from '../../src/console/types.js';
-import { attachNewGateway, useHarness } from '../interop/harness.js';
+import { attachNewGateway, until, useHarness } from '../interop/harness.js';
 
 const ACCOUNT = '444455556666';
 const ROUTING_ACCOUNT = '444455557777';
@@ -237,6 +239,36 @@ describe('console routes', () => {
     const mine = events.filter((e) => e.origin === 'console').pop()!;
     assert.equal(mine.action, 'StopInstances');
     assert.equal(mine.errorCode, 'InvalidInstanceID.NotFound');
+  });
+
+  it("shows a VPC's peering connections from its own end, in both accounts' worlds (VPC Peering Guide: one connection, requester and accepter)", async () => {
+    const [P1, P2] = ['444455558881', '444455558882'];
+    const one = h.ec2('eu-west-1', P1);
+    const two = h.ec2('eu-west-1', P2);
+    const x = (await one.send(new CreateVpcCommand({ CidrBlock: '10.40.0.0/16' }))).Vpc!.VpcId!;
+    const y = (await two.send(new CreateVpcCommand({ CidrBlock: '10.41.0.0/16' }))).Vpc!.VpcId!;
+    const id = (await one.send(new CreateVpcPeeringConnectionCommand({ VpcId: x, PeerVpcId: y, PeerOwnerId: P2 }))).VpcPeeringConnection!
+      .VpcPeeringConnectionId!;
+    const peerings = async (account: string, vpc: string) =>
+      ((await (await fetch(`${h.url}/console/api/topology?account=${account}&region=eu-west-1&vpc=${vpc}`)).json()) as TopologyResponse).peerings;
+    const requesterEnd = await until(
+      () => peerings(P1, x),
+      (p) => p[0]?.state === 'pending-acceptance',
+      'pending-acceptance',
+    );
+    assert.deepEqual(requesterEnd, [
+      { id, state: 'pending-acceptance', role: 'requester', peerVpcId: y, peerOwnerId: P2, peerRegion: 'eu-west-1', peerCidrs: ['10.41.0.0/16'] },
+    ]);
+    await two.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
+    const accepterEnd = await until(
+      () => peerings(P2, y),
+      (p) => p[0]?.state === 'active',
+      'active',
+    );
+    assert.deepEqual(
+      accepterEnd.map((p) => [p.id, p.role, p.peerVpcId, p.peerOwnerId, p.peerCidrs]),
+      [[id, 'accepter', x, P1, ['10.40.0.0/16']]],
+    );
   });
 });
 

@@ -26,7 +26,8 @@ export async function startDataplaneServer(extra: Partial<ServerConfig> = {}): P
       cloud: { lifecycle: { pendingMs: 50, stoppingMs: 50, shuttingDownMs: 50, attachingMs: 0, detachingMs: 0 } },
       ...extra,
     },
-    pino({ level: 'silent' }),
+    // EC2NET_TEST_DATAPLANE_LOG=warn shows what `ip` and `nft` complained about.
+    pino({ level: process.env.EC2NET_TEST_DATAPLANE_LOG ?? 'silent' }),
   );
   const ec2 = new EC2Client({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
   return { server, ec2 };

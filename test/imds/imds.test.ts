@@ -101,6 +101,16 @@ describe('imds: selecting the instance', () => {
     assert.equal(w.req(`http://169.254.169.254/${id}/latest/meta-data/instance-id`).body, id);
     assert.equal(w.req(`/${id}/latest/meta-data/%E0%A4%A`).status, 404);
   });
+
+  it('bound to the instance that asked (the data plane from inside), only EC2 paths are served', () => {
+    const other = w.run();
+    const bound = (path: string, headers: Record<string, string> = {}) => w.imds.handle({ method: 'GET', url: path, headers: lower(headers) }, id);
+    assert.equal(bound('/latest/meta-data/instance-id').body, id);
+    assert.equal(bound('http://169.254.169.254/latest/meta-data/instance-id').body, id);
+    // Neither the header nor the path prefix names another instance from inside (on EC2 the prefix is no path at all).
+    assert.equal(bound('/latest/meta-data/instance-id', { 'X-ec2net-Instance-Id': other }).body, id);
+    assert.equal(bound(`/${other}/latest/meta-data/instance-id`).status, 404);
+  });
 });
 
 describe('imds: tree and listings', () => {
