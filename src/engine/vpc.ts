@@ -200,7 +200,7 @@ export function disassociateVpcCidr(region: RegionState, associationId: string) 
     return { vpc, v4: found.v4 };
   }
   const v6 = found.v6!;
-  if (subnets.some((s) => s.ipv6.some((a) => v6.cidr.containsCidr(a.cidr)))) {
+  if (subnets.some((s) => associated(s.ipv6).some((a) => v6.cidr.containsCidr(a.cidr)))) {
     throw new Ec2Error('DependencyViolation', `The vpc CIDR block with association ID ${associationId} may not be disassociated. It is in use by a subnet.`);
   }
   beginDisassociation(region, v6);
