@@ -8,8 +8,9 @@
  *   /usr/bin/chromium, or the browser EC2NET_CHROMIUM names);
  * - ssh-keygen and puttygen: key pair tests check fingerprints and key files with them;
  * - Ansible with boto3 for /usr/bin/python3: the examples/ansible playbook runs in the tests.
- * - iproute2's `ip`, as root on Linux: the data plane tests (test/dataplane/) make namespaces with
- *   it (without root they are skipped, so nothing is asked for).
+ * - iproute2's `ip` and nftables' `nft`, as root on Linux: the data plane tests (test/dataplane/)
+ *   make namespaces, links and nftables tables with them (without root they are skipped, so nothing
+ *   is asked for).
  *
  * When something is missing and this runs as root on a machine with apt-get, it installs Debian's
  * packages itself; otherwise it stops, before any test, with the exact command to run.
@@ -35,6 +36,12 @@ export const NEEDS = [
     probe: () => run('/usr/bin/python3', ['-c', 'import boto3; print("system boto3", boto3.__version__)']),
   },
   { name: "iproute2's ip", debian: 'iproute2', probe: () => (process.platform !== 'linux' || process.getuid?.() !== 0 ? 'not needed' : run('ip', ['-V'])) },
+  // The data plane's public side (Elastic IPs, NAT gateways) loads nftables tables with nft.
+  {
+    name: 'nftables (nft)',
+    debian: 'nftables',
+    probe: () => (process.platform !== 'linux' || process.getuid?.() !== 0 ? 'not needed' : run('nft', ['--version'])),
+  },
 ];
 
 /**

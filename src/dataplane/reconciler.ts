@@ -118,8 +118,8 @@ export class Dataplane {
     await batches(plan.teardown);
     if (plan.root.length > 0) problems.push(await ipBatch(plan.root));
     problems.push(...(await inParallel(plan.newRouters, PARALLEL, routerSysctls)));
+    problems.push(...(await this.edges.apply(edges, desired, plan.newRouters, plan.configure)));
     await batches(plan.configure);
-    problems.push(...(await this.edges.apply(edges, desired, plan.newRouters)));
     this.applied = desired;
     this.record(this.owned());
     for (const p of problems) if (p.errors) this.log.warn({ ns: p.ns }, `data plane: ip said: ${p.errors.split('\n').slice(0, 5).join(' | ')}`);
