@@ -24,8 +24,8 @@ Usage: ec2net serve [flags]
   --data-dir    where state is kept durably (EC2NET_DATA_DIR, default ./.ec2net); one server per directory
   --ephemeral   keep everything in memory only (EC2NET_EPHEMERAL=1)
   --quota NAME=N   raise or lower a quota: security-groups-per-interface (5), elastic-ips-per-region (5),
-                   network-interfaces-per-region (5000), vpcs-per-region (5), internet-gateways-per-region (5);
-                   repeatable (EC2NET_QUOTAS=a=1,b=2)
+                   network-interfaces-per-region (5000), vpcs-per-region (5), internet-gateways-per-region (5),
+                   active-peerings-per-vpc (50), outstanding-peering-requests (25); repeatable (EC2NET_QUOTAS=a=1,b=2)
   --public-ip-pool REGION=CIDR   public IPv4 pool of a region (default 3.<k>.0.0/16; EC2NET_PUBLIC_IP_POOLS)
   --transition-ms N   how long pending/stopping/shutting-down/attaching/detaching last (EC2NET_TRANSITION_MS)
   --terminated-visible-ms N   how long terminated instances stay visible (default 3600000)

@@ -41,6 +41,8 @@ const QUOTA_NAMES: Record<string, keyof Quotas> = {
   'network-interfaces-per-region': 'networkInterfacesPerRegion',
   'vpcs-per-region': 'vpcsPerRegion',
   'internet-gateways-per-region': 'internetGatewaysPerRegion',
+  'active-peerings-per-vpc': 'activePeeringsPerVpc',
+  'outstanding-peering-requests': 'outstandingPeeringRequests',
 };
 
 /** `NAME=VALUE` pairs from repeated flags and a comma-separated environment variable. */

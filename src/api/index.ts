@@ -27,6 +27,8 @@ import { subnetHandlers } from './subnets.js';
 import { tagHandlers } from './tags.js';
 import { volumeHandlers } from './volumes.js';
 import { vpcHandlers } from './vpcs.js';
+import { vpnGatewayHandlers } from './vpn-gateways.js';
+import { vpcPeeringHandlers } from './vpc-peering.js';
 
 export const allHandlers: HandlerMap = {
   ...regionHandlers,
@@ -56,4 +58,6 @@ export const allHandlers: HandlerMap = {
   ...prefixListHandlers,
   ...vpcEndpointHandlers,
   ...egressOnlyInternetGatewayHandlers,
+  ...vpnGatewayHandlers,
+  ...vpcPeeringHandlers,
 };

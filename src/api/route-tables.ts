@@ -1,5 +1,7 @@
 /** Route table operations: Create/Delete/Describe, associations, and routes. */
-import { Ec2Error, missingParam } from '../engine/errors.js';
+import { invalidCombination, missingParam } from '../engine/errors.js';
+import { associateGateway, disassociateGateway, replaceGatewayAssociation, restoreLocalTarget } from '../engine/gateway-route-table.js';
+import { propagatingVgws } from '../engine/vpn-gateway.js';
 import { perWorld, type FilterSpec } from '../engine/filters.js';
 import type { RegionState } from '../engine/cloud.js';
 import {
@@ -10,12 +12,15 @@ import {
   deleteRoute,
   deleteRouteTable,
   disassociateRouteTable,
+  findRoute,
+  hasTarget,
   getRouteTable,
   getRouteTableAssociation,
   parseDestination,
   replaceAssociation,
   replaceRoute,
   routeInstanceId,
+  routeNotFound,
   routeState,
 } from '../engine/route-table.js';
 import type { Route, RouteTable, RouteTableAssociation } from '../engine/routing-model.js';
@@ -51,13 +56,14 @@ const associationView = (a: RouteTableAssociation) => ({
   RouteTableAssociationId: a.id,
   RouteTableId: a.routeTableId,
   SubnetId: a.subnetId,
-  AssociationState: ASSOCIATED,
+  GatewayId: a.gatewayId,
+  AssociationState: a.state === 'disassociated' ? { State: 'disassociated' as const } : ASSOCIATED,
 });
 
 export function routeTableView(region: RegionState, t: RouteTable) {
   return {
     Associations: associationsOf(region, t.id).map(associationView),
-    PropagatingVgws: [],
+    PropagatingVgws: propagatingVgws(region, t.id).map((GatewayId) => ({ GatewayId })),
     RouteTableId: t.id,
     Routes: t.routes.map((r) => routeView(region, t, r)),
     Tags: tagList(t.tags),
@@ -74,7 +80,7 @@ const routeTableFilters = perWorld((region: RegionState): FilterSpec<RouteTable>
     resourceName: 'route-table',
     tags: (t) => t.tags,
     getters: {
-      'association.gateway-id': () => [],
+      'association.gateway-id': (t) => assocs(t).map((a) => a.gatewayId),
       'association.route-table-association-id': (t) => assocs(t).map((a) => a.id),
       'association.route-table-id': (t) => assocs(t).map((a) => a.routeTableId),
       'association.subnet-id': (t) => assocs(t).map((a) => a.subnetId),
@@ -131,8 +137,10 @@ export const routeTableHandlers = handlers({
 
   AssociateRouteTable: (ctx, input) => {
     const table = getRouteTable(ctx.region, input.RouteTableId);
+    if (input.GatewayId !== undefined && input.SubnetId !== undefined) throw invalidCombination('Specify either subnetId or gatewayId, not both.');
     if (input.GatewayId !== undefined) {
-      throw new Ec2Error('UnsupportedOperation', 'Gateway route tables (edge associations) are not supported by ec2net yet.');
+      const edge = associateGateway(ctx.region, table, input.GatewayId);
+      return { AssociationId: edge.id, AssociationState: ASSOCIATED };
     }
     if (input.SubnetId === undefined) throw missingParam('subnetId or gatewayId');
     const assoc = associateSubnet(ctx.region, table, getSubnet(ctx.region, input.SubnetId));
@@ -140,13 +148,16 @@ export const routeTableHandlers = handlers({
   },
 
   DisassociateRouteTable: (ctx, input) => {
-    disassociateRouteTable(ctx.region, getRouteTableAssociation(ctx.region, input.AssociationId));
+    const assoc = getRouteTableAssociation(ctx.region, input.AssociationId);
+    if (assoc.gatewayId !== undefined) disassociateGateway(assoc);
+    else disassociateRouteTable(ctx.region, assoc);
     return {};
   },
 
   ReplaceRouteTableAssociation: (ctx, input) => {
     const assoc = getRouteTableAssociation(ctx.region, input.AssociationId);
-    const next = replaceAssociation(ctx.region, assoc, getRouteTable(ctx.region, input.RouteTableId));
+    const table = getRouteTable(ctx.region, input.RouteTableId);
+    const next = assoc.gatewayId !== undefined ? replaceGatewayAssociation(ctx.region, assoc, table) : replaceAssociation(ctx.region, assoc, table);
     return { NewAssociationId: next.id, AssociationState: ASSOCIATED };
   },
 
@@ -158,10 +169,14 @@ export const routeTableHandlers = handlers({
 
   ReplaceRoute: (ctx, input) => {
     const table = getRouteTable(ctx.region, input.RouteTableId);
+    const d = parseDestination(input);
     if (input.LocalTarget === true) {
-      throw new Ec2Error('UnsupportedOperation', 'Restoring a local route target (gateway route tables) is not supported by ec2net yet.');
+      const route = findRoute(table, d);
+      if (!route) throw routeNotFound(table, d);
+      restoreLocalTarget(ctx.region, table, route, hasTarget(input));
+      return {};
     }
-    replaceRoute(ctx.region, table, parseDestination(input), input);
+    replaceRoute(ctx.region, table, d, input);
     return {};
   },
 

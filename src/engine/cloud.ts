@@ -32,12 +32,14 @@ import type {
 } from './routing-model.js';
 import { SeededRandom } from './random.js';
 import type { ManagedPrefixList, VpcEndpoint } from './endpoint-model.js';
+import type { VpcPeeringSide } from './peering-model.js';
 import { VpcSubnets } from './subnet-index.js';
 import { TIMER_HANDLERS, type Timer } from './timers.js';
 import { TimerQueue } from './timer-queue.js';
 import { findRegion, type RegionInfo } from './regions.js';
 import { createDefaultVpc } from './vpc.js';
 import type { StsSession } from './sts.js';
+import type { VpnGateway } from './vpn-gateway.js';
 
 /** Adjustable limits, named after the AWS quotas they mirror. */
 export interface Quotas {
@@ -51,6 +53,10 @@ export interface Quotas {
   readonly vpcsPerRegion: number;
   /** Internet gateways per region, the default VPC's included: 5 by default (Amazon VPC quotas). */
   readonly internetGatewaysPerRegion: number;
+  /** Active VPC peering connections per VPC: 50 by default (Amazon VPC quotas). */
+  readonly activePeeringsPerVpc: number;
+  /** Outstanding VPC peering connection requests: 25 by default (Amazon VPC quotas). */
+  readonly outstandingPeeringRequests: number;
 }
 
 export const DEFAULT_QUOTAS: Quotas = {
@@ -59,6 +65,8 @@ export const DEFAULT_QUOTAS: Quotas = {
   networkInterfacesPerRegion: 5000,
   vpcsPerRegion: 5,
   internetGatewaysPerRegion: 5,
+  activePeeringsPerVpc: 50,
+  outstandingPeeringRequests: 25,
 };
 
 export interface CloudOptions {
@@ -142,6 +150,10 @@ export class RegionState {
   readonly prefixLists = new Map<string, ManagedPrefixList>();
   /** VPC endpoints by id. */
   readonly vpcEndpoints = new Map<string, VpcEndpoint>();
+  /** Virtual private gateways by id (deleted ones stay visible a while). */
+  readonly vpnGateways = new Map<string, VpnGateway>();
+  /** VPC peering connections this world sees (as requester, accepter or both), by id; the connection record is shared with the other world. */
+  readonly vpcPeeringConnections = new Map<string, VpcPeeringSide>();
 
   /** The account's default DHCP options set in this world, made on first need. */
   defaultDhcpOptionsId?: string;
@@ -311,6 +323,11 @@ export class Cloud {
       createDefaultVpc(world);
     }
     return world;
+  }
+
+  /** The world of one account in one region if it exists (never creates one: a peer that was never used has no VPC). */
+  existingRegion(accountId: string, regionName: string): RegionState | undefined {
+    return this.worlds.get(`${accountId}/${regionName}`);
   }
 
   /** A fresh Amazon-provided IPv6 /56 from 2600:1f00::/24, as AWS hands out for VPCs. */

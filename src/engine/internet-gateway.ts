@@ -5,6 +5,7 @@
  */
 import type { RegionState } from './cloud.js';
 import { Ec2Error, invalidValue } from './errors.js';
+import { endGatewayAssociation, forgetGatewayAssociations } from './gateway-route-table.js';
 import { checkId, ID_KINDS, notFound } from './ids.js';
 import type { InternetGateway, Tags, Vpc } from './model.js';
 
@@ -77,6 +78,7 @@ export function detachInternetGateway(region: RegionState, igw: InternetGateway,
     );
   }
   delete igw.vpcId;
+  endGatewayAssociation(region, igw.id);
 }
 
 export function deleteInternetGateway(region: RegionState, igw: InternetGateway): void {
@@ -85,6 +87,7 @@ export function deleteInternetGateway(region: RegionState, igw: InternetGateway)
   if (igw.vpcId !== undefined) {
     throw new Ec2Error('DependencyViolation', `The internetGateway '${igw.id}' has dependencies and cannot be deleted.`);
   }
+  forgetGatewayAssociations(region, igw.id);
   region.internetGateways.delete(igw.id);
   region.unregister(igw.id);
 }

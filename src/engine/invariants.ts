@@ -4,6 +4,8 @@
  */
 import type { Cloud, RegionState } from './cloud.js';
 import { checkRouting } from './routing-invariants.js';
+import { checkGatewayRouteTables } from './gateway-route-table.js';
+import { checkPeering } from './peering-invariants.js';
 
 export interface Violation {
   readonly world: string;
@@ -127,6 +129,8 @@ function checkRegion(region: RegionState, out: Violation[]): void {
   checkInterfacePermissions(region, v);
   checkVolumes(region, v);
   checkRouting(region, v);
+  checkGatewayRouteTables(region, v);
+  checkPeering(region, v);
   checkNamesUnique('key-pair-name', region.keyPairs.values(), v);
   checkNamesUnique('launch-template-name', region.launchTemplates.values(), v);
   for (const t of region.launchTemplates.values()) {

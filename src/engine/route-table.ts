@@ -17,6 +17,9 @@ import { getNetworkInterface } from './network-interface.js';
 import type { Route, RouteTable, RouteTableAssociation } from './routing-model.js';
 import { findPrefixList } from './prefix-list.js';
 import { endpointRouteActive } from './vpc-endpoint.js';
+import { checkGatewayTableRoute, forgetTableGatewayAssociations, isLive, localRouteReplaceable } from './gateway-route-table.js';
+import { dropTablePropagations, vpnRouteActive, vpnRouteTarget } from './vpn-gateway.js';
+import { peeringRouteActive, peeringRouteTarget } from './vpc-peering.js';
 
 /** Makes the id of something a VPC or subnet gets by itself (see createVpcRouting in vpc-defaults.ts). */
 export type IdSource = (k: IdKind, label: string) => string;
@@ -86,9 +89,11 @@ export function routeTableOfSubnet(region: RegionState, subnet: Subnet): RouteTa
  * "The routeTable 'rtb-…' has dependencies and cannot be deleted." (DependencyViolation).
  */
 export function deleteRouteTable(region: RegionState, table: RouteTable): void {
-  if (associationsOf(region, table.id).length > 0) {
+  if (associationsOf(region, table.id).some(isLive)) {
     throw new Ec2Error('DependencyViolation', `The routeTable '${table.id}' has dependencies and cannot be deleted.`);
   }
+  forgetTableGatewayAssociations(region, table.id);
+  dropTablePropagations(region, table.id);
   region.routeTables.delete(table.id);
   region.unregister(table.id);
 }
@@ -119,9 +124,10 @@ export function dropSubnetRouteAssociation(region: RegionState, subnetId: string
 
 /** AssociateVpcCidrBlock / DisassociateVpcCidrBlock: every table of the VPC gains or loses the block's local route. */
 export function syncLocalRoutes(region: RegionState, vpc: Vpc): void {
-  const wanted = localRoutes(vpc);
   for (const t of region.routeTables.values()) {
     if (t.vpcId !== vpc.id) continue;
+    // A local route whose target was replaced by an interface (gateway route tables) keeps its target.
+    const wanted = localRoutes(vpc).map((w) => t.routes.find((r) => r.networkInterfaceId !== undefined && destinationOf(r) === destinationOf(w)) ?? w);
     const others = t.routes.filter((r) => r.gatewayId !== 'local');
     const kept = others.filter((r) => !wanted.some((w) => destinationOf(w) === destinationOf(r)));
     t.routes.splice(0, t.routes.length, ...wanted, ...kept);
@@ -154,7 +160,8 @@ export function associateSubnet(region: RegionState, table: RouteTable, subnet: 
 export function getRouteTableAssociation(region: RegionState, id: string): RouteTableAssociation {
   checkId(ID_KINDS.routeTableAssociation, id);
   const a = region.routeTableAssociations.get(id);
-  if (!a) throw new Ec2Error('InvalidAssociationID.NotFound', `The association ID '${id}' does not exist`);
+  // An ended gateway association is still listed, but no longer there to change.
+  if (!a || !isLive(a)) throw new Ec2Error('InvalidAssociationID.NotFound', `The association ID '${id}' does not exist`);
   return a;
 }
 
@@ -284,12 +291,17 @@ export function resolveTarget(region: RegionState, table: RouteTable, input: Tar
     if (g.vpcId !== table.vpcId) throw differentNetworks(table.id, 'network gateway', g.id);
     return { egressOnlyInternetGatewayId: g.id };
   }
+  if (input.VpcPeeringConnectionId !== undefined) {
+    return { vpcPeeringConnectionId: peeringRouteTarget(region, table.id, table.vpcId, input.VpcPeeringConnectionId) };
+  }
   // The families below do not exist in ec2net yet: every id is unknown.
-  if (input.VpcPeeringConnectionId !== undefined) throw unknownId(ID_KINDS.vpcPeeringConnection, input.VpcPeeringConnectionId);
   if (input.VpcEndpointId !== undefined) throw unknownId(ID_KINDS.vpcEndpoint, input.VpcEndpointId);
   if (input.TransitGatewayId !== undefined) throw unknownId(ID_KINDS.transitGateway, input.TransitGatewayId);
   throw new Ec2Error('UnsupportedOperation', 'Routes to local gateways, carrier gateways, core networks and ODB networks are not supported by ec2net.');
 }
+
+/** Whether the request names a route target (ReplaceRoute's LocalTarget stands alone). */
+export const hasTarget = (input: TargetInput): boolean => Object.entries(input).some(([k, v]) => v !== undefined && TARGET_KEYS.has(k));
 
 const TARGET_KEYS = new Set([
   'GatewayId',
@@ -320,6 +332,7 @@ function gatewayTarget(region: RegionState, table: RouteTable, id: string): stri
     if (igw.vpcId !== table.vpcId) throw differentNetworks(table.id, 'network gateway', igw.id);
     return igw.id;
   }
+  if (id.startsWith('vgw-')) return vpnRouteTarget(region, table, id);
   if (id.startsWith('vpce-')) {
     checkId(ID_KINDS.vpcEndpoint, id);
     // Gateway endpoints get their routes through CreateVpcEndpoint/ModifyVpcEndpoint (RouteTableIds).
@@ -367,12 +380,13 @@ export function createRoute(region: RegionState, table: RouteTable, d: Destinati
   if (findRoute(table, d)) throw new Ec2Error('RouteAlreadyExists', `The route identified by ${destinationOf(d as Route)} already exists.`);
   checkAgainstLocal(region, table, d, t);
   const route: Route = { ...d, ...t, origin: 'CreateRoute' };
+  checkGatewayTableRoute(region, table, route);
   table.routes.push(route);
   return route;
 }
 
 /** Observed: "no route with destination-cidr-block 10.0.0.0/24 in route table rtb-…" (InvalidRoute.NotFound). */
-function routeNotFound(table: RouteTable, d: Destination): Ec2Error {
+export function routeNotFound(table: RouteTable, d: Destination): Ec2Error {
   const param =
     d.destinationCidrBlock !== undefined
       ? 'destination-cidr-block'
@@ -389,12 +403,16 @@ function routeNotFound(table: RouteTable, d: Destination): Ec2Error {
 export function replaceRoute(region: RegionState, table: RouteTable, d: Destination, input: TargetInput): Route {
   const existing = findRoute(table, d);
   if (!existing) throw routeNotFound(table, d);
-  if (existing.gatewayId === 'local') throw invalidValue(`cannot replace local route ${destinationOf(existing)} in route table ${table.id}`);
+  // Only a gateway route table's local route takes another target (gateway-route-table.ts).
+  if (existing.gatewayId === 'local' && !localRouteReplaceable(region, table)) {
+    throw invalidValue(`cannot replace local route ${destinationOf(existing)} in route table ${table.id}`);
+  }
   refuseEndpointRoute(table, existing);
   const t = resolveTarget(region, table, input);
   if (t.egressOnlyInternetGatewayId !== undefined) requireIpv6Destination(d.destinationIpv6CidrBlock !== undefined);
   checkAgainstLocal(region, table, d, t);
   const route: Route = { ...d, ...t, origin: 'CreateRoute' };
+  checkGatewayTableRoute(region, table, route);
   table.routes[table.routes.indexOf(existing)] = route;
   return route;
 }
@@ -416,7 +434,9 @@ export function deleteRoute(table: RouteTable, d: Destination): void {
 export function routeState(region: RegionState, table: RouteTable, r: Route): 'active' | 'blackhole' {
   if (r.gatewayId === 'local') return 'active';
   if (r.gatewayId?.startsWith('vpce-')) return endpointRouteActive(region, r.gatewayId) ? 'active' : 'blackhole';
+  if (r.gatewayId?.startsWith('vgw-')) return vpnRouteActive(region, table, r.gatewayId) ? 'active' : 'blackhole';
   if (r.gatewayId !== undefined) return region.internetGateways.get(r.gatewayId)?.vpcId === table.vpcId ? 'active' : 'blackhole';
+  if (r.vpcPeeringConnectionId !== undefined) return peeringRouteActive(region, r.vpcPeeringConnectionId) ? 'active' : 'blackhole';
   if (r.egressOnlyInternetGatewayId !== undefined) return region.egressOnlyInternetGateways.has(r.egressOnlyInternetGatewayId) ? 'active' : 'blackhole';
   if (r.natGatewayId !== undefined) {
     const state = region.natGateways.get(r.natGatewayId)?.state;

@@ -33,14 +33,21 @@ export function checkRouting(region: RegionState, v: (rule: string, detail: stri
       v('route-table-vpc', `${t.id} is in missing VPC ${t.vpcId}`);
       continue;
     }
-    const local = new Set(t.routes.filter((r) => r.gatewayId === 'local').map((r) => r.destinationCidrBlock ?? r.destinationIpv6CidrBlock));
+    // A gateway route table's local route may target an interface instead (gateway-route-table.ts).
+    const local = new Set(
+      t.routes.filter((r) => r.gatewayId === 'local' || r.networkInterfaceId !== undefined).map((r) => r.destinationCidrBlock ?? r.destinationIpv6CidrBlock),
+    );
     for (const c of [...vpc.cidrs, ...vpc.ipv6Cidrs]) {
       if (c.state === 'associated' && !local.has(c.cidr.toString())) v('local-route', `${t.id} lacks the local route for ${c.cidr}`);
     }
     for (const r of t.routes) {
       // A target that no longer exists must show as a blackhole.
       const gone =
-        (r.gatewayId !== undefined && r.gatewayId !== 'local' && !region.internetGateways.has(r.gatewayId) && !region.vpcEndpoints.has(r.gatewayId)) ||
+        (r.gatewayId !== undefined &&
+          r.gatewayId !== 'local' &&
+          !region.internetGateways.has(r.gatewayId) &&
+          !region.vpcEndpoints.has(r.gatewayId) &&
+          !region.vpnGateways.has(r.gatewayId)) ||
         (r.networkInterfaceId !== undefined && !region.networkInterfaces.has(r.networkInterfaceId));
       if (gone && routeState(region, t, r) !== 'blackhole') v('route-blackhole', `${t.id} route to a missing target is not a blackhole`);
     }

@@ -32,13 +32,19 @@ export interface RouteTable extends Taggable {
   readonly routes: Route[];
 }
 
-/** A subnet's explicit association, or the VPC's main association (exactly one per VPC). */
+/**
+ * A subnet's explicit association, the VPC's main association (exactly one per VPC), or a gateway's
+ * edge association (see gateway-route-table.ts), which stays listed as `disassociated` once it ends.
+ */
 export interface RouteTableAssociation {
   readonly id: string;
   readonly routeTableId: string;
   readonly vpcId: string;
   readonly main: boolean;
   readonly subnetId?: string;
+  readonly gatewayId?: string;
+  /** Absent while the association is in force. */
+  state?: 'disassociated';
 }
 
 export interface NetworkAclEntry {

@@ -200,6 +200,22 @@ function regionJson(r: RegionState) {
       createTime: new Date(e.createTime).toISOString(),
       tags: tagsJson(e.tags),
     })),
+    vpnGateways: [...r.vpnGateways.values()].map((g) => ({
+      ...g,
+      attachments: g.attachments.map((a) => ({ ...a })),
+      propagations: [...g.propagations],
+      tags: tagsJson(g.tags),
+    })),
+    vpcPeeringConnections: [...r.vpcPeeringConnections.values()].map((s) => ({
+      ...s.connection,
+      requester: { ...s.connection.requester },
+      accepter: { ...s.connection.accepter },
+      requesterOptions: { ...s.connection.requesterOptions },
+      accepterOptions: { ...s.connection.accepterOptions },
+      createTime: new Date(s.connection.createTime).toISOString(),
+      expirationTime: new Date(s.connection.expirationTime).toISOString(),
+      tags: tagsJson(s.tags),
+    })),
     egressOnlyInternetGateways: [...r.egressOnlyInternetGateways.values()].map((g) => ({ id: g.id, vpcId: g.vpcId, tags: tagsJson(g.tags) })),
     dhcpOptions: [...r.dhcpOptions.values()].map((d) => ({
       id: d.id,

@@ -3,6 +3,8 @@
  * CIDR associations. Rules from the Amazon VPC User Guide ("VPC CIDR blocks", "Default VPCs").
  */
 import { vpcHasEndpoints } from './vpc-endpoint.js';
+import { vpcHasVpnGateway } from './vpn-gateway.js';
+import { endVpcPeerings, vpcHasIncomingPeeringRequest } from './vpc-peering.js';
 import { parseIpv4Cidr, type Ipv4Cidr, type Ipv6Cidr } from './cidr.js';
 import type { RegionState } from './cloud.js';
 import { Ec2Error, invalidParam } from './errors.js';
@@ -123,11 +125,14 @@ export function deleteVpc(region: RegionState, id: string): void {
     vpcHasCustomNetworkAcls(region, id) ||
     vpcHasEgressOnlyInternetGateway(region, id) ||
     vpcHasEndpoints(region, id) ||
+    vpcHasVpnGateway(region, id) ||
+    vpcHasIncomingPeeringRequest(region, id) ||
     region.vpcHasOtherDependencies(id);
   if (busy) throw new Ec2Error('DependencyViolation', `The vpc '${id}' has dependencies and cannot be deleted.`);
   for (const g of [...region.securityGroups.values()]) if (g.vpcId === id) removeSecurityGroupRecord(region, g);
   removeVpcRouteTables(region, id);
   removeVpcNetworkAcls(region, id);
+  endVpcPeerings(region, id);
   region.vpcs.delete(id);
   region.unregister(id);
 }

@@ -80,7 +80,7 @@ export function populate(w: ReturnType<typeof world>): void {
   ok({ Action: 'AttachNetworkInterface', InstanceId: instanceId, NetworkInterfaceId: eniId, DeviceIndex: '1' });
   ok({ Action: 'CreateTags', 'ResourceId.1': instanceId, 'Tag.1.Key': 'k', 'Tag.1.Value': 'v' });
   ok({ Action: 'StopInstances', 'InstanceId.1': instanceId });
-  ok({ Action: 'CreateVpc', CidrBlock: '10.9.0.0/16' }, '210987654321', 'eu-west-1');
+  const peerVpcId = pick(ok({ Action: 'CreateVpc', CidrBlock: '10.9.0.0/16' }, '210987654321', 'eu-west-1'), 'vpcId');
   // The families added around the interfaces: each with data, so the round trip carries them.
   ok({ Action: 'ImportKeyPair', KeyName: 'k', PublicKeyMaterial: Buffer.from(SAMPLE_PUBLIC_KEY).toString('base64') });
   ok({
@@ -110,6 +110,12 @@ export function populate(w: ReturnType<typeof world>): void {
   });
   pick(ok({ Action: 'CreateDhcpOptions', 'DhcpConfiguration.1.Key': 'domain-name', 'DhcpConfiguration.1.Value.1': 'example.internal' }), 'dhcpOptionsId');
   pick(ok({ Action: 'CreateEgressOnlyInternetGateway', VpcId: vpcId }), 'egressOnlyInternetGatewayId');
+  // Attached and propagating into the custom table; the internet gateway's edge association is on a second table.
+  const vgw = pick(ok({ Action: 'CreateVpnGateway', Type: 'ipsec.1', AmazonSideAsn: '65001' }), 'vpnGatewayId');
+  ok({ Action: 'AttachVpnGateway', VpnGatewayId: vgw, VpcId: vpcId });
+  ok({ Action: 'EnableVgwRoutePropagation', GatewayId: vgw, RouteTableId: rtb });
+  const edge = pick(ok({ Action: 'CreateRouteTable', VpcId: vpcId }), 'routeTableId');
+  ok({ Action: 'AssociateRouteTable', RouteTableId: edge, GatewayId: igw });
   pick(ok({ Action: 'CreateNatGateway', SubnetId: subnetId, ConnectivityType: 'private' }), 'natGatewayId');
   const pl = pick(
     ok({ Action: 'CreateManagedPrefixList', PrefixListName: 'corp', AddressFamily: 'IPv4', MaxEntries: '3', 'Entry.1.Cidr': '198.51.100.0/24' }),
@@ -126,6 +132,12 @@ export function populate(w: ReturnType<typeof world>): void {
     PrivateDnsEnabled: 'false',
     'SubnetId.1': subnetId,
   });
+  // A peering request to the other account's VPC in eu-west-1: one record seen from both worlds, a route to it.
+  const pcx = pick(
+    ok({ Action: 'CreateVpcPeeringConnection', VpcId: vpcId, PeerVpcId: peerVpcId, PeerOwnerId: '210987654321', PeerRegion: 'eu-west-1' }),
+    'vpcPeeringConnectionId',
+  );
+  ok({ Action: 'CreateRoute', RouteTableId: rtb, DestinationCidrBlock: '10.9.0.0/16', VpcPeeringConnectionId: pcx });
   // Still pending when the snapshot is taken.
   ok({ Action: 'RunInstances', ImageId: 'ami-0123456789abcdef0', MinCount: '1', MaxCount: '1', SubnetId: subnetId });
 }
