@@ -8,9 +8,10 @@
  *   /usr/bin/chromium, or the browser EC2NET_CHROMIUM names);
  * - ssh-keygen and puttygen: key pair tests check fingerprints and key files with them;
  * - Ansible with boto3 for /usr/bin/python3: the examples/ansible playbook runs in the tests.
- * - iproute2's `ip` and nftables' `nft`, as root on Linux: the data plane tests (test/dataplane/)
- *   make namespaces, links and nftables tables with them (without root they are skipped, so nothing
- *   is asked for).
+ * - iproute2's `ip`, as root on Linux: the data plane tests (test/dataplane/) make namespaces with
+ *   it (without root they are skipped, so nothing is asked for), and nftables' `nft` filters
+ *   their traffic (security groups, network ACLs) and translates public addresses (Elastic IPs, NAT
+ *   gateways).
  *
  * When something is missing and this runs as root on a machine with apt-get, it installs Debian's
  * packages itself; otherwise it stops, before any test, with the exact command to run.
@@ -36,9 +37,9 @@ export const NEEDS = [
     probe: () => run('/usr/bin/python3', ['-c', 'import boto3; print("system boto3", boto3.__version__)']),
   },
   { name: "iproute2's ip", debian: 'iproute2', probe: () => (process.platform !== 'linux' || process.getuid?.() !== 0 ? 'not needed' : run('ip', ['-V'])) },
-  // The data plane's public side (Elastic IPs, NAT gateways) loads nftables tables with nft.
+  // Security groups, network ACLs and the public side's translation in the data plane are nftables tables.
   {
-    name: 'nftables (nft)',
+    name: "nftables' nft",
     debian: 'nftables',
     probe: () => (process.platform !== 'linux' || process.getuid?.() !== 0 ? 'not needed' : run('nft', ['--version'])),
   },

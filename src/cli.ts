@@ -33,6 +33,8 @@ Usage: ec2net serve [flags]
                        are logged since the last one (default 10000; EC2NET_SNAPSHOT_EVERY): bounds the
                        log a restart after a crash replays
   --strict-images   RunInstances accepts only images of the built-in catalogue (EC2NET_STRICT_IMAGES=1)
+  --ip-allocation random|lowest   how new worlds pick private IPv4s EC2 chooses: scattered over the
+                   subnet as AWS does, or the lowest free one (EC2NET_IP_ALLOCATION, default random)
   --dataplane off|netns   netns: each instance becomes a Linux network namespace and traffic follows the
                    control plane (EC2NET_DATAPLANE; Linux, root or CAP_NET_ADMIN+CAP_SYS_ADMIN, iproute2)
   --dataplane-configure-secondary   also configure secondary private IPv4s in the instances, as

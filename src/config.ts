@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { parseIpv4Cidr } from './engine/cidr.js';
 import type { LifecycleTimings, Quotas } from './engine/cloud.js';
+import { IP_ALLOCATIONS, type IpAllocation } from './engine/ipam.js';
 
 export interface ServeConfig {
   readonly host: string;
@@ -33,6 +34,8 @@ export interface EngineOptions {
   readonly publicPools?: Readonly<Record<string, string>>;
   readonly lifecycle?: Partial<LifecycleTimings>;
   readonly strictImages?: boolean;
+  /** How new worlds pick private IPv4s EC2 chooses (the command's default: random, as AWS). */
+  readonly ipAllocation?: IpAllocation;
 }
 
 const QUOTA_NAMES: Record<string, keyof Quotas> = {
@@ -84,7 +87,9 @@ function engineOptions(values: Record<string, unknown>, env: (name: string) => s
     ...(visible !== undefined ? { terminatedVisibleMs: visible } : {}),
   };
   const strictImages = (values['strict-images'] as boolean | undefined) ?? ['1', 'true'].includes(env('EC2NET_STRICT_IMAGES') ?? '');
-  return { quotas, publicPools, lifecycle, strictImages };
+  const ipAllocation = ((values['ip-allocation'] as string | undefined) ?? env('EC2NET_IP_ALLOCATION') ?? 'random') as IpAllocation;
+  if (!IP_ALLOCATIONS.includes(ipAllocation)) throw new ConfigError(`--ip-allocation must be ${IP_ALLOCATIONS.join(' or ')}, not '${ipAllocation}'`);
+  return { quotas, publicPools, lifecycle, strictImages, ipAllocation };
 }
 
 /**
@@ -122,6 +127,7 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       'transition-ms': { type: 'string' },
       'terminated-visible-ms': { type: 'string' },
       'strict-images': { type: 'boolean' },
+      'ip-allocation': { type: 'string' },
       'snapshot-every': { type: 'string' },
       dataplane: { type: 'string' },
       'dataplane-configure-secondary': { type: 'boolean' },

@@ -1,5 +1,5 @@
 /** The console's calls to its server: JSON reads, one action endpoint, and the live event stream. */
-import type { ActionResponse, ActivityEntry, TopologyResponse, WorldsResponse } from '../../src/console/types';
+import type { ActionResponse, ActivityEntry, DataplaneResponse, TopologyResponse, WorldsResponse } from '../../src/console/types';
 
 const BASE = '/console/api';
 
@@ -27,6 +27,9 @@ export interface World {
 }
 
 export const getWorlds = () => getJson<WorldsResponse>('/worlds');
+
+/** Whether the Linux data plane is on, and each interface's link state and counters. */
+export const getDataplane = () => getJson<DataplaneResponse>('/dataplane');
 
 export const getTopology = (w: World, vpc?: string) => getJson<TopologyResponse>('/topology', { ...w, vpc });
 

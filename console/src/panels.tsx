@@ -5,8 +5,8 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { ActionResponse, InterfaceNode, TopologyResponse } from '../../src/console/types';
-import { act, getDetail, HttpError, type DetailKind, type World } from './api';
+import type { ActionResponse, InterfaceCounters, InterfaceNode, TopologyResponse } from '../../src/console/types';
+import { act, getDataplane, getDetail, HttpError, type DetailKind, type World } from './api';
 import type { Selection } from './diagram';
 import { plainWords } from './plain';
 
@@ -160,7 +160,7 @@ interface KindProps extends PanelProps {
   readonly busy: boolean;
 }
 
-function InterfacePanel({ d, run, busy, topology, selection, onSelect }: KindProps) {
+function InterfacePanel({ d, run, busy, topology, selection, onSelect, version }: KindProps) {
   const id = d.NetworkInterfaceId as string;
   const a = d.Attachment as Detail | undefined;
   const addresses = (d.PrivateIpAddresses ?? []) as Detail[];
@@ -240,6 +240,7 @@ function InterfacePanel({ d, run, busy, topology, selection, onSelect }: KindPro
       ) : (
         <AttachForm topology={topology} run={run} busy={busy} fixedInterface={id} />
       )}
+      <DataplaneFacts eni={id} version={version} />
       <h3>Private IPv4 addresses</h3>
       <table class="addresses" data-testid="addresses">
         <thead>
@@ -375,6 +376,39 @@ function AddressActions({ eni, ip, d, topology, run, busy }: { eni: string; ip: 
         </>
       )}
     </div>
+  );
+}
+
+/** The interface in the Linux data plane (--dataplane netns): its link and counters, read when the panel (re)loads. */
+function DataplaneFacts({ eni, version }: { eni: string; version: number }) {
+  const [state, setState] = useState<{ on: boolean; counters?: InterfaceCounters } | undefined>();
+  useEffect(() => {
+    let live = true;
+    getDataplane()
+      .then((r) => live && setState({ on: r.on, counters: r.interfaces.find((i) => i.networkInterfaceId === eni) }))
+      .catch(() => live && setState(undefined));
+    return () => {
+      live = false;
+    };
+  }, [eni, version]);
+  if (!state?.on) return null;
+  const c = state.counters;
+  return (
+    <>
+      <h3>Data plane</h3>
+      {c ? (
+        <Facts
+          rows={[
+            ['Link', <span data-testid="dataplane-link">{`${c.device} ${c.link}`}</span>],
+            ['Sent', `${c.sent.packets} packets (${c.sent.bytes} bytes)`],
+            ['Received', `${c.received.packets} packets (${c.received.bytes} bytes)`],
+            ['Dropped by security groups', `${c.droppedBySecurityGroups.inbound} in, ${c.droppedBySecurityGroups.outbound} out`],
+          ]}
+        />
+      ) : (
+        <p class="muted">Not in the data plane: the interface is not attached to an instance that has a namespace.</p>
+      )}
+    </>
   );
 }
 

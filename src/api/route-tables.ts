@@ -1,6 +1,12 @@
 /** Route table operations: Create/Delete/Describe, associations, and routes. */
 import { invalidCombination, missingParam } from '../engine/errors.js';
-import { associateGateway, disassociateGateway, replaceGatewayAssociation, restoreLocalTarget } from '../engine/gateway-route-table.js';
+import {
+  associateGateway,
+  disassociateGateway,
+  refuseLocalRouteDeletion,
+  replaceGatewayAssociation,
+  restoreLocalTarget,
+} from '../engine/gateway-route-table.js';
 import { propagatingVgws } from '../engine/vpn-gateway.js';
 import { perWorld, type FilterSpec } from '../engine/filters.js';
 import type { RegionState } from '../engine/cloud.js';
@@ -182,7 +188,9 @@ export const routeTableHandlers = handlers({
 
   DeleteRoute: (ctx, input) => {
     const table = getRouteTable(ctx.region, input.RouteTableId);
-    deleteRoute(table, parseDestination(input));
+    const d = parseDestination(input);
+    refuseLocalRouteDeletion(ctx.region, table, findRoute(table, d));
+    deleteRoute(table, d);
     return {};
   },
 });

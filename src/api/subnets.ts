@@ -1,4 +1,5 @@
 /** Subnet operations: Create/Delete/Describe, attributes, IPv6 CIDR associations. */
+import { associated } from '../engine/cidr-association.js';
 import { Ec2Error, invalidCombination } from '../engine/errors.js';
 import type { FilterSpec } from '../engine/filters.js';
 import type { Subnet, SubnetIpv6Association } from '../engine/model.js';
@@ -8,7 +9,7 @@ import { getVpc } from '../engine/vpc.js';
 import { describe } from './describe.js';
 import { handlers } from './handler.js';
 
-const liveV6 = (s: Subnet) => s.ipv6.filter((a) => a.state === 'associated');
+const liveV6 = (s: Subnet) => associated(s.ipv6);
 
 export const subnetArn = (s: Subnet) => `arn:aws:ec2:${s.zone.regionName}:${s.ownerId}:subnet/${s.id}`;
 
@@ -32,9 +33,10 @@ export const subnetFilters: FilterSpec<Subnet> = {
     defaultForAz: (s) => s.defaultForAz,
     'enable-dns64': () => false,
     'enable-lni-at-device-index': () => undefined,
-    'ipv6-cidr-block-association.ipv6-cidr-block': (s) => liveV6(s).map((a) => a.cidr.toString()),
-    'ipv6-cidr-block-association.association-id': (s) => liveV6(s).map((a) => a.associationId),
-    'ipv6-cidr-block-association.state': (s) => liveV6(s).map((a) => a.state),
+    // Every listed block, disassociated ones too (amazon.aws ec2_vpc_subnet waits on state=disassociated).
+    'ipv6-cidr-block-association.ipv6-cidr-block': (s) => s.ipv6.map((a) => a.cidr.toString()),
+    'ipv6-cidr-block-association.association-id': (s) => s.ipv6.map((a) => a.associationId),
+    'ipv6-cidr-block-association.state': (s) => s.ipv6.map((a) => a.state),
     'ipv6-native': () => false,
     'map-customer-owned-ip-on-launch': () => false,
     'map-public-ip-on-launch': (s) => s.mapPublicIpOnLaunch,
@@ -64,7 +66,7 @@ export function subnetView(s: Subnet) {
     MapCustomerOwnedIpOnLaunch: false,
     OwnerId: s.ownerId,
     AssignIpv6AddressOnCreation: s.assignIpv6AddressOnCreation,
-    Ipv6CidrBlockAssociationSet: liveV6(s).map(subnetIpv6View),
+    Ipv6CidrBlockAssociationSet: s.ipv6.map(subnetIpv6View),
     Tags: tagList(s.tags),
     SubnetArn: subnetArn(s),
     EnableDns64: false,

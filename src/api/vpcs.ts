@@ -7,8 +7,6 @@ import { associateVpcCidr, associateVpcIpv6, createVpc, deleteVpc, disassociateV
 import { describe } from './describe.js';
 import { handlers } from './handler.js';
 
-const live = <T extends { state: string }>(list: readonly T[]) => list.filter((c) => c.state === 'associated');
-
 export const vpcFilters: FilterSpec<Vpc> = {
   resourceName: 'vpc',
   tags: (v) => v.tags,
@@ -19,14 +17,16 @@ export const vpcFilters: FilterSpec<Vpc> = {
     // ec2_instance looking for the default VPC).
     'cidr-block': (v) => v.cidrs[0]?.cidr.toString(),
     isDefault: (v) => v.isDefault,
-    'cidr-block-association.cidr-block': (v) => live(v.cidrs).map((c) => c.cidr.toString()),
-    'cidr-block-association.association-id': (v) => live(v.cidrs).map((c) => c.associationId),
-    'cidr-block-association.state': (v) => live(v.cidrs).map((c) => c.state),
+    // The association filters see every listed block, disassociated ones too, as the Describe
+    // output does: amazon.aws ec2_vpc_subnet waits on `ipv6-cidr-block-association.state=disassociated`.
+    'cidr-block-association.cidr-block': (v) => v.cidrs.map((c) => c.cidr.toString()),
+    'cidr-block-association.association-id': (v) => v.cidrs.map((c) => c.associationId),
+    'cidr-block-association.state': (v) => v.cidrs.map((c) => c.state),
     'dhcp-options-id': (v) => v.dhcpOptionsId,
-    'ipv6-cidr-block-association.ipv6-cidr-block': (v) => live(v.ipv6Cidrs).map((c) => c.cidr.toString()),
-    'ipv6-cidr-block-association.ipv6-pool': (v) => live(v.ipv6Cidrs).map(() => 'Amazon'),
-    'ipv6-cidr-block-association.association-id': (v) => live(v.ipv6Cidrs).map((c) => c.associationId),
-    'ipv6-cidr-block-association.state': (v) => live(v.ipv6Cidrs).map((c) => c.state),
+    'ipv6-cidr-block-association.ipv6-cidr-block': (v) => v.ipv6Cidrs.map((c) => c.cidr.toString()),
+    'ipv6-cidr-block-association.ipv6-pool': (v) => v.ipv6Cidrs.map(() => 'Amazon'),
+    'ipv6-cidr-block-association.association-id': (v) => v.ipv6Cidrs.map((c) => c.associationId),
+    'ipv6-cidr-block-association.state': (v) => v.ipv6Cidrs.map((c) => c.state),
     'is-default': (v) => v.isDefault,
     'owner-id': (v) => v.ownerId,
     state: (v) => v.state,
@@ -52,8 +52,9 @@ export function vpcView(v: Vpc) {
   return {
     OwnerId: v.ownerId,
     InstanceTenancy: v.instanceTenancy as 'default',
-    Ipv6CidrBlockAssociationSet: live(v.ipv6Cidrs).map(ipv6AssociationView),
-    CidrBlockAssociationSet: live(v.cidrs).map(cidrAssociationView),
+    // Disassociated blocks stay listed with their state (see engine/cidr-association.ts).
+    Ipv6CidrBlockAssociationSet: v.ipv6Cidrs.map(ipv6AssociationView),
+    CidrBlockAssociationSet: v.cidrs.map(cidrAssociationView),
     IsDefault: v.isDefault,
     BlockPublicAccessStates: { InternetGatewayBlockMode: 'off' as const },
     Tags: tagList(v.tags),

@@ -17,7 +17,7 @@ import type { QueryApi } from '../server/query-api.js';
 import { ActivityHub } from './activity.js';
 import { StaticFiles } from './static.js';
 import { findWorld, topologyView, worldsView } from './topology.js';
-import type { ActionRequest, ActionResponse } from './types.js';
+import type { ActionRequest, ActionResponse, DataplaneResponse, InterfaceCounters } from './types.js';
 
 const API_VERSION = '2016-11-15';
 const MAX_ACTION_BYTES = 64 * 1024;
@@ -48,6 +48,8 @@ export interface ConsoleDeps {
    * signature, so they would let anyone who reaches the port act in any account.
    */
   readonly readOnlyReason?: string;
+  /** The Linux data plane, when on (--dataplane netns): its per-interface counters. */
+  readonly dataplane?: { counters(): Promise<InterfaceCounters[]> };
 }
 
 export class ConsoleRoutes {
@@ -85,6 +87,13 @@ export class ConsoleRoutes {
         const world = this.world(cloud, q, res);
         return world && this.detail(world, q.get('kind') ?? '', q.get('id') ?? '', res);
       }
+      case 'GET /dataplane':
+        // Whether the data plane is on, and per interface its link state and packet counters (read on request).
+        return json(
+          res,
+          200,
+          (this.deps.dataplane ? { on: true, interfaces: await this.deps.dataplane.counters() } : { on: false, interfaces: [] }) satisfies DataplaneResponse,
+        );
       case 'GET /activity':
         return json(res, 200, { entries: this.hub.recent() });
       case 'GET /events': {

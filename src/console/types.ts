@@ -196,3 +196,23 @@ export type ConsoleEvent =
   | { readonly type: 'reset'; readonly seq: number };
 
 export type ActivityEntry = Extract<ConsoleEvent, { type: 'activity' }>;
+
+/** One attached interface in the Linux data plane (GET /console/api/dataplane). */
+export interface InterfaceCounters {
+  readonly networkInterfaceId: string;
+  readonly instanceId: string;
+  readonly device: string;
+  /** The instance's link as the router sees it: `up`, or `down` (stopped, or not yet up). */
+  readonly link: 'up' | 'down';
+  /** Packets and bytes the instance sent on this interface, and those delivered to it. */
+  readonly sent: { packets: number; bytes: number };
+  readonly received: { packets: number; bytes: number };
+  /** Packets its security groups dropped on the way in and out (since the rules last changed). */
+  readonly droppedBySecurityGroups: { inbound: number; outbound: number };
+}
+
+/** GET /console/api/dataplane: whether the data plane is on (--dataplane netns), and its interfaces. */
+export interface DataplaneResponse {
+  readonly on: boolean;
+  readonly interfaces: readonly InterfaceCounters[];
+}

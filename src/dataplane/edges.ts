@@ -77,7 +77,7 @@ export function edgePlanOf(applied: EdgePicture, desired: EdgePicture, newRouter
     root.push(`netns add ${INTERNET_NS}`);
     newNamespaces.push(INTERNET_NS);
     add(configure, INTERNET_NS, 'link set lo up');
-    add(configure, INTERNET_NS, `addr add ${INTERNET_ADDRESS}/32 dev lo`);
+    add(configure, INTERNET_NS, `addr add ${INTERNET_ADDRESS}/32 dev lo scope link`);
   } else if (!desired.internet && applied.internet) {
     root.push(`netns del ${INTERNET_NS}`);
   }

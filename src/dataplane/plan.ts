@@ -95,6 +95,9 @@ export function planOf(applied: Picture, desired: Picture, options: PlanOptions)
     if (!was) {
       root.push(`link add name ${i.peer} netns ${i.routerNs} mtu ${MTU} type veth peer name ${i.dev} netns ${i.instanceNs} address ${i.mac} mtu ${MTU}`);
       add(configure, i.routerNs, `link set ${i.peer} up`);
+      // Proxy ARP answers after a random delay of up to proxy_delay (800 ms by default): a first
+      // contact would wait that long. The fabric answers at once.
+      add(configure, i.routerNs, `ntable change name arp_cache dev ${i.peer} proxy_delay 0`);
       for (const a of osAddresses(i, options)) add(configure, i.instanceNs, `addr add ${a}/${i.prefix} dev ${i.dev}`);
     } else {
       const before = osAddresses(was, options);
@@ -115,11 +118,18 @@ export function planOf(applied: Picture, desired: Picture, options: PlanOptions)
   const removedPeers = new Set([...removed].map((id) => applied.interfaces.get(id)!.peer));
   const routesBefore = routesOf(applied);
   const routesAfter = routesOf(desired);
+  // The fabric knows each interface's MAC, as EC2's does: a permanent neighbour entry, so delivery
+  // never waits for the instance to answer ARP (one that has not configured the address yet would
+  // leave the entry failed, retried a second later).
+  const macOf = new Map([...desired.interfaces.values()].map((i) => [i.peer, i.mac]));
   for (const [ns, table] of routesAfter) {
     const before = routesBefore.get(ns);
     for (const [a, peer] of table) {
       const was = before?.get(a);
-      if (was !== peer || removedPeers.has(peer)) add(configure, ns, `route replace ${a}/32 dev ${peer}`);
+      if (was !== peer || removedPeers.has(peer)) {
+        add(configure, ns, `route replace ${a}/32 dev ${peer}`);
+        add(configure, ns, `neigh replace ${a} lladdr ${macOf.get(peer)} dev ${peer} nud permanent`);
+      }
     }
   }
   for (const [ns, table] of routesBefore) {

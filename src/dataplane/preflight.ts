@@ -1,6 +1,6 @@
 /**
  * What `--dataplane netns` needs from the machine, checked before anything starts: Linux, the
- * capabilities to make namespaces and links (root has them), and iproute2's `ip`.
+ * capabilities to make namespaces and links (root has them), iproute2's `ip` and nftables' `nft`.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,10 +20,11 @@ function effectiveCaps(status: string): bigint {
  * The probes are parameters so the rules are tested without another machine.
  */
 export function dataplaneRefusal(
-  probe: { platform: string; procStatus: () => string; hasIp: () => boolean } = {
+  probe: { platform: string; procStatus: () => string; hasIp: () => boolean; hasNft?: () => boolean } = {
     platform: process.platform,
     procStatus: () => readFileSync('/proc/self/status', 'utf8'),
     hasIp: () => spawnSync('ip', ['-V'], { stdio: 'ignore', timeout: 10_000 }).status === 0,
+    hasNft: () => spawnSync('nft', ['--version'], { stdio: 'ignore', timeout: 10_000 }).status === 0,
   },
 ): string | undefined {
   if (probe.platform !== 'linux') return `--dataplane netns needs Linux network namespaces; this system is ${probe.platform}`;
@@ -31,5 +32,7 @@ export function dataplaneRefusal(
   const missing = [...((caps >> BigInt(CAP_NET_ADMIN)) & 1n ? [] : ['CAP_NET_ADMIN']), ...((caps >> BigInt(CAP_SYS_ADMIN)) & 1n ? [] : ['CAP_SYS_ADMIN'])];
   if (missing.length > 0) return `--dataplane netns needs root (or ${missing.join(' and ')}) to create network namespaces and links`;
   if (!probe.hasIp()) return "--dataplane netns needs iproute2's `ip` command on PATH (Debian package iproute2)";
+  // Security groups and network ACLs are nftables tables: without `nft` every interface would accept everything.
+  if (probe.hasNft && !probe.hasNft()) return "--dataplane netns needs nftables' `nft` command on PATH (Debian package nftables)";
   return undefined;
 }

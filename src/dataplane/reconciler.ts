@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Cloud } from '../engine/cloud.js';
+import { readCounters, type InterfaceCounters } from './counters.js';
+import { Filters } from './nft.js';
 import { Edges } from './edges.js';
 import { deleteNamespacesSync, inParallel, ipBatch, routerSysctls, type BatchResult } from './ip.js';
 import { Ownership } from './ownership.js';
@@ -42,6 +44,8 @@ export class Dataplane {
   private readonly exitHook = () => deleteNamespacesSync(this.recorded);
   /** Resolves after the next reconcile that started after the call (tests and benchmarks wait on it). */
   private waiters: (() => void)[] = [];
+  /** Security groups and network ACLs (nftables in the router namespaces). */
+  private readonly filters = new Filters();
   /** Route tables and the public side (internet gateway, Elastic IPs, NAT gateways). */
   private readonly edges = new Edges((message) => this.log.warn(message));
   /** How many reconciles ran, and how long the last took (ms). */
@@ -118,8 +122,15 @@ export class Dataplane {
     await batches(plan.teardown);
     if (plan.root.length > 0) problems.push(await ipBatch(plan.root));
     problems.push(...(await inParallel(plan.newRouters, PARALLEL, routerSysctls)));
+    // Filters before new links come up (no packet passes a new interface unfiltered); otherwise
+    // once the routes' `ip` processes have started, so that an address move does not wait for them.
+    const linksAdded = plan.root.length > 0;
+    if (linksAdded) problems.push(...(await this.filters.apply(cloud, desired)));
+    // Route tables and the public side add their routes and rules to the same batches.
     problems.push(...(await this.edges.apply(edges, desired, plan.newRouters, plan.configure)));
-    await batches(plan.configure);
+    const configuring = batches(plan.configure);
+    if (!linksAdded) problems.push(...(await this.filters.apply(cloud, desired)));
+    await configuring;
     this.applied = desired;
     this.record(this.owned());
     for (const p of problems) if (p.errors) this.log.warn({ ns: p.ns }, `data plane: ip said: ${p.errors.split('\n').slice(0, 5).join(' | ')}`);
@@ -169,12 +180,18 @@ export class Dataplane {
     this.wake.unref();
   }
 
+  /** Each applied interface's link state and packet counters (read now, from the router namespaces). */
+  counters(): Promise<InterfaceCounters[]> {
+    return readCounters(this.applied);
+  }
+
   /** Removes everything this data plane made. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.wake) clearTimeout(this.wake);
     await this.running;
+    this.filters.close();
     const owned = this.owned();
     if (owned.length > 0) await ipBatch(owned.map((ns) => `netns del ${ns}`));
     this.applied = EMPTY_PICTURE;

@@ -4,6 +4,7 @@
  */
 import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
+import type { IpAllocation } from './ipam.js';
 import type {
   EbsSnapshot,
   ElasticIp,
@@ -82,6 +83,11 @@ export interface CloudOptions {
   readonly lifecycle?: Partial<LifecycleTimings>;
   /** RunInstances refuses image ids outside the built-in catalogue. */
   readonly strictImages?: boolean;
+  /**
+   * How worlds created from now on pick private IPv4s (ipam.ts). Unset: `lowest`, what a cloud built
+   * in code (tests, older callers) always had; the `ec2net` command's default is `random`.
+   */
+  readonly ipAllocation?: IpAllocation;
 }
 
 /** How long transitional states last, and how long terminated instances stay visible (milliseconds). */
@@ -157,6 +163,12 @@ export class RegionState {
 
   /** The account's default DHCP options set in this world, made on first need. */
   defaultDhcpOptionsId?: string;
+  /**
+   * How this world picks private IPv4s: its cloud's choice when it was created, kept for its life, so
+   * a replayed log or a restored image picks what it picked. Worlds written before the choice existed
+   * are `lowest` (cloud-image.ts sets it on restore; a log without it replays under `lowest`).
+   */
+  ipAllocation: IpAllocation;
   /** Other families (network interfaces, instances…) register what keeps a VPC or subnet from deletion. */
   readonly vpcDependencyChecks: ((vpcId: string) => boolean)[] = [];
   readonly subnetDependencyChecks: ((subnetId: string) => boolean)[] = [];
@@ -165,7 +177,9 @@ export class RegionState {
     readonly cloud: Cloud,
     readonly accountId: string,
     readonly info: RegionInfo,
-  ) {}
+  ) {
+    this.ipAllocation = cloud.ipAllocation;
+  }
 
   get ids(): IdGenerator {
     return this.cloud.ids;
@@ -268,6 +282,8 @@ export class Cloud {
   readonly publicIps: PublicIpPools;
   readonly timings: LifecycleTimings;
   readonly strictImages: boolean;
+  /** What new worlds get as their RegionState.ipAllocation. */
+  readonly ipAllocation: IpAllocation;
   private readonly worlds = new Map<string, RegionState>();
   /** Temporary credentials issued by STS (AssumeRole, GetSessionToken), by access key id (src/engine/sts.ts). */
   readonly stsSessions = new Map<string, StsSession>();
@@ -283,6 +299,7 @@ export class Cloud {
     this.quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
     this.timings = { ...DEFAULT_TIMINGS, ...options.lifecycle };
     this.strictImages = options.strictImages ?? false;
+    this.ipAllocation = options.ipAllocation ?? 'lowest';
     this.publicIps = new PublicIpPools(options.publicPools ?? {}, () => this.random.float());
   }
 

@@ -69,7 +69,7 @@ function destinationPlace(
   if (r.destinationIpv6CidrBlock !== undefined) {
     const c = parseIpv6Cidr(r.destinationIpv6CidrBlock)!;
     if (vpc.ipv6Cidrs.some((b) => b.state === 'associated' && b.cidr.equals(c))) return 'vpc';
-    for (const s of region.subnetsOf(vpc.id).all()) if (s.ipv6.some((a) => a.cidr.equals(c))) return 'subnet';
+    for (const s of region.subnetsOf(vpc.id).all()) if (s.ipv6.some((a) => a.state === 'associated' && a.cidr.equals(c))) return 'subnet';
     return vpc.ipv6Cidrs.some((b) => b.state === 'associated' && b.cidr.containsCidr(c)) ? 'inside' : 'outside';
   }
   return 'outside';
@@ -90,8 +90,14 @@ function unsupportedRoute(region: RegionState, table: RouteTable, r: Route): str
   return undefined;
 }
 
-/** CreateRoute / ReplaceRoute in a table associated with a gateway. */
+/**
+ * CreateRoute / ReplaceRoute: the route for a VPC block is the local route, whose target can only be
+ * an interface (once replaced in a gateway route table); a gateway route table holds only what it may.
+ */
 export function checkGatewayTableRoute(region: RegionState, table: RouteTable, route: Route): void {
+  if (route.networkInterfaceId === undefined && destinationPlace(region, table, route) === 'vpc') {
+    throw invalidValue(`cannot replace local route ${destinationText(route)} in route table ${table.id}`);
+  }
   if (!isGatewayTable(region, table.id)) return;
   const why = unsupportedRoute(region, table, route);
   if (why) throw invalidValue(why);
@@ -169,6 +175,16 @@ export function forgetGatewayAssociations(region: RegionState, gatewayId: string
 /** DeleteRouteTable: ended gateway associations go with the table. */
 export function forgetTableGatewayAssociations(region: RegionState, tableId: string): void {
   for (const a of [...region.routeTableAssociations.values()]) if (a.routeTableId === tableId && !isLive(a)) region.routeTableAssociations.delete(a.id);
+}
+
+/**
+ * DeleteRoute: a local route whose target was replaced is still the VPC block's route, and stays
+ * ("cannot remove local route …", as for a `local` target in route-table.ts).
+ */
+export function refuseLocalRouteDeletion(region: RegionState, table: RouteTable, route: Route | undefined): void {
+  if (route?.networkInterfaceId !== undefined && destinationPlace(region, table, route) === 'vpc') {
+    throw invalidValue(`cannot remove local route ${destinationText(route)} in route table ${table.id}`);
+  }
 }
 
 /**

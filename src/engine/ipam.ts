@@ -13,6 +13,15 @@
 import { Ec2Error, invalidValue } from './errors.js';
 import { formatIpv4, formatIpv6, Ipv4Cidr, Ipv6Cidr } from './cidr.js';
 
+/**
+ * How EC2 picks a private IPv4 it is not given: `random` scatters them over the subnet as AWS does
+ * (callers that name addresses by hand meet AWS's odds of a collision); `lowest` takes the lowest
+ * free one, as every ec2net world made before the choice existed did (they keep it).
+ */
+export type IpAllocation = 'random' | 'lowest';
+
+export const IP_ALLOCATIONS: readonly IpAllocation[] = ['random', 'lowest'];
+
 const FULL = 0xffffffff;
 
 /** Index of the lowest set bit of a non-zero 32-bit value. */
@@ -126,6 +135,29 @@ export class Ipv4Pool {
       return this.cidr.base + off;
     }
     return undefined;
+  }
+
+  /**
+   * A free, non-reserved address drawn from anywhere in the subnet, now allocated; undefined when
+   * the subnet is full. AWS hands out scattered addresses, not the lowest free one: `draw` (a
+   * float in [0, 1) from the cloud's seeded source, so a replay picks the same) chooses a point,
+   * and the first free address at or after it (wrapping round) is taken.
+   */
+  allocateScattered(draw: () => number): number | undefined {
+    return this.allocateFrom(Math.floor(draw() * this.size));
+  }
+
+  /** The first free address at offset `start` or after it, wrapping round to the subnet's start. */
+  allocateFrom(start: number): number | undefined {
+    if (this.freeCount <= 0) return undefined;
+    const w = start >>> 5;
+    // The word holding `start`, from its bit on; then the next word with a free bit, via the summary.
+    const here = ~this.occ[w]! & (FULL << (start & 31));
+    const word = here !== 0 ? w : (this.nextNonFullWord(w + 1) ?? this.nextNonFullWord(0)!);
+    const free = here !== 0 ? here : ~this.occ[word]!;
+    const off = (word << 5) + ctz(free);
+    this.take(off);
+    return this.cidr.base + off;
   }
 
   /** Allocates a specific address; throws `Ec2Error` (and changes nothing) if it can't. */
@@ -254,6 +286,16 @@ export class Ipv4Pool {
       this.occ[w] = on ? FULL : 0;
       this.updateSummary(w);
     }
+  }
+
+  /** The first word at index `from` or after it that has a free bit (summary bits of missing words read full). */
+  private nextNonFullWord(from: number): number | undefined {
+    const sum = this.fullSum;
+    for (let s = from >>> 5, mask = FULL << (from & 31); s < sum.length; s++, mask = FULL) {
+      const v = ~sum[s]! & mask;
+      if (v !== 0) return (s << 5) + ctz(v);
+    }
+    return undefined;
   }
 
   private updateSummary(w: number): void {

@@ -2,6 +2,7 @@
  * The domain records of one account × region. Plain data plus the pools that manage addresses;
  * behaviour lives in the per-resource modules (vpc.ts, subnet.ts, security-group.ts …).
  */
+import type { CidrAssociationState } from './cidr-association.js';
 import type { Ipv4Cidr, Ipv6Cidr } from './cidr.js';
 import type { Ipv4Pool, Ipv6Pool } from './ipam.js';
 import type { ZoneInfo } from './regions.js';
@@ -17,14 +18,14 @@ export interface Taggable {
 export interface VpcCidrAssociation {
   readonly associationId: string;
   readonly cidr: Ipv4Cidr;
-  state: 'associated' | 'disassociated';
+  state: CidrAssociationState;
 }
 
 export interface VpcIpv6Association {
   readonly associationId: string;
   readonly cidr: Ipv6Cidr;
   readonly networkBorderGroup: string;
-  state: 'associated' | 'disassociated';
+  state: CidrAssociationState;
   /** Index of the next /64 handed to a subnet that asks for one automatically (unused in practice: subnets name theirs). */
 }
 
@@ -63,7 +64,7 @@ export interface SubnetIpv6Association {
   readonly associationId: string;
   readonly cidr: Ipv6Cidr;
   readonly pool: Ipv6Pool;
-  state: 'associated' | 'disassociated';
+  state: CidrAssociationState;
 }
 
 export interface Subnet extends Taggable {

@@ -9,7 +9,7 @@ import type { RegionState } from './cloud.js';
 import { Ec2Error, invalidCombination, invalidValue } from './errors.js';
 import { checkId, ID_KINDS, notFound } from './ids.js';
 import { findInstanceType, largestIpv4PerInterface } from './instance-types.js';
-import { insufficientFree } from './ipam.js';
+import { insufficientFree, type IpAllocation } from './ipam.js';
 import type { Ipv6Address, NetworkInterface, PrivateIp, Subnet, Tags } from './model.js';
 import { defaultSecurityGroup, getSecurityGroup } from './security-group.js';
 import { disassociateElasticIp } from './elastic-ip.js';
@@ -93,10 +93,14 @@ export function parseSubnetIpv4(subnet: Subnet, text: string): number {
  */
 export class AllocationTxn {
   private readonly undo: (() => void)[] = [];
-  /** `random` must be the cloud's seeded source, so replayed requests pick the same IPv6 addresses. */
+  /**
+   * `random` must be the cloud's seeded source, so replayed requests pick the same addresses;
+   * `ipv4Order` is the world's (RegionState.ipAllocation): IPv4 addresses EC2 picks are scattered, or lowest first.
+   */
   constructor(
     private readonly subnet: Subnet,
     private readonly random: () => number,
+    private readonly ipv4Order: IpAllocation = 'lowest',
   ) {}
 
   ipv4(ip: number): number {
@@ -105,8 +109,10 @@ export class AllocationTxn {
     return ip;
   }
 
-  lowestIpv4(): number {
-    const ip = this.subnet.pool.allocateLowest();
+  /** An address EC2 picks: scattered over the subnet (drawing from `random`), or the lowest free one. */
+  pickedIpv4(): number {
+    const pool = this.subnet.pool;
+    const ip = this.ipv4Order === 'random' ? pool.allocateScattered(this.random) : pool.allocateLowest();
     if (ip === undefined) throw insufficientFree();
     this.undo.push(() => this.subnet.pool.release(ip));
     return ip;
@@ -237,12 +243,12 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
   if (!subnet.pool.canAllocateCount(singles + all.length)) throw insufficientFree();
 
   const wantsV6Default = p.ipv6Count === undefined && !p.ipv6Addresses?.length && subnet.assignIpv6AddressOnCreation;
-  const txn = new AllocationTxn(subnet, () => region.cloud.random.float());
+  const txn = new AllocationTxn(subnet, () => region.cloud.random.float(), region.ipAllocation);
   const { ips, v6, v4Prefixes } = txn.run(() => {
     const ips: number[] = [];
-    ips.push(primary !== undefined ? txn.ipv4(primary) : txn.lowestIpv4());
+    ips.push(primary !== undefined ? txn.ipv4(primary) : txn.pickedIpv4());
     for (const s of secondaries) ips.push(txn.ipv4(s));
-    for (let i = 0; i < (p.secondaryCount ?? 0); i++) ips.push(txn.lowestIpv4());
+    for (let i = 0; i < (p.secondaryCount ?? 0); i++) ips.push(txn.pickedIpv4());
     const v4Prefixes = prefixes.map((b) => txn.ipv4Prefix(b));
     for (let i = 0; i < (p.ipv4PrefixCount ?? 0); i++) v4Prefixes.push(txn.ipv4Prefix());
     const v6: bigint[] = (p.ipv6Addresses ?? []).map((t) => txn.ipv6(t));

@@ -87,13 +87,13 @@ export function assignPrivateIps(region: RegionState, eni: NetworkInterface, p: 
   if (ipv4Count(eni) + adding > ipv4Limit(region, eni)) throw privateAddressLimitExceeded(eni.id);
   if (!subnet.pool.canAllocateCount(fresh.length + count)) throw insufficientFree();
 
-  // IPv4 allocation draws no random numbers (only IPv6 does).
-  const txn = new AllocationTxn(subnet, noRandom);
+  // Addresses EC2 picks draw from the cloud's seeded source in a world that scatters them (none when lowest first).
+  const txn = new AllocationTxn(subnet, () => region.cloud.random.float(), region.ipAllocation);
   const singles: number[] = [];
   const prefixes: number[] = [];
   txn.run(() => {
     for (const a of fresh) singles.push(txn.ipv4(a));
-    for (let i = 0; i < count; i++) singles.push(txn.lowestIpv4());
+    for (let i = 0; i < count; i++) singles.push(txn.pickedIpv4());
     for (const b of prefixBases) prefixes.push(txn.ipv4Prefix(b));
     for (let i = 0; i < prefixCount; i++) prefixes.push(txn.ipv4Prefix());
   });
@@ -119,10 +119,6 @@ export function assignPrivateIps(region: RegionState, eni: NetworkInterface, p: 
 }
 
 const badCount = (n: number) => invalidValue(`Value (${n}) for the address count is invalid. Expecting a value greater than 0.`);
-
-const noRandom = (): number => {
-  throw new Error('IPv4 allocation asked for a random number');
-};
 
 export function unassignPrivateIps(region: RegionState, eni: NetworkInterface, addresses: readonly string[], prefixes: readonly string[]): void {
   if (addresses.length === 0 && prefixes.length === 0) {

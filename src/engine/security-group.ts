@@ -19,6 +19,7 @@
  *   portRange."; "You have specified two resources that belong to different networks.";
  *   "The specified rule does not exist in this security group."; "No default VPC for this user".
  */
+import { isAssociated } from './cidr-association.js';
 import { parseIpv4Cidr, parseIpv6Cidr } from './cidr.js';
 import type { RegionState } from './cloud.js';
 import { Ec2Error, invalidCombination, invalidValue, missingParam } from './errors.js';
@@ -144,7 +145,7 @@ export function createSecurityGroupRecord(region: RegionState, p: SecurityGroupR
 export function createDefaultSecurityGroup(region: RegionState, vpc: Vpc): SecurityGroup {
   const group = createSecurityGroupRecord(region, { vpc, name: 'default', description: 'default VPC security group', isDefault: true });
   addRule(region, group, { isEgress: false, ipProtocol: '-1', referencedGroupId: group.id, referencedUserId: region.accountId });
-  if (vpc.ipv6Cidrs.length > 0) addRule(region, group, { isEgress: true, ipProtocol: '-1', cidrIpv6: '::/0' });
+  if (vpc.ipv6Cidrs.some(isAssociated)) addRule(region, group, { isEgress: true, ipProtocol: '-1', cidrIpv6: '::/0' });
   return group;
 }
 

@@ -9,13 +9,18 @@ import type { StsSession } from './sts.js';
 
 const tagsJson = (tags: Tags) => Object.fromEntries(tags);
 
+/** A CIDR association; one no longer associated (still listed, as AWS lists it) carries its state. */
+function associationJson(a: { readonly associationId: string; readonly cidr: { toString(): string }; readonly state: string }) {
+  return { associationId: a.associationId, cidr: a.cidr.toString(), ...(a.state !== 'associated' && { state: a.state }) };
+}
+
 function vpcJson(v: Vpc) {
   return {
     id: v.id,
     isDefault: v.isDefault,
     state: v.state,
-    cidrs: v.cidrs.map((c) => ({ associationId: c.associationId, cidr: c.cidr.toString() })),
-    ipv6Cidrs: v.ipv6Cidrs.map((c) => ({ associationId: c.associationId, cidr: c.cidr.toString() })),
+    cidrs: v.cidrs.map(associationJson),
+    ipv6Cidrs: v.ipv6Cidrs.map(associationJson),
     dhcpOptionsId: v.dhcpOptionsId,
     instanceTenancy: v.instanceTenancy,
     enableDnsSupport: v.enableDnsSupport,
@@ -34,7 +39,7 @@ function subnetJson(s: Subnet) {
     vpcId: s.vpcId,
     availabilityZone: s.zone.zoneName,
     cidr: s.cidr.toString(),
-    ipv6: s.ipv6.map((a) => ({ associationId: a.associationId, cidr: a.cidr.toString() })),
+    ipv6: s.ipv6.map(associationJson),
     defaultForAz: s.defaultForAz,
     mapPublicIpOnLaunch: s.mapPublicIpOnLaunch,
     assignIpv6AddressOnCreation: s.assignIpv6AddressOnCreation,

@@ -3,6 +3,7 @@
  * "subnet sizing"): /16–/28 inside one of the VPC's CIDR blocks, no overlap with another subnet,
  * five reserved addresses, IPv6 subnets are exactly /64 inside the VPC's /56.
  */
+import { associated, beginDisassociation, isAssociated } from './cidr-association.js';
 import { parseIpv4Cidr, parseIpv6Cidr, type Ipv4Cidr, type Ipv6Cidr } from './cidr.js';
 import type { RegionState } from './cloud.js';
 import { Ec2Error, invalidParam } from './errors.js';
@@ -101,7 +102,7 @@ export function createSubnet(region: RegionState, p: CreateSubnetParams): Subnet
   if (cidr.prefix < MIN_PREFIX || cidr.prefix > MAX_PREFIX) {
     throw new Ec2Error('InvalidSubnet.Range', `The CIDR '${p.cidrBlock}' is invalid.`);
   }
-  if (!vpc.cidrs.some((c) => c.state === 'associated' && c.cidr.containsCidr(cidr))) {
+  if (!associated(vpc.cidrs).some((c) => c.cidr.containsCidr(cidr))) {
     throw new Ec2Error('InvalidSubnet.Range', `The CIDR '${p.cidrBlock}' is invalid.`);
   }
   if (region.subnetsOf(vpc.id).overlapping(cidr)) {
@@ -117,11 +118,11 @@ export function checkSubnetIpv6(region: RegionState, vpc: Vpc, text: string): Ip
   const cidr = parseIpv6Cidr(text);
   if (!cidr) throw invalidParam(text, 'ipv6CidrBlock', 'This is not a valid IPv6 CIDR block.');
   if (cidr.prefix !== 64) throw new Ec2Error('InvalidSubnet.Range', `The IPv6 CIDR '${text}' is invalid. Subnet IPv6 CIDR blocks must be /64.`);
-  if (!vpc.ipv6Cidrs.some((c) => c.state === 'associated' && c.cidr.containsCidr(cidr))) {
+  if (!associated(vpc.ipv6Cidrs).some((c) => c.cidr.containsCidr(cidr))) {
     throw new Ec2Error('InvalidSubnet.Range', `The IPv6 CIDR '${text}' is invalid.`);
   }
   for (const s of region.subnetsOf(vpc.id).all()) {
-    if (s.ipv6.some((a) => a.state === 'associated' && a.cidr.overlaps(cidr))) {
+    if (associated(s.ipv6).some((a) => a.cidr.overlaps(cidr))) {
       throw new Ec2Error('InvalidSubnet.Conflict', `The IPv6 CIDR '${text}' conflicts with another subnet`);
     }
   }
@@ -130,7 +131,7 @@ export function checkSubnetIpv6(region: RegionState, vpc: Vpc, text: string): Ip
 
 export function associateSubnetIpv6(region: RegionState, subnet: Subnet, text: string): string {
   const vpc = region.vpcs.get(subnet.vpcId)!;
-  if (subnet.ipv6.some((a) => a.state === 'associated')) {
+  if (subnet.ipv6.some(isAssociated)) {
     throw new Ec2Error('InvalidParameterValue', `The subnet '${subnet.id}' already has an IPv6 CIDR block associated.`);
   }
   return addSubnetIpv6(region, subnet, checkSubnetIpv6(region, vpc, text));
@@ -139,7 +140,8 @@ export function associateSubnetIpv6(region: RegionState, subnet: Subnet, text: s
 export function disassociateSubnetIpv6(region: RegionState, associationId: string) {
   checkId(ID_KINDS.subnetCidrAssociation, associationId);
   for (const subnet of region.subnets.values()) {
-    const a = subnet.ipv6.find((x) => x.associationId === associationId);
+    // A block already disassociating or disassociated is no longer found, as for VPC blocks.
+    const a = associated(subnet.ipv6).find((x) => x.associationId === associationId);
     if (!a) continue;
     if (a.pool.usedCount > 0) {
       throw new Ec2Error(
@@ -147,8 +149,7 @@ export function disassociateSubnetIpv6(region: RegionState, associationId: strin
         `The subnet CIDR block with association ID ${associationId} may not be disassociated. It has IPv6 addresses in use.`,
       );
     }
-    subnet.ipv6.splice(subnet.ipv6.indexOf(a), 1);
-    a.state = 'disassociated';
+    beginDisassociation(region, a);
     return { subnet, association: a };
   }
   throw new Ec2Error('InvalidSubnetCidrBlockAssociationID.NotFound', `The subnet CIDR block association ID '${associationId}' does not exist`);

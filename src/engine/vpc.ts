@@ -5,6 +5,7 @@
 import { vpcHasEndpoints } from './vpc-endpoint.js';
 import { vpcHasVpnGateway } from './vpn-gateway.js';
 import { endVpcPeerings, vpcHasIncomingPeeringRequest } from './vpc-peering.js';
+import { associated, beginDisassociation } from './cidr-association.js';
 import { parseIpv4Cidr, type Ipv4Cidr, type Ipv6Cidr } from './cidr.js';
 import type { RegionState } from './cloud.js';
 import { Ec2Error, invalidParam } from './errors.js';
@@ -138,7 +139,8 @@ export function deleteVpc(region: RegionState, id: string): void {
 }
 
 export function associateVpcCidr(region: RegionState, vpc: Vpc, cidr: Ipv4Cidr): string {
-  const live = vpc.cidrs.filter((c) => c.state === 'associated');
+  // Disassociated blocks stay listed but neither count towards the quota nor conflict: the same CIDR may come back.
+  const live = associated(vpc.cidrs);
   if (live.length >= MAX_VPC_CIDRS) {
     throw new Ec2Error('CidrLimitExceeded', `This network '${vpc.id}' has met its maximum number of allowed CIDRs: ${MAX_VPC_CIDRS}`);
   }
@@ -154,7 +156,7 @@ export function associateVpcCidr(region: RegionState, vpc: Vpc, cidr: Ipv4Cidr):
 }
 
 export function associateVpcIpv6(region: RegionState, vpc: Vpc): string {
-  if (vpc.ipv6Cidrs.filter((c) => c.state === 'associated').length >= MAX_VPC_CIDRS) {
+  if (associated(vpc.ipv6Cidrs).length >= MAX_VPC_CIDRS) {
     throw new Ec2Error('CidrLimitExceeded', `This network '${vpc.id}' has met its maximum number of allowed IPv6 CIDRs: ${MAX_VPC_CIDRS}`);
   }
   addIpv6Block(region, vpc, region.cloud.allocateIpv6Block());
@@ -175,7 +177,10 @@ export function findVpcCidrAssociation(region: RegionState, associationId: strin
   throw new Ec2Error('InvalidVpcCidrBlockAssociationID.NotFound', `The vpc CIDR block association ID '${associationId}' does not exist`);
 }
 
-/** Removes a CIDR association; the primary IPv4 block and blocks still holding subnets are refused. */
+/**
+ * Disassociates a CIDR block; the primary IPv4 block and blocks still holding subnets are refused.
+ * The entry stays listed, `disassociating` then `disassociated` (see cidr-association.ts).
+ */
 export function disassociateVpcCidr(region: RegionState, associationId: string) {
   const found = findVpcCidrAssociation(region, associationId);
   const { vpc } = found;
@@ -190,8 +195,7 @@ export function disassociateVpcCidr(region: RegionState, associationId: string) 
     if (subnets.some((s) => found.v4!.cidr.containsCidr(s.cidr))) {
       throw new Ec2Error('DependencyViolation', `The vpc CIDR block with association ID ${associationId} may not be disassociated. It is in use by a subnet.`);
     }
-    vpc.cidrs.splice(vpc.cidrs.indexOf(found.v4), 1);
-    found.v4.state = 'disassociated';
+    beginDisassociation(region, found.v4);
     syncLocalRoutes(region, vpc);
     return { vpc, v4: found.v4 };
   }
@@ -199,8 +203,7 @@ export function disassociateVpcCidr(region: RegionState, associationId: string) 
   if (subnets.some((s) => s.ipv6.some((a) => v6.cidr.containsCidr(a.cidr)))) {
     throw new Ec2Error('DependencyViolation', `The vpc CIDR block with association ID ${associationId} may not be disassociated. It is in use by a subnet.`);
   }
-  vpc.ipv6Cidrs.splice(vpc.ipv6Cidrs.indexOf(v6), 1);
-  v6.state = 'disassociated';
+  beginDisassociation(region, v6);
   syncLocalRoutes(region, vpc);
   return { vpc, v6 };
 }

@@ -213,6 +213,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   const webConsole = new ConsoleRoutes({
     api,
     getCloud,
+    dataplane,
     readOnlyReason: credentials && 'Signature checking is on (--auth sigv4): the console only reads. Act through a signed SDK or CLI call.',
   });
   const server = createApp({

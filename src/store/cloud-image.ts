@@ -31,12 +31,22 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { Cloud, RegionState } from '../engine/cloud.js';
+import type { IpAllocation } from '../engine/ipam.js';
 import { SeededRandom } from '../engine/random.js';
 import { decodeColumnar, encodeColumnar, isColumnar, type GraphRules } from './columnar-image.js';
 import { PERSISTED_CLASSES } from './persisted-classes.js';
 
 /** Cloud fields that are configuration or wiring: taken from the cloud restored into, never from the image. */
-export const CLOUD_CONFIG_FIELDS: ReadonlySet<string> = new Set(['defaultAccountId', 'clock', 'realClock', 'frozenAt', 'quotas', 'timings', 'strictImages']);
+export const CLOUD_CONFIG_FIELDS: ReadonlySet<string> = new Set([
+  'defaultAccountId',
+  'clock',
+  'realClock',
+  'frozenAt',
+  'quotas',
+  'timings',
+  'strictImages',
+  'ipAllocation',
+]);
 
 /** Fields of the cloud's helper objects that are configuration (restored from the fresh cloud's helper). */
 const HELPER_CONFIG_FIELDS: Readonly<Record<string, readonly string[]>> = { PublicIpPools: ['configured'] };
@@ -224,6 +234,8 @@ export function decodeCloud(bytes: Buffer, cloud: Cloud): void {
 function addFieldsNewerThanImage(world: RegionState): void {
   const fresh = new RegionState(world.cloud, world.accountId, world.info) as unknown as Record<string, unknown>;
   const restored = world as unknown as Record<string, unknown>;
+  // Not today's choice but the one such a world was made with: it picked the lowest free addresses.
+  if (!('ipAllocation' in restored)) restored.ipAllocation = 'lowest' satisfies IpAllocation;
   for (const key of Object.keys(fresh)) if (!(key in restored)) restored[key] = fresh[key];
 }
 

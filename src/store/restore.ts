@@ -12,6 +12,7 @@
  */
 import type { Cloud, CloudOptions, LifecycleTimings, Quotas } from '../engine/cloud.js';
 import { Cloud as CloudClass } from '../engine/cloud.js';
+import type { IpAllocation } from '../engine/ipam.js';
 import type { QueryApi } from '../server/query-api.js';
 import { decodeCloud } from './cloud-image.js';
 import type { Journal, LoggedEntry } from './journal.js';
@@ -23,6 +24,8 @@ export interface RunConfig {
   readonly timings: LifecycleTimings;
   readonly strictImages: boolean;
   readonly publicPools: Readonly<Record<string, string>>;
+  /** Absent in logs written before the choice existed: those runs picked the lowest free addresses. */
+  readonly ipAllocation?: IpAllocation;
 }
 
 type Mutable = { -readonly [K in keyof RunConfig]: RunConfig[K] };
@@ -35,6 +38,7 @@ export function runConfigOf(cloud: Cloud): RunConfig {
     timings: cloud.timings,
     strictImages: cloud.strictImages,
     publicPools: (cloud as unknown as PoolsInside).publicIps.configured,
+    ipAllocation: cloud.ipAllocation,
   };
 }
 
@@ -47,6 +51,7 @@ export function underConfig<T>(cloud: Cloud, config: RunConfig, fn: () => T): T 
     m.quotas = c.quotas;
     m.timings = c.timings;
     m.strictImages = c.strictImages;
+    m.ipAllocation = c.ipAllocation ?? 'lowest';
     (cloud as unknown as PoolsInside).publicIps.configured = c.publicPools;
   };
   apply(config);
@@ -96,8 +101,9 @@ export function restore(journal: Journal, options: CloudOptions, makeApi: (getCl
   const runBatch = () => {
     if (batch.length === 0) return;
     const entries = batch;
-    if (batchConfig === undefined) entries.forEach(replayOne);
-    else underConfig(cloud, JSON.parse(batchConfig) as RunConfig, () => entries.forEach(replayOne));
+    // A log of a schema-1 directory has no configuration: today's, except that its worlds picked the lowest free addresses.
+    const config = batchConfig === undefined ? { ...runConfigOf(cloud), ipAllocation: 'lowest' as const } : (JSON.parse(batchConfig) as RunConfig);
+    underConfig(cloud, config, () => entries.forEach(replayOne));
     batch = [];
   };
   for (const entry of journal.entries()) {

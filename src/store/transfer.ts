@@ -10,6 +10,7 @@ import { checkInvariants } from '../engine/invariants.js';
 import type { QueryApi } from '../server/query-api.js';
 import { decodeCloud, encodeCloud } from './cloud-image.js';
 import { SCHEMA_VERSION, type JournalEntry } from './journal.js';
+import { runConfigOf, underConfig } from './restore.js';
 
 export const EXPORT_FORMAT = 'ec2net-export';
 
@@ -91,13 +92,17 @@ export function rebuild(file: ExportFile, options: Omit<CloudOptions, 'seed'>, m
   } else {
     cloud = new Cloud({ ...options, seed: file.seed });
     const api = makeApi(() => cloud);
-    file.entries.forEach((entry, i) => {
-      try {
-        api.replay(entry);
-      } catch (e) {
-        throw new ImportError(`entry ${i + 1} (${new URLSearchParams(entry.params).get('Action') ?? '?'}) does not replay: ${(e as Error).message}`);
-      }
-    });
+    const built = cloud;
+    // That release's worlds picked the lowest free addresses; the rest of today's configuration applies.
+    underConfig(built, { ...runConfigOf(built), ipAllocation: 'lowest' }, () =>
+      file.entries.forEach((entry, i) => {
+        try {
+          api.replay(entry);
+        } catch (e) {
+          throw new ImportError(`entry ${i + 1} (${new URLSearchParams(entry.params).get('Action') ?? '?'}) does not replay: ${(e as Error).message}`);
+        }
+      }),
+    );
   }
   let violations;
   try {

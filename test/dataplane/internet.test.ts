@@ -13,6 +13,7 @@ import {
   AssociateAddressCommand,
   AssociateRouteTableCommand,
   AttachInternetGatewayCommand,
+  AuthorizeSecurityGroupIngressCommand,
   CreateInternetGatewayCommand,
   CreateNatGatewayCommand,
   CreateRouteCommand,
@@ -20,6 +21,7 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeNatGatewaysCommand,
+  DescribeSecurityGroupsCommand,
   ModifyNetworkInterfaceAttributeCommand,
   RunInstancesCommand,
   type EC2Client,
@@ -79,6 +81,21 @@ describe('data plane: the internet, Elastic IPs and NAT gateways', { skip }, () 
     publicTable = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;
     await ec2.send(new CreateRouteCommand({ RouteTableId: publicTable, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }));
     await ec2.send(new AssociateRouteTableCommand({ RouteTableId: publicTable, SubnetId: publicSubnet }));
+    // Security groups are enforced: the VPC's default group (every instance here has it) lets the internet in.
+    const groups = await ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: 'group-name', Values: ['default'] },
+        ],
+      }),
+    );
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groups.SecurityGroups![0]!.GroupId!,
+        IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    );
     await server.dataplane!.settled();
     assert.ok(namespaces().includes(INTERNET_NS));
     execFileSync('ip', ['-n', INTERNET_NS, 'addr', 'add', `${SITE}/32`, 'dev', 'lo']);

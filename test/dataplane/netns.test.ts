@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   AssignPrivateIpAddressesCommand,
+  AuthorizeSecurityGroupIngressCommand,
   AttachNetworkInterfaceCommand,
   CreateNetworkInterfaceCommand,
   CreateSubnetCommand,
@@ -131,6 +132,14 @@ describe('data plane: instances as network namespaces', { skip }, () => {
     // An address of the subnet no interface holds, configured by hand in A.
     const spoof = '172.31.15.200';
     execFileSync('ip', ['-n', a!.InstanceId!, 'addr', 'add', `${spoof}/20`, 'dev', 'eth0']);
+    // B's security group must let that source in: its default group allows only its members' own
+    // addresses ("Security group rules": a group as source means the private IPs of its interfaces).
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: b!.SecurityGroups![0]!.GroupId!,
+        IpPermissions: [{ IpProtocol: 'udp', FromPort: 7200, ToPort: 7200, IpRanges: [{ CidrIp: `${spoof}/32` }] }],
+      }),
+    );
     const onB = runIn(b!.InstanceId!, udpReceiver(7200));
     try {
       await onB.line(/ready/);
@@ -158,6 +167,8 @@ describe('data plane: instances as network namespaces', { skip }, () => {
     const subnetId = subnet.Subnet!.SubnetId!;
     const eni = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId }));
     const eniId = eni.NetworkInterface!.NetworkInterfaceId!;
+    // Attaching needs a running instance: pending → running takes 50 ms in these tests.
+    await new Promise((r) => setTimeout(r, 100));
     const attached = await ec2.send(new AttachNetworkInterfaceCommand({ InstanceId: a!.InstanceId!, NetworkInterfaceId: eniId, DeviceIndex: 1 }));
     await server.dataplane!.settled();
     const eth1 = ipIn(a!.InstanceId!, ['-o', 'addr', 'show', 'eth1']);

@@ -77,7 +77,10 @@ describe('planOf', () => {
     const router = plan.configure.get('ec2net-vpc-1')!;
     assert.ok(router.includes('addr add 10.0.0.1/32 dev lo'));
     assert.ok(router.includes('route replace 10.0.0.4/32 dev v1'));
+    assert.ok(router.includes('neigh replace 10.0.0.4 lladdr 02:00:00:00:00:01 dev v1 nud permanent'));
     assert.ok(router.includes('rule add pref 200 iif v1 blackhole'));
+    // Proxy ARP answers at once (the kernel's default waits up to 800 ms before answering).
+    assert.ok(router.includes('ntable change name arp_cache dev v1 proxy_delay 0'));
   });
 
   it('moves a secondary address by replacing its /32 only (nothing torn down)', () => {

@@ -403,3 +403,62 @@ test('IPv6 random /80 prefixes are aligned, distinct and avoid taken blocks', ()
   }
   assert.throws(() => s.allocateRandom(r), ec2Err('InsufficientFreeAddressesInSubnet'));
 });
+
+// ---- scattered IPv4 allocation (--ip-allocation random) -------------------------------------------
+// AWS picks a private IPv4 it is not given from anywhere in the subnet, not the lowest free one: the
+// amazon.aws ec2_eni integration target lets EC2 pick one address and then names .132–.136 by hand,
+// which only works against EC2's scattered choice (VPC User Guide, "IP addressing": "we assign an
+// IPv4 address from the subnet's range"; no order is promised).
+
+test('Ipv4Pool scattered: fills a whole subnet with distinct, non-reserved addresses, then reports it full', () => {
+  for (const cidr of ['10.0.0.0/28', '10.0.0.0/24', '10.0.0.0/22']) {
+    const p = pool4(cidr);
+    const r = rng(7);
+    const seen = new Set<number>();
+    for (let i = 0; i < p.size - 5; i++) {
+      const ip = p.allocateScattered(r)!;
+      assert.ok(p.contains(ip) && !p.isReserved(ip) && !seen.has(ip), `${cidr}: ${formatIpv4(ip)}`);
+      seen.add(ip);
+    }
+    assert.equal(p.freeCount, 0);
+    assert.equal(p.allocateScattered(r), undefined);
+  }
+});
+
+test('Ipv4Pool scattered: not lowest-first, and the same draws give the same addresses', () => {
+  const pick = (seed: number) => {
+    const p = pool4('10.0.0.0/24');
+    const r = rng(seed);
+    return Array.from({ length: 10 }, () => formatIpv4(p.allocateScattered(r)!));
+  };
+  const a = pick(1);
+  assert.deepEqual(pick(1), a);
+  assert.notDeepEqual(pick(2), a);
+  const lowest = Array.from({ length: 10 }, (_, k) => `10.0.0.${4 + k}`);
+  assert.notDeepEqual(a, lowest);
+  // Spread over the subnet, not clustered at its start.
+  assert.ok(a.some((t) => Number(t.split('.')[3]) > 128));
+});
+
+test('Ipv4Pool allocateFrom: first free at or after the point, skipping reserved, taken and delegated addresses, wrapping round', () => {
+  const p = pool4('10.0.0.0/24');
+  assert.equal(formatIpv4(p.allocateFrom(0)!), '10.0.0.4'); // 0–3 reserved
+  p.allocate(ip4('10.0.0.100'));
+  p.allocatePrefix(ip4('10.0.0.112'), 28);
+  assert.equal(formatIpv4(p.allocateFrom(100)!), '10.0.0.101');
+  assert.equal(formatIpv4(p.allocateFrom(112)!), '10.0.0.128'); // the /28 is delegated
+  assert.equal(formatIpv4(p.allocateFrom(255)!), '10.0.0.5'); // .255 reserved: wraps to the start
+  // Only one free address left, below the point: found by wrapping.
+  const small = pool4('10.0.1.0/28');
+  for (let off = 4; off < 15; off++) if (off !== 6) small.allocate(ip4(`10.0.1.${off}`));
+  assert.equal(formatIpv4(small.allocateFrom(12)!), '10.0.1.6');
+  assert.equal(small.allocateFrom(0), undefined);
+});
+
+test('Ipv4Pool allocateFrom: across summary words of a large subnet (a /16 with its first half taken)', () => {
+  const p = pool4('10.0.0.0/16');
+  for (let off = 4; off < 32768; off++) p.allocateFrom(off);
+  assert.equal(p.freeCount, 32768 - 1);
+  assert.equal(formatIpv4(p.allocateFrom(5)!), '10.0.128.0');
+  assert.equal(formatIpv4(p.allocateFrom(65535)!), '10.0.128.1');
+});

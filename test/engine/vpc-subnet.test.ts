@@ -99,6 +99,14 @@ describe('vpc and subnet engine', () => {
     createSubnet(r, { vpc, cidrBlock: '10.1.0.0/24' });
     assert.throws(() => disassociateVpcCidr(r, ids[0]!), { code: 'DependencyViolation' });
     disassociateVpcCidr(r, ids[1]!);
-    assert.equal(vpc.cidrs.length, 4);
+    // [api VpcCidrBlockState] the block stays listed, no longer associated; the quota counts associated blocks only.
+    assert.equal(vpc.cidrs.length, 5);
+    assert.deepEqual(
+      vpc.cidrs.filter((c) => c.state !== 'associated').map((c) => c.cidr.toString()),
+      ['10.2.0.0/16'],
+    );
+    const back = associateVpcCidr(r, vpc, parseVpcCidr('10.2.0.0/16'));
+    assert.notEqual(back, ids[1]);
+    assert.throws(() => disassociateVpcCidr(r, ids[1]!), { code: 'InvalidVpcCidrBlockAssociationID.NotFound' });
   });
 });

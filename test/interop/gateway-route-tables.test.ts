@@ -23,6 +23,7 @@ import {
   CreateVpcCommand,
   CreateVpnGatewayCommand,
   DeleteInternetGatewayCommand,
+  DeleteRouteCommand,
   DeleteRouteTableCommand,
   DescribeRouteTablesCommand,
   DetachInternetGatewayCommand,
@@ -160,6 +161,13 @@ describe('gateway route tables (interop)', () => {
     );
     // (an interface attached to no instance carries nothing: AWS shows such routes as blackholes)
     assert.equal(routes[0]!.State, 'blackhole');
+    // It is still the block's local route: it can be restored, not removed.
+    await expectRefusal(
+      h,
+      allTables(ec2),
+      () => ec2.send(new DeleteRouteCommand({ RouteTableId: gwt, DestinationCidrBlock: '10.1.0.0/16' })),
+      'InvalidParameterValue',
+    );
     await invariants(h);
     // … and LocalTarget brings `local` back (boto3).
     await h.boto3(`ec2.replace_route(RouteTableId='${gwt}', DestinationCidrBlock='10.1.0.0/16', LocalTarget=True)\nresult = True`);

@@ -6,6 +6,7 @@
  * A suite starts its server with one line, `const h = useHarness();` inside its `describe`.
  */
 import type { Quotas } from '../../src/engine/cloud.js';
+import type { IpAllocation } from '../../src/engine/ipam.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, beforeEach } from 'node:test';
@@ -52,6 +53,11 @@ export interface HarnessOptions {
   readonly credentials?: readonly { accessKeyId: string; secretAccessKey: string; accountId: string }[];
   /** Quotas other than AWS's defaults, as `--quota NAME=N` sets them. */
   readonly quotas?: Partial<Quotas>;
+  /**
+   * How EC2 picks private IPv4s (`--ip-allocation`). Unset: `lowest`, so suites that let EC2 pick an
+   * address and then name others by hand never collide; the scattered allocator has its own suite.
+   */
+  readonly ipAllocation?: IpAllocation;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -69,7 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       logLevel: 'silent',
       imdsPort: 0,
       ...auth,
-      ...(options.quotas ? { cloud: { quotas: options.quotas } } : {}),
+      cloud: { ...(options.quotas ? { quotas: options.quotas } : {}), ipAllocation: options.ipAllocation ?? 'lowest' },
     },
     pino({ level: 'silent' }),
   );
