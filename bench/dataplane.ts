@@ -1,24 +1,81 @@
 /**
- * `node dist/bench/dataplane.js [--instances N] [--moves M]`: the netns data plane's figures (Linux,
+ * `node dist/bench/dataplane.js [--instances N] [--moves M] [--eip-moves E]`: the netns data plane's figures (Linux,
  * root): the time to bring up N instances with two interfaces each (RunInstances sent → every
  * namespace, link, address and route in place), and failover times over M moves of a secondary
  * address between two instances with AllowReassignment (the move sent → the first datagram of a
- * client's steady stream that reaches the new holder). Prints a Markdown section for
+ * client's steady stream that reaches the new holder), and the same for an Elastic IP moved between
+ * them by AssociateAddress with AllowReassociation, the client in the `ec2net-internet` namespace
+ * (the public pool is a documentation range, 203.0.113.0/24). Prints a Markdown section for
  * bench/RESULTS.md. Every loop is bounded; all traffic stays in the namespaces the server made.
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { AssignPrivateIpAddressesCommand, DescribeSubnetsCommand, RunInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
-import { namespaces, runIn, skipReason, startDataplaneServer, udpReceiver, udpSender } from '../test/dataplane/netns-tools.js';
+import {
+  AllocateAddressCommand,
+  AssignPrivateIpAddressesCommand,
+  AssociateAddressCommand,
+  DescribeSubnetsCommand,
+  RunInstancesCommand,
+  type EC2Client,
+  type Instance,
+} from '@aws-sdk/client-ec2';
+import { INTERNET_NS } from '../src/dataplane/internet.js';
+import { acquireDataplaneLock, releaseDataplaneLock } from '../test/dataplane/lock.js';
+import { namespaces, runIn, skipReason, startDataplaneServer, udpReceiver, udpSender, type NsProgram } from '../test/dataplane/netns-tools.js';
 
-const { values } = parseArgs({ options: { instances: { type: 'string' }, moves: { type: 'string' } } });
+const { values } = parseArgs({ options: { instances: { type: 'string' }, moves: { type: 'string' }, 'eip-moves': { type: 'string' } } });
 const INSTANCES = Number(values.instances ?? 100);
 const MOVES = Number(values.moves ?? 100);
+const EIP_MOVES = Number(values['eip-moves'] ?? 100);
 /** The client's sending interval: the failover times' resolution. */
 const EVERY_MS = 5;
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+
+/**
+ * Moves something `moves` times between two receivers (`move(to)` sends the request), each time
+ * timing the request sent → the first datagram at the new holder stamped after it was sent.
+ */
+async function timeMoves(receivers: NsProgram[], moves: number, move: (to: number) => Promise<unknown>): Promise<number[]> {
+  const times: number[] = [];
+  for (let m = 0; m < moves; m++) {
+    const to = m % 2 === 0 ? 1 : 0;
+    const seen = receivers[to]!.lines.length;
+    const start = Date.now();
+    await move(to);
+    const deadline = start + 3000;
+    let arrived: number | undefined;
+    while (arrived === undefined && Date.now() < deadline) {
+      const line = receivers[to]!.lines.slice(seen).find((l) => Number(l.split(' ')[1]) >= start);
+      if (line) arrived = Number(line.split(' ')[1]);
+      else await new Promise((r) => setTimeout(r, 2));
+    }
+    if (arrived === undefined) throw new Error(`move ${m}: no traffic reached the new holder within 3 s`);
+    times.push(arrived - start);
+  }
+  return times.sort((x, y) => x - y);
+}
+
+/** An Elastic IP moved between b and c (AllowReassociation) while the internet streams to it. */
+async function eipMoves(ec2: EC2Client, settled: () => Promise<void>, b: Instance, c: Instance, eniOf: (i: Instance) => string): Promise<number[]> {
+  const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+  await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eniOf(b) }));
+  await settled();
+  const receivers = [b, c].map((i) => runIn(i.InstanceId!, udpReceiver(7310), 10 * 60_000));
+  for (const r of receivers) await r.line(/ready/);
+  const client = runIn(INTERNET_NS, udpSender(eip.PublicIp!, 7310, EVERY_MS, 1_000_000), 10 * 60_000);
+  try {
+    await receivers[0]!.line(/^got/);
+    const holders = [b, c];
+    return await timeMoves(receivers, EIP_MOVES, (to) =>
+      ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eniOf(holders[to]!), AllowReassociation: true })),
+    );
+  } finally {
+    client.stop();
+    for (const r of receivers) r.stop();
+  }
+}
 
 async function main(): Promise<void> {
   const reason = skipReason();
@@ -26,7 +83,12 @@ async function main(): Promise<void> {
   const load = os.loadavg()[0]!.toFixed(2);
   const nsBefore = namespaces().length;
   const { server, ec2 } = await startDataplaneServer({
-    cloud: { quotas: { networkInterfacesPerRegion: 5000 }, lifecycle: { pendingMs: 0, attachingMs: 0, detachingMs: 0 } },
+    cloud: {
+      quotas: { networkInterfacesPerRegion: 5000 },
+      lifecycle: { pendingMs: 0, attachingMs: 0, detachingMs: 0 },
+      // A documentation range (RFC 5737) as the public pool: nothing here is anyone's address.
+      publicPools: { 'us-east-1': '203.0.113.0/24' },
+    },
   });
   try {
     const subnetId = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets![0]!.SubnetId!;
@@ -69,33 +131,21 @@ async function main(): Promise<void> {
     for (const r of receivers) await r.line(/ready/);
     const client = runIn(a!.InstanceId!, udpSender(vip, 7300, EVERY_MS, 1_000_000), 10 * 60_000);
     await receivers[0]!.line(/^got/);
-    const times: number[] = [];
+    let times: number[];
     try {
-      for (let m = 0; m < MOVES; m++) {
-        const to = m % 2 === 0 ? 1 : 0;
-        const target = [b!, c!][to]!;
-        const seen = receivers[to]!.lines.length;
-        const start = Date.now();
-        await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniOf(target), PrivateIpAddresses: [vip], AllowReassignment: true }));
-        const deadline = start + 3000;
-        let arrived: number | undefined;
-        while (arrived === undefined && Date.now() < deadline) {
-          const line = receivers[to]!.lines.slice(seen).find((l) => Number(l.split(' ')[1]) >= start);
-          if (line) arrived = Number(line.split(' ')[1]);
-          else await new Promise((r) => setTimeout(r, 2));
-        }
-        if (arrived === undefined) throw new Error(`move ${m}: no traffic reached the new holder within 3 s`);
-        times.push(arrived - start);
-      }
+      const holders = [b!, c!];
+      times = await timeMoves(receivers, MOVES, (to) =>
+        ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniOf(holders[to]!), PrivateIpAddresses: [vip], AllowReassignment: true })),
+      );
     } finally {
       client.stop();
       for (const r of receivers) r.stop();
     }
-    times.sort((x, y) => x - y);
+    const eipTimes = await eipMoves(ec2, () => server.dataplane!.settled(), b!, c!, eniOf);
     const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     process.stdout.write(
       [
-        `## Data plane (netns), ${when}: \`node dist/bench/dataplane.js --instances ${INSTANCES} --moves ${MOVES}\``,
+        `## Data plane (netns), ${when}: \`node dist/bench/dataplane.js --instances ${INSTANCES} --moves ${MOVES} --eip-moves ${EIP_MOVES}\``,
         '',
         `Machine: ${os.cpus().length} CPUs, Linux ${os.release()}; Node ${process.version}; 1-minute load average when the run started: ${load}.`,
         '',
@@ -105,6 +155,9 @@ async function main(): Promise<void> {
         `| failover over ${MOVES} moves (AllowReassignment sent → first datagram at the new holder; client every ${EVERY_MS} ms), p50 | ${quantile(times, 0.5)} ms |`,
         `| failover p99 | ${quantile(times, 0.99)} ms |`,
         `| failover max | ${times.at(-1)} ms |`,
+        `| Elastic IP move over ${EIP_MOVES} moves (AssociateAddress with AllowReassociation sent → first datagram from the internet namespace at the new holder; client every ${EVERY_MS} ms), p50 | ${quantile(eipTimes, 0.5)} ms |`,
+        `| Elastic IP move p99 | ${quantile(eipTimes, 0.99)} ms |`,
+        `| Elastic IP move max | ${eipTimes.at(-1)} ms |`,
         '',
       ].join('\n'),
     );
@@ -113,10 +166,14 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`dataplane bench: ${(e as Error).message}\n`);
-    process.exit(1);
-  },
-);
+// One data plane user at a time on a machine: the tests check that no namespace leaks.
+acquireDataplaneLock()
+  .then(main)
+  .finally(releaseDataplaneLock)
+  .then(
+    () => process.exit(0),
+    (e: unknown) => {
+      process.stderr.write(`dataplane bench: ${(e as Error).message}\n`);
+      process.exit(1);
+    },
+  );

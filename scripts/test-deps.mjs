@@ -11,7 +11,8 @@
  * - iproute2's `ip`, curl, Debian's resource-agents and cloud-init, as root on Linux: the data plane
  *   tests (test/dataplane/) make namespaces with `ip` and run curl, the ClusterLabs agents and
  *   cloud-init's EC2 datasource inside them (without root they are skipped, so nothing is asked
- *   for), and nftables' `nft` filters their traffic (security groups, network ACLs).
+ *   for), and nftables' `nft` filters their traffic (security groups, network ACLs) and translates
+ *   public addresses (Elastic IPs, NAT gateways).
  *
  * When something is missing and this runs as root on a machine with apt-get, it installs Debian's
  * packages itself; otherwise it stops, before any test, with the exact command to run.

@@ -77,7 +77,7 @@ export function edgePlanOf(applied: EdgePicture, desired: EdgePicture, newRouter
     root.push(`netns add ${INTERNET_NS}`);
     newNamespaces.push(INTERNET_NS);
     add(configure, INTERNET_NS, 'link set lo up');
-    add(configure, INTERNET_NS, `addr add ${INTERNET_ADDRESS}/32 dev lo`);
+    add(configure, INTERNET_NS, `addr add ${INTERNET_ADDRESS}/32 dev lo scope link`);
   } else if (!desired.internet && applied.internet) {
     root.push(`netns del ${INTERNET_NS}`);
   }
@@ -216,7 +216,12 @@ export class Edges {
     return Edges.namespaces(this.applied);
   }
 
-  async apply(desired: EdgePicture, base: Picture, newRouters: readonly string[]): Promise<BatchResult[]> {
+  /**
+   * Makes namespaces, links and nftables tables at once, and adds the routes and rules to
+   * `configure` (the fabric's last phase, which the reconciler runs next): one `ip` process per
+   * namespace for both, after the fabric's own lines (links come up before routes use them).
+   */
+  async apply(desired: EdgePicture, base: Picture, newRouters: readonly string[], configure: Map<string, string[]>): Promise<BatchResult[]> {
     const lost = new Set<string>();
     for (const [id, was] of this.appliedBase.interfaces) {
       const now = base.interfaces.get(id);
@@ -224,15 +229,12 @@ export class Edges {
     }
     const plan = edgePlanOf(this.applied, desired, new Set(newRouters), lost);
     const problems: BatchResult[] = [];
-    const batches = async (m: Map<string, string[]>) => {
-      problems.push(...(await inParallel([...m], PARALLEL, ([ns, lines]) => ipBatch(lines, ns))));
-    };
-    await batches(plan.teardown);
+    problems.push(...(await inParallel([...plan.teardown], PARALLEL, ([ns, lines]) => ipBatch(lines, ns))));
     if (plan.root.length > 0) problems.push(await ipBatch(plan.root));
     problems.push(...(await inParallel(plan.newNamespaces, PARALLEL, forwarderSysctls)));
     // Translation before links come up: nothing crosses a new gateway untranslated.
     problems.push(...(await inParallel([...plan.nft], PARALLEL, ([ns, script]) => nftIn(ns, script))));
-    await batches(plan.configure);
+    for (const [ns, lines] of plan.configure) configure.set(ns, [...(configure.get(ns) ?? []), ...lines]);
     this.applied = desired;
     this.appliedBase = base;
     return problems;

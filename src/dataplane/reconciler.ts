@@ -139,10 +139,11 @@ export class Dataplane {
     // once the routes' `ip` processes have started, so that an address move does not wait for them.
     const linksAdded = plan.root.length > 0;
     if (linksAdded) problems.push(...(await this.filters.apply(cloud, desired)));
+    // Route tables and the public side add their routes and rules to the same batches.
+    problems.push(...(await this.edges.apply(edges, desired, plan.newRouters, plan.configure)));
     const configuring = batches(plan.configure);
     if (!linksAdded) problems.push(...(await this.filters.apply(cloud, desired)));
     await configuring;
-    problems.push(...(await this.edges.apply(edges, desired, plan.newRouters)));
     this.applied = desired;
     this.record(this.owned());
     for (const f of this.followers) await f.applied(desired).catch((e: unknown) => this.log.error({ err: e }, 'data plane: a follower failed'));

@@ -7,6 +7,8 @@
  */
 import { parseIpv4Cidr, type Ipv4Cidr } from '../engine/cidr.js';
 import type { RegionState } from '../engine/cloud.js';
+import { edgeAssociationOf } from '../engine/gateway-route-table.js';
+import { gatewayOfVpc } from '../engine/internet-gateway.js';
 import { prefixListCidrs } from '../engine/prefix-list.js';
 import { routeState, routeTableOfSubnet } from '../engine/route-table.js';
 import type { Route, RouteTable } from '../engine/routing-model.js';
@@ -168,7 +170,13 @@ export function routerRouting(c: RouterContext): RouterRouting {
     if (p.sourceDestCheck) for (const a of p.addresses) rules.push(`pref ${FROM_OWN_ADDRESS_PREF} iif ${p.peer} from ${a}/32 lookup ${n}`);
     else rules.push(`pref ${FROM_ANY_PREF} iif ${p.peer} lookup ${n}`);
   }
-  // What comes in from the internet gateway is delivered by the main table, where plan.ts puts a
+  // What comes in from the internet gateway follows the gateway's route table when it has one (VPC
+  // User Guide, "Gateway route tables": ingress routing, e.g. to a middlebox appliance) …
+  const igw = c.igw ? gatewayOfVpc(c.region, c.vpcId) : undefined;
+  const edge = igw ? edgeAssociationOf(c.region, igw.id) : undefined;
+  const edgeTable = edge ? numbers.get(edge.routeTableId) : undefined;
+  if (edgeTable !== undefined) rules.push(`pref ${FROM_ANY_PREF} iif ${IGW_LINK} lookup ${edgeTable}`);
+  // … else it is delivered by the main table, where plan.ts puts a
   // /32 per instance address; a NAT gateway's addresses are added beside them.
   for (const p of c.natPorts.values()) for (const a of p.addresses) routes.push({ table: 'main', dest: `${a}/32`, spec: `dev ${p.peer}`, dev: p.peer });
   return { routes, rules, tables: numbers };

@@ -13,6 +13,7 @@ import {
   AssociateAddressCommand,
   AssociateRouteTableCommand,
   AttachInternetGatewayCommand,
+  AuthorizeSecurityGroupIngressCommand,
   CreateInternetGatewayCommand,
   CreateNatGatewayCommand,
   CreateRouteCommand,
@@ -20,6 +21,8 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeNatGatewaysCommand,
+  DescribeSecurityGroupsCommand,
+  ModifyNetworkInterfaceAttributeCommand,
   RunInstancesCommand,
   type EC2Client,
   type Instance,
@@ -49,6 +52,7 @@ describe('data plane: the internet, Elastic IPs and NAT gateways', { skip }, () 
   let privateSubnet: string;
   let isolatedSubnet: string;
   let publicTable: string;
+  let igw: string;
 
   const launch = async (subnetId: string, count = 1): Promise<Instance[]> =>
     (
@@ -67,7 +71,7 @@ describe('data plane: the internet, Elastic IPs and NAT gateways', { skip }, () 
       },
     }));
     vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }))).Vpc!.VpcId!;
-    const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+    igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
     await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
     const subnet = async (cidr: string) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr }))).Subnet!.SubnetId!;
     publicSubnet = await subnet('10.30.1.0/24');
@@ -77,6 +81,21 @@ describe('data plane: the internet, Elastic IPs and NAT gateways', { skip }, () 
     publicTable = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;
     await ec2.send(new CreateRouteCommand({ RouteTableId: publicTable, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }));
     await ec2.send(new AssociateRouteTableCommand({ RouteTableId: publicTable, SubnetId: publicSubnet }));
+    // Security groups are enforced: the VPC's default group (every instance here has it) lets the internet in.
+    const groups = await ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: 'group-name', Values: ['default'] },
+        ],
+      }),
+    );
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groups.SecurityGroups![0]!.GroupId!,
+        IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    );
     await server.dataplane!.settled();
     assert.ok(namespaces().includes(INTERNET_NS));
     execFileSync('ip', ['-n', INTERNET_NS, 'addr', 'add', `${SITE}/32`, 'dev', 'lo']);
@@ -181,6 +200,48 @@ describe('data plane: the internet, Elastic IPs and NAT gateways', { skip }, () 
       assert.equal(await client.line(/^(echo|error)/), 'echo auto-assigned');
     } finally {
       echo.stop();
+    }
+  });
+
+  it("routes what enters through the internet gateway by the gateway's route table (ingress routing to an appliance)", async () => {
+    // VPC User Guide, "Gateway route tables": a table associated with the internet gateway routes
+    // incoming traffic; a route for a whole subnet's CIDR may go to a middlebox's network interface.
+    const subnet = async (cidr: string) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr }))).Subnet!.SubnetId!;
+    const applianceSubnet = await subnet('10.30.4.0/24');
+    const guarded = await subnet('10.30.5.0/24');
+    await ec2.send(new AssociateRouteTableCommand({ RouteTableId: publicTable, SubnetId: guarded }));
+    const [appliance] = await launch(applianceSubnet);
+    const [w] = await launch(guarded);
+    await ec2.send(
+      new ModifyNetworkInterfaceAttributeCommand({
+        NetworkInterfaceId: appliance!.NetworkInterfaces![0]!.NetworkInterfaceId!,
+        SourceDestCheck: { Value: false },
+      }),
+    );
+    const eip = await allocate();
+    await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: w!.InstanceId! }));
+    const gatewayTable = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;
+    await ec2.send(new AssociateRouteTableCommand({ RouteTableId: gatewayTable, GatewayId: igw }));
+    await ec2.send(
+      new CreateRouteCommand({
+        RouteTableId: gatewayTable,
+        DestinationCidrBlock: '10.30.5.0/24',
+        NetworkInterfaceId: appliance!.NetworkInterfaces![0]!.NetworkInterfaceId!,
+      }),
+    );
+    await server.dataplane!.settled();
+    const onW = runIn(w!.InstanceId!, udpReceiver(7950), 30_000);
+    const sender = runIn(INTERNET_NS, udpSender(eip.PublicIp, 7950, 10, 2000), 30_000);
+    try {
+      await onW.line(/ready/);
+      // The appliance does not forward yet: what the gateway sends to it goes no further.
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(onW.lines.filter((l) => l.startsWith('got')).length, 0, 'inbound traffic goes through the appliance');
+      execFileSync('ip', ['netns', 'exec', appliance!.InstanceId!, 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward']);
+      await onW.line(/^got/, 3000);
+    } finally {
+      sender.stop();
+      onW.stop();
     }
   });
 });
