@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
+  DescribeInstancesCommand,
   AssociateRouteTableCommand,
   AttachInternetGatewayCommand,
   AuthorizeSecurityGroupIngressCommand,
@@ -54,12 +55,21 @@ describe('data plane: the internet, Elastic IPs and NAT gateways', { skip }, () 
   let publicTable: string;
   let igw: string;
 
-  const launch = async (subnetId: string, count = 1): Promise<Instance[]> =>
-    (
+  /** Launches and waits (bounded) until every instance is running: AWS refuses AssociateAddress to a pending instance. */
+  const launch = async (subnetId: string, count = 1): Promise<Instance[]> => {
+    const launched = (
       await ec2.send(
         new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.large', MinCount: count, MaxCount: count, SubnetId: subnetId }),
       )
     ).Instances!;
+    const ids = launched.map((i) => i.InstanceId!);
+    for (let round = 0; round < 100; round++) {
+      const seen = ((await ec2.send(new DescribeInstancesCommand({ InstanceIds: ids }))).Reservations ?? []).flatMap((r) => r.Instances ?? []);
+      if (seen.length === ids.length && seen.every((i) => i.State?.Name === 'running')) return launched;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`${ids.join(', ')} not running after 5 s`);
+  };
   const allocate = async () => (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))) as { AllocationId: string; PublicIp: string };
 
   before(async () => {
