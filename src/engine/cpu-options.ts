@@ -5,7 +5,7 @@
  * - vCPUs = cores × threads per core; Graviton (arm64), T2 and the 7th-generation AMD types
  *   (m7a, c7a, r7a, hpc7a) run one thread per core, other types two;
  * - cores may be lowered, threads per core set to 1 (hyperthreading off), never raised;
- * - T2 and bare metal types take no CPU options ("The t2.micro instance type does not support
+ * - T2, HPC and bare metal types take no CPU options ("The t2.micro instance type does not support
  *   specifying CpuOptions.", UnsupportedOperation, as AWS answers for such types);
  * - ModifyInstanceCpuOptions needs both values ("When specifying CpuOptions you must specify both
  *   CoreCount and ThreadsPerCore.", MissingParameter) and a stopped instance.
@@ -20,19 +20,20 @@ export interface CpuTopology {
   readonly threadsPerCore: number;
 }
 
-const ONE_THREAD_PER_CORE = /^(a1|[a-z]+\d+[a-z]*g[a-z]*|t2|m7a|c7a|r7a|hpc7a)\./;
-
 export const isArm64 = (instanceType: string): boolean => /^([a-z]+\d+[a-z]*g[a-z]*|a1)\./.test(instanceType);
+
+const oneThreadPerCore = (instanceType: string): boolean => isArm64(instanceType) || /^(t2|m7a|c7a|r7a|hpc7a)\./.test(instanceType);
 
 /** The type's default topology, or undefined when the catalogue does not know its vCPUs. */
 export function defaultTopology(type: InstanceTypeInfo): CpuTopology | undefined {
   const vcpus = type.defaultVCpus;
   if (!vcpus) return undefined;
-  const threadsPerCore = vcpus > 1 && vcpus % 2 === 0 && !ONE_THREAD_PER_CORE.test(type.instanceType) ? 2 : 1;
+  const threadsPerCore = vcpus > 1 && vcpus % 2 === 0 && !oneThreadPerCore(type.instanceType) ? 2 : 1;
   return { coreCount: vcpus / threadsPerCore, threadsPerCore };
 }
 
-const supportsCpuOptions = (type: InstanceTypeInfo): boolean => !type.bareMetal && !type.instanceType.startsWith('t2.');
+/** HPC types refuse them too ("The hpc6a.48xlarge instance type does not support specifying CpuOptions."). */
+const supportsCpuOptions = (type: InstanceTypeInfo): boolean => !type.bareMetal && !/^(t2|hpc\d+[a-z]*)\./.test(type.instanceType);
 
 /**
  * The topology asked for (either value may be left to the type's default at launch), checked

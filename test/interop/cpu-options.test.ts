@@ -41,6 +41,8 @@ describe('CPU options', () => {
     const before = await instanceCount(ec2);
     const t2 = await expectCode(launch(ec2, { InstanceType: 't2.micro', CpuOptions: { CoreCount: 1, ThreadsPerCore: 1 } }), 'UnsupportedOperation');
     assert.match(t2.message, /t2\.micro instance type does not support specifying CpuOptions/);
+    const hpc = await expectCode(launch(ec2, { InstanceType: 'hpc6a.48xlarge', CpuOptions: { CoreCount: 48, ThreadsPerCore: 1 } }), 'UnsupportedOperation');
+    assert.match(hpc.message, /hpc6a\.48xlarge instance type does not support specifying CpuOptions/);
     await expectCode(launch(ec2, { InstanceType: 'm5.large', CpuOptions: { CoreCount: 2, ThreadsPerCore: 2 } }), 'InvalidParameterValue');
     await expectCode(launch(ec2, { InstanceType: 'm6g.large', CpuOptions: { CoreCount: 1, ThreadsPerCore: 2 } }), 'InvalidParameterValue');
     assert.equal(await instanceCount(ec2), before);
