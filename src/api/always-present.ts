@@ -9,6 +9,8 @@
  * untagged subnet comes back from AWS without `Tags` (a `describe-subnets` capture,
  * pastebin.com/X53ZBF3b, shows `Ipv6CidrBlockAssociationSet: []` and no `Tags`), and the clients
  * read those with `.get('Tags')` or `'tags' in …` (amazon.aws ec2_vpc_subnet, ec2_security_group).
+ * Nor the `Tags` of `Snapshot` and `Volume`: only their create answers are shown with an empty set
+ * (the CreateSnapshot and CreateVolume handlers add it), their Describe answers are not.
  */
 export const ALWAYS_PRESENT: Readonly<Record<string, readonly string[]>> = {
   // amazon.aws 5.5.1 ec2_vpc_igw_info reads internet_gateway['Tags'] and ['Attachments'] for every

@@ -62,7 +62,12 @@ export const snapshotHandlers = handlers({
     const description = input.Description ?? '';
     if (description.length > 255) throw invalidValue('The description of a snapshot can be at most 255 characters long.');
     const tags = tagsFromSpecs(input.TagSpecifications, 'snapshot');
-    return snapshotView(createSnapshot(ctx.region, volume, description, tags));
+    // The create answer carries the tag set even when empty: the AWS CLI reference's create-snapshot
+    // example shows "Tags": [], and amazon.aws ec2_snapshot reads snapshot['Tags'] straight after
+    // CreateSnapshot. Nothing shows DescribeSnapshots doing the same (ec2_snapshot_info
+    // allows for an absent `Tags`), so this is not a per-shape rule in always-present.ts.
+    const view = snapshotView(createSnapshot(ctx.region, volume, description, tags));
+    return { ...view, Tags: view.Tags ?? [] };
   },
 
   DescribeSnapshots: (ctx, input) => {

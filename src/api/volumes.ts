@@ -175,7 +175,10 @@ export const volumeHandlers = handlers({
           kmsKeyId: input.KmsKeyId,
           tags,
         });
-        return { id: volume.id, output: volumeView(volume) };
+        // The create answer carries the tag set even when empty (the AWS CLI reference's
+        // create-volume example: "Tags": []); DescribeVolumes leaves an untagged volume's out.
+        const view = volumeView(volume);
+        return { id: volume.id, output: { ...view, Tags: view.Tags ?? [] } };
       },
       (id) => {
         const v = ctx.region.volumes.get(id);

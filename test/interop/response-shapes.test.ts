@@ -10,7 +10,11 @@
  *   `IpPermissions`/`IpPermissionsEgress` (ec2_security_group indexes them);
  * - an interface made by CreateNetworkInterface names its creator in `RequesterId` (amazon.aws
  *   5.5.1's ec2_eni integration target, run against AWS, asserts `requester_id is string`): the
- *   caller's user id, as GetCallerIdentity answers it.
+ *   caller's user id, as GetCallerIdentity answers it;
+ * - CreateSnapshot and CreateVolume answer an untagged resource with `Tags: []` (the AWS CLI
+ *   reference's create-snapshot and create-volume examples), and amazon.aws 5.5.1 ec2_snapshot reads
+ *   `snapshot['Tags']` straight after CreateSnapshot, which its integration target does against AWS
+ *   for an untagged volume.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -59,5 +63,19 @@ describe('elements AWS sends even when empty', () => {
       ].join('\n'),
     );
     assert.deepEqual(out, [[], false, [], [], 1, true]);
+  });
+
+  it('CreateSnapshot and CreateVolume answer an untagged resource with an empty tag set (boto3)', async () => {
+    const out = await h.boto3(
+      [
+        "az = ec2.describe_availability_zones()['AvailabilityZones'][0]['ZoneName']",
+        'vol = ec2.create_volume(AvailabilityZone=az, Size=1)',
+        "snap = ec2.create_snapshot(VolumeId=vol['VolumeId'])",
+        "tagged = ec2.create_snapshot(VolumeId=vol['VolumeId'], TagSpecifications=[{'ResourceType': 'snapshot', 'Tags': [{'Key': 'k', 'Value': 'v'}]}])",
+        // What ec2_snapshot does with the answer.
+        "result = [vol['Tags'], snap['Tags'], tagged['Tags']]",
+      ].join('\n'),
+    );
+    assert.deepEqual(out, [[], [], [{ Key: 'k', Value: 'v' }]]);
   });
 });
