@@ -5,8 +5,10 @@
  * address between two instances with AllowReassignment (the move sent → the first datagram of a
  * client's steady stream that reaches the new holder), and the same for an Elastic IP moved between
  * them by AssociateAddress with AllowReassociation, the client in the `ec2net-internet` namespace
- * (the public pool is a documentation range, 203.0.113.0/24). Prints a Markdown section for
- * bench/RESULTS.md. Every loop is bounded; all traffic stays in the namespaces the server made.
+ * (the public pool is a documentation range, 203.0.113.0/24). Beside each stage's throughput (requests
+ * per second of wall time) it reports CPU per request from /proc: this process's (the server, with
+ * the SDK client and the bench's polling beside it) and its `ip`/`nft` children's. Prints a Markdown
+ * section for bench/RESULTS.md. Every loop is bounded; all traffic stays in the namespaces the server made.
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -15,6 +17,7 @@ import {
   AllocateAddressCommand,
   AssignPrivateIpAddressesCommand,
   AssociateAddressCommand,
+  AuthorizeSecurityGroupIngressCommand,
   DescribeSubnetsCommand,
   RunInstancesCommand,
   type EC2Client,
@@ -22,6 +25,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { INTERNET_NS } from '../src/dataplane/internet.js';
 import { acquireDataplaneLock, releaseDataplaneLock } from '../test/dataplane/lock.js';
+import { childrenCpuSeconds, cpuSeconds } from './lib/procs.js';
 import { namespaces, runIn, skipReason, startDataplaneServer, udpReceiver, udpSender, type NsProgram } from '../test/dataplane/netns-tools.js';
 
 const { values } = parseArgs({ options: { instances: { type: 'string' }, moves: { type: 'string' }, 'eip-moves': { type: 'string' } } });
@@ -30,6 +34,29 @@ const MOVES = Number(values.moves ?? 100);
 const EIP_MOVES = Number(values['eip-moves'] ?? 100);
 /** The client's sending interval: the failover times' resolution. */
 const EVERY_MS = 5;
+
+/** A stage's cost: wall time, and CPU of this process and of its exited children (from /proc/self/stat). */
+interface Stage {
+  readonly requests: number;
+  readonly wallMs: number;
+  readonly selfCpuS: number;
+  readonly childrenCpuS: number;
+}
+
+async function measured<T>(requests: number, fn: () => Promise<T>): Promise<{ result: T; stage: Stage }> {
+  const [self0, kids0, t0] = [cpuSeconds(process.pid) ?? NaN, childrenCpuSeconds(process.pid) ?? NaN, performance.now()];
+  const result = await fn();
+  const stage = {
+    requests,
+    wallMs: performance.now() - t0,
+    selfCpuS: (cpuSeconds(process.pid) ?? NaN) - self0,
+    childrenCpuS: (childrenCpuSeconds(process.pid) ?? NaN) - kids0,
+  };
+  return { result, stage };
+}
+
+const perRequest = (s: Stage) =>
+  `${(s.requests / (s.wallMs / 1000)).toFixed(1)} req/s; CPU per request ${((s.selfCpuS * 1000) / s.requests).toFixed(1)} ms in ec2net's process + ${((s.childrenCpuS * 1000) / s.requests).toFixed(1)} ms in its \`ip\`/\`nft\` children`;
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 
@@ -58,18 +85,36 @@ async function timeMoves(receivers: NsProgram[], moves: number, move: (to: numbe
 }
 
 /** An Elastic IP moved between b and c (AllowReassociation) while the internet streams to it. */
-async function eipMoves(ec2: EC2Client, settled: () => Promise<void>, b: Instance, c: Instance, eniOf: (i: Instance) => string): Promise<number[]> {
+async function eipMoves(
+  ec2: EC2Client,
+  settled: () => Promise<void>,
+  b: Instance,
+  c: Instance,
+  eniOf: (i: Instance) => string,
+): Promise<{ result: number[]; stage: Stage }> {
+  // Security groups are enforced: the default group lets in only its own members, so the
+  // internet's datagrams need an inbound rule, as on AWS (Amazon VPC User Guide, "Default security groups").
+  const groupId = b.SecurityGroups![0]!.GroupId!;
+  await ec2.send(
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: groupId,
+      IpPermissions: [{ IpProtocol: 'udp', FromPort: 7310, ToPort: 7310, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'bench: from the internet' }] }],
+    }),
+  );
   const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
   await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eniOf(b) }));
   await settled();
   const receivers = [b, c].map((i) => runIn(i.InstanceId!, udpReceiver(7310), 10 * 60_000));
   for (const r of receivers) await r.line(/ready/);
+  // The client binds no address: it sends from the internet namespace's own (192.0.2.1).
   const client = runIn(INTERNET_NS, udpSender(eip.PublicIp!, 7310, EVERY_MS, 1_000_000), 10 * 60_000);
   try {
     await receivers[0]!.line(/^got/);
     const holders = [b, c];
-    return await timeMoves(receivers, EIP_MOVES, (to) =>
-      ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eniOf(holders[to]!), AllowReassociation: true })),
+    return await measured(EIP_MOVES, () =>
+      timeMoves(receivers, EIP_MOVES, (to) =>
+        ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, NetworkInterfaceId: eniOf(holders[to]!), AllowReassociation: true })),
+      ),
     );
   } finally {
     client.stop();
@@ -96,6 +141,8 @@ async function main(): Promise<void> {
     // Bring-up: N instances, each with eth0 and eth1.
     const t0 = performance.now();
     const launched: Instance[] = [];
+    const self0 = cpuSeconds(process.pid) ?? NaN;
+    const kids0 = childrenCpuSeconds(process.pid) ?? NaN;
     for (let left = INSTANCES; left > 0; left -= 20) {
       const n = Math.min(20, left);
       const run = await ec2.send(
@@ -114,6 +161,12 @@ async function main(): Promise<void> {
     }
     await server.dataplane!.settled();
     const bringUpMs = performance.now() - t0;
+    const bringUp: Stage = {
+      requests: Math.ceil(INSTANCES / 20),
+      wallMs: bringUpMs,
+      selfCpuS: (cpuSeconds(process.pid) ?? NaN) - self0,
+      childrenCpuS: (childrenCpuSeconds(process.pid) ?? NaN) - kids0,
+    };
     const made = namespaces().length - nsBefore;
     const last = launched.at(-1)!;
     const eth1 = execFileSync('ip', ['-n', last.InstanceId!, '-o', 'addr', 'show', 'eth1'], { encoding: 'utf8' });
@@ -132,16 +185,19 @@ async function main(): Promise<void> {
     const client = runIn(a!.InstanceId!, udpSender(vip, 7300, EVERY_MS, 1_000_000), 10 * 60_000);
     await receivers[0]!.line(/^got/);
     let times: number[];
+    let failover: Stage;
     try {
       const holders = [b!, c!];
-      times = await timeMoves(receivers, MOVES, (to) =>
-        ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniOf(holders[to]!), PrivateIpAddresses: [vip], AllowReassignment: true })),
-      );
+      ({ result: times, stage: failover } = await measured(MOVES, () =>
+        timeMoves(receivers, MOVES, (to) =>
+          ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniOf(holders[to]!), PrivateIpAddresses: [vip], AllowReassignment: true })),
+        ),
+      ));
     } finally {
       client.stop();
       for (const r of receivers) r.stop();
     }
-    const eipTimes = await eipMoves(ec2, () => server.dataplane!.settled(), b!, c!, eniOf);
+    const { result: eipTimes, stage: eipStage } = await eipMoves(ec2, () => server.dataplane!.settled(), b!, c!, eniOf);
     const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     process.stdout.write(
       [
@@ -158,6 +214,11 @@ async function main(): Promise<void> {
         `| Elastic IP move over ${EIP_MOVES} moves (AssociateAddress with AllowReassociation sent → first datagram from the internet namespace at the new holder; client every ${EVERY_MS} ms), p50 | ${quantile(eipTimes, 0.5)} ms |`,
         `| Elastic IP move p99 | ${quantile(eipTimes, 0.99)} ms |`,
         `| Elastic IP move max | ${eipTimes.at(-1)} ms |`,
+        `| bring-up cost: ${bringUp.requests} RunInstances | ${perRequest(bringUp)} |`,
+        `| failover cost: ${failover.requests} AssignPrivateIpAddresses | ${perRequest(failover)} |`,
+        `| Elastic IP move cost: ${eipStage.requests} AssociateAddress | ${perRequest(eipStage)} |`,
+        '',
+        `1-minute load average when the run ended: ${os.loadavg()[0]!.toFixed(2)}.`,
         '',
       ].join('\n'),
     );

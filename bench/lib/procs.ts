@@ -152,6 +152,17 @@ export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): P
 /** Linux's USER_HZ: the unit of utime/stime in /proc/<pid>/stat (100 on every mainstream build). */
 const CLOCK_TICKS = 100;
 
+/** CPU time (user + system) of a process's children that have exited and were waited for (cutime + cstime), in seconds. */
+export function childrenCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[13]) + Number(rest[14])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU time (user + system) a process has used so far, in seconds, or undefined where /proc is missing. */
 export function cpuSeconds(pid: number): number | undefined {
   try {

@@ -111,7 +111,7 @@ export function instanceView(region: RegionState, i: Instance) {
       HttpTokens: i.metadata.httpTokens,
       HttpPutResponseHopLimit: i.metadata.httpPutResponseHopLimit,
       HttpEndpoint: i.metadata.httpEndpoint,
-      HttpProtocolIpv6: 'disabled' as const,
+      HttpProtocolIpv6: i.metadata.httpProtocolIpv6 ?? 'disabled',
       InstanceMetadataTags: i.metadata.instanceMetadataTags,
     },
     EnclaveOptions: { Enabled: false },
@@ -362,6 +362,7 @@ export const instanceHandlers = handlers({
     if (input.HttpEndpoint) i.metadata.httpEndpoint = input.HttpEndpoint;
     if (input.HttpPutResponseHopLimit !== undefined) i.metadata.httpPutResponseHopLimit = input.HttpPutResponseHopLimit;
     if (input.InstanceMetadataTags) i.metadata.instanceMetadataTags = input.InstanceMetadataTags;
+    if (input.HttpProtocolIpv6) i.metadata.httpProtocolIpv6 = input.HttpProtocolIpv6;
     return { InstanceId: i.id, InstanceMetadataOptions: instanceView(ctx.region, i).MetadataOptions };
   },
 

@@ -45,7 +45,7 @@ function launchTemplateData(region: RegionState, i: Instance) {
       HttpTokens: i.metadata.httpTokens,
       HttpPutResponseHopLimit: i.metadata.httpPutResponseHopLimit,
       HttpEndpoint: i.metadata.httpEndpoint,
-      HttpProtocolIpv6: 'disabled' as const,
+      HttpProtocolIpv6: i.metadata.httpProtocolIpv6 ?? 'disabled',
       InstanceMetadataTags: i.metadata.instanceMetadataTags,
     },
   };

@@ -254,6 +254,7 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
         httpEndpoint: input.MetadataOptions?.HttpEndpoint,
         hopLimit: input.MetadataOptions?.HttpPutResponseHopLimit,
         metadataTags: input.MetadataOptions?.InstanceMetadataTags,
+        httpProtocolIpv6: input.MetadataOptions?.HttpProtocolIpv6,
       });
       instances.push(instance);
       instance.attributes = { ...attributes };

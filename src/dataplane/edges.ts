@@ -78,6 +78,7 @@ export function edgePlanOf(applied: EdgePicture, desired: EdgePicture, newRouter
     newNamespaces.push(INTERNET_NS);
     add(configure, INTERNET_NS, 'link set lo up');
     add(configure, INTERNET_NS, `addr add ${INTERNET_ADDRESS}/32 dev lo scope link`);
+    add(configure, INTERNET_NS, `addr add ${desired.source}/32 dev lo`);
   } else if (!desired.internet && applied.internet) {
     root.push(`netns del ${INTERNET_NS}`);
   }
@@ -147,7 +148,7 @@ export function edgePlanOf(applied: EdgePicture, desired: EdgePicture, newRouter
     const old = internetNew ? new Map<string, string>() : applied.publicRoutes;
     for (const [pub, r] of desired.publicRoutes) {
       if (old.get(pub) !== r || linkNew.has(r) || newRouters.has(r))
-        add(configure, INTERNET_NS, `route replace ${pub}/32 via ${ROUTER_IGW_ADDRESS} dev ${internetLinkOf(r)} onlink`);
+        add(configure, INTERNET_NS, `route replace ${pub}/32 via ${ROUTER_IGW_ADDRESS} dev ${internetLinkOf(r)} onlink src ${desired.source}`);
     }
     for (const [pub, r] of old) {
       const linkStays = desired.routers.get(r)?.igw && !linkNew.has(r) && !newRouters.has(r);

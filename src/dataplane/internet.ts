@@ -48,13 +48,25 @@ export interface RouterEdges {
 export interface EdgePicture {
   /** Whether the internet namespace is there (it is, unless another process owns the name). */
   readonly internet: boolean;
+  /** The internet namespace's own public address: the source of what it sends unbound (internetSourceOf). */
+  readonly source: string;
   readonly routers: ReadonlyMap<string, RouterEdges>;
   readonly nats: ReadonlyMap<string, NatPicture>;
   /** Public IPv4 → the router namespace it is translated at: the internet's routes. */
   readonly publicRoutes: ReadonlyMap<string, string>;
 }
 
-export const EMPTY_EDGES: EdgePicture = { internet: false, routers: new Map(), nats: new Map(), publicRoutes: new Map() };
+/**
+ * Documentation ranges (RFC 5737), the first one outside every public pool: the address the
+ * internet namespace sends from when a program binds none. Its link to each router has only a
+ * link-scoped address, which the kernel does not pick for a global destination: without a public
+ * address of its own a sender's packets left with source 0.0.0.0, which the router drops as a martian.
+ */
+const SOURCE_CANDIDATES = ['192.0.2.1', '198.51.100.1', '203.0.113.1'];
+
+export const internetSourceOf = (cloud: Cloud): string => SOURCE_CANDIDATES.find((a) => !cloud.publicIps.covers(a)) ?? SOURCE_CANDIDATES[0]!;
+
+export const EMPTY_EDGES: EdgePicture = { internet: false, source: SOURCE_CANDIDATES[0]!, routers: new Map(), nats: new Map(), publicRoutes: new Map() };
 
 /** A gateway being made or working has its namespace; a failed, deleting or deleted one has none. */
 const NAT_PRESENT = new Set(['pending', 'available']);
@@ -143,7 +155,7 @@ export function edgesOf(cloud: Cloud, base: Picture, internet: boolean): EdgePic
       routers.set(routerNs, { routes, rules, igw, oneToOne });
     }
   }
-  return { internet, routers, nats, publicRoutes };
+  return { internet, source: internetSourceOf(cloud), routers, nats, publicRoutes };
 }
 
 /** The name of the nftables table the public side uses, in router and NAT gateway namespaces alike. */

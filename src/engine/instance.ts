@@ -92,6 +92,7 @@ export interface LaunchParams {
   readonly httpEndpoint?: 'enabled' | 'disabled';
   readonly hopLimit?: number;
   readonly metadataTags?: 'enabled' | 'disabled';
+  readonly httpProtocolIpv6?: 'enabled' | 'disabled';
 }
 
 /** Creates one instance in `pending` with its interfaces cold-attached (all validated by the caller). */
@@ -120,6 +121,7 @@ export function launchInstance(region: RegionState, p: LaunchParams): Instance {
       httpEndpoint: p.httpEndpoint ?? 'enabled',
       httpPutResponseHopLimit: p.hopLimit ?? 1,
       instanceMetadataTags: p.metadataTags ?? 'disabled',
+      ...(p.httpProtocolIpv6 === 'enabled' ? { httpProtocolIpv6: 'enabled' as const } : {}),
     },
     blockedDeviceIndexes: new Set(),
     tags: p.tags ?? new Map(),

@@ -240,6 +240,8 @@ export interface Instance extends Taggable {
     httpEndpoint: 'enabled' | 'disabled';
     httpPutResponseHopLimit: number;
     instanceMetadataTags: 'enabled' | 'disabled';
+    /** The IPv6 endpoint (fd00:ec2::254); absent = disabled, the default (kept absent so older snapshots read the same). */
+    httpProtocolIpv6?: 'enabled' | 'disabled';
   };
   terminatedAt?: Date;
   /** Device indexes freed by a forced detach stay unusable until the instance stops (API reference, DetachNetworkInterface). */

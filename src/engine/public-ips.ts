@@ -52,6 +52,14 @@ export class PublicIpPools {
     );
   }
 
+  /** Whether `text` is in the public pool of any region (configured, or the default 3.<k>.0.0/16). */
+  covers(text: string): boolean {
+    const ip = parseIpv4(text);
+    if (ip === undefined) return false;
+    const regions = new Set([...REGIONS.map((r) => r.name), ...Object.keys(this.configured)]);
+    return [...regions].some((r) => parseIpv4Cidr(this.configuredText(r))?.contains(ip) ?? false);
+  }
+
   /** Takes a random free address (as AWS does), skipping the pool's network and broadcast addresses. */
   allocate(region: string): string {
     const p = this.pool(region);

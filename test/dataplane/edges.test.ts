@@ -20,6 +20,7 @@ const router = (over: Partial<RouterEdges> = {}): RouterEdges => ({
 });
 const picture = (r: RouterEdges, publicRoutes = new Map([['203.0.113.5', R]])): EdgePicture => ({
   internet: true,
+  source: '192.0.2.1',
   routers: new Map([[R, r]]),
   nats: new Map(),
   publicRoutes,
@@ -35,7 +36,10 @@ describe('edgePlanOf', () => {
     assert.ok(lines.includes('route replace blackhole 10.0.0.0/16 table 1001'));
     assert.ok(lines.includes('route replace 0.0.0.0/0 via 169.254.0.2 dev igw onlink table 1001'));
     assert.ok(lines.includes('rule add pref 90 iif va from 10.0.1.4/32 lookup 1001'));
-    assert.ok(plan.configure.get(INTERNET_NS)!.includes('route replace 203.0.113.5/32 via 169.254.0.1 dev r3456789abcdef0 onlink'));
+    // The internet has a public address of its own, the source of its routes: a sender that binds
+    // none would otherwise leave with 0.0.0.0, which the router drops as a martian.
+    assert.ok(plan.configure.get(INTERNET_NS)!.includes('addr add 192.0.2.1/32 dev lo'));
+    assert.ok(plan.configure.get(INTERNET_NS)!.includes('route replace 203.0.113.5/32 via 169.254.0.1 dev r3456789abcdef0 onlink src 192.0.2.1'));
     assert.match(plan.nft.get(R)!, /elements = \{ 203\.0\.113\.5 : 10\.0\.1\.4 \}/);
   });
 

@@ -108,12 +108,29 @@ describe('data plane: the internet, Elastic IPs and NAT gateways', { skip }, () 
     );
     await server.dataplane!.settled();
     assert.ok(namespaces().includes(INTERNET_NS));
-    execFileSync('ip', ['-n', INTERNET_NS, 'addr', 'add', `${SITE}/32`, 'dev', 'lo']);
   });
   after(async () => {
     await server?.close();
     assert.deepEqual(namespaces(), before_.ns);
     assert.deepEqual(rootLinks(), before_.links);
+  });
+
+  it('a sender in the internet namespace with no address of its own reaches an Elastic IP (as curl would)', async () => {
+    // First test of the file: nothing has given the internet namespace an address yet. The
+    // client binds none, so its source is whatever the namespace's routes prefer.
+    const [x] = await launch(publicSubnet);
+    const eip = await allocate();
+    await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: x!.InstanceId! }));
+    await server.dataplane!.settled();
+    const site = runIn(x!.InstanceId!, whoAmI(7600));
+    try {
+      await site.line(/ready/);
+      const client = runIn(INTERNET_NS, tcpClient(eip.PublicIp, 7600, ''), 10_000);
+      // The instance sees the internet's own public address (a documentation range outside the pool 203.0.113.0/24).
+      assert.equal(await client.line(/^(echo|error)/), 'echo 192.0.2.1');
+    } finally {
+      site.stop();
+    }
   });
 
   it('an Elastic IP reaches its instance from the internet, and follows AssociateAddress with AllowReassociation within 1 s', async () => {
@@ -179,6 +196,7 @@ describe('data plane: the internet, Elastic IPs and NAT gateways', { skip }, () 
     await ec2.send(new AssociateRouteTableCommand({ RouteTableId: privateTable, SubnetId: privateSubnet }));
     const [p] = await launch(privateSubnet);
     await server.dataplane!.settled();
+    execFileSync('ip', ['-n', INTERNET_NS, 'addr', 'add', `${SITE}/32`, 'dev', 'lo']);
     const site = runIn(INTERNET_NS, whoAmI(7800), 30_000);
     try {
       await site.line(/ready/);

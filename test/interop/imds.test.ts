@@ -187,6 +187,23 @@ describe('imds over HTTP', () => {
       await ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: oid, HttpEndpoint: 'enabled' }));
       assert.equal(await meta(h, oid, 'instance-id'), oid);
     });
+
+    it('HttpProtocolIpv6: disabled by default, set at launch and by ModifyInstanceMetadataOptions, shown by both', async () => {
+      // EC2 User Guide, "Modify instance metadata options for existing instances": "By default, the
+      // IPv6 endpoint is disabled"; RunInstances MetadataOptions and ModifyInstanceMetadataOptions take it.
+      const plain = await launch(ec2);
+      assert.equal(plain.MetadataOptions?.HttpProtocolIpv6, 'disabled');
+      const v6 = await launch(ec2, { MetadataOptions: { HttpProtocolIpv6: 'enabled' } });
+      assert.equal(v6.MetadataOptions?.HttpProtocolIpv6, 'enabled');
+      const modified = await ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: plain.InstanceId!, HttpProtocolIpv6: 'enabled' }));
+      assert.equal(modified.InstanceMetadataOptions?.HttpProtocolIpv6, 'enabled');
+      // Other options left alone keep the setting.
+      await ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: plain.InstanceId!, HttpTokens: 'required' }));
+      const seen = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [plain.InstanceId!] }))).Reservations![0]!.Instances![0]!;
+      assert.equal(seen.MetadataOptions?.HttpProtocolIpv6, 'enabled');
+      const boto = await h.boto3(`result = ec2.describe_instances(InstanceIds=['${v6.InstanceId}'])['Reservations'][0]['Instances'][0]['MetadataOptions']`);
+      assert.equal(boto.HttpProtocolIpv6, 'enabled');
+    });
   });
 
   describe('live state', () => {
