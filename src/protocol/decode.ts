@@ -154,10 +154,12 @@ export class Decoder {
       }
       const required = this.query
         ? []
-        : (shape.required ?? []).filter((name) => !CHECKED_BY_HANDLER.has(`${shapeName}.${name}`)).map((name) => {
-            const ref = shape.members![name]!;
-            return { name, wire: this.wireName(name, ref), shape: ref.shape, index: -1 };
-          });
+        : (shape.required ?? [])
+            .filter((name) => !CHECKED_BY_HANDLER.has(`${shapeName}.${name}`))
+            .map((name) => {
+              const ref = shape.members![name]!;
+              return { name, wire: this.wireName(name, ref), shape: ref.shape, index: -1 };
+            });
       plan = { byWire, required };
       this.plans.set(shapeName, plan);
     }
