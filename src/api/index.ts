@@ -9,6 +9,7 @@ import { instanceAttributeHandlers } from './instance-attributes.js';
 import { instanceHandlers } from './instances.js';
 import { internetGatewayHandlers } from './internet-gateways.js';
 import { keyPairHandlers } from './key-pairs.js';
+import { placementGroupHandlers } from './placement-groups.js';
 import { launchTemplateDataHandlers } from './launch-template-data.js';
 import { launchTemplateHandlers } from './launch-templates.js';
 import { networkInterfacePermissionHandlers } from './network-interface-permissions.js';
@@ -49,6 +50,7 @@ export const allHandlers: HandlerMap = {
   ...securityGroupHandlers,
   ...accountAttributeHandlers,
   ...keyPairHandlers,
+  ...placementGroupHandlers,
   ...routeTableHandlers,
   ...networkAclHandlers,
   ...dhcpOptionsHandlers,

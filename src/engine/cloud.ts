@@ -12,6 +12,7 @@ import type {
   InterfacePermission,
   InternetGateway,
   KeyPair,
+  PlacementGroup,
   LaunchTemplate,
   NetworkInterface,
   SecurityGroup,
@@ -127,6 +128,8 @@ export class RegionState {
   readonly interfacePermissions = new Map<string, InterfacePermission>();
   /** Key pairs by key pair id (names are unique in the world too). */
   readonly keyPairs = new Map<string, KeyPair>();
+  /** Placement groups by id (names are unique in the world too). */
+  readonly placementGroups = new Map<string, PlacementGroup>();
   /** Launch templates by id (names are unique in the world too). */
   readonly launchTemplates = new Map<string, LaunchTemplate>();
   /** Elastic IPs by allocation id. */

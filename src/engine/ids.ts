@@ -81,6 +81,11 @@ export const ID_KINDS = {
     ...kind('lt', 'launch template', 'InvalidLaunchTemplateId.NotFound', 'InvalidLaunchTemplateId.Malformed'),
     notFoundMessage: (id: string) => `The specified launch template, with template ID ${id}, does not exist.`,
   },
+  // Names and ids alike are unknown as InvalidPlacementGroup.Unknown (AWS's error-code list has no NotFound for ids).
+  placementGroup: {
+    ...kind('pg', 'placement group', 'InvalidPlacementGroup.Unknown', 'InvalidPlacementGroupId.Malformed'),
+    notFoundMessage: (id: string) => `The Placement Group '${id}' is unknown.`,
+  },
   eniPermission: kind('eni-perm', 'networkInterfacePermission', 'InvalidPermission.NotFound', 'InvalidNetworkInterfacePermissionId.Malformed'),
 } as const satisfies Record<string, IdKind>;
 

@@ -133,6 +133,11 @@ function checkRegion(region: RegionState, out: Violation[]): void {
   checkPeering(region, v);
   checkNamesUnique('key-pair-name', region.keyPairs.values(), v);
   checkNamesUnique('launch-template-name', region.launchTemplates.values(), v);
+  checkNamesUnique('placement-group-name', region.placementGroups.values(), v);
+  for (const i of region.instances.values()) {
+    if (i.placement && i.state !== 'terminated' && !region.placementGroups.has(i.placement.groupId))
+      v('placement-group', `${i.id} is in placement group ${i.placement.groupId}, which does not exist`);
+  }
   for (const t of region.launchTemplates.values()) {
     if (!t.versions.has(t.defaultVersion)) v('launch-template-default', `${t.id}'s default version ${t.defaultVersion} does not exist`);
     for (const n of t.versions.keys())
