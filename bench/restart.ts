@@ -7,6 +7,8 @@
  *   --history H     committed state-changing requests in the history (default 1000000)
  *   --crash-log L   changes logged after the last snapshot before the SIGKILL of the crash restart (default 9990)
  *   --starts K      restarts of each kind to take the best of (default 3)
+ *   --keep DIR      build into DIR and keep it (with DIR.json, what the build made); when DIR.json
+ *                   exists, the build is skipped and DIR reused (to measure restarts again quickly)
  *
  * 1. Build (in this process, through the server's own request path — `RunningServer.handle`, the
  *    Query API with its journal, group commit and snapshots — without HTTP, so a history of a
@@ -21,7 +23,7 @@
  * 5. Disk: the directory against the export, after the build, the restarts and the crash.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     history: { type: 'string' },
     'crash-log': { type: 'string' },
     starts: { type: 'string' },
+    keep: { type: 'string' },
   },
   strict: true,
 });
@@ -54,6 +57,7 @@ const INSTANCES = Number(values.instances ?? 10_000);
 const HISTORY = Number(values.history ?? 1_000_000);
 const CRASH_LOG = Number(values['crash-log'] ?? 9_990);
 const STARTS = Number(values.starts ?? 3);
+const KEEP = values.keep === undefined ? undefined : resolve(values.keep);
 const QUOTA = ['--quota', `network-interfaces-per-region=${ENIS + 1000}`];
 
 interface SnapshotLog {
@@ -166,7 +170,7 @@ const show = (xs: StartFigures[]) =>
 
 async function main() {
   installCleanup();
-  const dir = mkdtempSync(join(os.tmpdir(), 'ec2net-restart-'));
+  const dir = KEEP ?? mkdtempSync(join(os.tmpdir(), 'ec2net-restart-'));
   const dir2 = mkdtempSync(join(os.tmpdir(), 'ec2net-restart-import-'));
   const exportFile = join(dir2, '..', `ec2net-restart-export-${process.pid}.json`);
   const lines: string[] = [];
@@ -177,7 +181,11 @@ async function main() {
   try {
     const load0 = os.loadavg()[0]!;
     progress(`build: ${n0(ENIS)} interfaces, ${n0(INSTANCES)} instances, ${n0(HISTORY)} requests of history in ${dir}`);
-    const b = await build(dir);
+    const b =
+      KEEP !== undefined && existsSync(`${KEEP}.json`)
+        ? (JSON.parse(readFileSync(`${KEEP}.json`, 'utf8')) as Awaited<ReturnType<typeof build>>)
+        : await build(dir);
+    if (KEEP !== undefined) writeFileSync(`${KEEP}.json`, JSON.stringify(b));
     const buildBytes = dirBytes(dir);
     const check = b.enis[b.enis.length - 1]!;
     const periodic = b.snapshots.filter((s) => s.reason === 'log bound');
@@ -254,7 +262,7 @@ async function main() {
     say('');
   } finally {
     killAll();
-    rmSync(dir, { recursive: true, force: true });
+    if (KEEP === undefined) rmSync(dir, { recursive: true, force: true });
     rmSync(dir2, { recursive: true, force: true });
     rmSync(exportFile, { force: true });
   }

@@ -29,6 +29,7 @@ import { tagHandlers } from './tags.js';
 import { volumeHandlers } from './volumes.js';
 import { vpcHandlers } from './vpcs.js';
 import { vpnGatewayHandlers } from './vpn-gateways.js';
+import { customerGatewayHandlers } from './customer-gateways.js';
 import { vpcPeeringHandlers } from './vpc-peering.js';
 
 export const allHandlers: HandlerMap = {
@@ -61,5 +62,6 @@ export const allHandlers: HandlerMap = {
   ...vpcEndpointHandlers,
   ...egressOnlyInternetGatewayHandlers,
   ...vpnGatewayHandlers,
+  ...customerGatewayHandlers,
   ...vpcPeeringHandlers,
 };

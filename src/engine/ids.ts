@@ -61,6 +61,8 @@ export const ID_KINDS = {
   serviceAttachment: kind('ela-attach', 'attachment', 'InvalidAttachmentID.NotFound', 'InvalidNetworkInterfaceAttachmentId.Malformed'),
   vpcEndpoint: kind('vpce', 'vpcEndpoint', 'InvalidVpcEndpointId.NotFound', 'InvalidVpcEndpointId.Malformed'),
   vpnGateway: kind('vgw', 'vpnGateway', 'InvalidVpnGatewayID.NotFound', 'InvalidVpnGatewayID.Malformed'),
+  customerGateway: kind('cgw', 'customerGateway', 'InvalidCustomerGatewayID.NotFound', 'InvalidCustomerGatewayId.Malformed'),
+  vpnConnection: kind('vpn', 'vpnConnection', 'InvalidVpnConnectionID.NotFound', 'InvalidVpnConnectionID.Malformed'),
   transitGateway: kind('tgw', 'transitGateway', 'InvalidTransitGatewayID.NotFound', 'InvalidTransitGatewayID.Malformed'),
   networkAcl: kind('acl', 'networkAcl', 'InvalidNetworkAclID.NotFound', 'InvalidNetworkAclId.Malformed'),
   volume: {

@@ -213,6 +213,14 @@ function regionJson(r: RegionState) {
       propagations: [...g.propagations],
       tags: tagsJson(g.tags),
     })),
+    customerGateways: [...r.customerGateways.values()].map((g) => ({ ...g, tags: tagsJson(g.tags) })),
+    vpnConnections: [...r.vpnConnections.values()].map((c) => ({
+      ...c,
+      tunnels: c.tunnels.map((t) => ({ ...t })),
+      routes: c.routes.map((x) => ({ ...x })),
+      lastStatusChange: new Date(c.lastStatusChange).toISOString(),
+      tags: tagsJson(c.tags),
+    })),
     vpcPeeringConnections: [...r.vpcPeeringConnections.values()].map((s) => ({
       ...s.connection,
       requester: { ...s.connection.requester },

@@ -3,7 +3,9 @@
  * first image encoding (a V8 structured clone of the object graph; test/fixtures/v2-graph-datadir,
  * made by test/fixtures/make-v2-fixture.ts before the encoding changed) opens with an identical
  * `GET /_ec2net/state`, and so does the directory it becomes once a clean shutdown rewrote its
- * snapshot in today's encoding.
+ * snapshot in today's encoding. The same holds for the columnar image's first layout (one stream
+ * of nodes decoded at once; test/fixtures/v2-columnar-datadir, made by make-v2-fixture.ts at the
+ * commit before the layout with lazily decoded large collections).
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -42,11 +44,11 @@ function withoutFamiliesAddedSince(actual: unknown, expected: unknown): unknown 
 }
 
 describe('snapshot encodings of earlier releases', () => {
-  it('a snapshot of the structured-clone encoding opens with an identical state, and again after it is rewritten', async () => {
-    const expected = JSON.parse(readFileSync(join(FIXTURES, 'v2-graph-state.json'), 'utf8')) as unknown;
+  const opensAndReopens = async (fixture: string) => {
+    const expected = JSON.parse(readFileSync(join(FIXTURES, `${fixture}-state.json`), 'utf8')) as unknown;
     const dir = mkdtempSync(join(tmpdir(), 'ec2net-image-formats-'));
     dirs.push(dir);
-    cpSync(join(FIXTURES, 'v2-graph-datadir'), dir, { recursive: true });
+    cpSync(join(FIXTURES, `${fixture}-datadir`), dir, { recursive: true });
     for (let k = 0; k < 2; k++) {
       const server = await start(dir);
       const state = JSON.parse(await (await fetch(`${server.url}/_ec2net/state`)).text()) as unknown;
@@ -64,5 +66,9 @@ describe('snapshot encodings of earlier releases', () => {
       }
       await server.close();
     }
-  });
+  };
+
+  it('a snapshot of the structured-clone encoding opens with an identical state, and again after it is rewritten', () => opensAndReopens('v2-graph'));
+
+  it('a columnar image of the first layout opens with an identical state, and again after it is rewritten', () => opensAndReopens('v2-columnar'));
 });
