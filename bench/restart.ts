@@ -140,6 +140,8 @@ async function build(dir: string) {
 
 interface StartFigures {
   readyMs: number;
+  /** Spawn → a DescribeNetworkInterfaces of the last interface answered (it needs the large collections decoded). */
+  fullMs: number;
   restoreMs?: number;
   cpuSeconds?: number;
 }
@@ -154,11 +156,13 @@ async function starts(dir: string, check: string): Promise<StartFigures[]> {
   const out: StartFigures[] = [];
   for (let k = 0; k < STARTS; k++) {
     const s = await startEc2net(ROOT, { dataDir: dir, extraArgs: QUOTA, timeoutMs: 600_000 });
+    const readyAt = performance.now();
     const cpu = s.cpuSeconds();
     const h = await health(s);
     const probe = await request({ host: '127.0.0.1', port: s.port }, 'POST', '/', form('DescribeNetworkInterfaces', { 'NetworkInterfaceId.1': check }), 60_000);
+    const fullMs = s.readyMs + (performance.now() - readyAt);
     if (!probe.body.includes(check)) throw new Error(`the restarted state lacks ${check}`);
-    out.push({ readyMs: s.readyMs, restoreMs: h.storage.restoreMs, cpuSeconds: cpu });
+    out.push({ readyMs: s.readyMs, fullMs, restoreMs: h.storage.restoreMs, cpuSeconds: cpu });
     await s.stop();
   }
   return out;
@@ -166,7 +170,9 @@ async function starts(dir: string, check: string): Promise<StartFigures[]> {
 
 const best = (xs: StartFigures[]) => xs.reduce((a, b) => (b.readyMs < a.readyMs ? b : a));
 const show = (xs: StartFigures[]) =>
-  xs.map((x) => `${n0(x.readyMs)} ms (restore ${x.restoreMs ?? '?'} ms, CPU ${x.cpuSeconds?.toFixed(2) ?? '?'} s)`).join('; ');
+  xs
+    .map((x) => `${n0(x.readyMs)} ms (restore ${x.restoreMs ?? '?'} ms, CPU ${x.cpuSeconds?.toFixed(2) ?? '?'} s; interface answered at ${n0(x.fullMs)} ms)`)
+    .join('; ');
 
 async function main() {
   installCleanup();
@@ -247,6 +253,9 @@ async function main() {
       `| first answer after a start from an export of the same state (imported into a fresh directory), best of ${STARTS} | ${n0(e.readyMs)} ms (all: ${show(fromExport)}) |`,
     );
     say(`| restart ÷ start from export | **${ratio.toFixed(2)}** (goal ≤ 2) |`);
+    say(
+      `| first DescribeNetworkInterfaces answered (needs the large collections decoded): restart / start from export, best of ${STARTS} | ${n0(Math.min(...restarts.map((x) => x.fullMs)))} ms / ${n0(Math.min(...fromExport.map((x) => x.fullMs)))} ms |`,
+    );
     say(`| cold start of an empty server, for reference | ${n0(emptyMs)} ms |`);
     say(
       `| first answer after a SIGKILL with ${n0(run.completed)} changes logged since the last snapshot (replayed, then snapshotted, before listening), best of ${STARTS} | ${n0(best(afterCrash).readyMs)} ms (all: ${show(afterCrash)}) |`,

@@ -20,7 +20,7 @@ import { encodeCloud } from '../store/cloud-image.js';
 import { Journal, SCHEMA_VERSION } from '../store/journal.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
 import { listenError } from './listen-errors.js';
-import { restore, runConfigOf } from '../store/restore.js';
+import { restore, runConfigOf, type Restored } from '../store/restore.js';
 import { makeExport, parseExport, rebuild } from '../store/transfer.js';
 import { VERSION } from '../version.js';
 import { Dataplane, type DataplaneOptions } from '../dataplane/reconciler.js';
@@ -32,7 +32,16 @@ interface StorageStats {
   /** How long opening the stored state took at start. */
   restoreMs?: number;
   lastSnapshot?: { at: string; reason: string; bytes: number; encodeMs: number; ms: number };
+  /**
+   * The snapshot's large collections, decoded after the server listens (a request that needs one
+   * first decodes the rest at once): 'background' while that runs, then 'done', when, and how long
+   * it took from the start of the restore.
+   */
+  decoding?: { state: 'background' | 'done'; finishedAt?: string; ms?: number };
 }
+
+/** Values of the image decoded per turn of the event loop in the background (about 10 ms each). */
+const DECODE_STEP_VALUES = 50_000;
 
 export interface RunningServer {
   readonly url: string;
@@ -53,6 +62,8 @@ export type ServerConfig = Omit<ServeConfig, 'cloud'> & {
   readonly cloud?: Partial<Omit<CloudOptions, 'defaultAccountId' | 'seed'>>;
   /** Test seam: an extra rule every request meets (it throws an Ec2Error to refuse), e.g. a rule made stricter by an upgrade. */
   readonly extraRule?: ExtraRule;
+  /** Test seam: values of the snapshot decoded per background step (DECODE_STEP_VALUES). */
+  readonly decodeStepValues?: number;
   /** Test seam: data plane options beyond the flags (its registry directory, debounce). */
   readonly dataplaneOptions?: DataplaneOptions;
 };
@@ -98,7 +109,10 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   const makeApi = (get: () => Cloud) => new QueryApi(model, allHandlers, get, undefined, config.extraRule);
   const storage: StorageStats = { dataDir: config.dataDir };
   let cloud: Cloud;
+  /** The snapshot's large collections while they are still being decoded. */
+  let decoding: { readonly pending: NonNullable<Restored['pending']>; readonly started: number } | undefined;
   if (journal) {
+    const restoreStarted = performance.now();
     let restored;
     try {
       restored = restore(journal, cloudOptions, makeApi);
@@ -112,6 +126,10 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     cloud = restored.cloud;
     for (const skipped of restored.skipped) log.warn({ dataDir: config.dataDir }, `${skipped}; skipped (the rest of the state is restored)`);
     storage.restoreMs = restored.ms;
+    if (restored.pending && !restored.pending.done) {
+      decoding = { pending: restored.pending, started: restoreStarted };
+      storage.decoding = { state: 'background' };
+    }
     const migratedFrom = journal.openedVersion > 0 && journal.openedVersion < SCHEMA_VERSION ? journal.openedVersion : undefined;
     log.info(
       {
@@ -141,7 +159,9 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     dataplane.changed();
   }
 
+  /** Resources in the state (undefined while its large collections are still being decoded: counting would decode them). */
   const resourceCount = () => {
+    if (decoding && !decoding.pending.done) return undefined;
     let n = 0;
     for (const region of cloud.allRegions()) n += region.taggables.size;
     return n;
@@ -172,7 +192,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
       setImmediate(() => {
         // A large state waits for a log of half its size: a snapshot costs about as much as the
         // state is large, so it is spread over as many changes, and a replay stays proportional to the state.
-        const bound = Math.max(every, Math.floor(resourceCount() / 2));
+        const bound = Math.max(every, Math.floor((resourceCount() ?? 0) / 2));
         if (journal.count() < bound) journal.tailLimit = bound;
         else {
           snapshot('log bound');
@@ -186,6 +206,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     startedAt: Date.now(),
     getCloud,
     reset: () => {
+      decoding = undefined;
       cloud = new Cloud(cloudOptions);
       journal?.saveSnapshot(encodeCloud(cloud), { seed: cloud.random.seed });
       dataplane?.changed();
@@ -194,6 +215,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     importFile: (text) => {
       const file = parseExport(text);
       const rebuilt = rebuild(file, cloudOptions, makeApi);
+      decoding = undefined;
       journal?.saveSnapshot(encodeCloud(rebuilt), { seed: rebuilt.random.seed });
       cloud = rebuilt;
       dataplane?.changed();
@@ -238,6 +260,19 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     server.listen(config.port, config.host, () => resolve());
   }).catch((e: unknown) => abandon(listenError(e, { name: 'API', flag: '--port', host: config.host, port: config.port })));
   const port = (server.address() as AddressInfo).port;
+  // Listening: the rest of the snapshot is decoded in steps, between requests.
+  let closing = false;
+  const decodeInBackground = () => {
+    const d = decoding;
+    if (!d || closing) return;
+    if (!d.pending.done) d.pending.step(config.decodeStepValues ?? DECODE_STEP_VALUES);
+    if (!d.pending.done) return void setImmediate(decodeInBackground);
+    decoding = undefined;
+    const ms = Math.round(performance.now() - d.started);
+    storage.decoding = { state: 'done', finishedAt: new Date().toISOString(), ms };
+    log.info({ dataDir: config.dataDir, ms }, `state fully decoded ${ms} ms after the restore began`);
+  };
+  setImmediate(decodeInBackground);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let imds: RunningImds | undefined;
   if (config.imdsPort !== undefined) {
@@ -257,8 +292,9 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     cloud: getCloud,
     handle: (params, caller) => api.handle(params, caller),
     dataplane,
-    close: () =>
-      Promise.all([
+    close: () => {
+      closing = true;
+      return Promise.all([
         imds?.close(),
         dataplane?.close(),
         new Promise<void>((resolve) => {
@@ -270,6 +306,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
         if (journal && journal.count() > 0) snapshot('shutdown');
         journal?.close();
         lock?.release();
-      }),
+      });
+    },
   };
 }

@@ -33,7 +33,7 @@ import { deserialize, serialize } from 'node:v8';
 import { Cloud, RegionState } from '../engine/cloud.js';
 import type { IpAllocation } from '../engine/ipam.js';
 import { SeededRandom } from '../engine/random.js';
-import { decodeColumnar, encodeColumnar, isColumnar, type GraphRules } from './columnar-image.js';
+import { ColumnarDecoding, encodeColumnar, isColumnar, type GraphRules } from './columnar-image.js';
 import { PERSISTED_CLASSES } from './persisted-classes.js';
 
 /** Cloud fields that are configuration or wiring: taken from the cloud restored into, never from the image. */
@@ -210,21 +210,46 @@ const setAt = (container: unknown, step: Step, value: unknown) => {
   else (container as Record<string | number, unknown>)[step] = value;
 };
 
+/** What is left of decoding an image: its large collections, decoded on first use or in steps. */
+export interface PendingDecode {
+  /** Whether everything is decoded. */
+  readonly done: boolean;
+  /** Decodes about `values` more of the image's values; true once everything is decoded. */
+  step(values: number): boolean;
+  /** Decodes the rest at once. */
+  finish(): void;
+}
+
+const DECODED: PendingDecode = { done: true, step: () => true, finish: () => {} };
+
 /**
  * Restores an image into `cloud`, a fresh cloud built with today's configuration: its state
  * fields are replaced by the image's (its helpers keep their wiring and configuration).
  */
 export function decodeCloud(bytes: Buffer, cloud: Cloud): void {
+  openCloud(bytes, cloud).finish();
+}
+
+/**
+ * Like decodeCloud, but the image's large collections (columnar layout 2) are left to decode on
+ * first use, or in steps through what this returns: the cloud answers at once meanwhile.
+ */
+export function openCloud(bytes: Buffer, cloud: Cloud): PendingDecode {
   let state: Record<string, unknown>;
+  let pending = DECODED;
   if (isColumnar(bytes)) {
+    let decoding: ColumnarDecoding;
     try {
-      state = decodeColumnar(bytes, rulesFor(cloud));
+      decoding = new ColumnarDecoding(bytes, rulesFor(cloud));
     } catch (e) {
       throw e instanceof SnapshotError ? e : new SnapshotError(`the snapshot does not decode: ${(e as Error).message}`);
     }
+    state = decoding.state;
+    pending = decoding;
   } else state = decodeGraphClone(bytes, cloud);
   mergeState(state, cloud);
   for (const world of cloud.allRegions()) addFieldsNewerThanImage(world);
+  return pending;
 }
 
 /**

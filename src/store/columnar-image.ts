@@ -21,6 +21,13 @@
  * - typed arrays and ArrayBuffers (the address pools' bitmaps) are few and large: they travel in a
  *   V8 structured clone beside the columns, with the tables.
  *
+ * Large collections are decoded lazily (layout 2): a Map or Set of at least LAZY_MIN entries held
+ * in a record's field is not written where it is met but after the root, in a second section,
+ * and the field holds a *lazy* value. Decoding stops after the first section (everything but
+ * those collections and what only they reach) with the root made; each lazy field becomes an
+ * accessor that decodes the rest on first use, and a caller may decode the rest in steps
+ * meanwhile (`step`). The second section refers back to the first, never the other way round.
+ *
  * Sharing is kept (an object reached twice is one node, referred to twice). A reference to an
  * object still being written (a cycle) is written as undefined and patched after every node is
  * made. What may be in the graph and what stops the encoding are the rules of cloud-image.ts.
@@ -29,7 +36,11 @@ import { deserialize, serialize } from 'node:v8';
 
 /** The first bytes of a columnar image (a structured clone starts with 0xFF, V8's version tag). */
 export const COLUMNAR_MAGIC = Buffer.from('ec2net-columnar-image\n');
-const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 2;
+/** Layouts this ec2net decodes (1: one section, no lazy values). */
+const KNOWN_LAYOUTS: ReadonlySet<number> = new Set([1, 2]);
+/** A Map or Set in a record's field with at least this many entries is decoded lazily. */
+export const LAZY_MIN = 1024;
 
 // Value tags.
 const V_UNDEFINED = 0;
@@ -43,6 +54,7 @@ const V_BIGINT = 7;
 const V_REF = 8;
 const V_ROOT = 9;
 const V_RANDOM = 10;
+const V_LAZY = 11;
 // Node tags.
 const N_OBJECT = 16;
 const N_ARRAY = 17;
@@ -88,6 +100,13 @@ interface Tables {
   readonly shapes: Shape[];
   /** Cycles: [node, 0 = property / 1 = Map value, key, target node]. */
   readonly patches: unknown[];
+  /** Layout 2: the value position where the lazy section begins, and the root's node. */
+  readonly eagerValues?: number;
+  readonly rootNode?: number;
+  /** Layout 2: each lazy collection's node. */
+  readonly lazyNodes?: number[];
+  /** Layout 2: the fields holding a lazy collection: [owner node, key, lazy index]… */
+  readonly lazyFields?: unknown[];
 }
 
 /** Encodes `state` (an object graph) into a columnar image. */
@@ -109,6 +128,11 @@ export function encodeColumnar(state: object, rules: GraphRules): Buffer {
   let nodes = 0;
   const patches: { node: number; map: boolean; key: unknown; target: object }[] = [];
   const path: Step[] = [];
+  /** Large collections met in records' fields while writing the first section, with their lazy index. */
+  const lazyIds = new Map<object, number>();
+  const lazyObjects: object[] = [];
+  const lazyFields: unknown[] = [];
+  let deferring = true;
 
   const put = (tag: number, num: number) => {
     if (n === tags.length) {
@@ -168,6 +192,11 @@ export function encodeColumnar(state: object, rules: GraphRules): Buffer {
       }
       return put(V_RANDOM, r);
     }
+    const lazy = lazyIds.get(o);
+    if (lazy !== undefined && typeof key === 'string' && !map) {
+      lazyFields.push(node, key, lazy);
+      return put(V_LAZY, lazy);
+    }
     // Open: an ancestor of the node being written.
     patches.push({ node, map, key, target: o });
     return put(V_UNDEFINED, 0);
@@ -181,6 +210,13 @@ export function encodeColumnar(state: object, rules: GraphRules): Buffer {
     }
     if (v === null || typeof v !== 'object') return;
     if (nodeIds.has(v) || v === rules.root || rules.isRandom(v)) return;
+    if (deferring && typeof step === 'string' && !helper && (v instanceof Map || v instanceof Set) && v.size >= LAZY_MIN) {
+      if (!lazyIds.has(v)) {
+        lazyIds.set(v, lazyObjects.length);
+        lazyObjects.push(v);
+      }
+      return;
+    }
     path.push(step);
     write(v, false);
     path.pop();
@@ -290,6 +326,18 @@ export function encodeColumnar(state: object, rules: GraphRules): Buffer {
   const rootId = header(state, N_OBJECT, shapes.length - 1);
   for (const k of keys) value(rec[k], rootId, false, k);
 
+  // The lazy section: the large collections (one met again in the first section is there already).
+  const eagerValues = n;
+  deferring = false;
+  const lazyNodes = lazyObjects.map((o) => {
+    if (!nodeIds.has(o)) {
+      path.push('(lazy)');
+      write(o, false);
+      path.pop();
+    }
+    return nodeIds.get(o)!;
+  });
+
   const tables: Tables = {
     layout: LAYOUT_VERSION,
     count: n,
@@ -300,6 +348,10 @@ export function encodeColumnar(state: object, rules: GraphRules): Buffer {
     randoms,
     shapes,
     patches: patches.flatMap((p) => [p.node, p.map ? 1 : 0, p.key, nodeIds.get(p.target)]),
+    eagerValues,
+    rootNode: rootId,
+    lazyNodes,
+    lazyFields,
   };
   const head = serialize(tables);
   const sizes = Buffer.alloc(8);
@@ -352,6 +404,8 @@ class Reader {
         return this.root;
       case V_RANDOM:
         return this.randomObjs[x];
+      case V_LAZY:
+        return undefined; // made an accessor once its owner is made (see ColumnarDecoding)
     }
     throw new Error(`bad value tag ${this.tags[p]} at ${p}`);
   }
@@ -382,86 +436,184 @@ const SMALL_ARRAY = 16;
 const smallArrays: ((r: Reader) => unknown[])[] = [];
 const smallArrayBuilder = (length: number) => new Function('r', `return [${Array.from({ length }, () => 'r.v()').join(', ')}];`) as (r: Reader) => unknown[];
 
-/** Decodes a columnar image back into the object graph it was made from (the state object). */
+/** Decodes a columnar image back into the object graph it was made from (the state object), all of it. */
 export function decodeColumnar(bytes: Buffer, rules: GraphRules): Record<string, unknown> {
-  let at = COLUMNAR_MAGIC.length;
-  const headLength = bytes.readUInt32LE(at);
-  const count = bytes.readUInt32LE(at + 4);
-  at += 8;
-  const t = deserialize(bytes.subarray(at, at + headLength)) as Tables;
-  if (t.layout !== LAYOUT_VERSION) throw new Error(`image layout ${t.layout} is not known to this ec2net`);
-  if (t.count !== count) throw new Error('image sizes disagree');
-  at += headLength;
-  at += (4 - (at % 4)) % 4;
-  if (bytes.length !== at + count * 5) throw new Error('image truncated');
-  const numBytes = bytes.subarray(at, at + count * 4);
-  // A Uint32Array view needs 4-byte alignment in its buffer: copied when the bytes are not.
-  const nums = numBytes.byteOffset % 4 === 0 ? new Uint32Array(numBytes.buffer, numBytes.byteOffset, count) : new Uint32Array(Uint8Array.from(numBytes).buffer);
-  const tags = new Uint8Array(bytes.buffer, bytes.byteOffset + at + count * 4, count);
+  const decoding = new ColumnarDecoding(bytes, rules);
+  decoding.finish();
+  return decoding.state;
+}
 
-  const prototypes = t.shapes.map((s) => {
-    if (s.cls === undefined) return undefined;
-    if (s.cls === null) return null;
-    const proto = rules.classPrototype(s.cls);
-    if (proto === undefined) throw new Error(`the snapshot holds a ${s.cls}, which this ec2net does not know`);
-    return proto;
-  });
-  const builders = t.shapes.map(builderOf);
-  const r = new Reader(tags, nums, t, rules.root);
-  r.randomObjs = t.randoms.map((s) => rules.makeRandom(s));
-  const objs = r.objs;
-  while (r.pos < count) {
-    const p = r.pos++;
-    const x = nums[p]!;
-    switch (tags[p]) {
-      case N_OBJECT: {
-        const o = builders[x]!(r);
-        const proto = prototypes[x];
-        if (proto !== undefined) Object.setPrototypeOf(o, proto);
-        objs.push(o);
-        break;
+/**
+ * A columnar image being decoded: made, it has decoded the first section (`state` is the root);
+ * the large collections are decoded on first use of a field holding one (`finish`), or in steps
+ * (`step`) meanwhile.
+ */
+export class ColumnarDecoding {
+  /** The state object (the graph's root). */
+  readonly state: Record<string, unknown>;
+  private readonly r: Reader;
+  private readonly t: Tables;
+  private readonly count: number;
+  private readonly prototypes: (object | null | undefined)[];
+  private readonly builders: Builder[];
+  private readonly eagerNodes: number;
+  private lazyLeft: { owner: object; key: string; node: number }[] = [];
+  private finished = false;
+
+  constructor(bytes: Buffer, rules: GraphRules) {
+    let at = COLUMNAR_MAGIC.length;
+    const headLength = bytes.readUInt32LE(at);
+    const count = bytes.readUInt32LE(at + 4);
+    at += 8;
+    const t = deserialize(bytes.subarray(at, at + headLength)) as Tables;
+    if (!KNOWN_LAYOUTS.has(t.layout)) throw new Error(`image layout ${t.layout} is not known to this ec2net`);
+    if (t.count !== count) throw new Error('image sizes disagree');
+    at += headLength;
+    at += (4 - (at % 4)) % 4;
+    if (bytes.length !== at + count * 5) throw new Error('image truncated');
+    const numBytes = bytes.subarray(at, at + count * 4);
+    // A Uint32Array view needs 4-byte alignment in its buffer: copied when the bytes are not.
+    const nums =
+      numBytes.byteOffset % 4 === 0 ? new Uint32Array(numBytes.buffer, numBytes.byteOffset, count) : new Uint32Array(Uint8Array.from(numBytes).buffer);
+    const tags = new Uint8Array(bytes.buffer, bytes.byteOffset + at + count * 4, count);
+    this.t = t;
+    this.count = count;
+    this.prototypes = t.shapes.map((s) => {
+      if (s.cls === undefined) return undefined;
+      if (s.cls === null) return null;
+      const proto = rules.classPrototype(s.cls);
+      if (proto === undefined) throw new Error(`the snapshot holds a ${s.cls}, which this ec2net does not know`);
+      return proto;
+    });
+    this.builders = t.shapes.map(builderOf);
+    const r = new Reader(tags, nums, t, rules.root);
+    r.randomObjs = t.randoms.map((s) => rules.makeRandom(s));
+    this.r = r;
+    this.nodes(t.eagerValues ?? count);
+    this.eagerNodes = r.objs.length;
+    this.patch(true);
+    this.state = r.objs[t.rootNode ?? r.objs.length - 1] as Record<string, unknown>;
+    const lazyNodes = t.lazyNodes ?? [];
+    const fields = t.lazyFields ?? [];
+    for (let i = 0; i < fields.length; i += 3) {
+      const owner = r.objs[fields[i] as number] as Record<string, unknown>;
+      const key = fields[i + 1] as string;
+      const node = lazyNodes[fields[i + 2] as number]!;
+      if (node < this.eagerNodes) owner[key] = r.objs[node];
+      else {
+        this.lazyLeft.push({ owner, key, node });
+        Object.defineProperty(owner, key, {
+          configurable: true,
+          enumerable: true,
+          get: () => {
+            this.finish();
+            return owner[key];
+          },
+          set: (v: unknown) => {
+            this.finish();
+            owner[key] = v;
+          },
+        });
       }
-      case N_ARRAY: {
-        if (x < SMALL_ARRAY) {
-          objs.push((smallArrays[x] ??= smallArrayBuilder(x))(r));
-          break;
-        }
-        const a: unknown[] = [];
-        for (let i = 0; i < x; i++) a.push(r.v());
-        objs.push(a);
-        break;
-      }
-      case N_MAP: {
-        const m = new Map<unknown, unknown>();
-        for (let i = 0; i < x; i++) {
-          const k = r.v();
-          m.set(k, r.v());
-        }
-        objs.push(m);
-        break;
-      }
-      case N_SET: {
-        const s = new Set<unknown>();
-        for (let i = 0; i < x; i++) s.add(r.v());
-        objs.push(s);
-        break;
-      }
-      case N_DATE:
-        objs.push(new Date(t.doubles[x]!));
-        break;
-      case N_BINARY:
-        objs.push(t.binaries[x]);
-        break;
-      default:
-        throw new Error(`bad node tag ${tags[p]} at ${p}`);
+    }
+    if (this.lazyLeft.length === 0) this.complete();
+  }
+
+  /** Whether everything is decoded. */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Decodes about `values` more values of the lazy section; true once everything is decoded. */
+  step(values: number): boolean {
+    if (this.finished) return true;
+    this.nodes(Math.min(this.count, this.r.pos + values));
+    if (this.r.pos >= this.count) this.complete();
+    return this.finished;
+  }
+
+  /** Decodes the rest at once. */
+  finish(): void {
+    if (this.finished) return;
+    this.nodes(this.count);
+    this.complete();
+  }
+
+  private complete(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.patch(false);
+    for (const { owner, key, node } of this.lazyLeft) {
+      Object.defineProperty(owner, key, { value: this.r.objs[node], writable: true, enumerable: true, configurable: true });
+    }
+    this.lazyLeft = [];
+  }
+
+  /** Cycles patched: those within the first section (`eager`), or the rest. */
+  private patch(eager: boolean): void {
+    const { patches } = this.t;
+    const objs = this.r.objs;
+    for (let i = 0; i < patches.length; i += 4) {
+      const nodeId = patches[i] as number;
+      const targetId = patches[i + 3] as number;
+      if (Math.max(nodeId, targetId) < this.eagerNodes !== eager) continue;
+      const node = objs[nodeId];
+      const key = patches[i + 2];
+      const target = objs[targetId];
+      if (patches[i + 1] === 1) (node as Map<unknown, unknown>).set(key, target);
+      else (node as Record<string, unknown>)[key as string] = target;
     }
   }
-  for (let i = 0; i < t.patches.length; i += 4) {
-    const node = objs[t.patches[i] as number];
-    const key = t.patches[i + 2];
-    const target = objs[t.patches[i + 3] as number];
-    if (t.patches[i + 1] === 1) (node as Map<unknown, unknown>).set(key, target);
-    else (node as Record<string, unknown>)[key as string] = target;
+
+  /** Decodes whole nodes until the value position reaches `until`. */
+  private nodes(until: number): void {
+    const { r, t, builders, prototypes } = this;
+    const { tags, nums, objs } = r;
+    while (r.pos < until) {
+      const p = r.pos++;
+      const x = nums[p]!;
+      switch (tags[p]) {
+        case N_OBJECT: {
+          const o = builders[x]!(r);
+          const proto = prototypes[x];
+          if (proto !== undefined) Object.setPrototypeOf(o, proto);
+          objs.push(o);
+          break;
+        }
+        case N_ARRAY: {
+          if (x < SMALL_ARRAY) {
+            objs.push((smallArrays[x] ??= smallArrayBuilder(x))(r));
+            break;
+          }
+          const a: unknown[] = [];
+          for (let i = 0; i < x; i++) a.push(r.v());
+          objs.push(a);
+          break;
+        }
+        case N_MAP: {
+          const m = new Map<unknown, unknown>();
+          for (let i = 0; i < x; i++) {
+            const k = r.v();
+            m.set(k, r.v());
+          }
+          objs.push(m);
+          break;
+        }
+        case N_SET: {
+          const s = new Set<unknown>();
+          for (let i = 0; i < x; i++) s.add(r.v());
+          objs.push(s);
+          break;
+        }
+        case N_DATE:
+          objs.push(new Date(t.doubles[x]!));
+          break;
+        case N_BINARY:
+          objs.push(t.binaries[x]);
+          break;
+        default:
+          throw new Error(`bad node tag ${tags[p]} at ${p}`);
+      }
+    }
   }
-  return objs[objs.length - 1] as Record<string, unknown>;
 }

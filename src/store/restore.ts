@@ -14,7 +14,7 @@ import type { Cloud, CloudOptions, LifecycleTimings, Quotas } from '../engine/cl
 import { Cloud as CloudClass } from '../engine/cloud.js';
 import type { IpAllocation } from '../engine/ipam.js';
 import type { QueryApi } from '../server/query-api.js';
-import { decodeCloud } from './cloud-image.js';
+import { openCloud, type PendingDecode } from './cloud-image.js';
 import type { Journal, LoggedEntry } from './journal.js';
 
 /** The configuration a run's requests were handled under (what the log replays with). */
@@ -72,6 +72,8 @@ export interface Restored {
   /** Log entries today's engine refused, each named (they are dropped by the next snapshot). */
   readonly skipped: string[];
   readonly ms: number;
+  /** The snapshot's large collections, still to decode (on first use, or in steps). */
+  readonly pending?: PendingDecode;
 }
 
 const actionOf = (e: LoggedEntry) => new URLSearchParams(e.params).get('Action') ?? '?';
@@ -81,7 +83,8 @@ export function restore(journal: Journal, options: CloudOptions, makeApi: (getCl
   const started = performance.now();
   const cloud = new CloudClass({ ...options, seed: journal.get('seed') });
   const image = journal.latestImage();
-  if (image) decodeCloud(image, cloud);
+  // The large collections stay encoded until used: a replay that touches them decodes them.
+  const pending = image ? openCloud(image, cloud) : undefined;
   const api = makeApi(() => cloud);
   let replayed = 0;
   const skipped: string[] = [];
@@ -115,5 +118,5 @@ export function restore(journal: Journal, options: CloudOptions, makeApi: (getCl
     if (batch.length >= 10_000) runBatch();
   }
   runBatch();
-  return { cloud, fromSnapshot: image !== undefined, replayed, skipped, ms: Math.round(performance.now() - started) };
+  return { cloud, fromSnapshot: image !== undefined, replayed, skipped, ms: Math.round(performance.now() - started), pending };
 }

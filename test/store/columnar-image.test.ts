@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeColumnar, encodeColumnar, isColumnar, type GraphRules } from '../../src/store/columnar-image.js';
+import { ColumnarDecoding, decodeColumnar, encodeColumnar, isColumnar, LAZY_MIN, type GraphRules } from '../../src/store/columnar-image.js';
 
 class Registered {
   constructor(public n = 1) {}
@@ -95,5 +95,78 @@ describe('columnar image', () => {
   it('a truncated image is refused', () => {
     const bytes = encodeColumnar({ a: [1, 2, 3] }, rules);
     assert.throws(() => decodeColumnar(bytes.subarray(0, bytes.length - 1), rules), /truncated/);
+  });
+
+  describe('large collections decoded lazily', () => {
+    /** A world-like graph: large Maps and a Set in records' fields, sharing records with small ones and with each other. */
+    const sample = () => {
+      const vpc = { id: 'vpc-1', cidr: '10.0.0.0/16' };
+      const enis = new Map<string, object>(Array.from({ length: LAZY_MIN + 5 }, (_, i) => [`eni-${i}`, { id: `eni-${i}`, vpc, n: i }] as const));
+      const taggables = new Map<string, object>([['vpc-1', vpc], ...enis]);
+      const loop: Record<string, unknown> = { id: 'loop' };
+      loop.self = loop; // a cycle inside the lazy section
+      enis.set('loop', loop);
+      const world = new Registered(1) as Registered & Record<string, unknown>;
+      Object.assign(world, {
+        vpcs: new Map([['vpc-1', vpc]]),
+        enis,
+        taggables,
+        used: new Set(Array.from({ length: LAZY_MIN }, (_, i) => `mac-${i}`)),
+        small: new Map([['a', 1]]),
+        after: 'kept',
+      });
+      // A large Map also reached outside a field (an array element): it stays in the first section.
+      const listed = new Map(Array.from({ length: LAZY_MIN }, (_, i) => [i, `v${i}`] as const));
+      return { worlds: [world], holder: { listed }, list: [listed] };
+    };
+
+    it('the root is made first; a lazy field decodes the rest on first use, to the same graph', () => {
+      const state = sample();
+      const d = new ColumnarDecoding(encodeColumnar(state, rules), rules);
+      assert.equal(d.done, false, 'the large collections wait');
+      const out = d.state as unknown as ReturnType<typeof sample>;
+      const w = out.worlds[0]!;
+      assert.ok(w instanceof Registered);
+      assert.equal(w.after, 'kept');
+      assert.equal(out.holder.listed, out.list[0], 'a large Map met outside a field is shared, not lazy');
+      assert.equal(d.done, false);
+      const enis = w.enis as Map<string, object>;
+      assert.equal(d.done, true, 'using a lazy field decodes everything');
+      assert.equal(enis.size, LAZY_MIN + 6);
+      assert.equal(enis.get('eni-7'), (w.taggables as Map<string, unknown>).get('eni-7'), 'records shared between lazy collections');
+      assert.equal((enis.get('eni-7') as { vpc: unknown }).vpc, (w.vpcs as Map<string, unknown>).get('vpc-1'), 'and with the first section');
+      const loop = enis.get('loop') as unknown as Record<string, unknown>;
+      assert.equal(loop.self, loop, 'a cycle inside the lazy section');
+      assert.deepEqual(
+        Object.getOwnPropertyDescriptor(w, 'enis'),
+        { value: enis, writable: true, enumerable: true, configurable: true },
+        'a plain field again',
+      );
+      assert.deepEqual(Object.keys(w), Object.keys(state.worlds[0]!), 'fields in their order');
+      assert.deepEqual(out, state);
+    });
+
+    it('decoded in steps, the same graph; a field set before it is used is kept', () => {
+      const state = sample();
+      const bytes = encodeColumnar(state, rules);
+      const d = new ColumnarDecoding(bytes, rules);
+      let steps = 0;
+      while (!d.step(100)) steps++;
+      assert.ok(steps > 10, `decoded in ${steps} steps`);
+      assert.deepEqual(d.state, state);
+
+      const d2 = new ColumnarDecoding(bytes, rules);
+      const w = (d2.state as unknown as ReturnType<typeof sample>).worlds[0]!;
+      w.used = new Set(['replaced']);
+      assert.equal(d2.done, true);
+      assert.deepEqual([...(w.used as Set<string>)], ['replaced']);
+    });
+
+    it('an image without large collections is decoded at once', () => {
+      const plain = { a: [1, 2], m: new Map([['k', { v: 1 }]]) };
+      const d = new ColumnarDecoding(encodeColumnar(plain, rules), rules);
+      assert.equal(d.done, true);
+      assert.deepEqual(d.state, plain);
+    });
   });
 });

@@ -1,0 +1,125 @@
+/**
+ * A restart answers before the snapshot's large collections are decoded (README "Durable state";
+ * src/store/columnar-image.ts, layout 2): they are decoded in the background after the server
+ * listens, or at once by the first request that needs one. Either way the state is the one that
+ * was stored, and health says whether the decoding still runs and when it finished.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import pino from 'pino';
+import { startServer, type RunningServer, type ServerConfig } from '../../src/server/start.js';
+import { LAZY_MIN } from '../../src/store/columnar-image.js';
+import { bodyText } from '../../src/protocol/encode.js';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const ENIS = LAZY_MIN + 50;
+const caller = { accessKeyId: 'AKIDEXAMPLE', region: 'us-east-1' };
+
+const start = (dataDir: string, extra: Partial<ServerConfig> = {}) =>
+  startServer(
+    {
+      host: '127.0.0.1',
+      port: 0,
+      accountId: '123456789012',
+      logLevel: 'silent',
+      dataDir,
+      cloud: { quotas: { networkInterfacesPerRegion: ENIS + 100 } },
+      ...extra,
+    },
+    pino({ level: 'silent' }),
+  );
+
+/** In-process, as the listener would handle it (journaled); synchronous, so nothing runs in between. */
+function handle(s: RunningServer, params: Record<string, string>): string {
+  const r = s.handle(new URLSearchParams({ Version: '2016-11-15', ...params }), caller);
+  const body = bodyText(r.body);
+  assert.equal(r.status, 200, body);
+  return body;
+}
+const pick = (xml: string, tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? assert.fail(`no <${tag}>`);
+const state = async (s: RunningServer) => (await fetch(`${s.url}/_ec2net/state`)).text();
+const health = async (s: RunningServer) =>
+  ((await (await fetch(`${s.url}/_ec2net/health`)).json()) as { storage: { decoding?: { state: string; finishedAt?: string; ms?: number } } }).storage;
+/** Whether the world's interfaces are still a lazy field (an accessor that decodes on first use). */
+const lazy = (s: RunningServer) => {
+  const world = s.cloud().region('123456789012', 'us-east-1');
+  return typeof Object.getOwnPropertyDescriptor(world, 'networkInterfaces')?.get === 'function';
+};
+
+/** A data directory holding more interfaces than LAZY_MIN, shut down cleanly (a snapshot, an empty log). */
+async function populated(): Promise<{ dir: string; before: string; lastEni: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ec2net-lazy-'));
+  dirs.push(dir);
+  const s = await start(dir);
+  const vpc = pick(handle(s, { Action: 'CreateVpc', CidrBlock: '10.0.0.0/16' }), 'vpcId');
+  const subnet = pick(handle(s, { Action: 'CreateSubnet', VpcId: vpc, CidrBlock: '10.0.0.0/20' }), 'subnetId');
+  let lastEni = '';
+  for (let i = 0; i < ENIS; i++) lastEni = pick(handle(s, { Action: 'CreateNetworkInterface', SubnetId: subnet }), 'networkInterfaceId');
+  handle(s, { Action: 'CreateTags', 'ResourceId.1': lastEni, 'Tag.1.Key': 'k', 'Tag.1.Value': 'v' });
+  const before = await state(s);
+  await s.close();
+  return { dir, before, lastEni };
+}
+
+describe('restart with lazily decoded large collections', () => {
+  it('answers a request on small families before the interfaces are decoded; the first request that needs them decodes them', async () => {
+    const { dir, before, lastEni } = await populated();
+    const s = await start(dir, { decodeStepValues: 100 });
+    try {
+      // Right after the start, before any background step ran.
+      assert.ok(lazy(s), 'the interfaces are not decoded yet');
+      assert.match(handle(s, { Action: 'DescribeVpcs' }), /10\.0\.0\.0\/16/);
+      assert.ok(lazy(s), 'DescribeVpcs did not need them');
+      const xml = handle(s, { Action: 'DescribeNetworkInterfaces', 'NetworkInterfaceId.1': lastEni });
+      assert.match(xml, new RegExp(lastEni));
+      assert.match(xml, /<key>k<\/key>\s*<value>v<\/value>/);
+      assert.ok(!lazy(s), 'decoded by the request that needed them');
+      assert.equal(await state(s), before, 'the stored state, whole');
+      const h = await health(s);
+      assert.equal(h.decoding?.state, 'done');
+      assert.ok(h.decoding.finishedAt && !Number.isNaN(Date.parse(h.decoding.finishedAt)));
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('decodes in the background when nothing needs them; health says so until it finishes', async () => {
+    const { dir, before } = await populated();
+    const s = await start(dir, { decodeStepValues: 100 });
+    try {
+      assert.ok(lazy(s));
+      const states: string[] = [];
+      for (let i = 0; i < 2000; i++) {
+        const d = (await health(s)).decoding;
+        states.push(d?.state ?? 'none');
+        if (d?.state === 'done') break;
+      }
+      assert.equal(states[0], 'background', 'reported while it runs');
+      assert.equal(states[states.length - 1], 'done', 'and once finished');
+      assert.ok(!lazy(s), 'decoded without any request needing it');
+      assert.equal(await state(s), before);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a change while they wait (a new VPC registers with the taggables) lands in the decoded state and survives the next restart', async () => {
+    const { dir } = await populated();
+    const s = await start(dir, { decodeStepValues: 100 });
+    const vpc = pick(handle(s, { Action: 'CreateVpc', CidrBlock: '10.1.0.0/16' }), 'vpcId');
+    const after1 = await state(s);
+    assert.match(after1, new RegExp(vpc));
+    await s.close();
+    const again = await start(dir);
+    try {
+      assert.equal(await state(again), after1);
+    } finally {
+      await again.close();
+    }
+  });
+});
