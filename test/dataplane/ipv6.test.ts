@@ -9,7 +9,13 @@ import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import {
   AssignIpv6AddressesCommand,
+  AttachInternetGatewayCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CreateEgressOnlyInternetGatewayCommand,
+  CreateInternetGatewayCommand,
+  CreateRouteCommand,
+  DescribeRouteTablesCommand,
+  ReplaceRouteCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
@@ -20,6 +26,7 @@ import {
   EC2Client,
   type Instance,
 } from '@aws-sdk/client-ec2';
+import { INTERNET_NS } from '../../src/dataplane/internet.js';
 import type { RunningServer } from '../../src/server/start.js';
 import { dataplaneTestLock } from './lock.js';
 import { ipIn, namespaces, rootLinks, runIn, skipReason, startDataplaneServer } from './netns-tools.js';
@@ -225,5 +232,43 @@ describe('data plane: IPv6', { skip }, () => {
     assert.equal(await v2.line(/^(\d+|error) /), `200 ${a!.InstanceId!}`);
     const v1 = runIn(a!.InstanceId!, imds6('/latest/meta-data/local-ipv4', false));
     assert.equal(await v1.line(/^(\d+|error) /), `200 ${a!.PrivateIpAddress!}`);
+  });
+
+  it('reaches the internet over IPv6 through an internet gateway both ways, and only outward through an egress-only one', async () => {
+    const [a] = await launch(1);
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: a!.SecurityGroups![0]!.GroupId!,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 7401, ToPort: 7401, Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+      }),
+    );
+    const igw = await ec2.send(new CreateInternetGatewayCommand({}));
+    const igwId = igw.InternetGateway!.InternetGatewayId!;
+    await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
+    const tables = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
+    const main = tables.RouteTables![0]!.RouteTableId!;
+    // VPC User Guide, "Enable internet access for a VPC using an internet gateway": ::/0 to the gateway for IPv6.
+    await ec2.send(new CreateRouteCommand({ RouteTableId: main, DestinationIpv6CidrBlock: '::/0', GatewayId: igwId }));
+    await server.dataplane!.settled();
+    // The internet's own IPv6 address is in the documentation range (RFC 3849).
+    const outside = runIn(INTERNET_NS, tcp6Echo(7400));
+    const inside = runIn(a!.InstanceId!, tcp6Echo(7401));
+    try {
+      await outside.line(/ready/);
+      await inside.line(/ready/);
+      assert.equal(await runIn(a!.InstanceId!, tcp6Client('2001:db8::1', 7400, 'out')).line(/^(echo|error)/), 'echo out');
+      assert.equal(await runIn(INTERNET_NS, tcp6Client(v6Of(a!), 7401, 'in')).line(/^(echo|error)/), 'echo in');
+      // An egress-only internet gateway lets connections out and their replies in, never a connection in
+      // (VPC User Guide, "Enable outbound IPv6 traffic using an egress-only internet gateway").
+      const eigw = await ec2.send(new CreateEgressOnlyInternetGatewayCommand({ VpcId: vpcId }));
+      const eigwId = eigw.EgressOnlyInternetGateway!.EgressOnlyInternetGatewayId!;
+      await ec2.send(new ReplaceRouteCommand({ RouteTableId: main, DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: eigwId }));
+      await server.dataplane!.settled();
+      assert.equal(await runIn(a!.InstanceId!, tcp6Client('2001:db8::1', 7400, 'out-again')).line(/^(echo|error)/), 'echo out-again');
+      assert.equal(await runIn(INTERNET_NS, tcp6Client(v6Of(a!), 7401, 'in')).line(/^(echo|error)/), 'error TIMEOUT');
+    } finally {
+      outside.stop();
+      inside.stop();
+    }
   });
 });
