@@ -30,6 +30,7 @@ import { volumeHandlers } from './volumes.js';
 import { vpcHandlers } from './vpcs.js';
 import { vpnGatewayHandlers } from './vpn-gateways.js';
 import { customerGatewayHandlers } from './customer-gateways.js';
+import { vpnConnectionHandlers } from './vpn-connections.js';
 import { vpcPeeringHandlers } from './vpc-peering.js';
 
 export const allHandlers: HandlerMap = {
@@ -63,5 +64,6 @@ export const allHandlers: HandlerMap = {
   ...egressOnlyInternetGatewayHandlers,
   ...vpnGatewayHandlers,
   ...customerGatewayHandlers,
+  ...vpnConnectionHandlers,
   ...vpcPeeringHandlers,
 };
