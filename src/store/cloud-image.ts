@@ -246,8 +246,8 @@ export function openCloud(bytes: Buffer, cloud: Cloud): PendingDecode {
     }
     state = decoding.state;
     pending = decoding;
-  } else state = decodeGraphClone(bytes, cloud);
-  mergeState(state, cloud);
+    mergeState(state, cloud, decoding);
+  } else mergeState(decodeGraphClone(bytes, cloud), cloud);
   for (const world of cloud.allRegions()) addFieldsNewerThanImage(world);
   return pending;
 }
@@ -294,14 +294,14 @@ function decodeGraphClone(bytes: Buffer, cloud: Cloud): Record<string, unknown> 
 }
 
 /** Puts a decoded state into `cloud`: its fields replaced, its helpers merged (wiring and configuration kept). */
-function mergeState(state: Record<string, unknown>, cloud: Cloud): void {
+function mergeState(state: Record<string, unknown>, cloud: Cloud, lazy?: ColumnarDecoding): void {
   const target = cloud as unknown as Record<string, unknown>;
   for (const key of Object.keys(state)) {
     const restored = state[key];
     const fresh = target[key];
     const name = restored !== null && typeof restored === 'object' ? CLASS_NAMES.get(Object.getPrototypeOf(restored)) : undefined;
     if (name !== undefined && fresh !== null && typeof fresh === 'object' && Object.getPrototypeOf(fresh) === Object.getPrototypeOf(restored)) {
-      mergeHelper(fresh as Record<string, unknown>, restored as Record<string, unknown>, HELPER_CONFIG_FIELDS[name] ?? []);
+      mergeHelper(fresh as Record<string, unknown>, restored as Record<string, unknown>, HELPER_CONFIG_FIELDS[name] ?? [], lazy);
     } else {
       target[key] = restored;
     }
@@ -309,9 +309,14 @@ function mergeState(state: Record<string, unknown>, cloud: Cloud): void {
 }
 
 /** Takes a helper's state from the image, keeping its wiring (functions) and configuration from the fresh cloud. */
-function mergeHelper(fresh: Record<string, unknown>, restored: Record<string, unknown>, config: readonly string[]): void {
+function mergeHelper(fresh: Record<string, unknown>, restored: Record<string, unknown>, config: readonly string[], lazy?: ColumnarDecoding): void {
   for (const key of Object.keys(restored)) {
     if (config.includes(key)) continue;
+    // A large collection not decoded yet (an id generator's issued ids, say) moves over as it is.
+    if (lazy?.isLazy(restored, key)) {
+      lazy.moveLazy(restored, key, fresh);
+      continue;
+    }
     if (restored[key] === undefined && typeof fresh[key] === 'function') continue;
     fresh[key] = restored[key];
   }

@@ -107,6 +107,8 @@ interface Tables {
   readonly lazyNodes?: number[];
   /** Layout 2: the fields holding a lazy collection: [owner node, key, lazy index]… */
   readonly lazyFields?: unknown[];
+  /** Layout 2: strings first met in the lazy section (they follow `strings`), a structured clone of their own. */
+  readonly lazyStrings?: Uint8Array;
 }
 
 /** Encodes `state` (an object graph) into a columnar image. */
@@ -210,7 +212,7 @@ export function encodeColumnar(state: object, rules: GraphRules): Buffer {
     }
     if (v === null || typeof v !== 'object') return;
     if (nodeIds.has(v) || v === rules.root || rules.isRandom(v)) return;
-    if (deferring && typeof step === 'string' && !helper && (v instanceof Map || v instanceof Set) && v.size >= LAZY_MIN) {
+    if (deferring && typeof step === 'string' && (v instanceof Map || v instanceof Set) && v.size >= LAZY_MIN) {
       if (!lazyIds.has(v)) {
         lazyIds.set(v, lazyObjects.length);
         lazyObjects.push(v);
@@ -328,6 +330,7 @@ export function encodeColumnar(state: object, rules: GraphRules): Buffer {
 
   // The lazy section: the large collections (one met again in the first section is there already).
   const eagerValues = n;
+  const eagerStrings = strings.length;
   deferring = false;
   const lazyNodes = lazyObjects.map((o) => {
     if (!nodeIds.has(o)) {
@@ -341,7 +344,8 @@ export function encodeColumnar(state: object, rules: GraphRules): Buffer {
   const tables: Tables = {
     layout: LAYOUT_VERSION,
     count: n,
-    strings,
+    strings: strings.slice(0, eagerStrings),
+    lazyStrings: serialize(strings.slice(eagerStrings)),
     doubles: Float64Array.from(doubles),
     bigints,
     binaries,
@@ -459,6 +463,7 @@ export class ColumnarDecoding {
   private readonly eagerNodes: number;
   private lazyLeft: { owner: object; key: string; node: number }[] = [];
   private finished = false;
+  private lazyStringsRead = false;
 
   constructor(bytes: Buffer, rules: GraphRules) {
     let at = COLUMNAR_MAGIC.length;
@@ -502,18 +507,7 @@ export class ColumnarDecoding {
       if (node < this.eagerNodes) owner[key] = r.objs[node];
       else {
         this.lazyLeft.push({ owner, key, node });
-        Object.defineProperty(owner, key, {
-          configurable: true,
-          enumerable: true,
-          get: () => {
-            this.finish();
-            return owner[key];
-          },
-          set: (v: unknown) => {
-            this.finish();
-            owner[key] = v;
-          },
-        });
+        this.makeLazy(owner, key);
       }
     }
     if (this.lazyLeft.length === 0) this.complete();
@@ -522,6 +516,35 @@ export class ColumnarDecoding {
   /** Whether everything is decoded. */
   get done(): boolean {
     return this.finished;
+  }
+
+  /** Whether `owner[key]` is a lazy field not decoded yet. */
+  isLazy(owner: object, key: string): boolean {
+    return this.lazyLeft.some((f) => f.owner === owner && f.key === key);
+  }
+
+  /** Moves a lazy field to another object (which gets the accessor; `from` loses the field). */
+  moveLazy(from: object, key: string, to: object): void {
+    const field = this.lazyLeft.find((f) => f.owner === from && f.key === key);
+    if (!field) throw new Error(`${key} is not a lazy field`);
+    field.owner = to;
+    delete (from as Record<string, unknown>)[key];
+    this.makeLazy(to as Record<string, unknown>, key);
+  }
+
+  private makeLazy(owner: Record<string, unknown>, key: string): void {
+    Object.defineProperty(owner, key, {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        this.finish();
+        return owner[key];
+      },
+      set: (v: unknown) => {
+        this.finish();
+        owner[key] = v;
+      },
+    });
   }
 
   /** Decodes about `values` more values of the lazy section; true once everything is decoded. */
@@ -568,6 +591,10 @@ export class ColumnarDecoding {
   /** Decodes whole nodes until the value position reaches `until`. */
   private nodes(until: number): void {
     const { r, t, builders, prototypes } = this;
+    if (r.pos < until && r.pos >= (t.eagerValues ?? 0) && t.lazyStrings && !this.lazyStringsRead) {
+      this.lazyStringsRead = true;
+      for (const str of deserialize(t.lazyStrings) as string[]) t.strings.push(str);
+    }
     const { tags, nums, objs } = r;
     while (r.pos < until) {
       const p = r.pos++;

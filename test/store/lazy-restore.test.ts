@@ -73,12 +73,16 @@ describe('restart with lazily decoded large collections', () => {
     try {
       // Right after the start, before any background step ran.
       assert.ok(lazy(s), 'the interfaces are not decoded yet');
+      // The id generator's issued ids (a helper of the cloud, merged into today's) wait too.
+      const ids = s.cloud().ids as unknown as object;
+      assert.equal(typeof Object.getOwnPropertyDescriptor(ids, 'issued')?.get, 'function', 'issued ids not decoded yet');
       assert.match(handle(s, { Action: 'DescribeVpcs' }), /10\.0\.0\.0\/16/);
       assert.ok(lazy(s), 'DescribeVpcs did not need them');
       const xml = handle(s, { Action: 'DescribeNetworkInterfaces', 'NetworkInterfaceId.1': lastEni });
       assert.match(xml, new RegExp(lastEni));
       assert.match(xml, /<key>k<\/key>\s*<value>v<\/value>/);
       assert.ok(!lazy(s), 'decoded by the request that needed them');
+      assert.ok((Object.getOwnPropertyDescriptor(ids, 'issued')?.value as Set<string>).has(lastEni), 'issued ids decoded into the helper');
       assert.equal(await state(s), before, 'the stored state, whole');
       const h = await health(s);
       assert.equal(h.decoding?.state, 'done');
