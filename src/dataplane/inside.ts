@@ -17,7 +17,7 @@ import { ImdsService, sendReply } from '../imds/server.js';
 import { ipBatch } from './ip.js';
 import { DEFAULT_REGISTRY_DIR } from './ownership.js';
 import type { Picture } from './picture.js';
-import { INSIDE_ADDRESS, INSIDE_ADDRESS6, INSIDE_API_PORT, INSIDE_HEADER, INSIDE_IMDS_PORT, RELAY_PROGRAM } from './relay.js';
+import { INSIDE_ADDRESS, INSIDE_ADDRESS6, INSIDE_API_PORT, INSIDE_DROP_HEADER, INSIDE_HEADER, INSIDE_IMDS_PORT, RELAY_PROGRAM } from './relay.js';
 
 export interface InsideOptions {
   readonly imds: ImdsService;
@@ -74,7 +74,13 @@ export class Inside {
       this.opts.api.emit('request', req, res);
       return;
     }
-    const instanceId = this.picture && routerNs && address ? instanceFrom(this.picture, routerNs, address.replace(/^::ffff:/, '')) : undefined;
+    const source = address?.replace(/^::ffff:/, '');
+    const instanceId = this.picture && routerNs && source ? instanceFrom(this.picture, routerNs, source) : undefined;
+    // The IPv6 endpoint answers only when the instance has it on; otherwise there is nothing there.
+    if (source?.includes(':') && !(instanceId && this.opts.imds.ipv6Endpoint(instanceId))) {
+      res.writeHead(421, { [INSIDE_DROP_HEADER]: '1' }).end();
+      return;
+    }
     // An address no running interface holds has no metadata (the service answers 404 for it).
     const reply = this.opts.imds.handle(req, instanceId ?? 'i-0');
     sendReply(res, req.method === 'HEAD', reply);

@@ -17,6 +17,8 @@ export const INSIDE_IMDS_PORT = 80;
 export const INSIDE_API_PORT = 4566;
 /** The header the relay sets (and strips from what the instance sent): `<kind> <router ns> <source address>`. */
 export const INSIDE_HEADER = 'x-ec2net-inside';
+/** Set by ec2net on an answer the relay must not give: it drops the instance's connection instead (an endpoint that is off). */
+export const INSIDE_DROP_HEADER = 'x-ec2net-inside-drop';
 
 export type InsideKind = 'imds' | 'api';
 
@@ -29,6 +31,7 @@ const http = require('node:http');
 const [socketPath, routerNs, addressList, ...listeners] = process.argv.slice(1);
 const addresses = addressList.split(',');
 const HEADER = ${JSON.stringify(INSIDE_HEADER)};
+const DROP = ${JSON.stringify(INSIDE_DROP_HEADER)};
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 let listening = 0;
 for (const spec of listeners) {
@@ -37,6 +40,7 @@ for (const spec of listeners) {
     const headers = { ...req.headers };
     headers[HEADER] = kind + ' ' + routerNs + ' ' + req.socket.remoteAddress;
     const up = http.request({ socketPath, agent, method: req.method, path: req.url, headers }, (r) => {
+      if (r.headers[DROP]) { r.resume(); req.socket.destroy(); return; }
       res.writeHead(r.statusCode, r.headers);
       r.pipe(res);
     });

@@ -20,6 +20,7 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeVpcsCommand,
+  ModifyInstanceMetadataOptionsCommand,
   ModifyNetworkInterfaceAttributeCommand,
   RunInstancesCommand,
   UnassignIpv6AddressesCommand,
@@ -228,6 +229,10 @@ describe('data plane: IPv6', { skip }, () => {
   it('answers metadata at fd00:ec2::254 as the instance that asks, with IMDSv2 and IMDSv1', async () => {
     // EC2 User Guide, "Access instance metadata": the IPv6 endpoint is http://[fd00:ec2::254].
     const [a] = await launch(1);
+    // The IPv6 endpoint is off unless MetadataOptions.HttpProtocolIpv6 turns it on ("Configure the Instance Metadata Service options").
+    const off = runIn(a!.InstanceId!, imds6('/latest/meta-data/instance-id', false));
+    assert.match(await off.line(/^(\d+|error) /), /^error /);
+    await ec2.send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: a!.InstanceId!, HttpProtocolIpv6: 'enabled' }));
     const v2 = runIn(a!.InstanceId!, imds6('/latest/meta-data/instance-id', true));
     assert.equal(await v2.line(/^(\d+|error) /), `200 ${a!.InstanceId!}`);
     const v1 = runIn(a!.InstanceId!, imds6('/latest/meta-data/local-ipv4', false));
