@@ -9,6 +9,7 @@ import { instanceAttributeHandlers } from './instance-attributes.js';
 import { instanceHandlers } from './instances.js';
 import { internetGatewayHandlers } from './internet-gateways.js';
 import { keyPairHandlers } from './key-pairs.js';
+import { placementGroupHandlers } from './placement-groups.js';
 import { launchTemplateDataHandlers } from './launch-template-data.js';
 import { launchTemplateHandlers } from './launch-templates.js';
 import { networkInterfacePermissionHandlers } from './network-interface-permissions.js';
@@ -28,6 +29,8 @@ import { tagHandlers } from './tags.js';
 import { volumeHandlers } from './volumes.js';
 import { vpcHandlers } from './vpcs.js';
 import { vpnGatewayHandlers } from './vpn-gateways.js';
+import { customerGatewayHandlers } from './customer-gateways.js';
+import { vpnConnectionHandlers } from './vpn-connections.js';
 import { vpcPeeringHandlers } from './vpc-peering.js';
 
 export const allHandlers: HandlerMap = {
@@ -48,6 +51,7 @@ export const allHandlers: HandlerMap = {
   ...securityGroupHandlers,
   ...accountAttributeHandlers,
   ...keyPairHandlers,
+  ...placementGroupHandlers,
   ...routeTableHandlers,
   ...networkAclHandlers,
   ...dhcpOptionsHandlers,
@@ -59,5 +63,7 @@ export const allHandlers: HandlerMap = {
   ...vpcEndpointHandlers,
   ...egressOnlyInternetGatewayHandlers,
   ...vpnGatewayHandlers,
+  ...customerGatewayHandlers,
+  ...vpnConnectionHandlers,
   ...vpcPeeringHandlers,
 };

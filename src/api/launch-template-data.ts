@@ -22,7 +22,13 @@ function launchTemplateData(region: RegionState, i: Instance) {
     InstanceType: i.instanceType as 't3.micro',
     KeyName: i.keyName,
     Monitoring: { Enabled: false },
-    Placement: { AvailabilityZone: i.zone.zoneName, GroupName: '', Tenancy: 'default' as const },
+    Placement: {
+      AvailabilityZone: i.zone.zoneName,
+      GroupName: i.placement?.groupName ?? '',
+      GroupId: i.placement?.groupId,
+      PartitionNumber: i.placement?.partitionNumber,
+      Tenancy: 'default' as const,
+    },
     DisableApiTermination: false,
     InstanceInitiatedShutdownBehavior: 'stop' as const,
     NetworkInterfaces: interfaces.map((eni) => ({

@@ -8,6 +8,7 @@ import {
   restoreLocalTarget,
 } from '../engine/gateway-route-table.js';
 import { propagatingVgws } from '../engine/vpn-gateway.js';
+import { propagatedRoutes } from '../engine/vpn-connection.js';
 import { perWorld, type FilterSpec } from '../engine/filters.js';
 import type { RegionState } from '../engine/cloud.js';
 import {
@@ -38,6 +39,12 @@ import { handlers } from './handler.js';
 import { idempotent } from './idempotency.js';
 
 const ASSOCIATED = { State: 'associated' as const };
+
+/** A table's own routes, then those its propagating gateways' VPN connections bring (Origin EnableVgwRoutePropagation). */
+const withPropagated = (region: RegionState, t: RouteTable): Route[] => {
+  const propagated = propagatedRoutes(region, t);
+  return propagated.length === 0 ? t.routes : [...t.routes, ...propagated];
+};
 
 export function routeView(region: RegionState, table: RouteTable, r: Route) {
   const instanceId = routeInstanceId(region, r);
@@ -71,7 +78,7 @@ export function routeTableView(region: RegionState, t: RouteTable) {
     Associations: associationsOf(region, t.id).map(associationView),
     PropagatingVgws: propagatingVgws(region, t.id).map((GatewayId) => ({ GatewayId })),
     RouteTableId: t.id,
-    Routes: t.routes.map((r) => routeView(region, t, r)),
+    Routes: withPropagated(region, t).map((r) => routeView(region, t, r)),
     Tags: tagList(t.tags),
     VpcId: t.vpcId,
     OwnerId: t.ownerId,
@@ -81,7 +88,7 @@ export function routeTableView(region: RegionState, t: RouteTable) {
 /** The filters the DescribeRouteTables reference lists. */
 const routeTableFilters = perWorld((region: RegionState): FilterSpec<RouteTable> => {
   const assocs = (t: RouteTable) => associationsOf(region, t.id);
-  const routes = (t: RouteTable, f: (r: Route) => string | undefined) => t.routes.map(f);
+  const routes = (t: RouteTable, f: (r: Route) => string | undefined) => withPropagated(region, t).map(f);
   return {
     resourceName: 'route-table',
     tags: (t) => t.tags,

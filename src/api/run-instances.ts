@@ -10,6 +10,7 @@ import { Ec2Error, invalidCombination, invalidValue } from '../engine/errors.js'
 import { ID_KINDS } from '../engine/ids.js';
 import { findInstanceType } from '../engine/instance-types.js';
 import { launchInstance, type LaunchInterface } from '../engine/instance.js';
+import { planPlacement } from '../engine/placement-group.js';
 import type { Instance, NetworkInterface, Subnet } from '../engine/model.js';
 import { createNetworkInterface, destroyNetworkInterface, getNetworkInterface } from '../engine/network-interface.js';
 import { getSubnet } from '../engine/subnet.js';
@@ -211,6 +212,12 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
   // default, an existing one by the setting it took from its subnet when it was created.
   const wantsPublicIp =
     specs.length === 1 && (primary.existing ? primary.existing.publicIpOnLaunch : (primary.spec.AssociatePublicIpAddress ?? launchSubnet.mapPublicIpOnLaunch));
+  const placements = planPlacement(
+    region,
+    input.Placement && { groupName: input.Placement.GroupName, groupId: input.Placement.GroupId, partitionNumber: input.Placement.PartitionNumber },
+    zone,
+    count,
+  );
   const reservationId = region.ids.next(ID_KINDS.reservation);
   const created: NetworkInterface[] = [];
   const instances: Instance[] = [];
@@ -258,6 +265,7 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
       });
       instances.push(instance);
       instance.attributes = { ...attributes };
+      if (placements) instance.placement = placements[k];
       if (cpuOptions) instance.cpuOptions = cpuOptions;
       attachLaunchStorage(region, instance, storage, volumeTags);
     }

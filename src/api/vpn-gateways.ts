@@ -13,6 +13,7 @@ import {
   getVpnGateway,
   type VpnGateway,
 } from '../engine/vpn-gateway.js';
+import { connectionUsingVpnGateway } from '../engine/vpn-connection.js';
 import { describe } from './describe.js';
 import { handlers } from './handler.js';
 
@@ -67,7 +68,8 @@ export const vpnGatewayHandlers = handlers({
   },
 
   DeleteVpnGateway: (ctx, input) => {
-    deleteVpnGateway(ctx.region, getVpnGateway(ctx.region, input.VpnGatewayId));
+    const vgw = getVpnGateway(ctx.region, input.VpnGatewayId);
+    deleteVpnGateway(ctx.region, vgw, connectionUsingVpnGateway(ctx.region, vgw.id));
     return {};
   },
 

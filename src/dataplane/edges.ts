@@ -11,10 +11,13 @@ import { inParallel, ipBatch, type BatchResult } from './ip.js';
 import {
   edgesOf,
   EMPTY_EDGES,
+  GATEWAY6_TABLE,
   INTERNET_NS,
+  INTERNET_SOURCE6,
   internetLinkOf,
   NAT_TABLE,
   natGatewayScript,
+  routerGateway6Script,
   routerNatScript,
   type EdgePicture,
   type NatPicture,
@@ -22,7 +25,7 @@ import {
 } from './internet.js';
 import type { Picture } from './picture.js';
 import { EMPTY_PICTURE, MTU, sameLink } from './plan.js';
-import { IGW_LINK, INTERNET_ADDRESS, ROUTER_IGW_ADDRESS, routeKey, type KernelRoute } from './routing.js';
+import { IGW_LINK, INTERNET_ADDRESS, INTERNET_ADDRESS6, ROUTER_IGW_ADDRESS, ROUTER_IGW_ADDRESS6, routeKey, ruleLine, type KernelRoute } from './routing.js';
 
 const TIMEOUT_MS = 30_000;
 const PARALLEL = 8;
@@ -40,7 +43,7 @@ export interface EdgePlan {
   readonly configure: Map<string, string[]>;
 }
 
-const NO_ROUTER: RouterEdges = { routes: [], rules: [], igw: false, oneToOne: new Map() };
+const NO_ROUTER: RouterEdges = { routes: [], rules: [], igw: false, link: false, open6: [], oneToOne: new Map() };
 
 const sameNat = (a: NatPicture, b: NatPicture) =>
   a.routerNs === b.routerNs && a.eniId === b.eniId && a.mac === b.mac && a.prefix === b.prefix && a.addresses.join() === b.addresses.join();
@@ -50,7 +53,8 @@ const replaceLine = (r: KernelRoute) =>
   r.spec === 'blackhole' ? `route replace blackhole ${r.dest} table ${r.table}` : `route replace ${r.dest} ${r.spec} table ${r.table}`;
 
 /** An nftables script that makes `table` exactly `body` (or removes it), atomically. */
-export const replaceTableScript = (table: string, body: string | undefined) => `table ip ${table}\ndelete table ip ${table}\n${body ? `${body}\n` : ''}`;
+export const replaceTableScript = (table: string, body: string | undefined, family = 'ip') =>
+  `table ${family} ${table}\ndelete table ${family} ${table}\n${body ? `${body}\n` : ''}`;
 
 /**
  * The difference between two edge pictures. `newRouters` are router namespaces made this round
@@ -79,6 +83,7 @@ export function edgePlanOf(applied: EdgePicture, desired: EdgePicture, newRouter
     add(configure, INTERNET_NS, 'link set lo up');
     add(configure, INTERNET_NS, `addr add ${INTERNET_ADDRESS}/32 dev lo scope link`);
     add(configure, INTERNET_NS, `addr add ${desired.source}/32 dev lo`);
+    add(configure, INTERNET_NS, `addr add ${INTERNET_SOURCE6}/128 dev lo nodad`);
   } else if (!desired.internet && applied.internet) {
     root.push(`netns del ${INTERNET_NS}`);
   }
@@ -108,14 +113,16 @@ export function edgePlanOf(applied: EdgePicture, desired: EdgePicture, newRouter
   // Internet gateways: a veth pair between the router and the internet while one is attached.
   const linkNew = new Set<string>();
   for (const [r, e] of desired.routers) {
-    const had = before(r).igw && !internetNew;
-    if (e.igw && !had) {
+    const had = before(r).link && !internetNew;
+    if (e.link && !had) {
       root.push(`link add name ${IGW_LINK} netns ${r} type veth peer name ${internetLinkOf(r)} netns ${INTERNET_NS}`);
       add(configure, r, `addr add ${ROUTER_IGW_ADDRESS}/32 dev ${IGW_LINK}`);
+      add(configure, r, `addr add ${ROUTER_IGW_ADDRESS6}/64 dev ${IGW_LINK} nodad`);
       add(configure, r, `link set ${IGW_LINK} up`);
+      add(configure, INTERNET_NS, `addr add ${INTERNET_ADDRESS6}/64 dev ${internetLinkOf(r)} nodad`);
       add(configure, INTERNET_NS, `link set ${internetLinkOf(r)} up`);
       linkNew.add(r);
-    } else if (!e.igw && had) {
+    } else if (!e.link && had) {
       add(teardown, INTERNET_NS, `link del ${internetLinkOf(r)}`);
       linkNew.add(r);
     }
@@ -136,11 +143,17 @@ export function edgePlanOf(applied: EdgePicture, desired: EdgePicture, newRouter
     for (const [key, route] of old) if (!now.has(key) && !gone(r, route)) add(configure, r, `route del ${route.dest} table ${route.table}`);
     const oldRules = new Set(was.rules);
     const newRules = new Set(e.rules);
-    for (const rule of was.rules) if (!newRules.has(rule)) add(configure, r, `rule del ${rule}`);
-    for (const rule of e.rules) if (!oldRules.has(rule)) add(configure, r, `rule add ${rule}`);
+    for (const rule of was.rules) if (!newRules.has(rule)) add(configure, r, ruleLine(rule, 'del'));
+    for (const rule of e.rules) if (!oldRules.has(rule)) add(configure, r, ruleLine(rule, 'add'));
+    // The IPv4 translation and the IPv6 filter at the gateway: each table replaced when it changed.
+    const scripts: string[] = [];
     const script = routerNatScript(e);
     const oldScript = routerNatScript(was);
-    if (script !== oldScript && (script !== undefined || !newRouters.has(r))) nft.set(r, replaceTableScript(NAT_TABLE, script));
+    if (script !== oldScript && (script !== undefined || !newRouters.has(r))) scripts.push(replaceTableScript(NAT_TABLE, script));
+    const script6 = routerGateway6Script(e);
+    const oldScript6 = routerGateway6Script(was);
+    if (script6 !== oldScript6 && (script6 !== undefined || !newRouters.has(r))) scripts.push(replaceTableScript(GATEWAY6_TABLE, script6, 'inet'));
+    if (scripts.length > 0) nft.set(r, scripts.join(''));
   }
 
   // The internet's routes to public addresses: through the link of the router that translates them.
@@ -151,8 +164,18 @@ export function edgePlanOf(applied: EdgePicture, desired: EdgePicture, newRouter
         add(configure, INTERNET_NS, `route replace ${pub}/32 via ${ROUTER_IGW_ADDRESS} dev ${internetLinkOf(r)} onlink src ${desired.source}`);
     }
     for (const [pub, r] of old) {
-      const linkStays = desired.routers.get(r)?.igw && !linkNew.has(r) && !newRouters.has(r);
+      const linkStays = desired.routers.get(r)?.link && !linkNew.has(r) && !newRouters.has(r);
       if (!desired.publicRoutes.has(pub) && linkStays) add(configure, INTERNET_NS, `route del ${pub}/32`);
+    }
+    // A VPC's IPv6 CIDRs are public: the internet routes them to its router as they are.
+    const old6 = internetNew ? new Map<string, string>() : applied.ipv6Routes;
+    for (const [cidr, r] of desired.ipv6Routes) {
+      if (old6.get(cidr) !== r || linkNew.has(r) || newRouters.has(r))
+        add(configure, INTERNET_NS, `route replace ${cidr} via ${ROUTER_IGW_ADDRESS6} dev ${internetLinkOf(r)}`);
+    }
+    for (const [cidr, r] of old6) {
+      const linkStays = desired.routers.get(r)?.link && !linkNew.has(r) && !newRouters.has(r);
+      if (!desired.ipv6Routes.has(cidr) && linkStays) add(configure, INTERNET_NS, `route del ${cidr}`);
     }
   }
   // Nothing is configured in a namespace that is going away.
@@ -181,7 +204,17 @@ function forwarderSysctls(ns: string): Promise<BatchResult> {
     'ipv4/conf/default/rp_filter=0',
   ];
   if (ns !== INTERNET_NS) settings.push('ipv4/conf/eth0/send_redirects=0', 'ipv4/conf/eth0/rp_filter=0');
-  settings.push('ipv6/conf/all/disable_ipv6=1', 'ipv6/conf/default/disable_ipv6=1');
+  // The internet carries IPv6 (with link-local addresses ec2net gives, no DAD); NAT gateways do not.
+  if (ns === INTERNET_NS)
+    settings.push(
+      'ipv6/conf/all/disable_ipv6=0',
+      'ipv6/conf/default/disable_ipv6=0',
+      'ipv6/conf/default/accept_dad=0',
+      'ipv6/conf/default/addr_gen_mode=1',
+      'ipv6/conf/all/accept_ra=0',
+      'ipv6/conf/default/accept_ra=0',
+    );
+  else settings.push('ipv6/conf/all/disable_ipv6=1', 'ipv6/conf/default/disable_ipv6=1');
   const script = settings.map((s) => `echo ${s.split('=')[1]} > /proc/sys/net/${s.split('=')[0]}`).join(' && ');
   return new Promise((resolve) => {
     execFile('ip', ['netns', 'exec', ns, 'sh', '-c', script], { timeout: TIMEOUT_MS }, (error, _o, stderr) =>

@@ -1,5 +1,6 @@
 /**
  * Metadata and API from inside the instances: in every instance namespace 169.254.169.254:80
+ * (and fd00:ec2::254:80 from an instance with an IPv6 address)
  * answers as that instance (the IMDS service ec2net runs for --imds-port, bound to the instance
  * that asked) and 169.254.169.254:4566 is ec2net's API. Each router namespace gets the address on
  * its loopback (instances reach it through their default route) and a relay process
@@ -16,7 +17,7 @@ import { ImdsService, sendReply } from '../imds/server.js';
 import { ipBatch } from './ip.js';
 import { DEFAULT_REGISTRY_DIR } from './ownership.js';
 import type { Picture } from './picture.js';
-import { INSIDE_ADDRESS, INSIDE_API_PORT, INSIDE_HEADER, INSIDE_IMDS_PORT, RELAY_PROGRAM } from './relay.js';
+import { INSIDE_ADDRESS, INSIDE_ADDRESS6, INSIDE_API_PORT, INSIDE_DROP_HEADER, INSIDE_HEADER, INSIDE_IMDS_PORT, RELAY_PROGRAM } from './relay.js';
 
 export interface InsideOptions {
   readonly imds: ImdsService;
@@ -47,7 +48,8 @@ export function removeLeftoverSockets(dir: string): void {
 
 /** The instance whose interface in router namespace `routerNs` holds `address` now (and is up). */
 export function instanceFrom(p: Picture, routerNs: string, address: string): string | undefined {
-  for (const i of p.interfaces.values()) if (i.up && i.routerNs === routerNs && i.addresses.includes(address)) return i.instanceNs;
+  for (const i of p.interfaces.values())
+    if (i.up && i.routerNs === routerNs && (i.addresses.includes(address) || i.ipv6.includes(address))) return i.instanceNs;
   return undefined;
 }
 
@@ -72,7 +74,13 @@ export class Inside {
       this.opts.api.emit('request', req, res);
       return;
     }
-    const instanceId = this.picture && routerNs && address ? instanceFrom(this.picture, routerNs, address.replace(/^::ffff:/, '')) : undefined;
+    const source = address?.replace(/^::ffff:/, '');
+    const instanceId = this.picture && routerNs && source ? instanceFrom(this.picture, routerNs, source) : undefined;
+    // The IPv6 endpoint answers only when the instance has it on; otherwise there is nothing there.
+    if (source?.includes(':') && !(instanceId && this.opts.imds.ipv6Endpoint(instanceId))) {
+      res.writeHead(421, { [INSIDE_DROP_HEADER]: '1' }).end();
+      return;
+    }
     // An address no running interface holds has no metadata (the service answers 404 for it).
     const reply = this.opts.imds.handle(req, instanceId ?? 'i-0');
     sendReply(res, req.method === 'HEAD', reply);
@@ -116,11 +124,23 @@ export class Inside {
   }
 
   private async startRelay(ns: string): Promise<void> {
-    const added = await ipBatch([`addr replace ${INSIDE_ADDRESS}/32 dev lo`], ns);
+    const added = await ipBatch([`addr replace ${INSIDE_ADDRESS}/32 dev lo`, `addr replace ${INSIDE_ADDRESS6}/128 dev lo nodad`], ns);
     if (added.errors) this.opts.log.warn({ ns }, `data plane: ip said: ${added.errors}`);
     const relay = spawn(
       'ip',
-      ['netns', 'exec', ns, process.execPath, '-e', RELAY_PROGRAM, this.socketPath, ns, INSIDE_ADDRESS, `imds=${INSIDE_IMDS_PORT}`, `api=${INSIDE_API_PORT}`],
+      [
+        'netns',
+        'exec',
+        ns,
+        process.execPath,
+        '-e',
+        RELAY_PROGRAM,
+        this.socketPath,
+        ns,
+        `${INSIDE_ADDRESS},${INSIDE_ADDRESS6}`,
+        `imds=${INSIDE_IMDS_PORT}`,
+        `api=${INSIDE_API_PORT}`,
+      ],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     this.relays.set(ns, relay);

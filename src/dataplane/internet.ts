@@ -39,8 +39,16 @@ export interface NatPicture {
 export interface RouterEdges {
   readonly routes: readonly KernelRoute[];
   readonly rules: readonly string[];
-  /** Whether the router is linked to the internet (its VPC has an internet gateway attached). */
+  /** Whether the VPC has an internet gateway attached (the IPv4 translation applies). */
   readonly igw: boolean;
+  /** Whether the router is linked to the internet: an internet gateway, or an egress-only one. */
+  readonly link: boolean;
+  /**
+   * The IPv6 CIDRs of the subnets whose route table sends IPv6 to the internet gateway: the
+   * internet may open connections to these. What else it sends in is a reply (an egress-only
+   * gateway lets only those through) or dropped.
+   */
+  readonly open6: readonly string[];
   /** Public IPv4 → private IPv4: the internet gateway's one-to-one translation. */
   readonly oneToOne: ReadonlyMap<string, string>;
 }
@@ -54,6 +62,8 @@ export interface EdgePicture {
   readonly nats: ReadonlyMap<string, NatPicture>;
   /** Public IPv4 → the router namespace it is translated at: the internet's routes. */
   readonly publicRoutes: ReadonlyMap<string, string>;
+  /** A VPC's IPv6 CIDR (public, not translated) → its router namespace, while linked. */
+  readonly ipv6Routes: ReadonlyMap<string, string>;
 }
 
 /**
@@ -66,7 +76,17 @@ const SOURCE_CANDIDATES = ['192.0.2.1', '198.51.100.1', '203.0.113.1'];
 
 export const internetSourceOf = (cloud: Cloud): string => SOURCE_CANDIDATES.find((a) => !cloud.publicIps.covers(a)) ?? SOURCE_CANDIDATES[0]!;
 
-export const EMPTY_EDGES: EdgePicture = { internet: false, source: SOURCE_CANDIDATES[0]!, routers: new Map(), nats: new Map(), publicRoutes: new Map() };
+export const EMPTY_EDGES: EdgePicture = {
+  internet: false,
+  source: SOURCE_CANDIDATES[0]!,
+  routers: new Map(),
+  nats: new Map(),
+  publicRoutes: new Map(),
+  ipv6Routes: new Map(),
+};
+
+/** The internet namespace's IPv6 address (RFC 3849's documentation range): the source of what it sends. */
+export const INTERNET_SOURCE6 = '2001:db8::1';
 
 /** A gateway being made or working has its namespace; a failed, deleting or deleted one has none. */
 const NAT_PRESENT = new Set(['pending', 'available']);
@@ -77,6 +97,8 @@ const portOf = (eni: NetworkInterface, i: InterfacePicture): Port => ({
   peer: i.peer,
   primary: i.primary,
   addresses: i.addresses,
+  ipv6: i.ipv6,
+  mac: i.mac,
   sourceDestCheck: i.sourceDestCheck,
   up: i.up,
 });
@@ -86,10 +108,15 @@ const portOf = (eni: NetworkInterface, i: InterfacePicture): Port => ({
  * its interfaces' public addresses reachable (VPC User Guide, "Enable internet access for a VPC
  * using an internet gateway": a public subnet "has a route to an internet gateway").
  */
-function routesToInternet(region: RegionState, subnetId: string): boolean {
+function routesToInternet(region: RegionState, subnetId: string, family: 4 | 6 = 4): boolean {
   const subnet = region.subnets.get(subnetId);
   const table = subnet ? routeTableOfSubnet(region, subnet) : undefined;
-  return !!table?.routes.some((r) => r.gatewayId?.startsWith('igw-') && routeState(region, table, r) === 'active');
+  return !!table?.routes.some(
+    (r) =>
+      r.gatewayId?.startsWith('igw-') &&
+      (family === 6 ? r.destinationIpv6CidrBlock !== undefined : r.destinationIpv6CidrBlock === undefined) &&
+      routeState(region, table, r) === 'active',
+  );
 }
 
 /** The public addresses of an interface: Elastic IPs on any of its addresses, and an auto-assigned one on the primary. */
@@ -109,6 +136,7 @@ export function edgesOf(cloud: Cloud, base: Picture, internet: boolean): EdgePic
   const routers = new Map<string, RouterEdges>();
   const nats = new Map<string, NatPicture>();
   const publicRoutes = new Map<string, string>();
+  const ipv6Routes = new Map<string, string>();
   for (const region of cloud.allRegions()) {
     for (const vpc of region.vpcs.values()) {
       const routerNs = routerNsOf(vpc.id);
@@ -137,10 +165,29 @@ export function edgesOf(cloud: Cloud, base: Picture, internet: boolean): EdgePic
           addresses,
         };
         nats.set(picture.ns, picture);
-        natPorts.set(nat.id, { eniId: eni.id, subnetId: eni.subnetId, peer: picture.peer, primary: picture.ip, addresses, sourceDestCheck: false, up: true });
+        natPorts.set(nat.id, {
+          eniId: eni.id,
+          subnetId: eni.subnetId,
+          peer: picture.peer,
+          primary: picture.ip,
+          addresses,
+          ipv6: [],
+          mac: eni.macAddress,
+          sourceDestCheck: false,
+          up: true,
+        });
       }
       const igw = internet && gatewayOfVpc(region, vpc.id) !== undefined;
-      const { routes, rules } = routerRouting({ region, vpcId: vpc.id, ports, natPorts, igw });
+      const eigw = internet && [...region.egressOnlyInternetGateways.values()].some((g) => g.vpcId === vpc.id);
+      const { routes, rules } = routerRouting({ region, vpcId: vpc.id, ports, natPorts, igw, eigw });
+      const link = igw || eigw;
+      const open6: string[] = [];
+      if (igw)
+        for (const subnet of region.subnetsOf(vpc.id).all()) {
+          const cidr = subnet.ipv6.find((a) => a.state === 'associated')?.cidr.toString();
+          if (cidr !== undefined && routesToInternet(region, subnet.id, 6)) open6.push(cidr);
+        }
+      if (link) for (const b of vpc.ipv6Cidrs) if (b.state === 'associated') ipv6Routes.set(b.cidr.toString(), routerNs);
       const oneToOne = new Map<string, string>();
       if (igw) {
         for (const port of [...ports.values(), ...natPorts.values()]) {
@@ -152,10 +199,10 @@ export function edgesOf(cloud: Cloud, base: Picture, internet: boolean): EdgePic
           }
         }
       }
-      routers.set(routerNs, { routes, rules, igw, oneToOne });
+      routers.set(routerNs, { routes, rules, igw, link, open6, oneToOne });
     }
   }
-  return { internet, source: internetSourceOf(cloud), routers, nats, publicRoutes };
+  return { internet, source: internetSourceOf(cloud), routers, nats, publicRoutes, ipv6Routes };
 }
 
 /** The name of the nftables table the public side uses, in router and NAT gateway namespaces alike. */
@@ -187,6 +234,30 @@ export function routerNatScript(e: RouterEdges): string | undefined {
     '    type filter hook postrouting priority srcnat; policy accept;',
     `    oifname "${IGW_LINK}" ip saddr set ip saddr map @outbound accept`,
     `    oifname "${IGW_LINK}" drop`,
+    '  }',
+    '}',
+  ].join('\n');
+}
+
+/** The name of the IPv6 gateway filter's table (family inet: it needs IPv6 matches and conntrack). */
+export const GATEWAY6_TABLE = 'ec2net_gw6';
+
+/**
+ * What the internet sends in over IPv6 (not translated: the addresses are public): replies to
+ * connections made from inside pass, as an egress-only internet gateway lets them (VPC User Guide,
+ * "Enable outbound IPv6 traffic using an egress-only internet gateway"); new connections only to a
+ * subnet whose route table sends IPv6 to the internet gateway; the rest is dropped. Before the
+ * security groups, which then decide as for any traffic.
+ */
+export function routerGateway6Script(e: RouterEdges): string | undefined {
+  if (!e.link) return undefined;
+  return [
+    `table inet ${GATEWAY6_TABLE} {`,
+    '  chain from_internet {',
+    '    type filter hook forward priority filter - 20; policy accept;',
+    `    iifname "${IGW_LINK}" meta nfproto ipv6 ct state established,related accept`,
+    ...(e.open6.length > 0 ? [`    iifname "${IGW_LINK}" ip6 daddr { ${e.open6.join(', ')} } accept`] : []),
+    `    iifname "${IGW_LINK}" meta nfproto ipv6 drop`,
     '  }',
     '}',
   ].join('\n');

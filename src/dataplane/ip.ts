@@ -9,10 +9,30 @@ export interface BatchResult {
 
 const TIMEOUT_MS = 30_000;
 
-/** Runs `lines` through `ip [-n ns] -force -batch -`; resolves with its complaints, never rejects. */
-export function ipBatch(lines: readonly string[], ns?: string): Promise<BatchResult> {
+/**
+ * Runs `lines` through `ip [-n ns] -force -batch -`; resolves with its complaints, never rejects.
+ * A batch line cannot choose the address family, and `ip rule` takes IPv4 unless told: lines
+ * starting with `-6 ` go to a second `ip -6` batch, after the others (links are up by then).
+ */
+export async function ipBatch(lines: readonly string[], ns?: string): Promise<BatchResult> {
+  const v6 = lines.filter((l) => l.startsWith('-6 '));
+  if (v6.length === 0) return ipBatchOf(lines, ns);
+  const first = await ipBatchOf(
+    lines.filter((l) => !l.startsWith('-6 ')),
+    ns,
+  );
+  const second = await ipBatchOf(
+    v6.map((l) => l.slice(3)),
+    ns,
+    ['-6'],
+  );
+  return { ns, errors: [first.errors, second.errors].filter(Boolean).join('\n') };
+}
+
+function ipBatchOf(lines: readonly string[], ns: string | undefined, family: string[] = []): Promise<BatchResult> {
+  if (lines.length === 0) return Promise.resolve({ ns, errors: '' });
   return new Promise((resolve) => {
-    const args = [...(ns ? ['-n', ns] : []), '-force', '-batch', '-'];
+    const args = [...family, ...(ns ? ['-n', ns] : []), '-force', '-batch', '-'];
     const child = execFile('ip', args, { timeout: TIMEOUT_MS }, (error, _stdout, stderr) => {
       resolve({ ns, errors: error ? String(stderr).trim() || error.message : '' });
     });
@@ -44,9 +64,15 @@ export function routerSysctls(ns: string): Promise<BatchResult> {
     'net/ipv4/conf/default/send_redirects=0',
     'net/ipv4/conf/all/rp_filter=0',
     'net/ipv4/conf/default/rp_filter=0',
-    // The fabric carries IPv4 only (so far): no IPv6 link-local chatter on its links.
-    'net/ipv6/conf/all/disable_ipv6=1',
-    'net/ipv6/conf/default/disable_ipv6=1',
+    // IPv6 is routed too; the router's only link-local address is the one ec2net gives it, without DAD.
+    'net/ipv6/conf/all/disable_ipv6=0',
+    'net/ipv6/conf/default/disable_ipv6=0',
+    'net/ipv6/conf/all/forwarding=1',
+    'net/ipv6/conf/default/forwarding=1',
+    'net/ipv6/conf/default/accept_dad=0',
+    'net/ipv6/conf/default/addr_gen_mode=1',
+    'net/ipv6/conf/all/accept_ra=0',
+    'net/ipv6/conf/default/accept_ra=0',
   ];
   const script = settings.map((s) => {
     const [key, value] = s.split('=');

@@ -12,11 +12,11 @@
  */
 import type { NetworkAclEntry } from '../engine/routing-model.js';
 import type { RegionState } from '../engine/cloud.js';
-import { addressMatch, dispatch, type FilteredInterface } from './nft-match.js';
+import { dispatch, familyMatch, icmpv6Match, type FilteredInterface } from './nft-match.js';
 
 export const NACL_TABLE = 'inet ec2net_nacl';
 
-/** Protocol numbers of an ACL entry as nft matches (ACLs store numbers: 6 TCP, 17 UDP, 1 ICMP). */
+/** Protocol numbers of an ACL entry as nft matches (ACLs store numbers: 6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6). */
 function entryProtocol(e: NetworkAclEntry): string | undefined {
   switch (e.protocol) {
     case '-1':
@@ -35,7 +35,7 @@ function entryProtocol(e: NetworkAclEntry): string | undefined {
       return code === -1 ? `icmp type ${type}` : `icmp type ${type} icmp code ${code}`;
     }
     case '58':
-      return undefined;
+      return icmpv6Match(e.icmpType ?? -1, e.icmpCode ?? -1);
     default:
       return /^[0-9]{1,3}$/.test(e.protocol) ? `meta l4proto ${e.protocol}` : undefined;
   }
@@ -54,10 +54,13 @@ function aclEntriesBySubnet(region: RegionState): Map<string, NetworkAclEntry[]>
 /** One direction of an ACL as nft rules, in rule-number order; `allow` is the verdict that lets a packet on. */
 function aclRules(entries: readonly NetworkAclEntry[], egress: boolean, allow: string): string[] {
   const lines: string[] = [];
-  const ordered = entries.filter((e) => e.egress === egress && e.cidrBlock !== undefined).sort((a, b) => a.ruleNumber - b.ruleNumber);
+  const ordered = entries.filter((e) => e.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber);
   for (const e of ordered) {
+    const cidr = e.cidrBlock ?? e.ipv6CidrBlock;
+    if (cidr === undefined) continue;
     const proto = entryProtocol(e);
-    const peer = addressMatch(egress ? 'daddr' : 'saddr', [e.cidrBlock!]);
+    // An entry is IPv4 (CidrBlock) or IPv6 (Ipv6CidrBlock): it matches its own family only.
+    const peer = familyMatch(egress ? 'daddr' : 'saddr', [cidr]);
     if (proto === undefined || peer === undefined) continue;
     lines.push(`    ${[peer, proto].filter(Boolean).join(' ')} ${e.ruleAction === 'allow' ? allow : 'counter drop'} comment "rule ${e.ruleNumber}"`);
   }

@@ -22,6 +22,10 @@ export interface InterfacePicture {
   readonly gateway: string;
   /** Every private IPv4 the interface holds (primary first): the fabric delivers these to it. */
   readonly addresses: readonly string[];
+  /** Every IPv6 address the interface holds, in the order assigned: the fabric delivers these to it too. */
+  readonly ipv6: readonly string[];
+  /** The subnet's IPv6 CIDR (a /64) when it has one: reached through the router's link-local address. */
+  readonly ipv6Subnet?: string;
   readonly sourceDestCheck: boolean;
   /** Whether the instance runs (interfaces up) or is stopped (down). */
   readonly up: boolean;
@@ -80,6 +84,8 @@ export function pictureOf(cloud: Cloud): Picture {
           prefix: subnet.cidr.prefix,
           gateway,
           addresses: eni.privateIps.map((p) => p.text),
+          ipv6: eni.ipv6Addresses.map((x) => x.text),
+          ipv6Subnet: subnet.ipv6.find((x) => x.state === 'associated')?.cidr.toString(),
           sourceDestCheck: eni.sourceDestCheck,
           up,
         });

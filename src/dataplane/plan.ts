@@ -24,6 +24,9 @@ export interface Plan {
   readonly configure: Map<string, string[]>;
 }
 
+/** A host route's prefix length: /32 for IPv4, /128 for IPv6. */
+const hostBits = (a: string) => (a.includes(':') ? 128 : 32);
+
 export const EMPTY_PICTURE: Picture = { routers: new Map(), instances: new Set(), interfaces: new Map() };
 
 /** Two pictures of one interface that need a new veth pair (anything but its addresses and state changed). */
@@ -36,20 +39,27 @@ function routesOf(p: Picture): Map<string, Map<string, string>> {
   for (const i of p.interfaces.values()) {
     if (!i.up) continue;
     const table = routes.get(i.routerNs) ?? new Map<string, string>();
-    for (const a of i.addresses) table.set(a, i.peer);
+    for (const a of [...i.addresses, ...i.ipv6]) table.set(a, i.peer);
     routes.set(i.routerNs, table);
   }
   return routes;
 }
 
-/** Source/destination check: from an interface, only its own addresses are forwarded (unless the check is off). */
+/**
+ * Source/destination check: from an interface, only its own addresses are forwarded (unless the
+ * check is off). Each entry is an `ip` line that adds the rule (`del` for `add` removes it).
+ */
 function rulesOf(p: Picture): Map<string, Set<string>> {
   const rules = new Map<string, Set<string>>();
   for (const i of p.interfaces.values()) {
     if (!i.sourceDestCheck) continue;
     const set = rules.get(i.routerNs) ?? new Set<string>();
-    for (const a of i.addresses) set.add(`pref 100 iif ${i.peer} from ${a}/32 lookup main`);
-    set.add(`pref 200 iif ${i.peer} blackhole`);
+    for (const a of i.addresses) set.add(`rule add pref 100 iif ${i.peer} from ${a}/32 lookup main`);
+    set.add(`rule add pref 200 iif ${i.peer} blackhole`);
+    // IPv6 rules are a family of their own (`ip -6 rule`, see ip.ts): an interface without IPv6
+    // addresses sends no IPv6 the router forwards either.
+    for (const a of i.ipv6) set.add(`-6 rule add pref 100 iif ${i.peer} from ${a}/128 lookup main`);
+    set.add(`-6 rule add pref 200 iif ${i.peer} blackhole`);
     rules.set(i.routerNs, set);
   }
   return rules;
@@ -57,6 +67,20 @@ function rulesOf(p: Picture): Map<string, Set<string>> {
 
 /** The addresses the instance's OS has configured on an interface (by ec2net). */
 const osAddresses = (i: InterfacePicture, o: PlanOptions) => (o.configureSecondary ? i.addresses : [i.primary]);
+
+/**
+ * The IPv6 addresses the instance's OS has configured, while the link is up (Linux drops them
+ * when it goes down): what DHCPv6 gives on EC2 is the first; the others only with the secondary
+ * option, as for IPv4. Without an IPv6 CIDR on the subnet there is none.
+ */
+const osIpv6 = (i: InterfacePicture | undefined, o: PlanOptions) =>
+  !i?.up || i.ipv6Subnet === undefined ? [] : o.configureSecondary ? i.ipv6 : i.ipv6.slice(0, 1);
+
+/**
+ * The subnet router's IPv6 address on every link: link-local, as an IPv6 router's is. EC2's
+ * instances learn theirs from its router advertisements; ec2net's router has the fixed fe80::1.
+ */
+export const ROUTER_IPV6 = 'fe80::1';
 
 export function planOf(applied: Picture, desired: Picture, options: PlanOptions): Plan {
   const teardown = new Map<string, string[]>();
@@ -98,6 +122,7 @@ export function planOf(applied: Picture, desired: Picture, options: PlanOptions)
       // Proxy ARP answers after a random delay of up to proxy_delay (800 ms by default): a first
       // contact would wait that long. The fabric answers at once.
       add(configure, i.routerNs, `ntable change name arp_cache dev ${i.peer} proxy_delay 0`);
+      if (i.ipv6Subnet !== undefined) add(configure, i.routerNs, `addr add ${ROUTER_IPV6}/64 dev ${i.peer} nodad`);
       for (const a of osAddresses(i, options)) add(configure, i.instanceNs, `addr add ${a}/${i.prefix} dev ${i.dev}`);
     } else {
       const before = osAddresses(was, options);
@@ -112,9 +137,21 @@ export function planOf(applied: Picture, desired: Picture, options: PlanOptions)
     } else if (!i.up && was?.up) {
       add(configure, i.instanceNs, `link set ${i.dev} down`);
     }
+    // IPv6: the addresses as /128 (DHCPv6 gives single addresses, not a prefix), the subnet and (on
+    // eth0) the default route via the router's link-local address. Everything in the subnet is
+    // reached through the router: the fabric answers no neighbour solicitation for other instances.
+    const v6Before = osIpv6(was, options);
+    const v6After = osIpv6(i, options);
+    for (const a of v6After) if (!v6Before.includes(a)) add(configure, i.instanceNs, `addr add ${a}/128 dev ${i.dev} nodad`);
+    if (i.up) for (const a of v6Before) if (!v6After.includes(a)) add(configure, i.instanceNs, `addr del ${a}/128 dev ${i.dev}`);
+    if (i.up && i.ipv6Subnet !== undefined && (!was?.up || was.ipv6Subnet !== i.ipv6Subnet)) {
+      const index = Number(i.dev.slice(3));
+      add(configure, i.instanceNs, `route replace ${i.ipv6Subnet} via ${ROUTER_IPV6} dev ${i.dev} metric ${1024 + index}`);
+      if (i.dev === 'eth0') add(configure, i.instanceNs, `route replace ::/0 via ${ROUTER_IPV6} dev eth0`);
+    }
   }
 
-  // Delivery by mapping: one /32 per address, to the link of the interface that holds it now.
+  // Delivery by mapping: one /32 (/128) per address, to the link of the interface that holds it now.
   const removedPeers = new Set([...removed].map((id) => applied.interfaces.get(id)!.peer));
   const routesBefore = routesOf(applied);
   const routesAfter = routesOf(desired);
@@ -127,7 +164,7 @@ export function planOf(applied: Picture, desired: Picture, options: PlanOptions)
     for (const [a, peer] of table) {
       const was = before?.get(a);
       if (was !== peer || removedPeers.has(peer)) {
-        add(configure, ns, `route replace ${a}/32 dev ${peer}`);
+        add(configure, ns, `route replace ${a}/${hostBits(a)} dev ${peer}`);
         add(configure, ns, `neigh replace ${a} lladdr ${macOf.get(peer)} dev ${peer} nud permanent`);
       }
     }
@@ -135,18 +172,18 @@ export function planOf(applied: Picture, desired: Picture, options: PlanOptions)
   for (const [ns, table] of routesBefore) {
     if (!desired.routers.has(ns)) continue;
     const after = routesAfter.get(ns);
-    for (const [a, peer] of table) if (!after?.has(a) && !removedPeers.has(peer)) add(configure, ns, `route del ${a}/32 dev ${peer}`);
+    for (const [a, peer] of table) if (!after?.has(a) && !removedPeers.has(peer)) add(configure, ns, `route del ${a}/${hostBits(a)} dev ${peer}`);
   }
   const rulesBefore = rulesOf(applied);
   const rulesAfter = rulesOf(desired);
   for (const [ns, set] of rulesAfter) {
     const before = rulesBefore.get(ns);
-    for (const r of set) if (!before?.has(r)) add(configure, ns, `rule add ${r}`);
+    for (const r of set) if (!before?.has(r)) add(configure, ns, r);
   }
   for (const [ns, set] of rulesBefore) {
     if (!desired.routers.has(ns)) continue;
     const after = rulesAfter.get(ns);
-    for (const r of set) if (!after?.has(r)) add(configure, ns, `rule del ${r}`);
+    for (const r of set) if (!after?.has(r)) add(configure, ns, r.replace('rule add', 'rule del'));
   }
   // Nothing is configured in a namespace that is going away.
   for (const ns of configure.keys()) if (!desired.routers.has(ns) && !desired.instances.has(ns)) configure.delete(ns);

@@ -5,7 +5,7 @@
  * Pure: from the engine's state and the ports (interfaces with a link in the router) to routes
  * and rules, which edges-plan.ts diffs.
  */
-import { parseIpv4Cidr, type Ipv4Cidr } from '../engine/cidr.js';
+import { parseIpv4Cidr, parseIpv6, parseIpv6Cidr, type Ipv4Cidr, type Ipv6Cidr } from '../engine/cidr.js';
 import type { RegionState } from '../engine/cloud.js';
 import { edgeAssociationOf } from '../engine/gateway-route-table.js';
 import { gatewayOfVpc } from '../engine/internet-gateway.js';
@@ -21,6 +21,9 @@ export interface Port {
   readonly peer: string;
   readonly primary: string;
   readonly addresses: readonly string[];
+  /** Its IPv6 addresses (none for NAT gateways). */
+  readonly ipv6: readonly string[];
+  readonly mac: string;
   /** Off for NAT gateways (AWS runs them as middleboxes). */
   readonly sourceDestCheck: boolean;
   readonly up: boolean;
@@ -38,6 +41,20 @@ export interface KernelRoute {
 export const IGW_LINK = 'igw';
 export const ROUTER_IGW_ADDRESS = '169.254.0.1';
 export const INTERNET_ADDRESS = '169.254.0.2';
+/** The same two ends for IPv6: link-local addresses, as between two IPv6 routers. */
+export const ROUTER_IGW_ADDRESS6 = 'fe80::1';
+export const INTERNET_ADDRESS6 = 'fe80::2';
+
+/** An interface's EUI-64 link-local address (what Linux gives it from its MAC): the next hop of an IPv6 route to it. */
+export function linkLocalOf(mac: string): string {
+  const b = mac.split(':').map((x) => parseInt(x, 16));
+  b[0] = b[0]! ^ 0x02;
+  const hex = (hi: number, lo: number) => ((hi << 8) | lo).toString(16);
+  return `fe80::${hex(b[0], b[1]!)}:${hex(b[2]!, 0xff)}:${hex(0xfe, b[3]!)}:${hex(b[4]!, b[5]!)}`;
+}
+
+/** An `ip` rule line for the family of `text` (`-6 ` lines go to an `ip -6` batch, see ip.ts). */
+export const ruleLine = (rule: string, verb: 'add' | 'del') => (rule.startsWith('-6 ') ? `-6 rule ${verb} ${rule.slice(3)}` : `rule ${verb} ${rule}`);
 
 /**
  * Rules sit before the source/destination check's (pref 100 and 200, plan.ts): what they let
@@ -82,6 +99,17 @@ function destinations(region: RegionState, r: Route): Ipv4Cidr[] {
   return texts.map((t) => parseIpv4Cidr(t)).filter((c): c is Ipv4Cidr => c !== undefined);
 }
 
+/** The IPv6 destinations of a route (a prefix list stands for its IPv6 entries). */
+function destinations6(region: RegionState, r: Route): Ipv6Cidr[] {
+  const texts =
+    r.destinationIpv6CidrBlock !== undefined
+      ? [r.destinationIpv6CidrBlock]
+      : r.destinationPrefixListId
+        ? (prefixListCidrs(region, r.destinationPrefixListId) ?? []).filter((c) => c.includes(':'))
+        : [];
+  return texts.map((t) => parseIpv6Cidr(t)).filter((c): c is Ipv6Cidr => c !== undefined);
+}
+
 export interface RouterContext {
   readonly region: RegionState;
   readonly vpcId: string;
@@ -91,6 +119,8 @@ export interface RouterContext {
   readonly natPorts: ReadonlyMap<string, Port>;
   /** Whether the internet gateway's link is there (a gateway is attached and the internet namespace is ours). */
   readonly igw: boolean;
+  /** Whether the VPC has an egress-only internet gateway (it shares the link: IPv6 out, and replies in). */
+  readonly eigw: boolean;
 }
 
 /**
@@ -107,6 +137,47 @@ function targetSpec(c: RouterContext, table: RouteTable, r: Route): Omit<KernelR
   if (!port || !port.up || port.sourceDestCheck) return undefined;
   // Via the interface's own address: the router asks ARP for it, not for the final destination.
   return { spec: `via ${port.primary} dev ${port.peer} onlink`, dev: port.peer };
+}
+
+/** Where an IPv6 route sends traffic: the internet's link (internet or egress-only gateway), or an appliance's interface. */
+function targetSpec6(c: RouterContext, table: RouteTable, r: Route): Omit<KernelRoute, 'table' | 'dest'> | undefined {
+  if (routeState(c.region, table, r) !== 'active') return undefined;
+  const toInternet = { spec: `via ${INTERNET_ADDRESS6} dev ${IGW_LINK}`, dev: IGW_LINK };
+  if (r.gatewayId?.startsWith('igw-')) return c.igw ? toInternet : undefined;
+  if (r.egressOnlyInternetGatewayId !== undefined) return c.eigw || c.igw ? toInternet : undefined;
+  const port = r.networkInterfaceId !== undefined ? c.ports.get(r.networkInterfaceId) : undefined;
+  if (!port || !port.up || port.sourceDestCheck) return undefined;
+  return { spec: `via ${linkLocalOf(port.mac)} dev ${port.peer}`, dev: port.peer };
+}
+
+/** The IPv6 half of a kernel table: as the IPv4 half, with /128s for the local route. */
+function kernelTable6(c: RouterContext, table: RouteTable, t: string, out: Map<string, KernelRoute>): void {
+  const others: { cidr: Ipv6Cidr; route: Route }[] = [];
+  const locals: Ipv6Cidr[] = [];
+  for (const route of table.routes) {
+    for (const cidr of destinations6(c.region, route)) {
+      if (route.gatewayId === 'local') locals.push(cidr);
+      else others.push({ cidr, route });
+    }
+  }
+  for (const cidr of locals) out.set(cidr.toString(), blackhole(t, cidr.toString()));
+  const ports = [...c.ports.values()].filter((p) => p.up);
+  for (const local of locals) {
+    for (const p of ports) {
+      for (const a of p.ipv6) {
+        const ip = parseIpv6(a);
+        if (ip === undefined || !local.contains(ip)) continue;
+        if (others.some((o) => o.cidr.prefix > local.prefix && o.cidr.contains(ip))) continue;
+        out.set(`${a}/128`, { table: t, dest: `${a}/128`, spec: `dev ${p.peer}`, dev: p.peer });
+      }
+    }
+  }
+  for (const { cidr, route } of others) {
+    const dest = cidr.toString();
+    const target = targetSpec6(c, table, route);
+    out.set(dest, target ? { table: t, dest, ...target } : blackhole(t, dest));
+  }
+  if (!out.has('::/0')) out.set('::/0', blackhole(t, '::/0'));
 }
 
 /**
@@ -145,6 +216,7 @@ export function kernelTable(c: RouterContext, table: RouteTable, number: number)
     out.set(dest, target ? { table: t, dest, ...target } : blackhole(t, dest));
   }
   if (!out.has('0.0.0.0/0')) out.set('0.0.0.0/0', blackhole(t, '0.0.0.0/0'));
+  kernelTable6(c, table, t, out);
   return [...out.values()];
 }
 
@@ -167,15 +239,21 @@ export function routerRouting(c: RouterContext): RouterRouting {
     if (!table) continue;
     const n = numbers.get(table.id)!;
     // With the check on, only the interface's own addresses are routed; the rest meets plan.ts's blackhole rule.
-    if (p.sourceDestCheck) for (const a of p.addresses) rules.push(`pref ${FROM_OWN_ADDRESS_PREF} iif ${p.peer} from ${a}/32 lookup ${n}`);
-    else rules.push(`pref ${FROM_ANY_PREF} iif ${p.peer} lookup ${n}`);
+    if (p.sourceDestCheck) {
+      for (const a of p.addresses) rules.push(`pref ${FROM_OWN_ADDRESS_PREF} iif ${p.peer} from ${a}/32 lookup ${n}`);
+      for (const a of p.ipv6) rules.push(`-6 pref ${FROM_OWN_ADDRESS_PREF} iif ${p.peer} from ${a}/128 lookup ${n}`);
+    } else {
+      rules.push(`pref ${FROM_ANY_PREF} iif ${p.peer} lookup ${n}`);
+      rules.push(`-6 pref ${FROM_ANY_PREF} iif ${p.peer} lookup ${n}`);
+    }
   }
   // What comes in from the internet gateway follows the gateway's route table when it has one (VPC
   // User Guide, "Gateway route tables": ingress routing, e.g. to a middlebox appliance) …
   const igw = c.igw ? gatewayOfVpc(c.region, c.vpcId) : undefined;
   const edge = igw ? edgeAssociationOf(c.region, igw.id) : undefined;
   const edgeTable = edge ? numbers.get(edge.routeTableId) : undefined;
-  if (edgeTable !== undefined) rules.push(`pref ${FROM_ANY_PREF} iif ${IGW_LINK} lookup ${edgeTable}`);
+  if (edgeTable !== undefined)
+    rules.push(`pref ${FROM_ANY_PREF} iif ${IGW_LINK} lookup ${edgeTable}`, `-6 pref ${FROM_ANY_PREF} iif ${IGW_LINK} lookup ${edgeTable}`);
   // … else it is delivered by the main table, where plan.ts puts a
   // /32 per instance address; a NAT gateway's addresses are added beside them.
   for (const p of c.natPorts.values()) for (const a of p.addresses) routes.push({ table: 'main', dest: `${a}/32`, spec: `dev ${p.peer}`, dev: p.peer });

@@ -7,7 +7,8 @@
  * - rules only allow; what no rule allows is dropped;
  * - stateful: a packet of a tracked connection (conntrack's established/related) passes whatever
  *   the rules say now, so a revoked rule stops new connections and leaves existing ones alone;
- * - a rule naming a group allows the private IPv4 addresses of the interfaces that group is on;
+ * - a rule naming a group allows the private IPv4 and the IPv6 addresses of the interfaces that
+ *   group is on;
  *   a prefix list stands for its entries (its current version).
  * A packet between two interfaces of the VPC passes the sender's egress chain (which returns on
  * allow) and then the receiver's ingress chain; traffic from outside the VPC meets only the latter.
@@ -15,18 +16,19 @@
 import type { RegionState } from '../engine/cloud.js';
 import { prefixListCidrs } from '../engine/prefix-list.js';
 import type { SecurityGroupRule } from '../engine/model.js';
-import { addressMatch, dispatch, ipv4Elements, protocolMatch, type FilteredInterface } from './nft-match.js';
+import { address6Match, addressMatch, dispatch, ipv4Elements, ipv6Elements, protocolMatch, type FilteredInterface } from './nft-match.js';
 
 export const SG_TABLE = 'inet ec2net_sg';
 
-/** Group id → the private IPv4 addresses of the interfaces that carry it, for one region. */
-function groupMembers(region: RegionState): Map<string, string[]> {
-  const members = new Map<string, string[]>();
+/** Group id → the private IPv4 and the IPv6 addresses of the interfaces that carry it, for one region. */
+function groupMembers(region: RegionState): Map<string, { v4: string[]; v6: string[] }> {
+  const members = new Map<string, { v4: string[]; v6: string[] }>();
   for (const eni of region.networkInterfaces.values()) {
     for (const g of eni.groupIds) {
-      const list = members.get(g) ?? [];
-      for (const ip of eni.privateIps) list.push(ip.text);
-      members.set(g, list);
+      const m = members.get(g) ?? { v4: [], v6: [] };
+      for (const ip of eni.privateIps) m.v4.push(ip.text);
+      for (const ip of eni.ipv6Addresses) m.v6.push(ip.text);
+      members.set(g, m);
     }
   }
   return members;
@@ -35,23 +37,37 @@ function groupMembers(region: RegionState): Map<string, string[]> {
 /** The named set holding a referenced group's member addresses (one per table, however many rules use it). */
 export const groupSetOf = (groupId: string) => `grp_${groupId.replace(/-/g, '_')}`;
 
+/** The named set holding a referenced group's members' IPv6 addresses. */
+export const group6SetOf = (groupId: string) => `grp6_${groupId.replace(/-/g, '_')}`;
+
 /**
- * The peer match of a rule: its IPv4 CIDR or prefix list's entries inline, a referenced group as
- * its named set (noted in `groups`); undefined when it can match nothing (IPv6 peers: the fabric
- * carries IPv4; another account's group has no members in this world).
+ * The peer matches of a rule: its IPv4 or IPv6 CIDR, or a prefix list's entries inline (one match
+ * per family), a referenced group as its named sets (noted in `groups`), both families: "the
+ * traffic from the network interfaces associated with the group" is IPv4 and IPv6 alike. None
+ * when it can match nothing (another account's group has no members in this world).
  */
-function peerMatch(rule: SecurityGroupRule, region: RegionState, side: 'saddr' | 'daddr', groups: Map<string, RegionState>): string | undefined {
-  if (rule.cidrIpv4) return addressMatch(side, [rule.cidrIpv4]);
-  if (rule.prefixListId)
-    return addressMatch(
-      side,
-      (prefixListCidrs(region, rule.prefixListId) ?? []).filter((c) => !c.includes(':')),
-    );
+function peerMatches(rule: SecurityGroupRule, region: RegionState, side: 'saddr' | 'daddr', groups: Map<string, RegionState>): string[] {
+  const present = (m: (string | undefined)[]) => m.filter((x): x is string => x !== undefined);
+  if (rule.cidrIpv4) return present([addressMatch(side, [rule.cidrIpv4])]);
+  if (rule.cidrIpv6) return present([address6Match(side, [rule.cidrIpv6])]);
+  if (rule.prefixListId) {
+    const cidrs = prefixListCidrs(region, rule.prefixListId) ?? [];
+    return present([
+      addressMatch(
+        side,
+        cidrs.filter((c) => !c.includes(':')),
+      ),
+      address6Match(
+        side,
+        cidrs.filter((c) => c.includes(':')),
+      ),
+    ]);
+  }
   if (rule.referencedGroupId && (rule.referencedUserId === undefined || rule.referencedUserId === region.accountId)) {
     groups.set(rule.referencedGroupId, region);
-    return `ip ${side} @${groupSetOf(rule.referencedGroupId)}`;
+    return [`ip ${side} @${groupSetOf(rule.referencedGroupId)}`, `ip6 ${side} @${group6SetOf(rule.referencedGroupId)}`];
   }
-  return undefined;
+  return [];
 }
 
 /** One nft rule per security group rule that can match anything; `verdict` ends each. */
@@ -64,32 +80,32 @@ function chainRules(fi: FilteredInterface, egress: boolean, verdict: string, gro
     for (const rule of group.rules.values()) {
       if (rule.isEgress !== egress) continue;
       const proto = protocolMatch(rule.ipProtocol, rule.fromPort, rule.toPort);
-      const peer = peerMatch(rule, fi.region, egress ? 'daddr' : 'saddr', groups);
-      if (proto === undefined || peer === undefined) continue;
-      const line = `    ${[peer, proto].filter(Boolean).join(' ')} ${verdict}`;
-      // Two groups with the same rule make one line.
-      if (!seen.has(line)) lines.push(line);
-      seen.add(line);
+      if (proto === undefined) continue;
+      for (const peer of peerMatches(rule, fi.region, egress ? 'daddr' : 'saddr', groups)) {
+        const line = `    ${[peer, proto].filter(Boolean).join(' ')} ${verdict}`;
+        // Two groups with the same rule make one line.
+        if (!seen.has(line)) lines.push(line);
+        seen.add(line);
+      }
     }
   }
   return lines;
 }
 
-/** The named sets of the referenced groups: their members' private IPv4 addresses now. */
+/** The named sets of the referenced groups: their members' private IPv4 and IPv6 addresses now. */
 function groupSets(groups: Map<string, RegionState>): string[] {
-  const memberCache = new Map<RegionState, Map<string, string[]>>();
+  const memberCache = new Map<RegionState, Map<string, { v4: string[]; v6: string[] }>>();
   const out: string[] = [];
+  const set = (name: string, type: string, items: string[] | 'all', all: string) => {
+    const elements = items === 'all' ? [all] : items;
+    out.push(`  set ${name} {`, `    type ${type}; flags interval;`, ...(elements.length ? [`    elements = { ${elements.join(', ')} }`] : []), '  }');
+  };
   for (const [groupId, region] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
     let members = memberCache.get(region);
     if (!members) memberCache.set(region, (members = groupMembers(region)));
-    const items = ipv4Elements(members.get(groupId) ?? []);
-    const elements = items === 'all' ? ['0.0.0.0/0'] : items;
-    out.push(
-      `  set ${groupSetOf(groupId)} {`,
-      '    type ipv4_addr; flags interval;',
-      ...(elements.length ? [`    elements = { ${elements.join(', ')} }`] : []),
-      '  }',
-    );
+    const m = members.get(groupId);
+    set(groupSetOf(groupId), 'ipv4_addr', ipv4Elements(m?.v4 ?? []), '0.0.0.0/0');
+    set(group6SetOf(groupId), 'ipv6_addr', ipv6Elements(m?.v6 ?? []), '::/0');
   }
   return out;
 }

@@ -12,6 +12,7 @@ import type {
   InterfacePermission,
   InternetGateway,
   KeyPair,
+  PlacementGroup,
   LaunchTemplate,
   NetworkInterface,
   SecurityGroup,
@@ -41,6 +42,8 @@ import { findRegion, type RegionInfo } from './regions.js';
 import { createDefaultVpc } from './vpc.js';
 import type { StsSession } from './sts.js';
 import type { VpnGateway } from './vpn-gateway.js';
+import type { CustomerGateway } from './customer-gateway.js';
+import type { VpnConnection } from './vpn-connection.js';
 
 /** Adjustable limits, named after the AWS quotas they mirror. */
 export interface Quotas {
@@ -125,6 +128,8 @@ export class RegionState {
   readonly interfacePermissions = new Map<string, InterfacePermission>();
   /** Key pairs by key pair id (names are unique in the world too). */
   readonly keyPairs = new Map<string, KeyPair>();
+  /** Placement groups by id (names are unique in the world too). */
+  readonly placementGroups = new Map<string, PlacementGroup>();
   /** Launch templates by id (names are unique in the world too). */
   readonly launchTemplates = new Map<string, LaunchTemplate>();
   /** Elastic IPs by allocation id. */
@@ -158,6 +163,10 @@ export class RegionState {
   readonly vpcEndpoints = new Map<string, VpcEndpoint>();
   /** Virtual private gateways by id (deleted ones stay visible a while). */
   readonly vpnGateways = new Map<string, VpnGateway>();
+  /** Customer gateways by id (deleted ones stay visible a while). */
+  readonly customerGateways = new Map<string, CustomerGateway>();
+  /** Site-to-Site VPN connections by id (deleted ones stay visible a while). */
+  readonly vpnConnections = new Map<string, VpnConnection>();
   /** VPC peering connections this world sees (as requester, accepter or both), by id; the connection record is shared with the other world. */
   readonly vpcPeeringConnections = new Map<string, VpcPeeringSide>();
 

@@ -61,6 +61,8 @@ export const ID_KINDS = {
   serviceAttachment: kind('ela-attach', 'attachment', 'InvalidAttachmentID.NotFound', 'InvalidNetworkInterfaceAttachmentId.Malformed'),
   vpcEndpoint: kind('vpce', 'vpcEndpoint', 'InvalidVpcEndpointId.NotFound', 'InvalidVpcEndpointId.Malformed'),
   vpnGateway: kind('vgw', 'vpnGateway', 'InvalidVpnGatewayID.NotFound', 'InvalidVpnGatewayID.Malformed'),
+  customerGateway: kind('cgw', 'customerGateway', 'InvalidCustomerGatewayID.NotFound', 'InvalidCustomerGatewayId.Malformed'),
+  vpnConnection: kind('vpn', 'vpnConnection', 'InvalidVpnConnectionID.NotFound', 'InvalidVpnConnectionID.Malformed'),
   transitGateway: kind('tgw', 'transitGateway', 'InvalidTransitGatewayID.NotFound', 'InvalidTransitGatewayID.Malformed'),
   networkAcl: kind('acl', 'networkAcl', 'InvalidNetworkAclID.NotFound', 'InvalidNetworkAclId.Malformed'),
   volume: {
@@ -78,6 +80,11 @@ export const ID_KINDS = {
   launchTemplate: {
     ...kind('lt', 'launch template', 'InvalidLaunchTemplateId.NotFound', 'InvalidLaunchTemplateId.Malformed'),
     notFoundMessage: (id: string) => `The specified launch template, with template ID ${id}, does not exist.`,
+  },
+  // Names and ids alike are unknown as InvalidPlacementGroup.Unknown (AWS's error-code list has no NotFound for ids).
+  placementGroup: {
+    ...kind('pg', 'placement group', 'InvalidPlacementGroup.Unknown', 'InvalidPlacementGroupId.Malformed'),
+    notFoundMessage: (id: string) => `The Placement Group '${id}' is unknown.`,
   },
   eniPermission: kind('eni-perm', 'networkInterfacePermission', 'InvalidPermission.NotFound', 'InvalidNetworkInterfacePermissionId.Malformed'),
 } as const satisfies Record<string, IdKind>;

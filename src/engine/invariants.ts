@@ -6,6 +6,7 @@ import type { Cloud, RegionState } from './cloud.js';
 import { checkRouting } from './routing-invariants.js';
 import { checkGatewayRouteTables } from './gateway-route-table.js';
 import { checkPeering } from './peering-invariants.js';
+import { checkVpn, vpnPublicIps } from './vpn-invariants.js';
 
 export interface Violation {
   readonly world: string;
@@ -24,6 +25,7 @@ export function checkInvariants(cloud: Cloud): Violation[] {
     const held = [
       ...[...region.elasticIps.values()].map((e) => [e.publicIp, e.allocationId] as const),
       ...[...region.networkInterfaces.values()].flatMap((e) => (e.autoPublicIp ? [[e.autoPublicIp, e.id] as const] : [])),
+      ...vpnPublicIps(region),
     ];
     for (const [ip, holder] of held) {
       const other = publicHolders.get(ip);
@@ -131,8 +133,14 @@ function checkRegion(region: RegionState, out: Violation[]): void {
   checkRouting(region, v);
   checkGatewayRouteTables(region, v);
   checkPeering(region, v);
+  checkVpn(region, v);
   checkNamesUnique('key-pair-name', region.keyPairs.values(), v);
   checkNamesUnique('launch-template-name', region.launchTemplates.values(), v);
+  checkNamesUnique('placement-group-name', region.placementGroups.values(), v);
+  for (const i of region.instances.values()) {
+    if (i.placement && i.state !== 'terminated' && !region.placementGroups.has(i.placement.groupId))
+      v('placement-group', `${i.id} is in placement group ${i.placement.groupId}, which does not exist`);
+  }
   for (const t of region.launchTemplates.values()) {
     if (!t.versions.has(t.defaultVersion)) v('launch-template-default', `${t.id}'s default version ${t.defaultVersion} does not exist`);
     for (const n of t.versions.keys())

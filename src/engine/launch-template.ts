@@ -80,9 +80,18 @@ export function latestVersion(t: LaunchTemplate): number {
   return max;
 }
 
-function checkData(data: TemplateData | undefined): TemplateData {
-  // An empty LaunchTemplateData is MissingParameter (checked against AWS by LocalStack's test suite).
-  if (data === undefined || Object.keys(data).length === 0) throw missingParam('LaunchTemplateData');
+/**
+ * An empty LaunchTemplateData (on the wire an empty structure is no parameter at all) is
+ * MissingParameter (checked against AWS by LocalStack's test suite; wording observed through
+ * CloudFormation, awsdocs/aws-cloudformation-user-guide#453) — unless a new version takes its
+ * parameters from a SourceVersion: then the new version is a copy of it (community.aws
+ * ec2_launch_template's integration target makes a version with only a description, against AWS).
+ */
+function checkData(data: TemplateData | undefined, what: 'launch template' | 'launch template version', emptyAllowed = false): TemplateData {
+  if (data === undefined || Object.keys(data).length === 0) {
+    if (emptyAllowed) return {};
+    throw new Ec2Error('MissingParameter', `No launch template data was provided. Launch template data is required to create a ${what}.`);
+  }
   tagsFromSpecs(data.TagSpecifications as TagSpecInput[] | undefined, 'instance', DATA_TAG_TYPES);
   return structuredClone(data);
 }
@@ -101,7 +110,7 @@ export function createLaunchTemplate(
   tags: Tags,
 ): LaunchTemplate {
   const name = checkName(nameIn);
-  const data = checkData(dataIn);
+  const data = checkData(dataIn, 'launch template');
   checkDescription(description);
   // Observed: "Launch template name already in use." (terraform-aws-github-runner#1382, packer#7817).
   if (findTemplateByName(region, name)) throw new Ec2Error('InvalidLaunchTemplateName.AlreadyExistsException', 'Launch template name already in use.');
@@ -132,7 +141,7 @@ export function createVersion(
   sourceVersion: string | undefined,
   description: string | undefined,
 ): LaunchTemplateVersionRecord {
-  const data = checkData(dataIn);
+  const data = checkData(dataIn, 'launch template version', sourceVersion !== undefined);
   checkDescription(description);
   const base = sourceVersion !== undefined ? structuredClone(resolveVersion(t, sourceVersion).data) : {};
   const record: LaunchTemplateVersionRecord = { number: t.nextVersion, description, createTime: region.now(), data: { ...base, ...data } };

@@ -191,6 +191,26 @@ export interface KeyPair extends Taggable {
   readonly createTime: Date;
 }
 
+/** A placement group (EC2 User Guide, "Placement groups"): how the instances launched into it are placed. */
+export interface PlacementGroup extends Taggable {
+  readonly resourceType: 'placement-group';
+  readonly name: string;
+  readonly strategy: 'cluster' | 'spread' | 'partition';
+  /** Partition groups only. */
+  readonly partitionCount?: number;
+  /** Spread groups only. */
+  readonly spreadLevel?: 'host' | 'rack';
+  readonly state: 'pending' | 'available' | 'deleting' | 'deleted';
+}
+
+/** Where an instance was launched in its placement group. */
+export interface InstancePlacement {
+  readonly groupId: string;
+  readonly groupName: string;
+  /** Partition groups only: 1 … the group's partition count. */
+  readonly partitionNumber?: number;
+}
+
 /** One version of a launch template: the launch parameters as given (RequestLaunchTemplateData, plain data). */
 export interface LaunchTemplateVersionRecord {
   readonly number: number;
@@ -254,6 +274,8 @@ export interface Instance extends Taggable {
   attributes?: InstanceAttributes;
   /** CPU options chosen at launch or while stopped (cpu-options.ts); absent means the type's defaults. */
   cpuOptions?: { readonly coreCount: number; readonly threadsPerCore: number };
+  /** The placement group it was launched into; absent when none. */
+  placement?: InstancePlacement;
 }
 
 export interface InstanceAttributes {

@@ -21,7 +21,7 @@ export interface Route {
   readonly natGatewayId?: string;
   readonly egressOnlyInternetGatewayId?: string;
   readonly vpcPeeringConnectionId?: string;
-  readonly origin: 'CreateRouteTable' | 'CreateRoute';
+  readonly origin: 'CreateRouteTable' | 'CreateRoute' | 'EnableVgwRoutePropagation';
 }
 
 export interface RouteTable extends Taggable {

@@ -99,6 +99,7 @@ function instanceJson(i: Instance) {
     rootDeviceName: i.rootDeviceName,
     volumeIds: i.volumeIds ?? [],
     attributes: i.attributes,
+    placement: i.placement,
     tags: tagsJson(i.tags),
   };
 }
@@ -174,6 +175,7 @@ function regionJson(r: RegionState) {
     elasticIps: [...r.elasticIps.values()].map(elasticIpJson),
     volumes: [...r.volumes.values()].map(volumeJson),
     keyPairs: [...r.keyPairs.values()].map(keyPairJson),
+    placementGroups: [...r.placementGroups.values()].map((g) => ({ ...g, tags: tagsJson(g.tags) })),
     routeTables: [...r.routeTables.values()].map((t) => ({ id: t.id, vpcId: t.vpcId, routes: t.routes.map((x) => ({ ...x })), tags: tagsJson(t.tags) })),
     routeTableAssociations: [...r.routeTableAssociations.values()].map((a) => ({ ...a })),
     networkAcls: [...r.networkAcls.values()].map((a) => ({
@@ -210,6 +212,14 @@ function regionJson(r: RegionState) {
       attachments: g.attachments.map((a) => ({ ...a })),
       propagations: [...g.propagations],
       tags: tagsJson(g.tags),
+    })),
+    customerGateways: [...r.customerGateways.values()].map((g) => ({ ...g, tags: tagsJson(g.tags) })),
+    vpnConnections: [...r.vpnConnections.values()].map((c) => ({
+      ...c,
+      tunnels: c.tunnels.map((t) => ({ ...t })),
+      routes: c.routes.map((x) => ({ ...x })),
+      lastStatusChange: new Date(c.lastStatusChange).toISOString(),
+      tags: tagsJson(c.tags),
     })),
     vpcPeeringConnections: [...r.vpcPeeringConnections.values()].map((s) => ({
       ...s.connection,

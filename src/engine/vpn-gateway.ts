@@ -143,10 +143,15 @@ export function detachVpnGateway(region: RegionState, vgw: VpnGateway, vpcId: st
   region.schedule(region.cloud.nowMs() + region.cloud.timings.detachingMs, 'vpn-gateway-detached', vgw.id);
 }
 
-/** DeleteVpnGateway: refused while attached ("You must first detach the virtual private gateway from the VPC", VPN guide). */
-export function deleteVpnGateway(region: RegionState, vgw: VpnGateway): void {
+/**
+ * DeleteVpnGateway: refused while attached ("You must first detach the virtual private gateway from
+ * the VPC", VPN guide) or while a VPN connection uses it (`inUseBy`: "delete the VPN connection"
+ * comes first in the guide's clean-up steps).
+ */
+export function deleteVpnGateway(region: RegionState, vgw: VpnGateway, inUseBy?: string): void {
   if (vgw.state === 'deleted') throw notFound(ID_KINDS.vpnGateway, vgw.id);
   if (vgw.state === 'deleting') return;
+  if (inUseBy) throw new Ec2Error('IncorrectState', `The VPN gateway '${vgw.id}' is in use by ${inUseBy}.`);
   const current = vgw.attachments[0];
   if (current && current.state !== 'detached') {
     throw new Ec2Error('IncorrectState', `The VPN gateway '${vgw.id}' is in use: it is ${current.state} to ${current.vpcId}.`);

@@ -142,6 +142,14 @@ export class ImdsService {
   }
 
   /**
+   * Whether the instance's IPv6 metadata endpoint is on (MetadataOptions.HttpProtocolIpv6, off by
+   * default: EC2 User Guide, "Configure the Instance Metadata Service options").
+   */
+  ipv6Endpoint(instanceId: string): boolean {
+    return findInstance(this.opts.getCloud(), instanceId)?.instance.metadata.httpProtocolIpv6 === 'enabled';
+  }
+
+  /**
    * Answers one request: method, raw request target and headers in, status/body/headers out.
    * `bound` is the instance that asked when the caller knows it (the data plane's 169.254.169.254
    * inside a namespace): then only EC2's own paths are served, and neither the path prefix nor the

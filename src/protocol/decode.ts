@@ -52,6 +52,13 @@ const OPEN_ENUMS = new Set(['InstanceType', 'AccountAttributeName']);
 /** Largest list index accepted, so `Filter.999999999.Name` cannot make us allocate a huge array. */
 const MAX_LIST_INDEX = 10_000;
 
+/**
+ * Members the model marks required that AWS accepts absent in some requests, so the handler checks
+ * them: an empty structure is no parameter at all on the wire, and CreateLaunchTemplateVersion
+ * with a SourceVersion takes an empty LaunchTemplateData (engine/launch-template.ts).
+ */
+const CHECKED_BY_HANDLER = new Set(['CreateLaunchTemplateRequest.LaunchTemplateData', 'CreateLaunchTemplateVersionRequest.LaunchTemplateData']);
+
 export function buildParamTree(params: Iterable<[string, string]>): ParamNode {
   const root: ParamNode = { children: new Map() };
   let count = 0;
@@ -147,10 +154,12 @@ export class Decoder {
       }
       const required = this.query
         ? []
-        : (shape.required ?? []).map((name) => {
-            const ref = shape.members![name]!;
-            return { name, wire: this.wireName(name, ref), shape: ref.shape, index: -1 };
-          });
+        : (shape.required ?? [])
+            .filter((name) => !CHECKED_BY_HANDLER.has(`${shapeName}.${name}`))
+            .map((name) => {
+              const ref = shape.members![name]!;
+              return { name, wire: this.wireName(name, ref), shape: ref.shape, index: -1 };
+            });
       plan = { byWire, required };
       this.plans.set(shapeName, plan);
     }

@@ -17,7 +17,7 @@ import {
 import pino from 'pino';
 import { dataplaneRefusal } from '../../src/dataplane/preflight.js';
 import { Filters, filterScripts } from '../../src/dataplane/nft.js';
-import { ipv4Set, protocolMatch } from '../../src/dataplane/nft-match.js';
+import { address6Match, familyMatch, ipv4Set, ipv6Elements, protocolMatch } from '../../src/dataplane/nft-match.js';
 import { pictureOf } from '../../src/dataplane/picture.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 
@@ -31,6 +31,19 @@ describe('nft matches', () => {
     assert.equal(ipv4Set(['0.0.0.0/1', '128.0.0.0/1']), 'all');
   });
 
+  it('merges IPv6 CIDRs the same way, and spots ::/0; an IPv6 peer matches IPv6 only', () => {
+    assert.deepEqual(ipv6Elements([]), []);
+    assert.deepEqual(ipv6Elements(['2001:db8::/32', '2001:db8:1::/48']), ['2001:db8::/32']);
+    assert.deepEqual(ipv6Elements(['2001:db8::4', '2001:db8::5/128', '2001:db8::6']), ['2001:db8::4-2001:db8::6']);
+    assert.deepEqual(ipv6Elements(['2001:db8::4/128', '2001:db8::5']), ['2001:db8::4/127']);
+    assert.equal(ipv6Elements(['::/1', '8000::/1']), 'all');
+    assert.equal(address6Match('saddr', ['::/0']), 'meta nfproto ipv6');
+    assert.equal(address6Match('daddr', ['2001:db8::/64', '2001:db8:2::/64']), 'ip6 daddr { 2001:db8::/64, 2001:db8:2::/64 }');
+    // A network ACL entry has a CidrBlock or an Ipv6CidrBlock: the family follows it.
+    assert.equal(familyMatch('saddr', ['::/0']), 'meta nfproto ipv6');
+    assert.equal(familyMatch('saddr', ['0.0.0.0/0']), 'meta nfproto ipv4');
+  });
+
   it('matches protocols as the API stores them: ports for TCP/UDP, type and code for ICMP, numbers for the rest', () => {
     assert.equal(protocolMatch('-1', -1, -1), '');
     assert.equal(protocolMatch('tcp', 22, 22), 'tcp dport 22');
@@ -39,8 +52,10 @@ describe('nft matches', () => {
     assert.equal(protocolMatch('icmp', 8, -1), 'icmp type 8');
     assert.equal(protocolMatch('icmp', 3, 4), 'icmp type 3 icmp code 4');
     assert.equal(protocolMatch('47', -1, -1), 'meta l4proto 47');
-    // The fabric carries IPv4 only: an ICMPv6 rule matches nothing.
-    assert.equal(protocolMatch('icmpv6', -1, -1), undefined);
+    // ICMPv6 by type and code, as the API stores them for an IpProtocol of icmpv6 (or 58).
+    assert.equal(protocolMatch('icmpv6', -1, -1), 'meta l4proto ipv6-icmp');
+    assert.equal(protocolMatch('icmpv6', 128, -1), 'icmpv6 type 128');
+    assert.equal(protocolMatch('icmpv6', 1, 4), 'icmpv6 type 1 icmpv6 code 4');
   });
 
   it('refuses to start the data plane without nft', () => {
@@ -107,6 +122,8 @@ describe('security groups and network ACLs as nftables tables', () => {
     assert.deepEqual(chain(`in_${peer}`), [
       'meta nfproto ipv4 tcp dport 443 accept',
       `ip saddr @grp_${clientGroup.replace('-', '_')} tcp dport 5000-5100 accept`,
+      // A group as peer stands for its members' IPv6 addresses too.
+      `ip6 saddr @grp6_${clientGroup.replace('-', '_')} tcp dport 5000-5100 accept`,
       'ip saddr 198.51.100.0/24 udp dport 53 accept',
       'ip saddr 10.0.0.0/8 icmp type 8 accept',
       'counter drop',

@@ -15,6 +15,7 @@ const iface = (over: Partial<InterfacePicture>): InterfacePicture => ({
   prefix: 24,
   gateway: '10.0.0.1',
   addresses: ['10.0.0.10'],
+  ipv6: [],
   sourceDestCheck: true,
   up: true,
   ...over,

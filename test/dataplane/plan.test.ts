@@ -46,6 +46,7 @@ const eni = (over: Partial<InterfacePicture> = {}): InterfacePicture => ({
   prefix: 24,
   gateway: '10.0.0.1',
   addresses: ['10.0.0.4'],
+  ipv6: [],
   sourceDestCheck: true,
   up: true,
   ...over,
@@ -117,5 +118,27 @@ describe('planOf', () => {
   it('adds no source check for an interface whose check is off', () => {
     const plan = planOf(EMPTY_PICTURE, picture(eni({ sourceDestCheck: false })), options);
     assert.ok(!plan.configure.get('ec2net-vpc-1')!.some((l) => l.startsWith('rule')));
+  });
+
+  it('gives an interface of an IPv6 subnet its first IPv6 address, routes via fe80::1, a /128 in the router and an IPv6 source check', () => {
+    const v6 = eni({ ipv6: ['2001:db8::5', '2001:db8::6'], ipv6Subnet: '2001:db8::/64' });
+    const plan = planOf(EMPTY_PICTURE, picture(v6), options);
+    const router = plan.configure.get('ec2net-vpc-1')!;
+    assert.ok(router.includes('addr add fe80::1/64 dev v1 nodad'));
+    assert.ok(router.includes('route replace 2001:db8::6/128 dev v1'));
+    assert.ok(router.includes('neigh replace 2001:db8::6 lladdr 02:00:00:00:00:01 dev v1 nud permanent'));
+    // `ip rule` is IPv4 unless told: these lines go to an `ip -6` batch (ip.ts).
+    assert.ok(router.includes('-6 rule add pref 100 iif v1 from 2001:db8::5/128 lookup main'));
+    assert.ok(router.includes('-6 rule add pref 200 iif v1 blackhole'));
+    const inside = plan.configure.get('i-a')!;
+    // DHCPv6 configures one address; the second is delivered but configured by the instance itself.
+    assert.ok(inside.includes('addr add 2001:db8::5/128 dev eth0 nodad'));
+    assert.ok(!inside.some((l) => l.includes('2001:db8::6')));
+    assert.ok(inside.includes('route replace 2001:db8::/64 via fe80::1 dev eth0 metric 1024'));
+    assert.ok(inside.includes('route replace ::/0 via fe80::1 dev eth0'));
+    // Unassigned: the /128 and its rule go, nothing else.
+    const moved = planOf(picture(v6), picture({ ...v6, ipv6: ['2001:db8::5'] }), options);
+    assert.deepEqual(moved.configure.get('ec2net-vpc-1'), ['route del 2001:db8::6/128 dev v1', '-6 rule del pref 100 iif v1 from 2001:db8::6/128 lookup main']);
+    assert.equal(moved.configure.get('i-a'), undefined);
   });
 });

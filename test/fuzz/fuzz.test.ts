@@ -74,14 +74,22 @@ const GROWTH = [
   'AttachInternetGateway',
 ];
 
-/** Picks the next operation: every implemented one, the state-changing ones more often so state grows deep. */
+/**
+ * Picks the next operation: every implemented one, the state-changing ones more often so state grows
+ * deep. The share for "any implemented operation" goes round them in turn from a random start, so
+ * every operation is sent however many there are (a uniform pick left some out, seed by seed).
+ */
+const cursors = new WeakMap<Rng, number>();
 function pickOperation(rng: Rng): string {
   const r = rng.next();
   if (r < 0.01) return rng.pick(unimplemented);
   if (r < 0.015) return rng.pick(['', 'describevpcs', 'Describe Vpcs', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'X'.repeat(300)]);
   if (r < 0.2) return rng.pick(GROWTH);
   if (r < 0.6) return rng.pick(TEMPLATED_OPERATIONS.filter((op) => implemented.includes(op)));
-  return rng.pick(implemented);
+  // One cursor per run (per generator), so a run replayed from its seed picks the same operations.
+  const cursor = ((cursors.get(rng) ?? rng.int(0, implemented.length - 1)) + 1) % implemented.length;
+  cursors.set(rng, cursor);
+  return implemented[cursor]!;
 }
 
 /** The caller's world (account, region) as the server resolves it. */

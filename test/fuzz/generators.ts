@@ -1035,6 +1035,23 @@ const TEMPLATES: Record<string, Template> = {
   DeleteSubnet: (k) => [['SubnetId', k.subnet()?.id ?? 'subnet-1']],
   DeleteVpc: (k) => [['VpcId', k.vpc()?.id ?? 'vpc-1']],
   CreateInternetGateway: (k) => k.tags('TagSpecification', 'internet-gateway'),
+  CreateCustomerGateway: (k) => [
+    ['Type', 'ipsec.1'],
+    ['IpAddress', `198.51.100.${k.rng.int(1, 20)}`],
+    ['BgpAsn', String(k.rng.chance(0.8) ? k.rng.int(64512, 64520) : k.rng.int(0, 70000))],
+    ...k.tags('TagSpecification', 'customer-gateway'),
+  ],
+  CreateVpnConnection: (k) => [
+    ['Type', 'ipsec.1'],
+    ['CustomerGatewayId', k.rng.maybe(k.w?.customerGateways ?? [])?.id ?? 'cgw-1'],
+    ['VpnGatewayId', k.rng.maybe(k.w?.vpnGateways ?? [])?.id ?? 'vgw-1'],
+    ['Options.StaticRoutesOnly', String(k.rng.chance(0.5))],
+    ...k.tags('TagSpecification', 'vpn-connection'),
+  ],
+  CreateVpnConnectionRoute: (k) => [
+    ['VpnConnectionId', k.rng.maybe(k.w?.vpnConnections ?? [])?.id ?? 'vpn-1'],
+    ['DestinationCidrBlock', `192.168.${k.rng.int(0, 5)}.0/24`],
+  ],
   // Mostly a loose gateway onto a VPC without one (so custom VPCs can take Elastic IPs); sometimes the refused cases.
   AttachInternetGateway: (k) => {
     const taken = new Set(k.w?.internetGateways.map((g) => g.vpcId) ?? []);

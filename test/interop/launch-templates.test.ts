@@ -113,6 +113,27 @@ result = [[t['LaunchTemplateName'] for t in page['LaunchTemplates']] for page in
     assert.ok(a.LaunchTemplateId);
   });
 
+  it('empty LaunchTemplateData: refused for a template and for a version without a source; a version with a source copies it [obs awsdocs/aws-cloudformation-user-guide#453][community.aws ec2_launch_template target]', async () => {
+    // Observed through CloudFormation: "No launch template data was provided. Launch template data is required to create a launch template."
+    const e = await expectRefusal(h, templates, () => create('empty', {}), 'MissingParameter');
+    assert.equal(e.message, 'No launch template data was provided. Launch template data is required to create a launch template.');
+    const t = await create('src', { ImageId: IMAGE, InstanceType: 'c4.large' });
+    const versions = async () => (await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: 'src' }))).LaunchTemplateVersions;
+    await expectRefusal(
+      h,
+      versions,
+      () => ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: t.LaunchTemplateId, LaunchTemplateData: {} })),
+      'MissingParameter',
+    );
+    // community.aws ec2_launch_template (run against AWS by that collection's CI) makes a version from
+    // the latest with only a description: botocore sends no LaunchTemplateData at all.
+    const v2 = await h.boto3(
+      `result = ec2.create_launch_template_version(LaunchTemplateId='${t.LaunchTemplateId}', SourceVersion='1', VersionDescription='Fix something.', LaunchTemplateData={})['LaunchTemplateVersion']`,
+    );
+    assert.deepEqual([v2.VersionNumber, v2.VersionDescription, v2.LaunchTemplateData], [2, 'Fix something.', { ImageId: IMAGE, InstanceType: 'c4.large' }]);
+    await invariants(h);
+  });
+
   it('versions: SourceVersion inherits and overrides; $Latest, $Default, Min/MaxVersion, filters; ModifyLaunchTemplate [api CreateLaunchTemplateVersion, DescribeLaunchTemplateVersions, ModifyLaunchTemplate][ug]', async () => {
     const t = await create('ver', { ImageId: IMAGE, InstanceType: 't3.micro', MetadataOptions: { HttpTokens: 'required' } });
     const v2 = await ec2.send(

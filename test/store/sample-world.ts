@@ -138,6 +138,16 @@ export function populate(w: ReturnType<typeof world>): void {
     'vpcPeeringConnectionId',
   );
   ok({ Action: 'CreateRoute', RouteTableId: rtb, DestinationCidrBlock: '10.9.0.0/16', VpcPeeringConnectionId: pcx });
+  // A customer gateway (still pending when the snapshot is taken) and a deleted one, still listed.
+  const cgw = pick(ok({ Action: 'CreateCustomerGateway', Type: 'ipsec.1', IpAddress: '198.51.100.7', BgpAsn: '65010' }), 'customerGatewayId');
+  // A static VPN connection to the propagating gateway, with a route (it propagates once the connection is available).
+  const vpn = pick(
+    ok({ Action: 'CreateVpnConnection', Type: 'ipsec.1', CustomerGatewayId: cgw, VpnGatewayId: vgw, 'Options.StaticRoutesOnly': 'true' }),
+    'vpnConnectionId',
+  );
+  ok({ Action: 'CreateVpnConnectionRoute', VpnConnectionId: vpn, DestinationCidrBlock: '192.168.10.0/24' });
+  const oldCgw = pick(ok({ Action: 'CreateCustomerGateway', Type: 'ipsec.1', IpAddress: '198.51.100.8', BgpAsnExtended: '4200000001' }), 'customerGatewayId');
+  ok({ Action: 'DeleteCustomerGateway', CustomerGatewayId: oldCgw });
   // Still pending when the snapshot is taken.
   ok({ Action: 'RunInstances', ImageId: 'ami-0123456789abcdef0', MinCount: '1', MaxCount: '1', SubnetId: subnetId });
 }
