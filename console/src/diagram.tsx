@@ -17,6 +17,7 @@ import {
   type InstanceItem,
   type Layout,
   type PeeringItem,
+  type VpnItem,
   type RouteTableItem,
   type SubnetItem,
 } from './layout';
@@ -150,6 +151,14 @@ export function Diagram({ layout, selected, onSelect, drawAll, reveal }: Props) 
         )}
         {layout.peerings.map((p) => (
           <PeeringRow item={p} />
+        ))}
+        {layout.vpns.length > 0 && (
+          <text x={M + 12} y={layout.vpnsY + 16} class="zone-label">
+            VPN connections
+          </text>
+        )}
+        {layout.vpns.map((v) => (
+          <VpnRow item={v} />
         ))}
         {shown.map((b) =>
           b.kind === 'instance' ? <InstanceBlock item={b} sel={sel} selIp={selected?.ip} /> : <Card item={b} sel={sel} selIp={selected?.ip} />,
@@ -488,6 +497,28 @@ function PeeringRow({ item }: { item: PeeringItem }) {
       </text>
       <text x={x + w - 10} y={y + 15} text-anchor="end" class={active ? 'muted' : 'blackhole-tag'}>
         {p.state}
+      </text>
+    </g>
+  );
+}
+
+/** A VPN connection: its gateway, the customer gateway at the far end (address, ASN or static routes), the state; not available is marked. */
+function VpnRow({ item }: { item: VpnItem }) {
+  const { vpn: v, x, y, w, h } = item;
+  const available = v.state === 'available';
+  const far = `${v.customerGatewayId}${v.customerGatewayName ? ` (${v.customerGatewayName})` : ''}${v.customerGatewayIp ? ` · ${v.customerGatewayIp}` : ''}`;
+  const routing = v.staticRoutesOnly ? `static${v.routes.length ? ` ${v.routes.join(', ')}` : ''}` : `BGP ${v.customerGatewayAsn ?? ''}`.trim();
+  return (
+    <g class={`vpn${available ? '' : ' inactive'}`} data-kind="vpn-connection" data-id={v.id} data-state={v.state}>
+      <title>{`${v.id}${v.name ? ` (${v.name})` : ''}: ${v.vpnGatewayId} ⇄ ${far} · tunnels ${v.tunnelOutsideIps.join(', ')} · ${routing} · ${v.state}`}</title>
+      <rect x={x} y={y} width={w} height={h} rx={6} class="rtb-box" />
+      <text x={x + 10} y={y + 15} class="mono">
+        {v.id}
+        <tspan class="muted"> {v.vpnGatewayId} ⇄ </tspan>
+        {clip(`${far} · ${routing}`, 80)}
+      </text>
+      <text x={x + w - 10} y={y + 15} text-anchor="end" class={available ? 'muted' : 'blackhole-tag'}>
+        {v.state}
       </text>
     </g>
   );

@@ -11,6 +11,7 @@ import type {
   InstanceNode,
   InterfaceNode,
   PeeringNode,
+  VpnConnectionNode,
   RouteNode,
   RouteTableNode,
   SubnetNode,
@@ -82,6 +83,11 @@ export interface PeeringItem extends Box {
   readonly peering: PeeringNode;
 }
 
+/** One VPN connection of the VPC's virtual private gateway: a row under the peering connections. */
+export interface VpnItem extends Box {
+  readonly vpn: VpnConnectionNode;
+}
+
 export interface ZoneItem extends Box {
   readonly zone: string;
   readonly zoneId: string;
@@ -100,6 +106,9 @@ export interface Layout {
   /** Top of the "Peering connections" heading. */
   readonly peeringsY: number;
   readonly peerings: PeeringItem[];
+  /** Top of the "VPN connections" heading. */
+  readonly vpnsY: number;
+  readonly vpns: VpnItem[];
   /** Instance blocks and unattached cards, by top edge: what the diagram culls. */
   readonly blocks: (InstanceItem | CardItem)[];
   /** Elastic IPs mapped to no address, in a band above the VPC. */
@@ -333,6 +342,11 @@ export function layout(t: TopologyResponse): Layout {
   }));
   for (const p of peerings) places.set(p.peering.id, p);
   if (peerings.length) bottom = peeringsY + 26 + peerings.length * PEERING_ROW;
+  // VPN connections: one row each, under the peering connections.
+  const vpnsY = bottom + 4;
+  const vpns: VpnItem[] = (t.vpnConnections ?? []).map((vpn, i) => ({ vpn, x: M + PAD, y: vpnsY + 26 + i * PEERING_ROW, w: 2 * COL_W, h: PEERING_ROW - 4 }));
+  for (const v of vpns) places.set(v.vpn.id, v);
+  if (vpns.length) bottom = vpnsY + 26 + vpns.length * PEERING_ROW;
   // Elastic IPs are placed with their address; remember where for "find".
   for (const b of blocks) {
     for (const c of b.kind === 'instance' ? b.cards : [b]) {
@@ -355,6 +369,8 @@ export function layout(t: TopologyResponse): Layout {
     routeTables,
     peeringsY,
     peerings,
+    vpnsY,
+    vpns,
     blocks,
     looseEips,
     places,

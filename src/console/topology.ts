@@ -9,6 +9,7 @@ import type { ElasticIp, Instance, NetworkInterface, Subnet, Tags, Vpc } from '.
 import { routeInstanceId, routeState } from '../engine/route-table.js';
 import type { Route, RouteTable } from '../engine/routing-model.js';
 import { isLive, vpcOfEnd } from '../engine/vpc-peering.js';
+import { vpnGatewayVpc } from '../engine/vpn-gateway.js';
 import type {
   ElasticIpNode,
   InstanceNode,
@@ -19,6 +20,7 @@ import type {
   SubnetNode,
   TopologyResponse,
   VpcSummary,
+  VpnConnectionNode,
   WorldsResponse,
 } from './types.js';
 
@@ -160,6 +162,30 @@ function peeringNodes(world: RegionState, vpcId: string | undefined): PeeringNod
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/** The VPN connections of the virtual private gateways attaching or attached to the VPC. */
+function vpnConnectionNodes(world: RegionState, vpcId: string | undefined): VpnConnectionNode[] {
+  const out: VpnConnectionNode[] = [];
+  for (const c of world.vpnConnections.values()) {
+    const vgw = world.vpnGateways.get(c.vpnGatewayId);
+    if (!vgw || vpcId === undefined || vpnGatewayVpc(vgw) !== vpcId) continue;
+    const cgw = world.customerGateways.get(c.customerGatewayId);
+    out.push({
+      id: c.id,
+      name: nameOf(c.tags),
+      state: c.state,
+      vpnGatewayId: c.vpnGatewayId,
+      customerGatewayId: c.customerGatewayId,
+      customerGatewayName: cgw && nameOf(cgw.tags),
+      customerGatewayIp: cgw?.ipAddress,
+      customerGatewayAsn: cgw?.bgpAsn,
+      staticRoutesOnly: c.staticRoutesOnly,
+      routes: c.routes.map((r) => r.destinationCidr),
+      tunnelOutsideIps: c.tunnels.map((t) => t.outsideIp),
+    });
+  }
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
 function instanceNode(i: Instance): InstanceNode {
   return {
     id: i.id,
@@ -243,6 +269,7 @@ export function topologyView(world: RegionState, vpcId: string | undefined): Top
     elasticIps,
     routeTables: routeTableNodes(world, id, subnets, routing),
     peerings: peeringNodes(world, id),
+    vpnConnections: vpnConnectionNodes(world, id),
     nextChangeAt: next,
     serverTime: world.now().getTime(),
   };

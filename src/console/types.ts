@@ -97,6 +97,25 @@ export interface PeeringNode {
   readonly peerCidrs: string[];
 }
 
+/**
+ * A Site-to-Site VPN connection of the drawn VPC (its virtual private gateway is attached to it):
+ * the customer gateway at the far end, the tunnels' AWS-side outside addresses and the static routes.
+ */
+export interface VpnConnectionNode {
+  readonly id: string;
+  readonly name?: string;
+  /** pending, available, deleting, deleted. */
+  readonly state: string;
+  readonly vpnGatewayId: string;
+  readonly customerGatewayId: string;
+  readonly customerGatewayName?: string;
+  readonly customerGatewayIp?: string;
+  readonly customerGatewayAsn?: number;
+  readonly staticRoutesOnly: boolean;
+  readonly routes: string[];
+  readonly tunnelOutsideIps: string[];
+}
+
 export interface InstanceNode {
   readonly id: string;
   readonly name?: string;
@@ -167,6 +186,8 @@ export interface TopologyResponse {
   readonly routeTables: RouteTableNode[];
   /** The VPC's peering connections (both ends' worlds show them), by id. */
   readonly peerings: PeeringNode[];
+  /** The VPN connections of the virtual private gateway attached to the VPC, by id. */
+  readonly vpnConnections: VpnConnectionNode[];
   /** When the next scheduled transition (pending → running, attaching → attached…) is due (ms since epoch). */
   readonly nextChangeAt?: number;
   readonly serverTime: number;

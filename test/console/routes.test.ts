@@ -10,6 +10,11 @@ import { describe, it } from 'node:test';
 import {
   AcceptVpcPeeringConnectionCommand,
   AssociateRouteTableCommand,
+  AttachVpnGatewayCommand,
+  CreateCustomerGatewayCommand,
+  CreateVpnConnectionCommand,
+  CreateVpnConnectionRouteCommand,
+  CreateVpnGatewayCommand,
   CreateNetworkInterfaceCommand,
   CreateRouteCommand,
   CreateRouteTableCommand,
@@ -269,6 +274,51 @@ describe('console routes', () => {
       accepterEnd.map((p) => [p.id, p.role, p.peerVpcId, p.peerOwnerId, p.peerCidrs]),
       [[id, 'accepter', x, P1, ['10.40.0.0/16']]],
     );
+  });
+
+  it("shows the VPN connections of the VPC's virtual private gateway, with the customer gateway at the far end", async () => {
+    const ec2 = h.ec2('eu-west-1', '444455558883');
+    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.42.0.0/16' }))).Vpc!.VpcId!;
+    const other = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.43.0.0/16' }))).Vpc!.VpcId!;
+    const vgw = (await ec2.send(new CreateVpnGatewayCommand({ Type: 'ipsec.1' }))).VpnGateway!.VpnGatewayId!;
+    await ec2.send(new AttachVpnGatewayCommand({ VpnGatewayId: vgw, VpcId: vpc }));
+    const cgw = (
+      await ec2.send(
+        new CreateCustomerGatewayCommand({
+          Type: 'ipsec.1',
+          IpAddress: '198.51.100.40',
+          BgpAsn: 65040,
+          TagSpecifications: [{ ResourceType: 'customer-gateway', Tags: [{ Key: 'Name', Value: 'branch' }] }],
+        }),
+      )
+    ).CustomerGateway!.CustomerGatewayId!;
+    const created = (
+      await ec2.send(new CreateVpnConnectionCommand({ Type: 'ipsec.1', CustomerGatewayId: cgw, VpnGatewayId: vgw, Options: { StaticRoutesOnly: true } }))
+    ).VpnConnection!;
+    const id = created.VpnConnectionId!;
+    await ec2.send(new CreateVpnConnectionRouteCommand({ VpnConnectionId: id, DestinationCidrBlock: '192.168.40.0/24' }));
+    const vpns = async (v: string) =>
+      ((await (await fetch(`${h.url}/console/api/topology?account=444455558883&region=eu-west-1&vpc=${v}`)).json()) as TopologyResponse).vpnConnections;
+    const shown = await until(
+      () => vpns(vpc),
+      (list) => list[0]?.state === 'available',
+      'available',
+    );
+    assert.deepEqual(shown, [
+      {
+        id,
+        state: 'available',
+        vpnGatewayId: vgw,
+        customerGatewayId: cgw,
+        customerGatewayName: 'branch',
+        customerGatewayIp: '198.51.100.40',
+        customerGatewayAsn: 65040,
+        staticRoutesOnly: true,
+        routes: ['192.168.40.0/24'],
+        tunnelOutsideIps: created.Options!.TunnelOptions!.map((t) => t.OutsideIpAddress!),
+      },
+    ]);
+    assert.deepEqual(await vpns(other), [], 'another VPC shows none');
   });
 });
 
