@@ -11,6 +11,7 @@ import {
   deleteVpnConnection,
   deleteVpnConnectionRoute,
   getVpnConnection,
+  modifyVpnConnectionOptions,
   moveVpnConnection,
   type VpnConnection,
 } from '../engine/vpn-connection.js';
@@ -123,6 +124,17 @@ export const vpnConnectionHandlers = handlers({
   DeleteVpnConnectionRoute: (ctx, input) => {
     deleteVpnConnectionRoute(getVpnConnection(ctx.region, input.VpnConnectionId), input.DestinationCidrBlock);
     return {};
+  },
+
+  ModifyVpnConnectionOptions: (ctx, input) => {
+    const vpn = getVpnConnection(ctx.region, input.VpnConnectionId);
+    modifyVpnConnectionOptions(vpn, {
+      local: input.LocalIpv4NetworkCidr,
+      remote: input.RemoteIpv4NetworkCidr,
+      localIpv6: input.LocalIpv6NetworkCidr,
+      remoteIpv6: input.RemoteIpv6NetworkCidr,
+    });
+    return { VpnConnection: vpnConnectionView(ctx.region, vpn) };
   },
 
   ModifyVpnConnection: (ctx, input) => {

@@ -47,8 +47,8 @@ export interface VpnConnection extends Taggable {
   customerGatewayId: string;
   vpnGatewayId: string;
   readonly staticRoutesOnly: boolean;
-  readonly localIpv4NetworkCidr: string;
-  readonly remoteIpv4NetworkCidr: string;
+  localIpv4NetworkCidr: string;
+  remoteIpv4NetworkCidr: string;
   readonly tunnels: VpnTunnel[];
   routes: VpnStaticRoute[];
   /** When its state last changed (VgwTelemetry LastStatusChange), ms since the epoch. */
@@ -290,6 +290,21 @@ export function moveVpnConnection(region: RegionState, vpn: VpnConnection, to: {
   }
   vpn.vpnGatewayId = vgw.id;
   vpn.customerGatewayId = cgw.id;
+}
+
+/**
+ * ModifyVpnConnectionOptions: the IPv4 CIDRs on each side of the tunnels. IPv6 CIDRs belong to
+ * connections with IPv6 inside addresses, which only a transit gateway has.
+ */
+export function modifyVpnConnectionOptions(vpn: VpnConnection, o: { local?: string; remote?: string; localIpv6?: string; remoteIpv6?: string }): void {
+  requireModifiable(vpn);
+  if (o.localIpv6 !== undefined || o.remoteIpv6 !== undefined) {
+    throw invalidValue(`IPv6 network CIDRs need IPv6 inside addresses, which are supported only for VPN connections on a transit gateway.`);
+  }
+  const local = o.local !== undefined ? networkCidr(o.local, 'LocalIpv4NetworkCidr') : vpn.localIpv4NetworkCidr;
+  const remote = o.remote !== undefined ? networkCidr(o.remote, 'RemoteIpv4NetworkCidr') : vpn.remoteIpv4NetworkCidr;
+  vpn.localIpv4NetworkCidr = local;
+  vpn.remoteIpv4NetworkCidr = remote;
 }
 
 // ---- route propagation ------------------------------------------------------------------------------

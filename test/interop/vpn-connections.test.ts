@@ -41,6 +41,7 @@ import {
   DetachVpnGatewayCommand,
   EnableVgwRoutePropagationCommand,
   ModifyVpnConnectionCommand,
+  ModifyVpnConnectionOptionsCommand,
   type CreateVpnConnectionCommandInput,
   type EC2Client,
   type VpnConnection,
@@ -245,5 +246,28 @@ describe('VPN connections (interop)', () => {
     await expectCode(ec2.send(new DescribeVpnConnectionsCommand({ VpnConnectionIds: ['vpn-0123456789abcdef0'] })), 'InvalidVpnConnectionID.NotFound');
     await expectCode(ec2.send(new DeleteVpnConnectionCommand({ VpnConnectionId: 'vpn-0123456789abcdef0' })), 'InvalidVpnConnectionID.NotFound');
     await invariants(h);
+  });
+
+  it('ModifyVpnConnectionOptions changes the IPv4 network CIDRs on each side (CLI); IPv6 ones and bad blocks are refused', async () => {
+    // [api] ModifyVpnConnectionOptions: "Modifies the connection options for your Site-to-Site VPN connection",
+    // Local/RemoteIpv4NetworkCidr; IPv6 CIDRs go with IPv6 inside addresses, on a transit gateway only ([tunnels]).
+    const { vgw, cgw } = await setUp(ec2);
+    const vpn = (await ec2.send(new CreateVpnConnectionCommand({ Type: 'ipsec.1', CustomerGatewayId: cgw, VpnGatewayId: vgw }))).VpnConnection!
+      .VpnConnectionId!;
+    const out = await h.cli(['modify-vpn-connection-options', '--vpn-connection-id', vpn, '--local-ipv4-network-cidr', '192.168.0.0/16']);
+    assert.deepEqual([out.VpnConnection.Options.LocalIpv4NetworkCidr, out.VpnConnection.Options.RemoteIpv4NetworkCidr], ['192.168.0.0/16', '0.0.0.0/0']);
+    await expectRefusal(
+      h,
+      allConnections(ec2),
+      () => ec2.send(new ModifyVpnConnectionOptionsCommand({ VpnConnectionId: vpn, RemoteIpv4NetworkCidr: '10.0.0.0/33' })),
+      'InvalidParameterValue',
+    );
+    await expectRefusal(
+      h,
+      allConnections(ec2),
+      () => ec2.send(new ModifyVpnConnectionOptionsCommand({ VpnConnectionId: vpn, LocalIpv6NetworkCidr: '::/0' })),
+      'InvalidParameterValue',
+    );
+    assert.equal((await connection(ec2, vpn)).Options!.LocalIpv4NetworkCidr, '192.168.0.0/16');
   });
 });
