@@ -46,10 +46,7 @@ export function checkAttach(region: RegionState, eni: NetworkInterface, instance
     );
   }
   const attached = attachedInterfaces(region, instance);
-  if (
-    attached.some((e) => e.attachment!.deviceIndex === opts.deviceIndex && e.attachment!.networkCardIndex === card) ||
-    instance.blockedDeviceIndexes.has(opts.deviceIndex)
-  ) {
+  if (attached.some((e) => e.attachment!.deviceIndex === opts.deviceIndex && e.attachment!.networkCardIndex === card)) {
     throw invalidValue(`Instance '${instance.id}' already has an interface attached at device index '${opts.deviceIndex}'.`);
   }
   if (type) {
@@ -112,8 +109,9 @@ export function detach(region: RegionState, eni: NetworkInterface, force: boolea
     throw new Ec2Error('OperationNotPermitted', `The network interface at device index 0 and networkCard index ${a.networkCardIndex} cannot be detached.`);
   }
   if (a.status === 'detaching') return;
-  const instance = region.instances.get(a.instanceId);
-  if (force && instance) instance.blockedDeviceIndexes.add(a.deviceIndex);
+  // Force does not keep the index: once the attachment is detached the index takes a new interface
+  // (amazon.aws ec2_eni's target, run against AWS, force-detaches then attaches at the same index).
+  void force;
   a.status = 'detaching';
   eni.status = 'detaching';
   if (region.cloud.timings.detachingMs <= 0) finishDetach(region, eni);

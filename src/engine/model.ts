@@ -264,7 +264,7 @@ export interface Instance extends Taggable {
     httpProtocolIpv6?: 'enabled' | 'disabled';
   };
   terminatedAt?: Date;
-  /** Device indexes freed by a forced detach stay unusable until the instance stops (API reference, DetachNetworkInterface). */
+  /** No longer filled (a forced detach frees its index once detached); kept so state written by earlier releases reads the same. */
   readonly blockedDeviceIndexes: Set<number>;
   /** The image's root device name (`/dev/xvda`, `/dev/sda1`); set at launch. */
   rootDeviceName?: string;

@@ -319,8 +319,9 @@ describe('attach and detach checks', () => {
     assert.equal(findAttachment(w.region, eth0.attachment!.attachmentId), eth0);
   });
 
-  it('detach goes through detaching to available; a forced detach leaves the device index unusable until the instance stops', () => {
-    // [ref §4.8]: detaching → available; with Force "the same device index may stay unusable until stop/start".
+  it('detach goes through detaching to available; a forced detach frees the device index once detached', () => {
+    // [ref §4.8]: detaching → available. amazon.aws ec2_eni's integration target (run against AWS)
+    // force-detaches an interface and then attaches another at the same index of the running instance.
     const i = w.running({ type: 'm5.large' });
     const a = w.eni();
     attach(w.region, a, i, { deviceIndex: 1 });
@@ -329,14 +330,11 @@ describe('attach and detach checks', () => {
     detach(w.region, a, true);
     assert.equal(a.status, 'detaching');
     assert.equal(a.attachment!.status, 'detaching');
+    throwsEc2(() => checkAttach(w.region, w.eni(), i, { deviceIndex: 1 }), 'InvalidParameterValue');
     w.advance(200);
     assert.equal(a.status, 'available');
     assert.equal(a.attachment, undefined);
     assert.deepEqual(i.interfaceIds, [w.eth0(i).id]);
-    throwsEc2(() => checkAttach(w.region, w.eni(), i, { deviceIndex: 1 }), 'InvalidParameterValue');
-    checkAttach(w.region, w.eni(), i, { deviceIndex: 2 });
-    stopInstance(w.region, i);
-    w.advance(500);
     checkAttach(w.region, w.eni(), i, { deviceIndex: 1 });
     w.invariants();
   });
