@@ -40,8 +40,8 @@ interface StorageStats {
   decoding?: { state: 'background' | 'done'; finishedAt?: string; ms?: number };
 }
 
-/** Values of the image decoded per turn of the event loop in the background (about 10 ms each). */
-const DECODE_STEP_VALUES = 50_000;
+/** Values of the image decoded per turn of the event loop in the background (a few ms each). */
+const DECODE_STEP_VALUES = 10_000;
 
 export interface RunningServer {
   readonly url: string;
