@@ -150,73 +150,92 @@ function targetSpec6(c: RouterContext, table: RouteTable, r: Route): Omit<Kernel
   return { spec: `via ${linkLocalOf(port.mac)} dev ${port.peer}`, dev: port.peer };
 }
 
-/** The IPv6 half of a kernel table: as the IPv4 half, with /128s for the local route. */
-function kernelTable6(c: RouterContext, table: RouteTable, t: string, out: Map<string, KernelRoute>): void {
-  const others: { cidr: Ipv6Cidr; route: Route }[] = [];
-  const locals: Ipv6Cidr[] = [];
+/** What differs between the two halves of a kernel table: how an address family's destinations, host routes and targets are written. */
+interface Family<C extends { readonly prefix: number; toString(): string }, A> {
+  destinations(region: RegionState, r: Route): C[];
+  /** The ports that take part, and the addresses of this family each one holds. */
+  ports(c: RouterContext): Port[];
+  addressesOf(p: Port): readonly string[];
+  /** The host route's length: /32 or /128. */
+  readonly hostBits: number;
+  parse(address: string): A | undefined;
+  covers(cidr: C, address: A): boolean;
+  target(c: RouterContext, table: RouteTable, r: Route): Omit<KernelRoute, 'table' | 'dest'> | undefined;
+  /** The default destination, which drops when no route covers it. */
+  readonly anywhere: string;
+}
+
+const IPV4: Family<Ipv4Cidr, Ipv4Cidr> = {
+  destinations,
+  ports: (c) => [...c.ports.values(), ...c.natPorts.values()],
+  addressesOf: (p) => p.addresses,
+  hostBits: 32,
+  parse: (a) => parseIpv4Cidr(`${a}/32`),
+  covers: (cidr, host) => cidr.containsCidr(host),
+  target: targetSpec,
+  anywhere: '0.0.0.0/0',
+};
+
+const IPV6: Family<Ipv6Cidr, bigint> = {
+  destinations: destinations6,
+  ports: (c) => [...c.ports.values()],
+  addressesOf: (p) => p.ipv6,
+  hostBits: 128,
+  parse: parseIpv6,
+  covers: (cidr, ip) => cidr.contains(ip),
+  target: targetSpec6,
+  anywhere: '::/0',
+};
+
+/**
+ * One address family's half of a kernel table. The local route delivers by the mapping: a host
+ * route per address an interface holds, unless a more specific route (a middlebox's, VPC User Guide
+ * "Routing for a middlebox appliance") covers it; an address no one holds is dropped. Routes whose
+ * target is gone (state blackhole) and targets the data plane does not carry (peering, endpoints)
+ * drop; so does whatever no route matches — nothing falls through to another table.
+ */
+function fillFamily<C extends { readonly prefix: number; toString(): string }, A>(
+  c: RouterContext,
+  table: RouteTable,
+  t: string,
+  out: Map<string, KernelRoute>,
+  family: Family<C, A>,
+): void {
+  const others: { cidr: C; route: Route }[] = [];
+  const locals: C[] = [];
   for (const route of table.routes) {
-    for (const cidr of destinations6(c.region, route)) {
+    for (const cidr of family.destinations(c.region, route)) {
       if (route.gatewayId === 'local') locals.push(cidr);
       else others.push({ cidr, route });
     }
   }
   for (const cidr of locals) out.set(cidr.toString(), blackhole(t, cidr.toString()));
-  const ports = [...c.ports.values()].filter((p) => p.up);
+  const ports = family.ports(c).filter((p) => p.up);
   for (const local of locals) {
     for (const p of ports) {
-      for (const a of p.ipv6) {
-        const ip = parseIpv6(a);
-        if (ip === undefined || !local.contains(ip)) continue;
-        if (others.some((o) => o.cidr.prefix > local.prefix && o.cidr.contains(ip))) continue;
-        out.set(`${a}/128`, { table: t, dest: `${a}/128`, spec: `dev ${p.peer}`, dev: p.peer });
+      for (const a of family.addressesOf(p)) {
+        const ip = family.parse(a);
+        if (ip === undefined || !family.covers(local, ip)) continue;
+        if (others.some((o) => o.cidr.prefix > local.prefix && family.covers(o.cidr, ip))) continue;
+        const dest = `${a}/${family.hostBits}`;
+        out.set(dest, { table: t, dest, spec: `dev ${p.peer}`, dev: p.peer });
       }
     }
   }
   for (const { cidr, route } of others) {
     const dest = cidr.toString();
-    const target = targetSpec6(c, table, route);
+    const target = family.target(c, table, route);
     out.set(dest, target ? { table: t, dest, ...target } : blackhole(t, dest));
   }
-  if (!out.has('::/0')) out.set('::/0', blackhole(t, '::/0'));
+  if (!out.has(family.anywhere)) out.set(family.anywhere, blackhole(t, family.anywhere));
 }
 
-/**
- * One route table as a kernel table. The local route delivers by the mapping: a /32 per address an
- * interface holds, unless a more specific route (a middlebox's, VPC User Guide "Routing for a
- * middlebox appliance") covers it; an address no one holds is dropped. Routes whose target is gone
- * (state blackhole) and targets the data plane does not carry (peering, endpoints) drop; so does
- * whatever no route matches — nothing falls through to another table.
- */
+/** One route table as a kernel table: its IPv4 half, then its IPv6 half. */
 export function kernelTable(c: RouterContext, table: RouteTable, number: number): KernelRoute[] {
   const t = String(number);
   const out = new Map<string, KernelRoute>();
-  const others: { cidr: Ipv4Cidr; route: Route }[] = [];
-  const locals: Ipv4Cidr[] = [];
-  for (const route of table.routes) {
-    for (const cidr of destinations(c.region, route)) {
-      if (route.gatewayId === 'local') locals.push(cidr);
-      else others.push({ cidr, route });
-    }
-  }
-  for (const cidr of locals) out.set(cidr.toString(), blackhole(t, cidr.toString()));
-  const ports = [...c.ports.values(), ...c.natPorts.values()].filter((p) => p.up);
-  for (const local of locals) {
-    for (const p of ports) {
-      for (const a of p.addresses) {
-        const ip = parseIpv4Cidr(`${a}/32`)!;
-        if (!local.containsCidr(ip)) continue;
-        if (others.some((o) => o.cidr.prefix > local.prefix && o.cidr.containsCidr(ip))) continue;
-        out.set(`${a}/32`, { table: t, dest: `${a}/32`, spec: `dev ${p.peer}`, dev: p.peer });
-      }
-    }
-  }
-  for (const { cidr, route } of others) {
-    const dest = cidr.toString();
-    const target = targetSpec(c, table, route);
-    out.set(dest, target ? { table: t, dest, ...target } : blackhole(t, dest));
-  }
-  if (!out.has('0.0.0.0/0')) out.set('0.0.0.0/0', blackhole(t, '0.0.0.0/0'));
-  kernelTable6(c, table, t, out);
+  fillFamily(c, table, t, out, IPV4);
+  fillFamily(c, table, t, out, IPV6);
   return [...out.values()];
 }
 
