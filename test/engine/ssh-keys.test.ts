@@ -4,11 +4,13 @@
  * "Verify the fingerprint of your key pair"), each checked against node:crypto's own encodings.
  */
 import assert from 'node:assert/strict';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { importedFingerprint, KeyFormatError, makeKey, parsePublicKeyMaterial, publicKeyFromBlob } from '../../src/engine/ssh-keys.js';
 
 const seed = (n: number) => Buffer.alloc(32, n);
+// A 512-bit RSA public key (DER SPKI), below the 1024 bits AWS accepts. Fixed, so that no test waits on key generation.
+const SMALL_RSA_SPKI = 'MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBALOauJLjB+TTSWNNtcbhBpo/V2Uz0Lwo7avWaLw6aQlYPssx66rKSyI/4u4AT9V2G1VNi7fp5xQdkrz/pTPzFysCAwEAAQ==';
 const colonHex = (b: Buffer) => b.toString('hex').match(/../g)!.join(':');
 const sshString = (b: Buffer | string) => {
   const buf = Buffer.from(b);
@@ -52,7 +54,7 @@ describe('ssh-keys', () => {
   });
 
   it('reads OpenSSH, RFC 4716 and base64 DER public keys; imported RSA fingerprint is MD5 of DER SPKI', () => {
-    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const publicKey = createPublicKey(makeKey('rsa', 'pem', seed(6), 'k').privateKey);
     const jwk = publicKey.export({ format: 'jwk' });
     const mp = (b64: string) => {
       const b = Buffer.from(b64, 'base64url');
@@ -78,13 +80,12 @@ describe('ssh-keys', () => {
 
   it('refuses DSA and ECDSA blobs, a type that does not match its blob, truncated blobs, small RSA keys', () => {
     const ed = makeKey('ed25519', 'pem', seed(5), 'k').blob.toString('base64');
-    const { publicKey: small } = generateKeyPairSync('rsa', { modulusLength: 512 });
     const bad = [
       `ssh-dss ${Buffer.concat([sshString('ssh-dss'), sshString(Buffer.alloc(8, 1))]).toString('base64')}`,
       `ecdsa-sha2-nistp256 ${Buffer.concat([sshString('ecdsa-sha2-nistp256'), sshString('nistp256'), sshString(Buffer.alloc(65, 4))]).toString('base64')}`,
       `ssh-rsa ${ed}`,
       `ssh-ed25519 ${Buffer.from(ed, 'base64').subarray(0, 30).toString('base64')}`,
-      small.export({ format: 'der', type: 'spki' }).toString('base64'),
+      SMALL_RSA_SPKI,
       'hello',
     ];
     for (const text of bad) assert.throws(() => parsePublicKeyMaterial(Buffer.from(text)), KeyFormatError, text);
