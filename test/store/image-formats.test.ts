@@ -5,7 +5,9 @@
  * `GET /_ec2net/state`, and so does the directory it becomes once a clean shutdown rewrote its
  * snapshot in today's encoding. The same holds for the columnar image's first layout (one stream
  * of nodes decoded at once; test/fixtures/v2-columnar-datadir, made by make-v2-fixture.ts at the
- * commit before the layout with lazily decoded large collections).
+ * commit before the layout with lazily decoded large collections), and for layout 2 (storage format
+ * 3: a lazy section whose strings are one structured clone, no checksum; test/fixtures/v3-lazy-datadir,
+ * made by make-v2-fixture.ts --lazy at the commit before layout 3).
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -71,4 +73,7 @@ describe('snapshot encodings of earlier releases', () => {
   it('a snapshot of the structured-clone encoding opens with an identical state, and again after it is rewritten', () => opensAndReopens('v2-graph'));
 
   it('a columnar image of the first layout opens with an identical state, and again after it is rewritten', () => opensAndReopens('v2-columnar'));
+
+  it('a columnar image of layout 2 (a lazy section, storage format 3) opens with an identical state, and again after it is rewritten', () =>
+    opensAndReopens('v3-lazy'));
 });
