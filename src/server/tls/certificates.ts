@@ -10,7 +10,7 @@
  * identifier, and is valid for at most 397 days.
  */
 import { createPrivateKey, generateKeyPair, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -172,10 +172,17 @@ function writeCaOnce(dir: string, certPem: string, key: KeyObject): boolean {
     try {
       linkSync(keyAside, join(dir, CA_KEY_FILE));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return waitForCert(join(dir, CA_CERT_FILE));
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (certAppears(join(dir, CA_CERT_FILE))) return false;
+      // A key whose certificate never came: a start killed half-way. Replace it.
+      renameSync(keyAside, join(dir, CA_KEY_FILE));
+    }
+    try {
+      linkSync(certAside, join(dir, CA_CERT_FILE));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw e;
     }
-    linkSync(certAside, join(dir, CA_CERT_FILE));
     return true;
   } catch (e) {
     if (e instanceof ConfigError) throw e;
@@ -186,11 +193,11 @@ function writeCaOnce(dir: string, certPem: string, key: KeyObject): boolean {
   }
 }
 
-/** The other writer links ca.pem right after the key: wait for it briefly. */
-function waitForCert(certFile: string): false {
-  const until = Date.now() + 5000;
+/** Another writer links ca.pem right after its key: whether it does within a few seconds. */
+function certAppears(certFile: string): boolean {
+  const until = Date.now() + 3000;
   while (!existsSync(certFile) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-  return false;
+  return existsSync(certFile);
 }
 
 function readCa(certFile: string, keyFile: string, now: Date): CertificateAuthority {

@@ -6,7 +6,7 @@
  * and an authority key identifier on the leaf).
  */
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,15 @@ describe('local CA', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'ec2net-ca-')), 'tls');
     const [a, b] = await Promise.all([loadOrMakeCa(dir), loadOrMakeCa(dir)]);
     assert.equal(a.certPem, b.certPem);
+  });
+
+  it('a start killed between writing the key and the certificate leaves nothing in the way', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2net-ca-'));
+    const orphan = await makeCa();
+    writeFileSync(join(dir, 'ca-key.pem'), orphan.key.export({ type: 'pkcs8', format: 'pem' }));
+    const ca = await loadOrMakeCa(dir);
+    assert.equal(ca.created, true);
+    assert.ok(new X509Certificate(readFileSync(join(dir, 'ca.pem'), 'utf8')).checkPrivateKey(createPrivateKey(readFileSync(join(dir, 'ca-key.pem'), 'utf8'))));
   });
 
   it("refuses a directory whose key is not the certificate's, naming the files", async () => {
