@@ -193,8 +193,8 @@ describe('per-interface limits (engine)', () => {
       new RegExp(`^${eni.id}: Number of private addresses will exceed limit\\.$`),
     );
     refused('PrivateIpAddressLimitExceeded', () => assignPrivateIps(region, eni, { prefixCount: 1 }));
-    assignIpv6(region, eni, [], 2);
-    refused('PrivateIpAddressLimitExceeded', () => assignIpv6(region, eni, [], 1));
+    assignIpv6(region, eni, { count: 2 });
+    refused('PrivateIpAddressLimitExceeded', () => assignIpv6(region, eni, { count: 1 }));
   });
 
   it('a type without IPv6 (m1.small) allows no IPv6 address once attached', () => {
@@ -202,7 +202,7 @@ describe('per-interface limits (engine)', () => {
     const eni = createNetworkInterface(region, { subnet });
     attach(eni, 'i-0123456789abcdef1', 'm1.small');
     assert.equal(ipv6Limit(region, eni), 0);
-    refused('PrivateIpAddressLimitExceeded', () => assignIpv6(region, eni, [], 1));
+    refused('PrivateIpAddressLimitExceeded', () => assignIpv6(region, eni, { count: 1 }));
   });
 
   it("reassignment counts against the receiving interface's limit", () => {
@@ -286,9 +286,9 @@ describe('secondary addresses and Elastic IPs (engine)', () => {
     const a = createNetworkInterface(region, { subnet, ipv6Count: 2 });
     const b = createNetworkInterface(region, { subnet });
     const [first] = a.ipv6Addresses.map((x) => x.text);
-    refused('InvalidIPAddress.InUse', () => assignIpv6(region, b, [first!], undefined));
-    assert.deepEqual(unassignIpv6(region, a, [first!]), [first]);
-    assert.deepEqual(assignIpv6(region, b, [first!], undefined), [first]);
+    refused('InvalidIPAddress.InUse', () => assignIpv6(region, b, { addresses: [first!] }));
+    assert.deepEqual(unassignIpv6(region, a, [first!], []).addresses, [first]);
+    assert.deepEqual(assignIpv6(region, b, { addresses: [first!] }).addresses, [first]);
     clean();
   });
 
