@@ -40,9 +40,10 @@ const keepImportMetaUrl = {
 
 // better-sqlite3 (native) is not bundled, and is required on first use rather than imported: a
 // start without a data dir never loads it, and one with a data dir loads it through require(),
-// without the ESM-to-CommonJS translation an import costs. The proxy forwards everything (new,
+// without the ESM-to-CommonJS translation an import costs. node-forge likewise (~140 ms to load,
+// needed only when a certificate is made). The proxy forwards everything (new,
 // calls, properties, instanceof) to the real module.
-const LAZY = ['better-sqlite3'];
+const LAZY = ['better-sqlite3', 'node-forge'];
 const lazyRequire = {
   name: 'lazy-require',
   setup(b) {

@@ -39,6 +39,12 @@ Usage: ec2net serve [flags]
                    control plane (EC2NET_DATAPLANE; Linux, root or CAP_NET_ADMIN+CAP_SYS_ADMIN, iproute2)
   --dataplane-configure-secondary   also configure secondary private IPv4s in the instances, as
                    amazon-ec2-net-utils does (EC2NET_DATAPLANE_CONFIGURE_SECONDARY=1)
+  --tls on|off     HTTPS on the same port as HTTP, and CONNECT for AWS's endpoint names (HTTPS_PROXY)
+                   (EC2NET_TLS, default on)
+  --tls-ca-dir DIR the local CA that issues ec2net's certificates: made there once, or yours if DIR holds
+                   ca.pem and ca-key.pem (RSA) (EC2NET_TLS_CA_DIR; default <data-dir>/tls, with --ephemeral
+                   $XDG_DATA_HOME/ec2net/tls or ~/.local/share/ec2net/tls)
+  --tls-cert FILE --tls-key FILE   serve your own certificate instead (PEM; EC2NET_TLS_CERT, EC2NET_TLS_KEY)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -62,12 +68,23 @@ async function main(argv: string[]): Promise<number> {
     throw dataDirFailure(e, config.dataDir);
   });
   server.logger.info({ url: server.url, imdsUrl: server.imdsUrl, accountId: config.accountId }, `ec2net ${VERSION} listening on ${server.url}`);
+  if (server.httpsUrl)
+    server.logger.info({ httpsUrl: server.httpsUrl, caFile: server.caFile }, httpsLine(server.httpsUrl, server.port, config.host, server.caFile));
   const stop = () => {
     server.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return -1;
+}
+
+/** What a user sets to use HTTPS and AWS's endpoint names. */
+function httpsLine(httpsUrl: string, port: number, host: string, caFile: string | undefined): string {
+  const proxyHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const trust = caFile
+    ? `; trust the local CA: export AWS_CA_BUNDLE=${caFile} REQUESTS_CA_BUNDLE=${caFile} CURL_CA_BUNDLE=${caFile} NODE_EXTRA_CA_CERTS=${caFile}`
+    : '';
+  return `HTTPS on ${httpsUrl}${trust}; for AWS's own endpoint names (https://ec2.us-east-1.amazonaws.com): export HTTPS_PROXY=http://${proxyHost}:${port}`;
 }
 
 /** SQLite's own refusal of the data directory (not a database, corrupt, read-only), said with the flag that avoids it. */

@@ -1,6 +1,8 @@
 /**
  * Configuration: command-line flags, each with an EC2NET_* environment equivalent; flags win.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseIpv4Cidr } from './engine/cidr.js';
 import type { LifecycleTimings, Quotas } from './engine/cloud.js';
@@ -27,6 +29,16 @@ export interface ServeConfig {
   readonly dataplane?: 'netns';
   /** With the data plane: configure secondary private addresses in the instance's OS too (as amazon-ec2-net-utils does). */
   readonly dataplaneConfigureSecondary?: boolean;
+  /** HTTPS on the API port (README "HTTPS and AWS endpoint names"); undefined = plain HTTP only. */
+  readonly tls?: TlsConfig;
+}
+
+/** The user's own certificate and key (PEM files), or the directory of the local CA that issues ec2net's. */
+export type TlsConfig = { readonly certFile: string; readonly keyFile: string } | { readonly caDir: string };
+
+/** Where the local CA is kept when there is no data directory (--ephemeral): one CA for every such start. */
+export function ephemeralCaDir(env: (name: string) => string | undefined): string {
+  return join(env('XDG_DATA_HOME') ?? join(env('HOME') ?? homedir(), '.local', 'share'), 'ec2net', 'tls');
 }
 
 export interface EngineOptions {
@@ -131,6 +143,10 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       'snapshot-every': { type: 'string' },
       dataplane: { type: 'string' },
       'dataplane-configure-secondary': { type: 'boolean' },
+      tls: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca-dir': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -168,5 +184,32 @@ export function parseServeConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   const configureSecondary = values['dataplane-configure-secondary'] ?? ['1', 'true'].includes(fromEnv('EC2NET_DATAPLANE_CONFIGURE_SECONDARY') ?? '');
   if (configureSecondary && dataplaneText !== 'netns') throw new ConfigError('--dataplane-configure-secondary needs --dataplane netns');
   const dataplane = dataplaneText === 'netns' ? { dataplane: 'netns' as const, dataplaneConfigureSecondary: configureSecondary } : {};
-  return { host, port, accountId, logLevel, imdsPort, dataDir, snapshotEvery, cloud: engineOptions(values, fromEnv), ...signing, ...dataplane };
+  const tls = tlsConfig(values, fromEnv, dataDir);
+  return {
+    host,
+    port,
+    accountId,
+    logLevel,
+    imdsPort,
+    dataDir,
+    snapshotEvery,
+    cloud: engineOptions(values, fromEnv),
+    ...signing,
+    ...dataplane,
+    ...(tls ? { tls } : {}),
+  };
+}
+
+function tlsConfig(values: Record<string, unknown>, env: (name: string) => string | undefined, dataDir: string | undefined): TlsConfig | undefined {
+  const mode = (values.tls as string | undefined) ?? env('EC2NET_TLS') ?? 'on';
+  if (mode !== 'on' && mode !== 'off') throw new ConfigError(`--tls must be on or off, not '${mode}'`);
+  const certFile = (values['tls-cert'] as string | undefined) ?? env('EC2NET_TLS_CERT');
+  const keyFile = (values['tls-key'] as string | undefined) ?? env('EC2NET_TLS_KEY');
+  const caDir = (values['tls-ca-dir'] as string | undefined) ?? env('EC2NET_TLS_CA_DIR');
+  if (mode === 'off') return undefined;
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new ConfigError('--tls-cert and --tls-key go together: give both (PEM files) or neither');
+  if (certFile !== undefined && caDir !== undefined)
+    throw new ConfigError('--tls-ca-dir is for certificates ec2net issues: drop it, or drop --tls-cert/--tls-key');
+  if (certFile !== undefined) return { certFile, keyFile: keyFile! };
+  return { caDir: caDir ?? (dataDir !== undefined ? join(dataDir, 'tls') : ephemeralCaDir(env)) };
 }

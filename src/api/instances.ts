@@ -18,7 +18,7 @@ import {
 } from '../engine/instance.js';
 import { attach, attachedInterfaces, checkAttach, detach, findAttachment, primaryInterface } from '../engine/attachment.js';
 import type { Instance, InstanceStateName, NetworkInterface } from '../engine/model.js';
-import { getNetworkInterface, privateDnsName } from '../engine/network-interface.js';
+import { getNetworkInterface, prefix80Text, privateDnsName } from '../engine/network-interface.js';
 import { tagList } from '../engine/tags.js';
 import { describe } from './describe.js';
 import { refuseServiceDetach } from '../engine/requester-managed.js';
@@ -69,7 +69,7 @@ function instanceInterfaceView(region: RegionState, eni: NetworkInterface) {
     VpcId: eni.vpcId,
     InterfaceType: eni.interfaceType,
     Ipv4Prefixes: eni.ipv4Prefixes.map((b) => ({ Ipv4Prefix: `${[b >>> 24, (b >>> 16) & 255, (b >>> 8) & 255, b & 255].join('.')}/28` })),
-    Ipv6Prefixes: [],
+    Ipv6Prefixes: eni.ipv6Prefixes.map((b) => ({ Ipv6Prefix: prefix80Text(b) })),
   };
 }
 

@@ -5,7 +5,15 @@ import type { RegionState } from '../engine/cloud.js';
 import { Ec2Error, invalidCombination, invalidValue } from '../engine/errors.js';
 import { exactValues, perWorld, type FilterSpec } from '../engine/filters.js';
 import type { NetworkInterface, PrivateIp } from '../engine/model.js';
-import { createNetworkInterface, deleteNetworkInterface, getNetworkInterface, privateDnsName, publicDnsName, setGroups } from '../engine/network-interface.js';
+import {
+  createNetworkInterface,
+  deleteNetworkInterface,
+  getNetworkInterface,
+  prefix80Text,
+  privateDnsName,
+  publicDnsName,
+  setGroups,
+} from '../engine/network-interface.js';
 import { assignIpv6, assignPrivateIps, unassignIpv6, unassignPrivateIps } from '../engine/private-ip.js';
 import { getSubnet } from '../engine/subnet.js';
 import { tagList, tagsFromSpecs } from '../engine/tags.js';
@@ -105,7 +113,7 @@ export function networkInterfaceView(region: RegionState, eni: NetworkInterface)
     PrivateIpAddress: primary.text,
     PrivateIpAddresses: privateIps,
     Ipv4Prefixes: eni.ipv4Prefixes.length === 0 ? NONE : eni.ipv4Prefixes.map((b) => ({ Ipv4Prefix: `${ipText(b)}/28` })),
-    Ipv6Prefixes: NONE,
+    Ipv6Prefixes: eni.ipv6Prefixes.length === 0 ? NONE : eni.ipv6Prefixes.map((b) => ({ Ipv6Prefix: prefix80Text(b) })),
     RequesterId: eni.requesterId,
     RequesterManaged: eni.requesterManaged,
     SourceDestCheck: eni.sourceDestCheck,
@@ -192,9 +200,6 @@ export const networkInterfaceHandlers = handlers({
       input,
       () => {
         const subnet = getSubnet(ctx.region, input.SubnetId);
-        if (input.Ipv6Prefixes?.length || input.Ipv6PrefixCount !== undefined) {
-          throw new Ec2Error('UnsupportedOperation', 'IPv6 prefix delegation is not supported by ec2net yet.');
-        }
         const specs = input.PrivateIpAddresses ?? [];
         const primaries = specs.filter((s) => s.Primary);
         if (primaries.length > 1) throw invalidValue('Only one private IP address may be designated as primary.');
@@ -221,6 +226,8 @@ export const networkInterfaceHandlers = handlers({
           ipv6Count: input.Ipv6AddressCount,
           ipv4Prefixes: (input.Ipv4Prefixes ?? []).map((p) => p.Ipv4Prefix ?? ''),
           ipv4PrefixCount: input.Ipv4PrefixCount,
+          ipv6Prefixes: (input.Ipv6Prefixes ?? []).map((p) => p.Ipv6Prefix ?? ''),
+          ipv6PrefixCount: input.Ipv6PrefixCount,
           groupIds: input.Groups,
           interfaceType: input.InterfaceType,
           tags: tagsFromSpecs(input.TagSpecifications, 'network-interface'),
@@ -355,18 +362,19 @@ export const networkInterfaceHandlers = handlers({
   AssignIpv6Addresses: (ctx, input) => {
     const eni = getNetworkInterface(ctx.region, input.NetworkInterfaceId);
     refuseManagedInterfaceChange(eni);
-    if (input.Ipv6Prefixes?.length || input.Ipv6PrefixCount !== undefined) {
-      throw new Ec2Error('UnsupportedOperation', 'IPv6 prefix delegation is not supported by ec2net yet.');
-    }
-    const added = assignIpv6(ctx.region, eni, input.Ipv6Addresses ?? [], input.Ipv6AddressCount);
-    return { NetworkInterfaceId: eni.id, AssignedIpv6Addresses: added, AssignedIpv6Prefixes: [] };
+    const added = assignIpv6(ctx.region, eni, {
+      addresses: input.Ipv6Addresses,
+      count: input.Ipv6AddressCount,
+      prefixes: input.Ipv6Prefixes,
+      prefixCount: input.Ipv6PrefixCount,
+    });
+    return { NetworkInterfaceId: eni.id, AssignedIpv6Addresses: added.addresses, AssignedIpv6Prefixes: added.prefixes };
   },
 
   UnassignIpv6Addresses: (ctx, input) => {
     const eni = getNetworkInterface(ctx.region, input.NetworkInterfaceId);
     refuseManagedInterfaceChange(eni);
-    if (input.Ipv6Prefixes?.length) throw new Ec2Error('UnsupportedOperation', 'IPv6 prefix delegation is not supported by ec2net yet.');
-    const removed = unassignIpv6(ctx.region, eni, input.Ipv6Addresses ?? []);
-    return { NetworkInterfaceId: eni.id, UnassignedIpv6Addresses: removed, UnassignedIpv6Prefixes: [] };
+    const removed = unassignIpv6(ctx.region, eni, input.Ipv6Addresses ?? [], input.Ipv6Prefixes ?? []);
+    return { NetworkInterfaceId: eni.id, UnassignedIpv6Addresses: removed.addresses, UnassignedIpv6Prefixes: removed.prefixes };
   },
 });

@@ -167,6 +167,15 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
       (p.spec.SecondaryPrivateIpAddressCount ?? 0) +
       (p.spec.Ipv4PrefixCount ?? 0) +
       (p.spec.Ipv4Prefixes?.length ?? 0);
+    // Observed (aws/karpenter-provider-aws#2187, #9201): an interface to create takes at most one way of giving IPv6.
+    const v6Ways =
+      (p.spec.Ipv6Addresses?.length ? 1 : 0) +
+      (p.spec.Ipv6AddressCount !== undefined ? 1 : 0) +
+      (p.spec.Ipv6Prefixes?.length ? 1 : 0) +
+      (p.spec.Ipv6PrefixCount !== undefined ? 1 : 0);
+    if (!p.existing && v6Ways > 1) {
+      throw invalidValue('You can specify one and only one of ipv6Address or ipv6AddressCount or ipv6Prefix or ipv6PrefixCount in interfaces to create.');
+    }
     if (!p.existing && addresses > type.ipv4AddressesPerInterface) {
       throw new Ec2Error(
         'InvalidInterface.IpAddressLimitExceeded',
@@ -237,6 +246,8 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
           ipv6Count: s.Ipv6AddressCount,
           ipv4Prefixes: (s.Ipv4Prefixes ?? []).map((x) => x.Ipv4Prefix ?? ''),
           ipv4PrefixCount: s.Ipv4PrefixCount,
+          ipv6Prefixes: (s.Ipv6Prefixes ?? []).map((x) => x.Ipv6Prefix ?? ''),
+          ipv6PrefixCount: s.Ipv6PrefixCount,
           groupIds: p.groupIds ?? s.Groups,
           interfaceType: s.InterfaceType,
           tags: new Map(eniTags),

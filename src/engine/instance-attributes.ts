@@ -129,9 +129,11 @@ export function checkInstanceTypeChange(instance: Instance, newType: string, int
         `The instance type '${newType}' supports at most ${type.ipv4AddressesPerInterface} private IPv4 addresses per network interface; ${eni.id} has ${addresses}.`,
       );
     }
-    if (type.ipv6AddressesPerInterface !== null && eni.ipv6Addresses.length > type.ipv6AddressesPerInterface) {
+    // Each delegated /80 counts one IPv6 address (EC2 User Guide, "Assign prefixes").
+    const v6 = eni.ipv6Addresses.length + eni.ipv6Prefixes.length;
+    if (type.ipv6AddressesPerInterface !== null && v6 > type.ipv6AddressesPerInterface) {
       throw invalidValue(
-        `The instance type '${newType}' supports at most ${type.ipv6AddressesPerInterface} IPv6 addresses per network interface; ${eni.id} has ${eni.ipv6Addresses.length}.`,
+        `The instance type '${newType}' supports at most ${type.ipv6AddressesPerInterface} IPv6 addresses per network interface; ${eni.id} has ${v6}.`,
       );
     }
   }

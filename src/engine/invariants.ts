@@ -43,6 +43,7 @@ function checkRegion(region: RegionState, out: Violation[]): void {
   // No private IPv4 held twice in a VPC; every held address allocated in its subnet's pool; index agrees.
   const heldPerSubnet = new Map<string, number>();
   const heldV6PerSubnet = new Map<string, number>();
+  const heldV6PrefixesPerSubnet = new Map<string, number>();
   const heldTexts = new Set<string>();
   const seenInVpc = new Map<string, string>();
   for (const eni of region.networkInterfaces.values()) {
@@ -79,6 +80,12 @@ function checkRegion(region: RegionState, out: Violation[]): void {
         v('ipv6-allocated', `${a.text} of ${eni.id} not allocated in ${subnet.id}'s IPv6 block`);
       }
     }
+    // Delegated IPv6 prefixes: delegated in the subnet's live IPv6 block, as /80s.
+    const delegated6 = v6 ? new Map(v6.pool.prefixes().map((p) => [p.base, p.prefixLen])) : undefined;
+    for (const base of eni.ipv6Prefixes) {
+      if (delegated6?.get(base) !== 80) v('ipv6-prefix-allocated', `${eni.id} prefix ${base} not delegated as a /80 in ${subnet.id}`);
+    }
+    if (v6) heldV6PrefixesPerSubnet.set(subnet.id, (heldV6PrefixesPerSubnet.get(subnet.id) ?? 0) + eni.ipv6Prefixes.length);
     if (v6) heldV6PerSubnet.set(subnet.id, (heldV6PerSubnet.get(subnet.id) ?? 0) + eni.ipv6Addresses.filter((a) => v6.cidr.contains(a.address)).length);
     for (const ip of eni.privateIps) {
       const key = `${eni.vpcId}/${ip.text}`;
@@ -125,6 +132,10 @@ function checkRegion(region: RegionState, out: Violation[]): void {
     const v6 = subnet.ipv6.find((a) => a.state === 'associated');
     const heldV6 = heldV6PerSubnet.get(subnet.id) ?? 0;
     if (v6 && v6.pool.usedCount !== heldV6) v('ipv6-count', `${subnet.id} IPv6 pool uses ${v6.pool.usedCount}, interfaces hold ${heldV6}`);
+    const heldV6Prefixes = heldV6PrefixesPerSubnet.get(subnet.id) ?? 0;
+    if (v6 && v6.pool.prefixCount !== heldV6Prefixes) {
+      v('ipv6-prefix-count', `${subnet.id} IPv6 block delegates ${v6.pool.prefixCount} prefixes, interfaces hold ${heldV6Prefixes}`);
+    }
   }
   // EIP ↔ private IP, from the address's side; and an Elastic IP is only mapped into a VPC with a gateway.
   const gateways = checkInternetGateways(region, v);

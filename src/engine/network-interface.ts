@@ -4,7 +4,7 @@
  * and the EC2 API reference for CreateNetworkInterface. Every mutating function validates the
  * whole request first and only then changes state; address allocation rolls back on failure.
  */
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv4Cidr, parseIpv6 } from './cidr.js';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv4Cidr, parseIpv6, parseIpv6Cidr } from './cidr.js';
 import type { RegionState } from './cloud.js';
 import { Ec2Error, invalidCombination, invalidValue } from './errors.js';
 import { checkId, ID_KINDS, notFound } from './ids.js';
@@ -41,6 +41,9 @@ export function ipv6Limit(region: RegionState, eni: NetworkInterface): number {
 }
 
 export const ipv4Count = (eni: NetworkInterface) => eni.privateIps.length + eni.ipv4Prefixes.length;
+
+/** IPv6 addresses held against the per-interface limit: each /80 prefix counts one (EC2 User Guide, "Assign prefixes"). */
+export const ipv6Count = (eni: NetworkInterface) => eni.ipv6Addresses.length + eni.ipv6Prefixes.length;
 
 export function privateAddressLimitExceeded(eniId: string): Ec2Error {
   return new Ec2Error('PrivateIpAddressLimitExceeded', `${eniId}: Number of private addresses will exceed limit.`);
@@ -134,8 +137,7 @@ export class AllocationTxn {
   }
 
   ipv6(text?: string): bigint {
-    const assoc = this.subnet.ipv6.find((a) => a.state === 'associated');
-    if (!assoc) throw invalidValue(`The subnet ${this.subnet.id} has no IPv6 CIDR block; IPv6 addresses cannot be assigned.`);
+    const assoc = subnetIpv6Block(this.subnet);
     let ip: bigint;
     if (text === undefined) {
       ip = assoc.pool.allocateRandom(this.random);
@@ -149,6 +151,22 @@ export class AllocationTxn {
     return ip;
   }
 
+  /** A delegated /80: the one given (already parsed by `parsePrefix80`), or a free one EC2 picks at random. */
+  ipv6Prefix(base?: bigint): bigint {
+    const assoc = subnetIpv6Block(this.subnet);
+    let got: bigint;
+    if (base === undefined) {
+      const b = assoc.pool.allocatePrefix80(this.random);
+      if (b === undefined) throw insufficientFree();
+      got = b;
+    } else {
+      assoc.pool.allocatePrefix(base, 80);
+      got = base;
+    }
+    this.undo.push(() => assoc.pool.releasePrefix(got));
+    return got;
+  }
+
   run<T>(steps: () => T): T {
     try {
       return steps();
@@ -157,6 +175,13 @@ export class AllocationTxn {
       throw e;
     }
   }
+}
+
+/** The subnet's live IPv6 block, or AWS's refusal for a subnet without one. */
+export function subnetIpv6Block(subnet: Subnet) {
+  const assoc = subnet.ipv6.find((a) => a.state === 'associated');
+  if (!assoc) throw invalidValue(`The subnet ${subnet.id} has no IPv6 CIDR block; IPv6 addresses cannot be assigned.`);
+  return assoc;
 }
 
 // ---- create -----------------------------------------------------------------------------------
@@ -173,6 +198,8 @@ export interface CreateInterfaceParams {
   readonly ipv6Count?: number;
   readonly ipv4Prefixes?: readonly string[];
   readonly ipv4PrefixCount?: number;
+  readonly ipv6Prefixes?: readonly string[];
+  readonly ipv6PrefixCount?: number;
   readonly groupIds?: readonly string[];
   readonly interfaceType?: string;
   readonly tags?: Tags;
@@ -210,12 +237,14 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
       'Only one of secondary private IP addresses, a secondary private IP address count, IPv4 prefixes or an IPv4 prefix count may be specified.',
     );
   }
-  if (p.ipv6Addresses?.length && p.ipv6Count !== undefined) {
-    throw invalidCombination('Only one of Ipv6Addresses or Ipv6AddressCount may be specified.');
+  // CreateNetworkInterface's reference: IPv6 addresses, an address count, IPv6 prefixes and a prefix count exclude each other.
+  if (ipv6Ways(p) > 1) {
+    throw invalidCombination('Only one of Ipv6Addresses, Ipv6AddressCount, Ipv6Prefixes or Ipv6PrefixCount may be specified.');
   }
   nonNegative('SecondaryPrivateIpAddressCount', p.secondaryCount);
   nonNegative('Ipv6AddressCount', p.ipv6Count);
   nonNegative('Ipv4PrefixCount', p.ipv4PrefixCount);
+  nonNegative('Ipv6PrefixCount', p.ipv6PrefixCount);
   const interfaceType = p.managed?.interfaceType ?? p.interfaceType ?? 'interface';
   if (!p.managed && !SUPPORTED_INTERFACE_TYPES.has(interfaceType)) {
     throw new Ec2Error('UnsupportedOperation', `Interface type ${interfaceType} is not supported by ec2net yet.`);
@@ -234,17 +263,19 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
   const all = primary !== undefined ? [primary, ...secondaries] : secondaries;
   if (all.length > 1 && new Set(all).size !== all.length) throw invalidValue('The same private IP address may not be specified more than once.');
   const prefixes = p.ipv4Prefixes?.length ? p.ipv4Prefixes.map((t) => parsePrefix28(subnet, t)) : NO_NUMBERS;
+  const v6Prefixes = p.ipv6Prefixes?.length ? parsePrefixes80(subnet, p.ipv6Prefixes) : NO_BIGINTS;
+  if (p.ipv6PrefixCount) subnetIpv6Block(subnet);
 
   const total = 1 + secondaries.length + (p.secondaryCount ?? 0) + prefixes.length + (p.ipv4PrefixCount ?? 0);
   if (total > largestIpv4PerInterface()) throw new Ec2Error('PrivateIpAddressLimitExceeded', 'Number of private addresses will exceed limit.');
-  const v6Total = (p.ipv6Addresses?.length ?? 0) + (p.ipv6Count ?? 0);
+  const v6Total = (p.ipv6Addresses?.length ?? 0) + (p.ipv6Count ?? 0) + v6Prefixes.length + (p.ipv6PrefixCount ?? 0);
   if (v6Total > largestIpv4PerInterface()) throw new Ec2Error('PrivateIpAddressLimitExceeded', 'Number of IPv6 addresses will exceed limit.');
   const singles = (primary === undefined ? 1 : 0) + (p.secondaryCount ?? 0);
   if (!subnet.pool.canAllocateCount(singles + all.length)) throw insufficientFree();
 
-  const wantsV6Default = p.ipv6Count === undefined && !p.ipv6Addresses?.length && subnet.assignIpv6AddressOnCreation;
+  const wantsV6Default = ipv6Ways(p) === 0 && subnet.assignIpv6AddressOnCreation;
   const txn = new AllocationTxn(subnet, () => region.cloud.random.float(), region.ipAllocation);
-  const { ips, v6, v4Prefixes } = txn.run(() => {
+  const { ips, v6, v4Prefixes, delegated6 } = txn.run(() => {
     const ips: number[] = [];
     ips.push(primary !== undefined ? txn.ipv4(primary) : txn.pickedIpv4());
     for (const s of secondaries) ips.push(txn.ipv4(s));
@@ -254,7 +285,10 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
     const v6: bigint[] = (p.ipv6Addresses ?? []).map((t) => txn.ipv6(t));
     const v6Count = p.ipv6Count ?? (wantsV6Default ? 1 : 0);
     for (let i = 0; i < v6Count; i++) v6.push(txn.ipv6());
-    return { ips, v6, v4Prefixes };
+    // Prefix draws come after every earlier draw, so states saved before prefixes existed replay the same.
+    const delegated6 = v6Prefixes.map((b) => txn.ipv6Prefix(b));
+    for (let i = 0; i < (p.ipv6PrefixCount ?? 0); i++) delegated6.push(txn.ipv6Prefix());
+    return { ips, v6, v4Prefixes, delegated6 };
   });
 
   const eni: NetworkInterface = {
@@ -278,7 +312,7 @@ export function createNetworkInterface(region: RegionState, p: CreateInterfacePa
     privateIps: ips.map((address, i) => ({ address, text: formatIpv4(address), primary: i === 0 })),
     ipv6Addresses: v6.map(ipv6Record),
     ipv4Prefixes: v4Prefixes,
-    ipv6Prefixes: [],
+    ipv6Prefixes: delegated6,
     groupIds,
     tags: p.tags ?? new Map(),
   };
@@ -299,6 +333,39 @@ export function parsePrefix28(subnet: Subnet, text: string): number {
   }
   if (!subnet.cidr.containsCidr(cidr)) throw invalidValue(`Prefix ${text} does not fall within the subnet's address range`);
   return cidr.base;
+}
+
+const NO_BIGINTS: readonly bigint[] = Object.freeze([]);
+
+/** How many of the four ways of giving IPv6 a request uses (addresses, address count, prefixes, prefix count). */
+function ipv6Ways(p: CreateInterfaceParams): number {
+  return (p.ipv6Addresses?.length ? 1 : 0) + (p.ipv6Count !== undefined ? 1 : 0) + (p.ipv6Prefixes?.length ? 1 : 0) + (p.ipv6PrefixCount !== undefined ? 1 : 0);
+}
+
+/** The /80 written in `text` (any RFC 4291 spelling, host bits zero), or undefined when it is none. */
+export function readPrefix80(text: string): bigint | undefined {
+  const cidr = parseIpv6Cidr(text);
+  if (!cidr || cidr.prefix !== 80 || parseIpv6(text.slice(0, text.indexOf('/'))) !== cidr.base) return undefined;
+  return cidr.base;
+}
+
+export const prefix80Text = (base: bigint) => `${formatIpv6(base)}/80`;
+
+/**
+ * Explicit IPv6 prefixes: each a /80 (EC2 User Guide, "Assign prefixes": "The IPv6 prefix that you can
+ * specify is /80"), in a subnet with an IPv6 block, inside it, none given twice.
+ */
+export function parsePrefixes80(subnet: Subnet, texts: readonly string[]): bigint[] {
+  const assoc = subnetIpv6Block(subnet);
+  const out: bigint[] = [];
+  for (const text of texts) {
+    const base = readPrefix80(text);
+    if (base === undefined) throw invalidValue(`Invalid value '${text}' for IPv6 prefix. Prefixes must be /80 CIDR blocks.`);
+    if (!assoc.cidr.contains(base)) throw invalidValue(`Prefix ${text} does not fall within the subnet's address range`);
+    if (out.includes(base)) throw invalidValue(`The prefix ${prefix80Text(base)} is specified more than once.`);
+    out.push(base);
+  }
+  return out;
 }
 
 // ---- delete -----------------------------------------------------------------------------------

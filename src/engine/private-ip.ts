@@ -15,9 +15,14 @@ import {
   indexIp,
   ipv4Count,
   ipv4Limit,
+  ipv6Count,
   ipv6Limit,
   ipv6Record,
   parsePrefix28,
+  parsePrefixes80,
+  prefix80Text,
+  readPrefix80,
+  subnetIpv6Block,
   parseSubnetIpv4,
   privateAddressLimitExceeded,
   subnetOf,
@@ -150,13 +155,41 @@ export function unassignPrivateIps(region: RegionState, eni: NetworkInterface, a
   }
 }
 
-export function assignIpv6(region: RegionState, eni: NetworkInterface, addresses: readonly string[], count: number | undefined): string[] {
+export interface AssignIpv6Params {
+  readonly addresses?: readonly string[];
+  readonly count?: number;
+  readonly prefixes?: readonly string[];
+  readonly prefixCount?: number;
+}
+
+export interface Ipv6Change {
+  readonly addresses: string[];
+  readonly prefixes: string[];
+}
+
+/**
+ * AssignIpv6Addresses. Its reference makes addresses exclude an address count and prefixes exclude a
+ * prefix count, but (unlike CreateNetworkInterface's) does not make addresses exclude prefixes.
+ * Each /80 prefix counts one against the interface's IPv6 limit (EC2 User Guide, "Assign prefixes").
+ */
+export function assignIpv6(region: RegionState, eni: NetworkInterface, p: AssignIpv6Params): Ipv6Change {
+  const addresses = p.addresses ?? NONE;
+  const prefixTexts = p.prefixes ?? NONE;
+  const { count, prefixCount } = p;
   if (addresses.length > 0 && count !== undefined) throw invalidCombination('Only one of Ipv6Addresses or Ipv6AddressCount may be specified.');
-  if (addresses.length === 0 && count === undefined) throw new Ec2Error('MissingParameter', 'Either Ipv6Addresses or Ipv6AddressCount must be specified.');
+  if (prefixTexts.length > 0 && prefixCount !== undefined) throw invalidCombination('Only one of Ipv6Prefixes or Ipv6PrefixCount may be specified.');
+  if (addresses.length === 0 && count === undefined && prefixTexts.length === 0 && prefixCount === undefined) {
+    throw new Ec2Error('MissingParameter', 'Either Ipv6Addresses, Ipv6AddressCount, Ipv6Prefixes or Ipv6PrefixCount must be specified.');
+  }
   if (count !== undefined && count < 1) throw invalidValue(`Value (${count}) for parameter Ipv6AddressCount is invalid. Expecting a value greater than 0.`);
+  if (prefixCount !== undefined && prefixCount < 1) {
+    throw invalidValue(`Value (${prefixCount}) for parameter Ipv6PrefixCount is invalid. Expecting a value greater than 0.`);
+  }
   const subnet = subnetOf(region, eni);
-  const adding = addresses.length + (count ?? 0);
-  if (eni.ipv6Addresses.length + adding > ipv6Limit(region, eni)) throw privateAddressLimitExceeded(eni.id);
+  const bases = prefixTexts.length ? parsePrefixes80(subnet, prefixTexts) : NONE;
+  if (prefixCount !== undefined) subnetIpv6Block(subnet);
+  const adding = addresses.length + (count ?? 0) + bases.length + (prefixCount ?? 0);
+  if (ipv6Count(eni) + adding > ipv6Limit(region, eni)) throw privateAddressLimitExceeded(eni.id);
   for (const text of addresses) {
     const a = parseIpv6(text);
     if (a !== undefined && eni.ipv6Addresses.some((x) => x.address === a)) {
@@ -164,28 +197,43 @@ export function assignIpv6(region: RegionState, eni: NetworkInterface, addresses
     }
   }
   const txn = new AllocationTxn(subnet, () => region.cloud.random.float());
-  const got = txn.run(() => {
-    const out = addresses.map((t) => txn.ipv6(t));
-    for (let i = 0; i < (count ?? 0); i++) out.push(txn.ipv6());
-    return out;
+  const { got, delegated } = txn.run(() => {
+    const got = addresses.map((t) => txn.ipv6(t));
+    for (let i = 0; i < (count ?? 0); i++) got.push(txn.ipv6());
+    const delegated = bases.map((b) => txn.ipv6Prefix(b));
+    for (let i = 0; i < (prefixCount ?? 0); i++) delegated.push(txn.ipv6Prefix());
+    return { got, delegated };
   });
   const records = got.map(ipv6Record);
   eni.ipv6Addresses.push(...records);
-  return records.map((r) => r.text);
+  eni.ipv6Prefixes.push(...delegated);
+  return { addresses: records.map((r) => r.text), prefixes: delegated.map(prefix80Text) };
 }
 
-export function unassignIpv6(region: RegionState, eni: NetworkInterface, addresses: readonly string[]): string[] {
-  if (addresses.length === 0) throw new Ec2Error('MissingParameter', 'The request must contain the parameter Ipv6Addresses');
+/** UnassignIpv6Addresses: addresses and/or prefixes, each on the interface; all or nothing. */
+export function unassignIpv6(region: RegionState, eni: NetworkInterface, addresses: readonly string[], prefixes: readonly string[]): Ipv6Change {
+  if (addresses.length === 0 && prefixes.length === 0) {
+    throw new Ec2Error('MissingParameter', 'The request must contain the parameter Ipv6Addresses or Ipv6Prefixes');
+  }
   const records = addresses.map((text) => {
     const a = parseIpv6(text);
     const rec = a === undefined ? undefined : eni.ipv6Addresses.find((x) => x.address === a);
     if (!rec) throw invalidValue(`Some of the specified addresses are not assigned to interface ${eni.id}`);
     return rec;
   });
+  const bases = prefixes.map((text) => {
+    const base = readPrefix80(text);
+    if (base === undefined || !eni.ipv6Prefixes.includes(base)) throw invalidValue(`Some of the specified prefixes are not assigned to interface ${eni.id}`);
+    return base;
+  });
   const assoc = subnetOf(region, eni).ipv6.find((x) => x.state === 'associated');
   for (const rec of new Set(records)) {
     eni.ipv6Addresses.splice(eni.ipv6Addresses.indexOf(rec), 1);
     assoc?.pool.release(rec.address);
   }
-  return [...new Set(records)].map((r) => r.text);
+  for (const base of new Set(bases)) {
+    eni.ipv6Prefixes.splice(eni.ipv6Prefixes.indexOf(base), 1);
+    assoc?.pool.releasePrefix(base);
+  }
+  return { addresses: [...new Set(records)].map((r) => r.text), prefixes: [...new Set(bases)].map(prefix80Text) };
 }

@@ -3,7 +3,7 @@
  * tags. Used by GET /_ec2net/state (and later by export/import).
  */
 import type { Cloud, RegionState } from './cloud.js';
-import { formatIpv4 } from './cidr.js';
+import { formatIpv4, formatIpv6 } from './cidr.js';
 import type { ElasticIp, Instance, InternetGateway, KeyPair, LaunchTemplate, NetworkInterface, SecurityGroup, Subnet, Tags, Volume, Vpc } from './model.js';
 import type { StsSession } from './sts.js';
 
@@ -74,6 +74,7 @@ function interfaceJson(e: NetworkInterface) {
     privateIps: e.privateIps.map((ip) => ({ address: ip.text, primary: ip.primary, elasticIp: ip.elasticIp })),
     ipv6Addresses: e.ipv6Addresses.map((a) => a.text),
     ipv4Prefixes: e.ipv4Prefixes.map((b) => `${formatIpv4(b)}/28`),
+    ipv6Prefixes: e.ipv6Prefixes.map((b) => `${formatIpv6(b)}/80`),
     groupIds: e.groupIds,
     attachment: e.attachment ? { ...e.attachment, attachTime: e.attachment.attachTime.toISOString() } : undefined,
     autoPublicIp: e.autoPublicIp,

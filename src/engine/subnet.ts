@@ -143,7 +143,8 @@ export function disassociateSubnetIpv6(region: RegionState, associationId: strin
     // A block already disassociating or disassociated is no longer found, as for VPC blocks.
     const a = associated(subnet.ipv6).find((x) => x.associationId === associationId);
     if (!a) continue;
-    if (a.pool.usedCount > 0) {
+    // Delegated /80 prefixes are addresses in use too (EC2 User Guide, "Assign prefixes").
+    if (a.pool.usedCount > 0 || a.pool.prefixCount > 0) {
       throw new Ec2Error(
         'InvalidParameterValue',
         `The subnet CIDR block with association ID ${associationId} may not be disassociated. It has IPv6 addresses in use.`,

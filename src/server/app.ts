@@ -13,6 +13,7 @@ import { serviceOf, type ServiceName } from './services.js';
 import { requestIds } from './request-ids.js';
 import type { AdminRoutes } from './admin.js';
 import type { ConsoleRoutes } from '../console/routes.js';
+import { originForm, type ListenerIdentity } from './proxy.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -28,13 +29,27 @@ export interface AppOptions {
    * is read from the credential scope and signatures are not checked.
    */
   readonly authenticate?: (req: IncomingMessage, body: Buffer, service: ServiceName) => CallerScope;
+  /**
+   * The listener's own host and port: a request in absolute form (sent to ec2net as an HTTP proxy)
+   * is served when it names ec2net or an AWS endpoint it serves, refused otherwise (src/server/proxy.ts).
+   * Absent: absolute-form targets are served whatever they name.
+   */
+  readonly self?: ListenerIdentity;
 }
 
 export function createApp(opts: AppOptions): Server {
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     // Timed only when the request log is on (a bigint per request otherwise for nothing).
     const started = opts.logger.isLevelEnabled('info') ? process.hrtime.bigint() : 0n;
-    const url = req.url ?? '/';
+    let url = req.url ?? '/';
+    if (opts.self && url.charCodeAt(0) !== 0x2f /* '/' */) {
+      const origin = originForm(url, opts.self);
+      if ('ok' in origin) {
+        opts.logger.warn({ target: url, remote: req.socket.remoteAddress }, origin.reason);
+        return sendPlain(res, origin.status, origin.reason);
+      }
+      url = origin.target;
+    }
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
     if (path.startsWith('/_ec2net/')) {
@@ -198,6 +213,13 @@ function send(res: ServerResponse, status: number, body: ResponseBody, requestId
 /** The 500 of last resort: something failed that is not the request's fault. */
 function sendInternalError(res: ServerResponse, requestId: string): void {
   send(res, 500, errorDocument('InternalError', 'An internal error has occurred', requestId), requestId);
+}
+
+/** A refusal that is not EC2's (the request never reached the API): plain text, and the connection closes. */
+function sendPlain(res: ServerResponse, status: number, reason: string): void {
+  const body = `${reason}\n`;
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close', server: 'ec2net' });
+  res.end(body);
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {

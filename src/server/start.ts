@@ -13,6 +13,10 @@ import { ImdsService, startImds, type RunningImds } from '../imds/server.js';
 import { Inside } from '../dataplane/inside.js';
 import { AdminRoutes } from './admin.js';
 import { createApp } from './app.js';
+import { createFront } from './front.js';
+import { handleConnect, type ListenerIdentity } from './proxy.js';
+import { certificateSource } from './tls/setup.js';
+import { TlsTerminator, type CertificateSource } from './tls/terminator.js';
 import { isLoopbackHost, loadCredentials, sigv4Authenticator } from './auth.js';
 import { ConsoleRoutes } from '../console/routes.js';
 import { type CallerScope, type ExtraRule, QueryApi, type QueryResult } from './query-api.js';
@@ -57,6 +61,10 @@ export interface RunningServer {
   readonly logger: Logger;
   /** The instance metadata service, when config.imdsPort is set. */
   readonly imdsUrl?: string;
+  /** The same port over HTTPS, when config.tls is set. */
+  readonly httpsUrl?: string;
+  /** The local CA's certificate file that clients trust (AWS_CA_BUNDLE), when ec2net issues its own certificates. */
+  readonly caFile?: string;
   cloud(): Cloud;
   /** Handles a Query request in-process, as the HTTP listener would (journaled when durable): for benchmarks that build large histories. */
   handle(params: URLSearchParams, caller: CallerScope): QueryResult;
@@ -250,8 +258,11 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     dataplane,
     readOnlyReason: credentials && 'Signature checking is on (--auth sigv4): the console only reads. Act through a signed SDK or CLI call.',
   });
+  let listeningPort = 0;
+  const self: ListenerIdentity = { host: config.host, port: () => listeningPort };
   const server = createApp({
     api,
+    self,
     admin,
     logger: log,
     console: webConsole,
@@ -266,11 +277,20 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     lock?.release();
     throw e;
   };
+  // HTTPS on the same port: the user's certificate, or the local CA's (made here on the first start).
+  let certificates: CertificateSource | undefined;
+  if (config.tls) certificates = await certificateSource(config.tls, config.host).catch(abandon);
+  if (certificates?.kind === 'ca' && certificates.ca.created)
+    log.info({ caFile: certificates.ca.certFile }, `made a local CA for HTTPS: ${certificates.ca.certFile}`);
+  const tls = certificates && new TlsTerminator(certificates, server, log);
+  server.on('connect', (req, socket, head) => handleConnect(req, socket, head, self, tls, log));
+  const front = createFront(server, tls);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+    front.server.once('error', reject);
+    front.server.listen(config.port, config.host, () => resolve());
   }).catch((e: unknown) => abandon(listenError(e, { name: 'API', flag: '--port', host: config.host, port: config.port })));
-  const port = (server.address() as AddressInfo).port;
+  const port = (front.server.address() as AddressInfo).port;
+  listeningPort = port;
   // Listening: the rest of the snapshot is decoded in steps between requests, once the first
   // answer has gone out (or the server has been idle a while): a restart answers its first
   // client as soon as it listens.
@@ -313,13 +333,14 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     const imdsPort = config.imdsPort;
     imds = await startImds({ getCloud, logger: log }, imdsPort, config.host).catch((e: unknown) => {
       webConsole.close();
-      server.closeAllConnections();
-      server.close();
+      void front.close();
       return abandon(listenError(e, { name: 'instance metadata', flag: '--imds-port', host: config.host, port: imdsPort }));
     });
   }
   return {
     url: `http://${host}:${port}`,
+    ...(tls ? { httpsUrl: `https://${host}:${port}` } : {}),
+    ...(certificates?.kind === 'ca' && certificates.ca.certFile ? { caFile: certificates.ca.certFile } : {}),
     port,
     logger: log,
     imdsUrl: imds?.url,
@@ -331,11 +352,10 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
       return Promise.all([
         imds?.close(),
         dataplane?.close(),
-        new Promise<void>((resolve) => {
+        (() => {
           webConsole.close();
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
+          return front.close();
+        })(),
       ]).then(() => {
         if (journal && journal.count() > 0) snapshot('shutdown');
         journal?.close();

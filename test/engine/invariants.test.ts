@@ -222,6 +222,23 @@ describe('invariant checker', () => {
     });
   });
 
+  it('ipv6-prefix-allocated and ipv6-prefix-count: a delegated /80 the subnet block does not know, or one nobody holds', () => {
+    // A third interface with a prefix, healthy until corrupted.
+    const withPrefix = (w: World) => createNetworkInterface(w.region, { subnet: w.subnet, ipv6PrefixCount: 1 });
+    expectViolations(['ipv6-prefix-allocated', 'ipv6-prefix-count'], (w) => {
+      const c = withPrefix(w);
+      w.subnet.ipv6[0]!.pool.releasePrefix(c.ipv6Prefixes[0]!);
+    });
+    expectViolations(['ipv6-prefix-count'], (w) => {
+      const c = withPrefix(w);
+      c.ipv6Prefixes.length = 0;
+    });
+    expectViolations(['ipv6-prefix-allocated', 'ipv6-prefix-count'], (w) => {
+      const c = withPrefix(w);
+      c.ipv6Prefixes.push(parseIpv6('2001:db8::')!);
+    });
+  });
+
   it('ipv6-allocated and ipv6-count: an IPv6 address not allocated in the subnet block, or one allocated nobody holds', () => {
     expectViolations(['ipv6-allocated', 'ipv6-count'], ({ subnet, a }) => {
       subnet.ipv6[0]!.pool.release(a.ipv6Addresses[0]!.address);

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { nthSubCidr6, parseIpv4, parseIpv4Cidr } from '../../src/engine/cidr.js';
+import { formatIpv6, nthSubCidr6, parseIpv4, parseIpv4Cidr } from '../../src/engine/cidr.js';
 import { Cloud, type RegionState } from '../../src/engine/cloud.js';
 import { allocateElasticIp, associateElasticIp, disassociateElasticIp, releaseElasticIp } from '../../src/engine/elastic-ip.js';
 import { Ec2Error } from '../../src/engine/errors.js';
@@ -22,6 +22,7 @@ import {
   destroyNetworkInterface,
   ipv4Limit,
   ipv6Limit,
+  prefix80Text,
   setGroups,
 } from '../../src/engine/network-interface.js';
 import { assignIpv6, assignPrivateIps, unassignIpv6, unassignPrivateIps } from '../../src/engine/private-ip.js';
@@ -56,9 +57,14 @@ function snapshot() {
       s.pool.usedCount,
       [...s.pool.allocated()],
       s.pool.prefixes(),
-      s.ipv6.map((a) => [...a.pool.allocated()].map(String)),
+      s.ipv6.map((a) => [[...a.pool.allocated()].map(String), a.pool.prefixes().map((p) => String(p.base))]),
     ]),
-    enis: [...region.networkInterfaces.values()].map((e) => ({ ...e, ipv6Addresses: e.ipv6Addresses.map((a) => a.text), zone: e.zone.zoneName })),
+    enis: [...region.networkInterfaces.values()].map((e) => ({
+      ...e,
+      ipv6Addresses: e.ipv6Addresses.map((a) => a.text),
+      ipv6Prefixes: e.ipv6Prefixes.map(String),
+      zone: e.zone.zoneName,
+    })),
     eips: [...region.elasticIps.values()].map((e) => ({ ...e, tags: [...e.tags] })),
   });
 }
@@ -193,8 +199,8 @@ describe('per-interface limits (engine)', () => {
       new RegExp(`^${eni.id}: Number of private addresses will exceed limit\\.$`),
     );
     refused('PrivateIpAddressLimitExceeded', () => assignPrivateIps(region, eni, { prefixCount: 1 }));
-    assignIpv6(region, eni, [], 2);
-    refused('PrivateIpAddressLimitExceeded', () => assignIpv6(region, eni, [], 1));
+    assignIpv6(region, eni, { count: 2 });
+    refused('PrivateIpAddressLimitExceeded', () => assignIpv6(region, eni, { count: 1 }));
   });
 
   it('a type without IPv6 (m1.small) allows no IPv6 address once attached', () => {
@@ -202,7 +208,7 @@ describe('per-interface limits (engine)', () => {
     const eni = createNetworkInterface(region, { subnet });
     attach(eni, 'i-0123456789abcdef1', 'm1.small');
     assert.equal(ipv6Limit(region, eni), 0);
-    refused('PrivateIpAddressLimitExceeded', () => assignIpv6(region, eni, [], 1));
+    refused('PrivateIpAddressLimitExceeded', () => assignIpv6(region, eni, { count: 1 }));
   });
 
   it("reassignment counts against the receiving interface's limit", () => {
@@ -286,9 +292,29 @@ describe('secondary addresses and Elastic IPs (engine)', () => {
     const a = createNetworkInterface(region, { subnet, ipv6Count: 2 });
     const b = createNetworkInterface(region, { subnet });
     const [first] = a.ipv6Addresses.map((x) => x.text);
-    refused('InvalidIPAddress.InUse', () => assignIpv6(region, b, [first!], undefined));
-    assert.deepEqual(unassignIpv6(region, a, [first!]), [first]);
-    assert.deepEqual(assignIpv6(region, b, [first!], undefined), [first]);
+    refused('InvalidIPAddress.InUse', () => assignIpv6(region, b, { addresses: [first!] }));
+    assert.deepEqual(unassignIpv6(region, a, [first!], []).addresses, [first]);
+    assert.deepEqual(assignIpv6(region, b, { addresses: [first!] }).addresses, [first]);
+    clean();
+  });
+
+  it('IPv6 prefixes: aligned /80s; an address inside one is taken; unassign and destroy give the /80 back', () => {
+    // [UG "Assign prefixes": a prefix "does not overlap with other prefixes or IP addresses assigned"]
+    const a = createNetworkInterface(region, { subnet, ipv6PrefixCount: 2 });
+    const pool = subnet.ipv6[0]!.pool;
+    assert.equal(pool.prefixCount, 2);
+    for (const base of a.ipv6Prefixes) assert.equal(base & ((1n << 48n) - 1n), 0n, 'aligned on /80');
+    const b = createNetworkInterface(region, { subnet });
+    const inside = a.ipv6Prefixes[0]! + 0x42n;
+    refused('InvalidIPAddress.InUse', () => assignIpv6(region, b, { addresses: [formatIpv6(inside)] }));
+    const [first, second] = a.ipv6Prefixes.map(prefix80Text);
+    assert.deepEqual(unassignIpv6(region, a, [], [first!]).prefixes, [first]);
+    assert.equal(pool.prefixCount, 1);
+    refused('InvalidParameterValue', () => unassignIpv6(region, a, [], [first!]));
+    assert.deepEqual(assignIpv6(region, b, { prefixes: [first!] }).prefixes, [first]);
+    refused('InvalidIPAddress.InUse', () => assignIpv6(region, a, { prefixes: [first!] }));
+    destroyNetworkInterface(region, a);
+    assert.equal(pool.prefixCount, 1, `${second} released with its interface`);
     clean();
   });
 

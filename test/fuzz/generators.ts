@@ -269,6 +269,14 @@ function randomIpv6In(rng: Rng, cidr: string | undefined): string {
   return formatIpv6(p.base + BigInt(rng.int(0, Number(span) - 1)));
 }
 
+/** A /80 in the block: usually aligned (one of its first 256), sometimes with host bits set. */
+function random80In(rng: Rng, cidr: string | undefined): string {
+  const p = cidr ? parseIpv6Cidr(cidr) : undefined;
+  if (!p || p.prefix > 80) return '2600:1f00:1234:5600:1::/80';
+  const base = p.base + (BigInt(rng.int(0, 255)) << 48n) + (rng.chance(0.1) ? 1n : 0n);
+  return `${formatIpv6(base)}/80`;
+}
+
 function random64In(rng: Rng, cidr: string | undefined): string {
   const p = cidr ? parseIpv6Cidr(cidr) : undefined;
   if (!p || p.prefix > 64) return '2600:1f00:1234:5600::/64';
@@ -845,7 +853,7 @@ const TEMPLATES: Record<string, Template> = {
     if (r > 0.7 && r < 0.8)
       out.push(...list('PrivateIpAddresses', [k.ipIn(s?.id), k.ipIn(s?.id)]).map(([key, v]) => [`${key}.PrivateIpAddress`, v] as [string, string]));
     if (r > 0.8 && r < 0.85) out.push(['Ipv4PrefixCount', String(k.rng.int(1, 3))]);
-    if (s?.ipv6.length && k.rng.chance(0.3)) out.push(['Ipv6AddressCount', String(k.rng.int(1, 3))]);
+    if (s?.ipv6.length && k.rng.chance(0.3)) out.push([k.rng.chance(0.75) ? 'Ipv6AddressCount' : 'Ipv6PrefixCount', String(k.rng.int(1, 3))]);
     const g = k.group(s?.vpcId);
     if (g && k.rng.chance(0.3)) out.push(['SecurityGroupId.1', g.id]);
     if (k.rng.chance(0.3)) out.push(['Description', k.rng.word()]);
@@ -888,13 +896,26 @@ const TEMPLATES: Record<string, Template> = {
   AssignIpv6Addresses: (k) => {
     const e = k.eni();
     const s = k.w?.subnets.find((x) => x.id === e?.subnetId);
+    const r = k.rng.next();
     return [
       ['NetworkInterfaceId', e?.id ?? 'eni-1'],
-      k.rng.chance(0.6) ? ['Ipv6AddressCount', String(k.rng.int(1, 3))] : ['Ipv6Addresses.1', randomIpv6In(k.rng, s?.ipv6[0]?.cidr)],
+      r < 0.5
+        ? ['Ipv6AddressCount', String(k.rng.int(1, 3))]
+        : r < 0.8
+          ? ['Ipv6Addresses.1', randomIpv6In(k.rng, s?.ipv6[0]?.cidr)]
+          : r < 0.9
+            ? ['Ipv6PrefixCount', String(k.rng.int(0, 2))]
+            : ['Ipv6Prefix.1', random80In(k.rng, s?.ipv6[0]?.cidr)],
     ];
   },
   UnassignIpv6Addresses: (k) => {
-    const e = k.eni((x) => x.ipv6Addresses.length > 0);
+    const e = k.eni((x) => x.ipv6Addresses.length > 0 || x.ipv6Prefixes.length > 0);
+    if (e?.ipv6Prefixes.length && (e.ipv6Addresses.length === 0 || k.rng.chance(0.4))) {
+      return [
+        ['NetworkInterfaceId', e.id],
+        ['Ipv6Prefix.1', k.rng.pick(e.ipv6Prefixes)],
+      ];
+    }
     return [['NetworkInterfaceId', e?.id ?? 'eni-1'], ...list('Ipv6Addresses', e ? [k.rng.pick(e.ipv6Addresses)] : ['2600::1'])];
   },
   AllocateAddress: (k) => [['Domain', 'vpc'], ...k.tags('TagSpecification', 'elastic-ip')],

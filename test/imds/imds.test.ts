@@ -271,6 +271,23 @@ describe('imds: tree and listings', () => {
     assert.equal(w.meta(inst, `${base}/ipv4-associations/`), 404);
   });
 
+  it('ipv6-prefix lists the delegated /80s, one a line, as the VPC CNI reads them', () => {
+    // [ref §IMDS per-interface keys: `ipv6-prefix` (current doc; S12: the VPC CNI's imds.go reads it)]
+    const vpc = w.call('CreateVpc', { CidrBlock: '10.3.0.0/16', AmazonProvidedIpv6CidrBlock: true }).Vpc;
+    const v6 = w.call('DescribeVpcs', { VpcIds: [vpc.VpcId] }).Vpcs[0].Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlock as string;
+    const subnetV6 = v6.replace(/::\/56$/, '::/64');
+    const subnet = w.call('CreateSubnet', { VpcId: vpc.VpcId, CidrBlock: '10.3.0.0/24', Ipv6CidrBlock: subnetV6 }).Subnet.SubnetId;
+    const inst = w.run({ SubnetId: subnet, InstanceType: 'm5.large' });
+    const eni = w.call('DescribeNetworkInterfaces', { Filters: [{ Name: 'attachment.instance-id', Values: [inst] }] }).NetworkInterfaces[0];
+    const base = `network/interfaces/macs/${eni.MacAddress}`;
+    assert.equal(w.meta(inst, `${base}/ipv6-prefix`), 404, 'absent while none is delegated');
+    const explicit = subnetV6.replace(/::\/64$/, ':7::/80');
+    w.call('AssignIpv6Addresses', { NetworkInterfaceId: eni.NetworkInterfaceId, Ipv6Prefixes: [explicit] });
+    const auto = w.call('AssignIpv6Addresses', { NetworkInterfaceId: eni.NetworkInterfaceId, Ipv6PrefixCount: 1 }).AssignedIpv6Prefixes[0] as string;
+    assert.equal(w.meta(inst, `${base}/ipv6-prefix`), `${explicit}\n${auto}`);
+    assert.equal(w.meta(inst, `${base}/ipv6s`), 404, 'a prefix is no individual address');
+  });
+
   it('network-card appears on multi-card instance types only', () => {
     const big = w.run({ InstanceType: 'p4d.24xlarge' });
     const mac = w.meta(big, 'mac');

@@ -58,6 +58,8 @@ export interface HarnessOptions {
    * address and then name others by hand never collide; the scattered allocator has its own suite.
    */
   readonly ipAllocation?: IpAllocation;
+  /** HTTPS on the same port, from a local CA made in a temporary directory (`server.httpsUrl`, `server.caFile`). */
+  readonly tls?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -75,6 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       logLevel: 'silent',
       imdsPort: 0,
       ...auth,
+      ...(options.tls ? { tls: { caDir: join(mkdtempSync(join(tmpdir(), 'ec2net-tls-')), 'tls') } } : {}),
       cloud: { ...(options.quotas ? { quotas: options.quotas } : {}), ipAllocation: options.ipAllocation ?? 'lowest' },
     },
     pino({ level: 'silent' }),

@@ -9,7 +9,10 @@ import { Cloud, RegionState } from '../../src/engine/cloud.js';
 import { exportState } from '../../src/engine/snapshot.js';
 import { SeededRandom } from '../../src/engine/random.js';
 import { CLOUD_CONFIG_FIELDS, decodeCloud, encodeCloud, SnapshotError } from '../../src/store/cloud-image.js';
+import { bodyText } from '../../src/protocol/encode.js';
 import { ACCOUNT, populate, world } from './sample-world.js';
+
+const pickAll = (xml: string, tag: string) => [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((m) => m[1]!);
 
 /**
  * Asserts that two object graphs are the same: same classes, fields, Map/Set order, values, and
@@ -73,6 +76,24 @@ describe('cloud image (generic snapshot)', () => {
     // Wiring survives: the restored cloud draws from its own random source, where the original would.
     const a = w.cloud.ids.nextMac();
     assert.equal(restored.ids.nextMac(), a, 'the same draw as the original from the same position');
+  });
+
+  it('delegated IPv6 prefixes survive in the subnet pool: the restored world refuses the same /80 and takes it back on unassign', () => {
+    const w = world();
+    populate(w);
+    const restored = world({}, (now) => {
+      const c = new Cloud({ defaultAccountId: ACCOUNT, now });
+      decodeCloud(encodeCloud(w.cloud), c);
+      return c;
+    });
+    const region = restored.cloud.region(ACCOUNT, 'us-east-1');
+    const eni = [...region.networkInterfaces.values()].find((e) => e.ipv6Prefixes.length === 2)!;
+    const prefixes = pickAll(restored.ok({ Action: 'DescribeNetworkInterfaces', 'NetworkInterfaceId.1': eni.id }), 'ipv6Prefix');
+    assert.equal(prefixes.length, 2);
+    const again = restored.call({ Action: 'CreateNetworkInterface', SubnetId: eni.subnetId, 'Ipv6Prefix.1.Ipv6Prefix': prefixes[1]! });
+    assert.match(bodyText(again.body), /InvalidIPAddress\.InUse/);
+    restored.ok({ Action: 'UnassignIpv6Addresses', NetworkInterfaceId: eni.id, 'Ipv6Prefix.1': prefixes[1]! });
+    restored.ok({ Action: 'CreateNetworkInterface', SubnetId: eni.subnetId, 'Ipv6Prefix.1.Ipv6Prefix': prefixes[1]! });
   });
 
   it('the original keeps working after a snapshot (what the snapshot replaced for a moment is put back)', () => {

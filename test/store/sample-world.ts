@@ -35,7 +35,7 @@ export function world(options: Partial<CloudOptions> = {}, restored?: (now: () =
 
 export const pick = (xml: string, tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? assert.fail(`no <${tag}> in ${xml.slice(0, 300)}`);
 
-/** Fills a world with a bit of everything: IPv6, rules, secondaries, prefixes, an Elastic IP, instances mid-transition, tags, tokens, two accounts and regions. */
+/** Fills a world with a bit of everything: IPv6, rules, secondaries, IPv4 and IPv6 prefixes, an Elastic IP, instances mid-transition, tags, tokens, two accounts and regions. */
 export function populate(w: ReturnType<typeof world>): void {
   const { ok, clock } = w;
   const vpcId = pick(
@@ -150,4 +150,7 @@ export function populate(w: ReturnType<typeof world>): void {
   ok({ Action: 'DeleteCustomerGateway', CustomerGatewayId: oldCgw });
   // Still pending when the snapshot is taken.
   ok({ Action: 'RunInstances', ImageId: 'ami-0123456789abcdef0', MinCount: '1', MaxCount: '1', SubnetId: subnetId });
+  // Delegated IPv6 /80 prefixes: one EC2 picked, one given.
+  const v6Eni = pick(ok({ Action: 'CreateNetworkInterface', SubnetId: subnetId, Ipv6PrefixCount: '1' }), 'networkInterfaceId');
+  ok({ Action: 'AssignIpv6Addresses', NetworkInterfaceId: v6Eni, 'Ipv6Prefix.1': v6.replace('::/56', ':5::/80') });
 }
