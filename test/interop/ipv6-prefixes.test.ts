@@ -26,6 +26,7 @@ import {
   CreateVpcCommand,
   DescribeInstancesCommand,
   DisassociateSubnetCidrBlockCommand,
+  GetLaunchTemplateDataCommand,
   RunInstancesCommand,
   UnassignIpv6AddressesCommand,
   type EC2Client,
@@ -300,6 +301,43 @@ describe('IPv6 prefix delegation (interop)', () => {
     );
   });
 
+  it('RunInstances checks the IPv6 count, prefixes included, against the type (t3.micro: 2), and refuses explicit prefixes for several instances', async () => {
+    // [UG "Each prefix … counts as one IP address"] [ref "ENI-specific" errors: InvalidInterface.IpAddressLimitExceeded "at launch"]
+    const run = (spec: { Ipv6PrefixCount?: number; Ipv6Prefixes?: { Ipv6Prefix: string }[] }, count = 1) =>
+      ec2.send(
+        new RunInstancesCommand({
+          ImageId: IMAGE,
+          InstanceType: 't3.micro',
+          MinCount: count,
+          MaxCount: count,
+          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: net.subnetId, ...spec }],
+        }),
+      );
+    await refusedUnchanged(h, ec2, () => run({ Ipv6PrefixCount: 3 }), 'InvalidInterface.IpAddressLimitExceeded');
+    // A type without IPv6 (m3.medium: IPv6 not supported in instance-types.json) takes no prefix.
+    await refusedUnchanged(
+      h,
+      ec2,
+      () =>
+        ec2.send(
+          new RunInstancesCommand({
+            ImageId: IMAGE,
+            InstanceType: 'm3.medium',
+            MinCount: 1,
+            MaxCount: 1,
+            NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: net.subnetId, Ipv6PrefixCount: 1 }],
+          }),
+        ),
+      'InvalidInterface.IpAddressLimitExceeded',
+    );
+    // [ref §4.17 "PrivateIpAddress / PrivateIpAddresses / Ipv6Addresses cannot be used when launching more than one
+    // instance"]; a specific prefix is a block of specific addresses.
+    await refusedUnchanged(h, ec2, () => run({ Ipv6Prefixes: [{ Ipv6Prefix: nth80(net, 12) }] }, 2), 'InvalidParameterCombination');
+    const r = await run({ Ipv6PrefixCount: 2 });
+    assert.equal(r.Instances![0]!.NetworkInterfaces![0]!.Ipv6Prefixes!.length, 2);
+    await invariants(h);
+  });
+
   it('a launch template whose interface carries Ipv6PrefixCount launches with the prefix delegated', async () => {
     // [API LaunchTemplateInstanceNetworkInterfaceSpecificationRequest.Ipv6PrefixCount]; the VPC CNI's IPv6 mode and
     // Karpenter set it in templates (aws/karpenter-provider-aws#7275).
@@ -314,6 +352,10 @@ describe('IPv6 prefix delegation (interop)', () => {
     const got = await prefixesOf(ec2, eth0);
     assert.equal(got.length, 1);
     assertPrefix80(net, got[0]!);
+    // GetLaunchTemplateData gives the interface's prefixes back in the specification's Ipv6Prefixes
+    // [API LaunchTemplateInstanceNetworkInterfaceSpecification.Ipv6Prefixes].
+    const { LaunchTemplateData } = await ec2.send(new GetLaunchTemplateDataCommand({ InstanceId: r.Instances![0]!.InstanceId }));
+    assert.deepEqual(LaunchTemplateData!.NetworkInterfaces![0]!.Ipv6Prefixes, [{ Ipv6Prefix: got[0] }]);
     await invariants(h);
   });
 
