@@ -27,12 +27,14 @@ import {
   DescribeInstancesCommand,
   DisassociateSubnetCidrBlockCommand,
   GetLaunchTemplateDataCommand,
+  ModifyInstanceAttributeCommand,
   RunInstancesCommand,
+  StopInstancesCommand,
   UnassignIpv6AddressesCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { formatIpv6, nthSubCidr6, parseIpv6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { getEni, IMAGE, invariants, refusedUnchanged, useHarness } from './harness.js';
+import { getEni, getInstance, IMAGE, invariants, refusedUnchanged, until, useHarness } from './harness.js';
 
 interface Net {
   vpcId: string;
@@ -336,6 +338,39 @@ describe('IPv6 prefix delegation (interop)', () => {
     const r = await run({ Ipv6PrefixCount: 2 });
     assert.equal(r.Instances![0]!.NetworkInterfaces![0]!.Ipv6Prefixes!.length, 2);
     await invariants(h);
+  });
+
+  it('a stopped instance whose interface holds more prefixes than the new type allows keeps its type', async () => {
+    // [EC2 User Guide, "Change the instance type": the new type must support the addresses] [UG "Each prefix … counts as
+    // one IP address"]: three /80s on an m5.large interface do not fit a t3.micro (2 IPv6 addresses per interface).
+    const r = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: IMAGE,
+        InstanceType: 'm5.large',
+        MinCount: 1,
+        MaxCount: 1,
+        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: net.subnetId, Ipv6PrefixCount: 3 }],
+      }),
+    );
+    const id = r.Instances![0]!.InstanceId!;
+    await until(
+      () => getInstance(ec2, id),
+      (i) => i.State!.Name === 'running',
+      `${id} running`,
+    );
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    await until(
+      () => getInstance(ec2, id),
+      (i) => i.State!.Name === 'stopped',
+      `${id} stopped`,
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: 't3.micro' } })),
+      'InvalidParameterValue',
+    );
+    await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: 'c5.large' } }));
   });
 
   it('a launch template whose interface carries Ipv6PrefixCount launches with the prefix delegated', async () => {
