@@ -21,6 +21,7 @@ import { isLoopbackHost, loadCredentials, sigv4Authenticator } from './auth.js';
 import { ConsoleRoutes } from '../console/routes.js';
 import { type CallerScope, type ExtraRule, QueryApi, type QueryResult } from './query-api.js';
 import { encodeCloud } from '../store/cloud-image.js';
+import { DamagedImageError } from '../store/columnar-image.js';
 import { Journal, SCHEMA_VERSION } from '../store/journal.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
 import { listenError } from './listen-errors.js';
@@ -41,11 +42,18 @@ interface StorageStats {
    * first decodes the rest at once): 'background' while that runs, then 'done', when, and how long
    * it took from the start of the restore.
    */
-  decoding?: { state: 'background' | 'done'; finishedAt?: string; ms?: number };
+  decoding?: { state: 'background' | 'done'; finishedAt?: string; ms?: number; steps?: number; longestStepMs?: number };
 }
 
-/** Values of the image decoded per turn of the event loop in the background (a few ms each). */
-const DECODE_STEP_VALUES = 10_000;
+/**
+ * Background decoding after a restart: it waits until the first answer has gone out (or until no
+ * request came for DECODE_IDLE_MS), so the first client is not served behind it; then it runs in
+ * steps of at most about DECODE_STEP_MS, each a turn of the event loop, so a request waits for one
+ * step at most. Within a step the clock is read every DECODE_CHUNK_VALUES values.
+ */
+const DECODE_IDLE_MS = 500;
+const DECODE_STEP_MS = 4;
+const DECODE_CHUNK_VALUES = 2_000;
 
 export interface RunningServer {
   readonly url: string;
@@ -70,8 +78,10 @@ export type ServerConfig = Omit<ServeConfig, 'cloud'> & {
   readonly cloud?: Partial<Omit<CloudOptions, 'defaultAccountId' | 'seed'>>;
   /** Test seam: an extra rule every request meets (it throws an Ec2Error to refuse), e.g. a rule made stricter by an upgrade. */
   readonly extraRule?: ExtraRule;
-  /** Test seam: values of the snapshot decoded per background step (DECODE_STEP_VALUES). */
+  /** Test seam: values of the snapshot decoded between two looks at the clock in a background step (DECODE_CHUNK_VALUES). */
   readonly decodeStepValues?: number;
+  /** Test seam: how long background decoding waits for a first request before it begins (DECODE_IDLE_MS). */
+  readonly decodeIdleMs?: number;
   /** Test seam: data plane options beyond the flags (its registry directory, debounce). */
   readonly dataplaneOptions?: DataplaneOptions;
 };
@@ -127,9 +137,10 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     } catch (e) {
       journal.close();
       lock?.release();
-      throw new ConfigError(
-        `${config.dataDir}: the stored state does not open: ${(e as Error).message}. The data directory is left as it is; start with another --data-dir (or --ephemeral) to begin afresh.`,
-      );
+      // A damaged snapshot names its file: the bytes on disk changed, not the code that reads them.
+      const what =
+        e instanceof DamagedImageError ? `${journal.path}: ${e.message}` : `${config.dataDir}: the stored state does not open: ${(e as Error).message}`;
+      throw new ConfigError(`${what}. The data directory is left as it is; start with another --data-dir (or --ephemeral) to begin afresh.`);
     }
     cloud = restored.cloud;
     for (const skipped of restored.skipped) log.warn({ dataDir: config.dataDir }, `${skipped}; skipped (the rest of the state is restored)`);
@@ -280,19 +291,42 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   }).catch((e: unknown) => abandon(listenError(e, { name: 'API', flag: '--port', host: config.host, port: config.port })));
   const port = (front.server.address() as AddressInfo).port;
   listeningPort = port;
-  // Listening: the rest of the snapshot is decoded in steps, between requests.
+  // Listening: the rest of the snapshot is decoded in steps between requests, once the first
+  // answer has gone out (or the server has been idle a while): a restart answers its first
+  // client as soon as it listens.
   let closing = false;
+  let steps = 0;
+  let longestStep = 0;
   const decodeInBackground = () => {
     const d = decoding;
     if (!d || closing) return;
-    if (!d.pending.done) d.pending.step(config.decodeStepValues ?? DECODE_STEP_VALUES);
+    const stepStarted = performance.now();
+    const chunk = config.decodeStepValues ?? DECODE_CHUNK_VALUES;
+    do d.pending.step(chunk);
+    while (!d.pending.done && performance.now() - stepStarted < DECODE_STEP_MS);
+    steps++;
+    longestStep = Math.max(longestStep, performance.now() - stepStarted);
     if (!d.pending.done) return void setImmediate(decodeInBackground);
     decoding = undefined;
     const ms = Math.round(performance.now() - d.started);
-    storage.decoding = { state: 'done', finishedAt: new Date().toISOString(), ms };
-    log.info({ dataDir: config.dataDir, ms }, `state fully decoded ${ms} ms after the restore began`);
+    const longestStepMs = Math.round(longestStep * 10) / 10;
+    storage.decoding = { state: 'done', finishedAt: new Date().toISOString(), ms, steps, longestStepMs };
+    log.info({ dataDir: config.dataDir, ms, steps, longestStepMs }, `state fully decoded ${ms} ms after the restore began`);
   };
-  setImmediate(decodeInBackground);
+  if (decoding) {
+    let begun = false;
+    const begin = () => {
+      if (begun) return;
+      begun = true;
+      clearTimeout(idle);
+      server.off('request', onRequest);
+      setImmediate(decodeInBackground);
+    };
+    const idle = setTimeout(begin, config.decodeIdleMs ?? DECODE_IDLE_MS);
+    idle.unref();
+    const onRequest = (_req: unknown, res: { once(event: 'finish', f: () => void): unknown }) => void res.once('finish', begin);
+    server.on('request', onRequest);
+  }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let imds: RunningImds | undefined;
   if (config.imdsPort !== undefined) {

@@ -33,7 +33,7 @@ import { deserialize, serialize } from 'node:v8';
 import { Cloud, RegionState } from '../engine/cloud.js';
 import type { IpAllocation } from '../engine/ipam.js';
 import { SeededRandom } from '../engine/random.js';
-import { ColumnarDecoding, encodeColumnar, isColumnar, type GraphRules } from './columnar-image.js';
+import { ColumnarDecoding, DamagedImageError, encodeColumnar, isColumnar, type GraphRules } from './columnar-image.js';
 import { PERSISTED_CLASSES } from './persisted-classes.js';
 
 /** Cloud fields that are configuration or wiring: taken from the cloud restored into, never from the image. */
@@ -231,7 +231,7 @@ export function decodeCloud(bytes: Buffer, cloud: Cloud): void {
 }
 
 /**
- * Like decodeCloud, but the image's large collections (columnar layout 2) are left to decode on
+ * Like decodeCloud, but the image's large collections (columnar layouts 2 and 3) are left to decode on
  * first use, or in steps through what this returns: the cloud answers at once meanwhile.
  */
 export function openCloud(bytes: Buffer, cloud: Cloud): PendingDecode {
@@ -242,7 +242,8 @@ export function openCloud(bytes: Buffer, cloud: Cloud): PendingDecode {
     try {
       decoding = new ColumnarDecoding(bytes, rulesFor(cloud));
     } catch (e) {
-      throw e instanceof SnapshotError ? e : new SnapshotError(`the snapshot does not decode: ${(e as Error).message}`);
+      if (e instanceof SnapshotError || e instanceof DamagedImageError) throw e;
+      throw new SnapshotError(`the snapshot does not decode: ${(e as Error).message}`);
     }
     state = decoding.state;
     pending = decoding;

@@ -28,17 +28,25 @@
  * accessor that decodes the rest on first use, and a caller may decode the rest in steps
  * meanwhile (`step`). The second section refers back to the first, never the other way round.
  *
+ * Layout 3 cuts the strings first met in the lazy section into chunks, each read when decoding
+ * first refers to one of its strings (a step stays small however many strings there are), and
+ * ends with a CRC-32 of everything before it: damaged bytes are found when the image is opened,
+ * not by a request that meets them later.
+ *
  * Sharing is kept (an object reached twice is one node, referred to twice). A reference to an
  * object still being written (a cycle) is written as undefined and patched after every node is
  * made. What may be in the graph and what stops the encoding are the rules of cloud-image.ts.
  */
 import { deserialize, serialize } from 'node:v8';
+import { crc32 } from 'node:zlib';
 
 /** The first bytes of a columnar image (a structured clone starts with 0xFF, V8's version tag). */
 export const COLUMNAR_MAGIC = Buffer.from('ec2net-columnar-image\n');
-const LAYOUT_VERSION = 2;
-/** Layouts this ec2net decodes (1: one section, no lazy values). */
-const KNOWN_LAYOUTS: ReadonlySet<number> = new Set([1, 2]);
+const LAYOUT_VERSION = 3;
+/** Layouts this ec2net decodes (1: one section, no lazy values; 2: lazy strings in one piece, no checksum). */
+const KNOWN_LAYOUTS: ReadonlySet<number> = new Set([1, 2, 3]);
+/** Strings per chunk of the lazy section's strings (layout 3). */
+const LAZY_STRING_CHUNK = 4096;
 /** A Map or Set in a record's field with at least this many entries is decoded lazily. */
 export const LAZY_MIN = 1024;
 
@@ -109,6 +117,8 @@ interface Tables {
   readonly lazyFields?: unknown[];
   /** Layout 2: strings first met in the lazy section (they follow `strings`), a structured clone of their own. */
   readonly lazyStrings?: Uint8Array;
+  /** Layout 3: the same strings in chunks of LAZY_STRING_CHUNK, each a structured clone of its own. */
+  readonly lazyStringChunks?: Uint8Array[];
 }
 
 /** Encodes `state` (an object graph) into a columnar image. */
@@ -345,7 +355,7 @@ export function encodeColumnar(state: object, rules: GraphRules): Buffer {
     layout: LAYOUT_VERSION,
     count: n,
     strings: strings.slice(0, eagerStrings),
-    lazyStrings: serialize(strings.slice(eagerStrings)),
+    lazyStringChunks: chunksOf(strings, eagerStrings),
     doubles: Float64Array.from(doubles),
     bigints,
     binaries,
@@ -363,7 +373,25 @@ export function encodeColumnar(state: object, rules: GraphRules): Buffer {
   sizes.writeUInt32LE(n, 4);
   // nums first, 4-byte aligned after the header, then tags.
   const pad = Buffer.alloc((4 - ((COLUMNAR_MAGIC.length + 8 + head.length) % 4)) % 4);
-  return Buffer.concat([COLUMNAR_MAGIC, sizes, head, pad, Buffer.from(nums.buffer, nums.byteOffset, n * 4), Buffer.from(tags.buffer, tags.byteOffset, n)]);
+  const parts = [COLUMNAR_MAGIC, sizes, head, pad, Buffer.from(nums.buffer, nums.byteOffset, n * 4), Buffer.from(tags.buffer, tags.byteOffset, n)];
+  // The checksum trailer: a CRC-32 of every byte before it.
+  const checksum = Buffer.alloc(4);
+  checksum.writeUInt32LE(parts.reduce((crc, part) => crc32(part, crc), 0));
+  return Buffer.concat([...parts, checksum]);
+}
+
+/** The strings from `from` on, in chunks of LAZY_STRING_CHUNK, each a structured clone. */
+function chunksOf(strings: readonly string[], from: number): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  for (let i = from; i < strings.length; i += LAZY_STRING_CHUNK) chunks.push(serialize(strings.slice(i, i + LAZY_STRING_CHUNK)));
+  return chunks;
+}
+
+/** An image whose bytes changed after it was written (its checksum does not match). */
+export class DamagedImageError extends Error {
+  constructor() {
+    super('the snapshot is damaged: its checksum does not match its bytes (changed on disk after it was written)');
+  }
 }
 
 export function isColumnar(bytes: Buffer): boolean {
@@ -375,19 +403,27 @@ class Reader {
   pos = 0;
   readonly objs: unknown[] = [];
   randomObjs: unknown[] = [];
+  /** Strings read so far (those of the lazy section come in chunks, when first referred to). */
+  stringsRead: number;
+  /** Reads the chunks of lazy strings up to string `x`, which it returns. */
+  moreStrings: (x: number) => string = (x) => {
+    throw new Error(`string ${x} is not in the image`);
+  };
   constructor(
     readonly tags: Uint8Array,
     readonly nums: Uint32Array,
     readonly t: Tables,
     readonly root: object,
-  ) {}
+  ) {
+    this.stringsRead = t.strings.length;
+  }
 
   v(): unknown {
     const p = this.pos++;
     const x = this.nums[p]!;
     switch (this.tags[p]) {
       case V_STRING:
-        return this.t.strings[x];
+        return x < this.stringsRead ? this.t.strings[x]! : this.moreStrings(x);
       case V_REF:
         return this.objs[x];
       case V_UINT:
@@ -463,19 +499,26 @@ export class ColumnarDecoding {
   private readonly eagerNodes: number;
   private lazyLeft: { owner: object; key: string; node: number }[] = [];
   private finished = false;
-  private lazyStringsRead = false;
+  /** A large container read part way by the last step. */
+  private partial?: PartialNode;
 
   constructor(bytes: Buffer, rules: GraphRules) {
     let at = COLUMNAR_MAGIC.length;
+    if (bytes.length < at + 8) throw new Error('image truncated');
     const headLength = bytes.readUInt32LE(at);
     const count = bytes.readUInt32LE(at + 4);
     at += 8;
+    const valuesAt = at + headLength + ((4 - ((at + headLength) % 4)) % 4);
+    const end = valuesAt + count * 5;
+    // Layout 3 ends with a checksum of the rest, checked before anything is read from it.
+    const checked = bytes.length === end + 4;
+    if (checked && crc32(bytes.subarray(0, end)) !== bytes.readUInt32LE(end)) throw new DamagedImageError();
+    if (!checked && bytes.length !== end) throw new Error(bytes.length < end + 4 ? 'image truncated' : 'image sizes disagree');
     const t = deserialize(bytes.subarray(at, at + headLength)) as Tables;
     if (!KNOWN_LAYOUTS.has(t.layout)) throw new Error(`image layout ${t.layout} is not known to this ec2net`);
     if (t.count !== count) throw new Error('image sizes disagree');
-    at += headLength;
-    at += (4 - (at % 4)) % 4;
-    if (bytes.length !== at + count * 5) throw new Error('image truncated');
+    if (checked !== t.layout >= 3) throw new Error(`image of layout ${t.layout} ${checked ? 'with' : 'without'} a checksum`);
+    at = valuesAt;
     const numBytes = bytes.subarray(at, at + count * 4);
     // A Uint32Array view needs 4-byte alignment in its buffer: copied when the bytes are not.
     const nums =
@@ -493,6 +536,16 @@ export class ColumnarDecoding {
     this.builders = t.shapes.map(builderOf);
     const r = new Reader(tags, nums, t, rules.root);
     r.randomObjs = t.randoms.map((s) => rules.makeRandom(s));
+    const chunks = t.lazyStringChunks ?? (t.lazyStrings ? [t.lazyStrings] : []);
+    let nextChunk = 0;
+    r.moreStrings = (x) => {
+      while (x >= r.stringsRead && nextChunk < chunks.length) {
+        for (const str of deserialize(chunks[nextChunk++]!) as string[]) t.strings.push(str);
+        r.stringsRead = t.strings.length;
+      }
+      if (x >= r.stringsRead) throw new Error(`string ${x} is not in the image`);
+      return t.strings[x]!;
+    };
     this.r = r;
     this.nodes(t.eagerValues ?? count);
     this.eagerNodes = r.objs.length;
@@ -588,14 +641,15 @@ export class ColumnarDecoding {
     }
   }
 
-  /** Decodes whole nodes until the value position reaches `until`. */
+  /**
+   * Decodes nodes until the value position reaches `until`. A large Map, Set or array may stop
+   * part way (`partial`) and go on at the next call: no step is longer than its values. Nothing
+   * refers to it before it is whole (references only point back at earlier nodes).
+   */
   private nodes(until: number): void {
     const { r, t, builders, prototypes } = this;
-    if (r.pos < until && r.pos >= (t.eagerValues ?? 0) && t.lazyStrings && !this.lazyStringsRead) {
-      this.lazyStringsRead = true;
-      for (const str of deserialize(t.lazyStrings) as string[]) t.strings.push(str);
-    }
     const { tags, nums, objs } = r;
+    if (this.partial && !this.fill(this.partial, until)) return;
     while (r.pos < until) {
       const p = r.pos++;
       const x = nums[p]!;
@@ -612,26 +666,15 @@ export class ColumnarDecoding {
             objs.push((smallArrays[x] ??= smallArrayBuilder(x))(r));
             break;
           }
-          const a: unknown[] = [];
-          for (let i = 0; i < x; i++) a.push(r.v());
-          objs.push(a);
+          if (!this.fill({ tag: N_ARRAY, container: [], left: x }, until)) return;
           break;
         }
-        case N_MAP: {
-          const m = new Map<unknown, unknown>();
-          for (let i = 0; i < x; i++) {
-            const k = r.v();
-            m.set(k, r.v());
-          }
-          objs.push(m);
+        case N_MAP:
+          if (!this.fill({ tag: N_MAP, container: new Map(), left: x }, until)) return;
           break;
-        }
-        case N_SET: {
-          const s = new Set<unknown>();
-          for (let i = 0; i < x; i++) s.add(r.v());
-          objs.push(s);
+        case N_SET:
+          if (!this.fill({ tag: N_SET, container: new Set(), left: x }, until)) return;
           break;
-        }
         case N_DATE:
           objs.push(new Date(t.doubles[x]!));
           break;
@@ -643,4 +686,39 @@ export class ColumnarDecoding {
       }
     }
   }
+
+  /** Reads a container's entries until it is whole (pushed as the next node: true) or `until` is reached (kept as `partial`). */
+  private fill(c: PartialNode, until: number): boolean {
+    const r = this.r;
+    let left = c.left;
+    if (c.tag === N_MAP) {
+      const m = c.container as Map<unknown, unknown>;
+      for (; left > 0 && r.pos < until; left--) {
+        const k = r.v();
+        m.set(k, r.v());
+      }
+    } else if (c.tag === N_SET) {
+      const s = c.container as Set<unknown>;
+      for (; left > 0 && r.pos < until; left--) s.add(r.v());
+    } else {
+      const a = c.container as unknown[];
+      for (; left > 0 && r.pos < until; left--) a.push(r.v());
+    }
+    c.left = left;
+    if (left > 0) {
+      this.partial = c;
+      return false;
+    }
+    this.partial = undefined;
+    r.objs.push(c.container);
+    return true;
+  }
+}
+
+/** A Map, Set or array node being read across steps. */
+interface PartialNode {
+  readonly tag: number;
+  readonly container: Map<unknown, unknown> | Set<unknown> | unknown[];
+  /** Entries still to read. */
+  left: number;
 }

@@ -59,6 +59,9 @@ const MIGRATIONS: readonly string[] = [
   // ec2net of format 2 cannot read: no table changes, but such an ec2net refuses the directory
   // with its plain line instead of failing on the image. Format 2's images still open here.
   `SELECT 1;`,
+  // 4: snapshots may be columnar images of layout 3 (the lazy section's strings in chunks, a
+  // checksum at the end), which an ec2net of format 3 cannot read. No table changes.
+  `SELECT 1;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

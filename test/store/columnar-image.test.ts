@@ -5,7 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ColumnarDecoding, decodeColumnar, encodeColumnar, isColumnar, LAZY_MIN, type GraphRules } from '../../src/store/columnar-image.js';
+import {
+  COLUMNAR_MAGIC,
+  ColumnarDecoding,
+  DamagedImageError,
+  decodeColumnar,
+  encodeColumnar,
+  isColumnar,
+  LAZY_MIN,
+  type GraphRules,
+} from '../../src/store/columnar-image.js';
 
 class Registered {
   constructor(public n = 1) {}
@@ -160,6 +169,44 @@ describe('columnar image', () => {
       w.used = new Set(['replaced']);
       assert.equal(d2.done, true);
       assert.deepEqual([...(w.used as Set<string>)], ['replaced']);
+    });
+
+    it('a step stops inside a large Set or Map (no step is longer than its values); strings of the lazy section come in chunks', () => {
+      // 10,000 distinct strings first met in the lazy section: several chunks of them.
+      const names = new Set(Array.from({ length: 10_000 }, (_, i) => `name-${i}`));
+      const counts = new Map(Array.from({ length: 5_000 }, (_, i) => [i, `count-${i}`] as const));
+      const state = { holder: { names, counts } };
+      const d = new ColumnarDecoding(encodeColumnar(state, rules), rules);
+      let steps = 0;
+      while (!d.step(100)) steps++;
+      // 10,000 + 10,000 values in two nodes: about 200 steps of 100, not one step per node.
+      assert.ok(steps >= 190, `decoded in ${steps} steps`);
+      assert.deepEqual(d.state, state);
+      // Used before the steps are done: the rest is decoded at once, from the middle of a node.
+      const d2 = new ColumnarDecoding(encodeColumnar(state, rules), rules);
+      for (let i = 0; i < 30; i++) d2.step(100);
+      assert.equal(d2.done, false);
+      assert.equal((d2.state.holder as typeof state.holder).names.size, 10_000);
+      assert.deepEqual(d2.state, state);
+    });
+
+    it('a damaged byte anywhere after the magic is found when the image is opened, before any of it is used', () => {
+      // README "Durable state": a damaged snapshot is refused at the start, never met by a request.
+      const bytes = encodeColumnar(sample(), rules);
+      const sizes = COLUMNAR_MAGIC.length + 8;
+      // Every byte of the sizes, the head's start and the checksum; a byte in every 61 elsewhere.
+      const positions = [...Array(bytes.length).keys()].filter(
+        (at) => at >= COLUMNAR_MAGIC.length && (at < sizes + 64 || at >= bytes.length - 8 || at % 61 === 0),
+      );
+      for (const at of positions) {
+        const damaged = Buffer.from(bytes);
+        damaged[at]! ^= 0x20;
+        assert.throws(
+          () => new ColumnarDecoding(damaged, rules),
+          (e: Error) => (at < sizes ? /truncated|disagree/.test(e.message) : e instanceof DamagedImageError),
+          `byte ${at} of ${bytes.length}`,
+        );
+      }
     });
 
     it('an image without large collections is decoded at once', () => {

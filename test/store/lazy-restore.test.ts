@@ -5,15 +5,20 @@
  * was stored, and health says whether the decoding still runs and when it finished.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import pino from 'pino';
+import { ConfigError } from '../../src/config.js';
 import { startServer, type RunningServer, type ServerConfig } from '../../src/server/start.js';
 import { LAZY_MIN } from '../../src/store/columnar-image.js';
 import { bodyText } from '../../src/protocol/encode.js';
 
+const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -44,7 +49,12 @@ function handle(s: RunningServer, params: Record<string, string>): string {
 const pick = (xml: string, tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? assert.fail(`no <${tag}>`);
 const state = async (s: RunningServer) => (await fetch(`${s.url}/_ec2net/state`)).text();
 const health = async (s: RunningServer) =>
-  ((await (await fetch(`${s.url}/_ec2net/health`)).json()) as { storage: { decoding?: { state: string; finishedAt?: string; ms?: number } } }).storage;
+  (
+    (await (await fetch(`${s.url}/_ec2net/health`)).json()) as {
+      storage: { decoding?: { state: string; finishedAt?: string; ms?: number; steps?: number; longestStepMs?: number } };
+    }
+  ).storage;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Whether the world's interfaces are still a lazy field (an accessor that decodes on first use). */
 const lazy = (s: RunningServer) => {
   const world = s.cloud().region('123456789012', 'us-east-1');
@@ -110,6 +120,57 @@ describe('restart with lazily decoded large collections', () => {
     } finally {
       await s.close();
     }
+  });
+
+  it('the background decoding waits until the first answer has gone out, so a restart serves its first client first', async () => {
+    const { dir, before } = await populated();
+    const s = await start(dir, { decodeStepValues: 100, decodeIdleMs: 60_000 });
+    try {
+      await sleep(200);
+      assert.ok(lazy(s), 'nothing decoded while no request came');
+      assert.equal((await health(s)).decoding?.state, 'background', 'the first answer');
+      for (let i = 0; i < 500 && lazy(s); i++) await sleep(10);
+      assert.ok(!lazy(s), 'decoded in the background once the first answer went out');
+      const h = await health(s);
+      assert.equal(h.decoding?.state, 'done');
+      assert.ok(h.decoding.steps! > 1 && h.decoding.longestStepMs! >= 0, JSON.stringify(h.decoding));
+      assert.equal(await state(s), before);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('with no request at all, the background decoding begins once the server has been idle a while', async () => {
+    const { dir, before } = await populated();
+    const s = await start(dir, { decodeIdleMs: 50 });
+    try {
+      assert.ok(lazy(s));
+      for (let i = 0; i < 500 && lazy(s); i++) await sleep(10);
+      assert.ok(!lazy(s), 'decoded without any request');
+      assert.equal(await state(s), before);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a snapshot damaged on disk (a byte of its lazy section changed) is refused at the start with one plain line naming the file, and left as it is', async () => {
+    // The large collections are decoded after the server listens: damage there must stop the
+    // start (their checksum is checked when the snapshot is opened), never fail a request later.
+    const { dir } = await populated();
+    const file = join(dir, 'ec2net.sqlite');
+    const db = new Database(file);
+    const image = (db.prepare('SELECT image FROM snapshots').get() as { image: Buffer }).image;
+    image[image.length - 100]! ^= 0x01; // among the last values: the lazy section's
+    db.prepare('UPDATE snapshots SET image = ?').run(image);
+    db.close();
+    await assert.rejects(start(dir), (e: Error) => e instanceof ConfigError && e.message.startsWith(`${file}: the snapshot is damaged`));
+    const cli = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--imds-port', 'off', '--data-dir', dir], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(cli.status, 2, cli.stderr);
+    assert.equal(cli.stderr.trim().split('\n').length, 1, cli.stderr);
+    assert.match(cli.stderr, /^ec2net: .*ec2net\.sqlite: the snapshot is damaged: its checksum does not match/);
+    const after = new Database(file, { readonly: true });
+    assert.deepEqual((after.prepare('SELECT image FROM snapshots').get() as { image: Buffer }).image, image, 'left as it is');
+    after.close();
   });
 
   it('a change while they wait (a new VPC registers with the taggables) lands in the decoded state and survives the next restart', async () => {
