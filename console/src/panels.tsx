@@ -277,6 +277,8 @@ function InterfacePanel({ d, run, busy, topology, selection, onSelect, version }
       {(d.Ipv6Addresses ?? []).length ? (d.Ipv6Addresses as Detail[]).map((x) => <div class="mono">{x.Ipv6Address}</div>) : <p class="muted">None.</p>}
       <h3>IPv4 prefixes</h3>
       {(d.Ipv4Prefixes ?? []).length ? (d.Ipv4Prefixes as Detail[]).map((x) => <div class="mono">{x.Ipv4Prefix}</div>) : <p class="muted">None.</p>}
+      <h3>IPv6 prefixes</h3>
+      {(d.Ipv6Prefixes ?? []).length ? (d.Ipv6Prefixes as Detail[]).map((x) => <div class="mono">{x.Ipv6Prefix}</div>) : <p class="muted">None.</p>}
       <h3>Tags</h3>
       <Tags tags={d.TagSet} />
     </>

@@ -3,6 +3,7 @@ import { accountAttributeHandlers } from './account-attributes.js';
 import { addressHandlers } from './addresses.js';
 import { classicLinkHandlers } from './classic-link.js';
 import type { HandlerMap } from './handler.js';
+import { accountImageHandlers } from './account-images.js';
 import { imageHandlers } from './images.js';
 import { instanceTypeHandlers } from './instance-types.js';
 import { instanceAttributeHandlers } from './instance-attributes.js';
@@ -44,6 +45,7 @@ export const allHandlers: HandlerMap = {
   ...addressHandlers,
   ...instanceTypeHandlers,
   ...imageHandlers,
+  ...accountImageHandlers,
   ...instanceHandlers,
   ...instanceAttributeHandlers,
   ...volumeHandlers,

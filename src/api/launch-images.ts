@@ -1,4 +1,9 @@
-/** Which image ids RunInstances accepts: any well-formed `ami-` id, or only catalogue images when strict. */
+/**
+ * Which image ids RunInstances accepts: the account's own images once available (a pending or
+ * deregistered one is InvalidAMIID.Unavailable), any other well-formed `ami-` id, or only
+ * catalogue images when strict.
+ */
+import { checkLaunchableOwnImage } from '../engine/account-images.js';
 import type { RegionState } from '../engine/cloud.js';
 import { Ec2Error } from '../engine/errors.js';
 
@@ -9,6 +14,7 @@ export const imageCatalogue: { exists: (region: string, id: string) => boolean }
 
 export function imageAllowed(region: RegionState, imageId: string): void {
   if (!AMI_ID.test(imageId)) throw new Ec2Error('InvalidAMIID.Malformed', `Invalid id: "${imageId}" (expecting "ami-...")`);
+  if (checkLaunchableOwnImage(region, imageId)) return;
   if (region.cloud.strictImages && !imageCatalogue.exists(region.name, imageId)) {
     throw new Ec2Error('InvalidAMIID.NotFound', `The image id '[${imageId}]' does not exist`);
   }

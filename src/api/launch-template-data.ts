@@ -4,10 +4,12 @@
  * Guide, "Create a launch template from an existing instance"). Only what ec2net keeps of an
  * instance is given; the system tags (aws:…) are not parameters and are left out.
  */
+import { formatIpv4 } from '../engine/cidr.js';
 import type { RegionState } from '../engine/cloud.js';
 import { getInstance } from '../engine/instance.js';
 import type { Instance } from '../engine/model.js';
 import { findInstanceType } from '../engine/instance-types.js';
+import { prefix80Text } from '../engine/network-interface.js';
 import { handlers } from './handler.js';
 import { cpuOptionsView } from './instances.js';
 
@@ -40,6 +42,9 @@ function launchTemplateData(region: RegionState, i: Instance) {
       Groups: [...eni.groupIds],
       InterfaceType: eni.interfaceType,
       Ipv6Addresses: eni.ipv6Addresses.map((a) => ({ Ipv6Address: a.text })),
+      // The delegated prefixes, in the specification's own members (LaunchTemplateInstanceNetworkInterfaceSpecification).
+      Ipv4Prefixes: eni.ipv4Prefixes.length ? eni.ipv4Prefixes.map((b) => ({ Ipv4Prefix: `${formatIpv4(b)}/28` })) : undefined,
+      Ipv6Prefixes: eni.ipv6Prefixes.length ? eni.ipv6Prefixes.map((b) => ({ Ipv6Prefix: prefix80Text(b) })) : undefined,
       NetworkInterfaceId: eni.id,
       PrivateIpAddress: eni.privateIps[0]?.text,
       PrivateIpAddresses: eni.privateIps.map((ip) => ({ Primary: ip.primary, PrivateIpAddress: ip.text })),

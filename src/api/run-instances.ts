@@ -121,7 +121,14 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
     throw new Ec2Error('AttachmentLimitExceeded', `Interface count ${specs.length} exceeds the limit for ${instanceType}`);
   }
   const pinsAddresses = specs.some(
-    (s) => s.PrivateIpAddress !== undefined || s.PrivateIpAddresses?.length || s.Ipv6Addresses?.length || s.NetworkInterfaceId !== undefined,
+    // Explicit prefixes are pinned addresses too: a second instance could not take the same block.
+    (s) =>
+      s.PrivateIpAddress !== undefined ||
+      s.PrivateIpAddresses?.length ||
+      s.Ipv6Addresses?.length ||
+      s.Ipv4Prefixes?.length ||
+      s.Ipv6Prefixes?.length ||
+      s.NetworkInterfaceId !== undefined,
   );
   if (pinsAddresses && input.MaxCount > 1) {
     throw invalidCombination('Specific network interfaces or private IP addresses cannot be used when launching more than one instance.');
@@ -180,6 +187,15 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
       throw new Ec2Error(
         'InvalidInterface.IpAddressLimitExceeded',
         `The number of private IP addresses (${addresses}) for the network interface at device index ${p.deviceIndex} exceeds the limit of ${type.ipv4AddressesPerInterface} for ${instanceType}.`,
+      );
+    }
+    // IPv6 the same way: each /80 prefix counts one (EC2 User Guide, "Assign prefixes"); a type without IPv6 allows none.
+    const v6 = (p.spec.Ipv6Addresses?.length ?? 0) + (p.spec.Ipv6AddressCount ?? 0) + (p.spec.Ipv6Prefixes?.length ?? 0) + (p.spec.Ipv6PrefixCount ?? 0);
+    const v6Limit = type.ipv6Supported ? (type.ipv6AddressesPerInterface ?? type.ipv4AddressesPerInterface) : 0;
+    if (!p.existing && v6 > v6Limit) {
+      throw new Ec2Error(
+        'InvalidInterface.IpAddressLimitExceeded',
+        `The number of IPv6 addresses (${v6}) for the network interface at device index ${p.deviceIndex} exceeds the limit of ${v6Limit} for ${instanceType}.`,
       );
     }
   }

@@ -1,4 +1,5 @@
 /** CreateSnapshot, DescribeSnapshots, DeleteSnapshot over the account's EBS snapshots (src/engine/ebs-snapshot.ts). */
+import { checkSnapshotNotInUse } from '../engine/account-images.js';
 import type { RegionState } from '../engine/cloud.js';
 import { createSnapshot, deleteSnapshot, getSnapshot } from '../engine/ebs-snapshot.js';
 import { Ec2Error, invalidValue } from '../engine/errors.js';
@@ -91,7 +92,9 @@ export const snapshotHandlers = handlers({
   },
 
   DeleteSnapshot: (ctx, input) => {
-    deleteSnapshot(ctx.region, getSnapshot(ctx.region, input.SnapshotId));
+    const snapshot = getSnapshot(ctx.region, input.SnapshotId);
+    checkSnapshotNotInUse(ctx.region, snapshot.id);
+    deleteSnapshot(ctx.region, snapshot);
     return {};
   },
 });

@@ -3,7 +3,7 @@
  * engine (the detail panels use the API's own views instead, see routes.ts). Reading never
  * creates a world: only worlds that exist are found.
  */
-import { formatIpv4 } from '../engine/cidr.js';
+import { formatIpv4, formatIpv6 } from '../engine/cidr.js';
 import type { Cloud, RegionState } from '../engine/cloud.js';
 import type { ElasticIp, Instance, NetworkInterface, Subnet, Tags, Vpc } from '../engine/model.js';
 import { routeInstanceId, routeState } from '../engine/route-table.js';
@@ -212,7 +212,7 @@ function interfaceNode(e: NetworkInterface): InterfaceNode {
     requesterId: e.requesterId,
     addresses: e.privateIps.map((ip) => (ip.elasticIp ? { ip: ip.text, primary: ip.primary, eip: ip.elasticIp } : { ip: ip.text, primary: ip.primary })),
     ipv6: e.ipv6Addresses.map((x) => x.text),
-    prefixes: e.ipv4Prefixes.map((b) => `${formatIpv4(b)}/28`),
+    prefixes: [...e.ipv4Prefixes.map((b) => `${formatIpv4(b)}/28`), ...e.ipv6Prefixes.map((b) => `${formatIpv6(b)}/80`)],
     publicIp: e.autoPublicIp,
     attachment: a
       ? {

@@ -151,6 +151,7 @@ export interface InterfaceNode {
   readonly requesterId?: string;
   readonly addresses: AddressNode[];
   readonly ipv6: string[];
+  /** Delegated prefixes: IPv4 /28s, then IPv6 /80s. */
   readonly prefixes: string[];
   /** Auto-assigned public IPv4 (not an Elastic IP), on the primary address. */
   readonly publicIp?: string;

@@ -98,6 +98,7 @@ const portOf = (eni: NetworkInterface, i: InterfacePicture): Port => ({
   primary: i.primary,
   addresses: i.addresses,
   ipv6: i.ipv6,
+  prefixes: i.prefixes,
   mac: i.mac,
   sourceDestCheck: i.sourceDestCheck,
   up: i.up,

@@ -3,7 +3,7 @@
  * namespaces, links, addresses and routes should exist. Pure: the reconciler diffs two pictures.
  */
 import type { Cloud } from '../engine/cloud.js';
-import { formatIpv4 } from '../engine/cidr.js';
+import { formatIpv4, formatIpv6 } from '../engine/cidr.js';
 
 /** One attached interface: a veth pair between the instance's namespace and its VPC's router. */
 export interface InterfacePicture {
@@ -24,6 +24,11 @@ export interface InterfacePicture {
   readonly addresses: readonly string[];
   /** Every IPv6 address the interface holds, in the order assigned: the fabric delivers these to it too. */
   readonly ipv6: readonly string[];
+  /**
+   * Its delegated prefixes (IPv4 /28s, IPv6 /80s) as CIDR text: the fabric routes each whole block to
+   * it (EC2 User Guide, "Assign prefixes"); the instance's OS configures the addresses it uses.
+   */
+  readonly prefixes?: readonly string[];
   /** The subnet's IPv6 CIDR (a /64) when it has one: reached through the router's link-local address. */
   readonly ipv6Subnet?: string;
   readonly sourceDestCheck: boolean;
@@ -85,6 +90,7 @@ export function pictureOf(cloud: Cloud): Picture {
           gateway,
           addresses: eni.privateIps.map((p) => p.text),
           ipv6: eni.ipv6Addresses.map((x) => x.text),
+          prefixes: [...eni.ipv4Prefixes.map((b) => `${formatIpv4(b)}/28`), ...eni.ipv6Prefixes.map((b) => `${formatIpv6(b)}/80`)],
           ipv6Subnet: subnet.ipv6.find((x) => x.state === 'associated')?.cidr.toString(),
           sourceDestCheck: eni.sourceDestCheck,
           up,

@@ -24,8 +24,8 @@ export interface Plan {
   readonly configure: Map<string, string[]>;
 }
 
-/** A host route's prefix length: /32 for IPv4, /128 for IPv6. */
-const hostBits = (a: string) => (a.includes(':') ? 128 : 32);
+/** A route's destination: a delegated prefix as it is, an address as a host route (/32 for IPv4, /128 for IPv6). */
+const destOf = (a: string) => (a.includes('/') ? a : `${a}/${a.includes(':') ? 128 : 32}`);
 
 export const EMPTY_PICTURE: Picture = { routers: new Map(), instances: new Set(), interfaces: new Map() };
 
@@ -39,7 +39,7 @@ function routesOf(p: Picture): Map<string, Map<string, string>> {
   for (const i of p.interfaces.values()) {
     if (!i.up) continue;
     const table = routes.get(i.routerNs) ?? new Map<string, string>();
-    for (const a of [...i.addresses, ...i.ipv6]) table.set(a, i.peer);
+    for (const a of [...i.addresses, ...i.ipv6, ...(i.prefixes ?? [])]) table.set(a, i.peer);
     routes.set(i.routerNs, table);
   }
   return routes;
@@ -60,6 +60,8 @@ function rulesOf(p: Picture): Map<string, Set<string>> {
     // addresses sends no IPv6 the router forwards either.
     for (const a of i.ipv6) set.add(`-6 rule add pref 100 iif ${i.peer} from ${a}/128 lookup main`);
     set.add(`-6 rule add pref 200 iif ${i.peer} blackhole`);
+    // Delegated prefixes are the interface's own addresses too ("Prefixes are included in source/destination checks").
+    for (const p of i.prefixes ?? []) set.add(`${p.includes(':') ? '-6 ' : ''}rule add pref 100 iif ${i.peer} from ${p} lookup main`);
     rules.set(i.routerNs, set);
   }
   return rules;
@@ -164,15 +166,16 @@ export function planOf(applied: Picture, desired: Picture, options: PlanOptions)
     for (const [a, peer] of table) {
       const was = before?.get(a);
       if (was !== peer || removedPeers.has(peer)) {
-        add(configure, ns, `route replace ${a}/${hostBits(a)} dev ${peer}`);
-        add(configure, ns, `neigh replace ${a} lladdr ${macOf.get(peer)} dev ${peer} nud permanent`);
+        add(configure, ns, `route replace ${destOf(a)} dev ${peer}`);
+        // A prefix's addresses are found by neighbour discovery: the instance answers for those its OS configured.
+        if (!a.includes('/')) add(configure, ns, `neigh replace ${a} lladdr ${macOf.get(peer)} dev ${peer} nud permanent`);
       }
     }
   }
   for (const [ns, table] of routesBefore) {
     if (!desired.routers.has(ns)) continue;
     const after = routesAfter.get(ns);
-    for (const [a, peer] of table) if (!after?.has(a) && !removedPeers.has(peer)) add(configure, ns, `route del ${a}/${hostBits(a)} dev ${peer}`);
+    for (const [a, peer] of table) if (!after?.has(a) && !removedPeers.has(peer)) add(configure, ns, `route del ${destOf(a)} dev ${peer}`);
   }
   const rulesBefore = rulesOf(applied);
   const rulesAfter = rulesOf(desired);

@@ -23,6 +23,8 @@ export interface Port {
   readonly addresses: readonly string[];
   /** Its IPv6 addresses (none for NAT gateways). */
   readonly ipv6: readonly string[];
+  /** Its delegated prefixes as CIDR text (IPv4 /28s, IPv6 /80s; none for NAT gateways). */
+  readonly prefixes?: readonly string[];
   readonly mac: string;
   /** Off for NAT gateways (AWS runs them as middleboxes). */
   readonly sourceDestCheck: boolean;
@@ -213,11 +215,13 @@ function fillFamily<C extends { readonly prefix: number; toString(): string }, A
   const ports = family.ports(c).filter((p) => p.up);
   for (const local of locals) {
     for (const p of ports) {
-      for (const a of family.addressesOf(p)) {
+      // Its addresses as host routes, and its delegated prefixes of this family as they are.
+      const dests: (readonly [string, string])[] = family.addressesOf(p).map((a) => [a, `${a}/${family.hostBits}`]);
+      for (const b of p.prefixes ?? []) if (b.includes(':') === (family.hostBits === 128)) dests.push([b.slice(0, b.indexOf('/')), b]);
+      for (const [a, dest] of dests) {
         const ip = family.parse(a);
         if (ip === undefined || !family.covers(local, ip)) continue;
         if (others.some((o) => o.cidr.prefix > local.prefix && family.covers(o.cidr, ip))) continue;
-        const dest = `${a}/${family.hostBits}`;
         out.set(dest, { table: t, dest, spec: `dev ${p.peer}`, dev: p.peer });
       }
     }
@@ -261,6 +265,7 @@ export function routerRouting(c: RouterContext): RouterRouting {
     if (p.sourceDestCheck) {
       for (const a of p.addresses) rules.push(`pref ${FROM_OWN_ADDRESS_PREF} iif ${p.peer} from ${a}/32 lookup ${n}`);
       for (const a of p.ipv6) rules.push(`-6 pref ${FROM_OWN_ADDRESS_PREF} iif ${p.peer} from ${a}/128 lookup ${n}`);
+      for (const b of p.prefixes ?? []) rules.push(`${b.includes(':') ? '-6 ' : ''}pref ${FROM_OWN_ADDRESS_PREF} iif ${p.peer} from ${b} lookup ${n}`);
     } else {
       rules.push(`pref ${FROM_ANY_PREF} iif ${p.peer} lookup ${n}`);
       rules.push(`-6 pref ${FROM_ANY_PREF} iif ${p.peer} lookup ${n}`);

@@ -13,6 +13,7 @@
  * A packet between two interfaces of the VPC passes the sender's egress chain (which returns on
  * allow) and then the receiver's ingress chain; traffic from outside the VPC meets only the latter.
  */
+import { formatIpv4, formatIpv6 } from '../engine/cidr.js';
 import type { RegionState } from '../engine/cloud.js';
 import { prefixListCidrs } from '../engine/prefix-list.js';
 import type { SecurityGroupRule } from '../engine/model.js';
@@ -20,7 +21,11 @@ import { address6Match, addressMatch, dispatch, ipv4Elements, ipv6Elements, prot
 
 export const SG_TABLE = 'inet ec2net_sg';
 
-/** Group id → the private IPv4 and the IPv6 addresses of the interfaces that carry it, for one region. */
+/**
+ * Group id → the private IPv4 and the IPv6 addresses of the interfaces that carry it, for one region;
+ * their delegated prefixes too (the interface's addresses: pods of the VPC CNI in prefix mode reach
+ * each other across nodes through the nodes' self-referencing groups).
+ */
 function groupMembers(region: RegionState): Map<string, { v4: string[]; v6: string[] }> {
   const members = new Map<string, { v4: string[]; v6: string[] }>();
   for (const eni of region.networkInterfaces.values()) {
@@ -28,6 +33,8 @@ function groupMembers(region: RegionState): Map<string, { v4: string[]; v6: stri
       const m = members.get(g) ?? { v4: [], v6: [] };
       for (const ip of eni.privateIps) m.v4.push(ip.text);
       for (const ip of eni.ipv6Addresses) m.v6.push(ip.text);
+      for (const b of eni.ipv4Prefixes) m.v4.push(`${formatIpv4(b)}/28`);
+      for (const b of eni.ipv6Prefixes) m.v6.push(`${formatIpv6(b)}/80`);
       members.set(g, m);
     }
   }

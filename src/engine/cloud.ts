@@ -6,6 +6,7 @@ import { formatIpv6, parseIpv6Cidr, type Ipv6Cidr } from './cidr.js';
 import { IdGenerator } from './ids.js';
 import type { IpAllocation } from './ipam.js';
 import type {
+  AccountImage,
   EbsSnapshot,
   ElasticIp,
   Instance,
@@ -138,6 +139,8 @@ export class RegionState {
   readonly volumes = new Map<string, Volume>();
   /** EBS snapshots made by this account in this region, by id. */
   readonly snapshots = new Map<string, EbsSnapshot>();
+  /** AMIs made by this account in this region (CreateImage, RegisterImage), deregistered ones for a while, by id. */
+  readonly images = new Map<string, AccountImage>();
   /** Private IPv4 (text) → interfaces holding it (one per VPC at most): the index behind IP filters and reassignment. */
   readonly interfacesByPrivateIp = new MultiIndex<NetworkInterface>();
   /** Idempotency tokens: token → what the first request was and what it produced. */

@@ -73,6 +73,10 @@ export const ID_KINDS = {
     ...kind('snap', 'snapshot', 'InvalidSnapshot.NotFound', 'InvalidSnapshotID.Malformed'),
     notFoundMessage: (id: string) => `The snapshot '${id}' does not exist.`,
   },
+  image: {
+    ...kind('ami', 'image', 'InvalidAMIID.NotFound', 'InvalidAMIID.Malformed'),
+    notFoundMessage: (id: string) => `The image id '[${id}]' does not exist`,
+  },
   keyPair: {
     ...kind('key', 'key pair', 'InvalidKeyPair.NotFound', 'InvalidKeyPair.NotFound'),
     notFoundMessage: (id: string) => `The key pair '${id}' does not exist`,

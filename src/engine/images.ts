@@ -74,6 +74,8 @@ interface Template {
   readonly imdsSupport?: 'v2.0';
   readonly windows?: true;
   readonly deprecationTime?: string;
+  /** AWS's own ids of this image in the Regions where they are known (others get a derived id). */
+  readonly awsIds?: Readonly<Record<string, string>>;
 }
 
 const al2023 = (arch: ImageArchitecture, minimal: boolean): Template => ({
@@ -164,6 +166,36 @@ const TEMPLATES: readonly Template[] = [
     creationDate: '2023-12-18T19:12:07.000Z',
     deprecationTime: '2025-12-18T19:12:00.000Z',
   },
+  {
+    // Amazon Linux AMI 2017.09.0 (HVM, gp2), long deprecated, with the ids AWS gave it in each
+    // Region: tools still name it by id (amazon.aws's ec2_ami integration target looks it up with
+    // image-id, is-public, owner-id and name filters).
+    name: 'amzn-ami-hvm-2017.09.0.20170930-x86_64-gp2',
+    description: 'Amazon Linux AMI 2017.09.0.20170930 x86_64 HVM GP2',
+    ownerId: AMAZON,
+    architecture: 'x86_64',
+    rootDeviceName: '/dev/xvda',
+    sizeGiB: 8,
+    volumeType: 'gp2',
+    creationDate: '2017-09-30T00:00:00.000Z',
+    deprecationTime: '2019-09-30T00:00:00.000Z',
+    awsIds: {
+      'us-east-1': 'ami-8c1be5f6',
+      'us-east-2': 'ami-c5062ba0',
+      'us-west-1': 'ami-02eada62',
+      'us-west-2': 'ami-e689729e',
+      'ca-central-1': 'ami-fd55ec99',
+      'eu-west-1': 'ami-acd005d5',
+      'eu-central-1': 'ami-c7ee5ca8',
+      'eu-west-2': 'ami-1a7f6d7e',
+      'ap-southeast-1': 'ami-0797ea64',
+      'ap-southeast-2': 'ami-8536d6e7',
+      'ap-northeast-2': 'ami-9bec36f5',
+      'ap-northeast-1': 'ami-2a69be4c',
+      'ap-south-1': 'ami-4fc58420',
+      'sa-east-1': 'ami-f1344b9d',
+    },
+  },
 ];
 
 /** 17 hex digits from a hash; the first is `0`, as in every long-format id AWS hands out. */
@@ -172,7 +204,7 @@ const hex17 = (text: string) => `0${createHash('sha256').update(text).digest('he
 function build(region: string, t: Template): ImageInfo {
   const amazonOwned = t.ownerId === AMAZON || t.ownerId === AMAZON_WINDOWS;
   return Object.freeze({
-    id: `ami-${hex17(`${region}/${t.name}`)}`,
+    id: t.awsIds?.[region] ?? `ami-${hex17(`${region}/${t.name}`)}`,
     region,
     name: t.name,
     description: t.description,

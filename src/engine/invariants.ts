@@ -2,6 +2,7 @@
  * The invariant checker: facts that must hold after every request, whatever happened.
  * Used by tests (after each step of fuzz and race tests) and by GET /_ec2net/invariants.
  */
+import { findSnapshot } from './volume-rules.js';
 import type { Cloud, RegionState } from './cloud.js';
 import { checkRouting } from './routing-invariants.js';
 import { checkGatewayRouteTables } from './gateway-route-table.js';
@@ -148,6 +149,12 @@ function checkRegion(region: RegionState, out: Violation[]): void {
   checkNamesUnique('key-pair-name', region.keyPairs.values(), v);
   checkNamesUnique('launch-template-name', region.launchTemplates.values(), v);
   checkNamesUnique('placement-group-name', region.placementGroups.values(), v);
+  checkNamesUnique(
+    'image-name',
+    [...region.images.values()].filter((i) => i.state !== 'deregistered'),
+    v,
+  );
+  checkImageSnapshots(region, v);
   for (const i of region.instances.values()) {
     if (i.placement && i.state !== 'terminated' && !region.placementGroups.has(i.placement.groupId))
       v('placement-group', `${i.id} is in placement group ${i.placement.groupId}, which does not exist`);
@@ -198,7 +205,18 @@ function checkVolumes(region: RegionState, v: (rule: string, detail: string) => 
   }
 }
 
-/** Key pair and launch template names are unique in their world. */
+/** A live image's snapshots exist: DeleteSnapshot refuses them while it does (catalogue root snapshots always exist). */
+function checkImageSnapshots(region: RegionState, v: (rule: string, detail: string) => void): void {
+  for (const image of region.images.values()) {
+    if (image.state === 'deregistered') continue;
+    for (const d of image.blockDevices) {
+      const id = d.ebs?.snapshotId;
+      if (id !== undefined && !findSnapshot(region, id)) v('image-snapshot', `${image.id} maps ${d.device} to missing ${id}`);
+    }
+  }
+}
+
+/** Key pair, launch template, placement group and live image names are unique in their world. */
 function checkNamesUnique(rule: string, resources: Iterable<{ id: string; name: string }>, v: (rule: string, detail: string) => void): void {
   const seen = new Map<string, string>();
   for (const r of resources) {

@@ -13,13 +13,15 @@
  *   without instance store.
  * - A device named twice is `InvalidBlockDeviceMapping`.
  * - Volumes made at launch are deleted on termination unless DeleteOnTermination is false.
- * Images outside the built-in catalogue get `/dev/xvda`, 8 GiB gp2 (see volume-rules.ts).
+ * - An image's other EBS mappings (the account's own images) add their volumes too; a request's
+ *   mapping for one of the image's devices changes it as for the root.
+ * Images outside the built-in catalogue and the account's get `/dev/xvda`, 8 GiB gp2 (see volume-rules.ts).
  */
 import type { RegionState } from './cloud.js';
 import { Ec2Error, invalidValue } from './errors.js';
 import { ID_KINDS, checkId, notFound } from './ids.js';
 import { findImage } from './images.js';
-import type { Instance, Tags } from './model.js';
+import type { ImageBlockDevice, Instance, Tags } from './model.js';
 import { createVolume, deleteVolume, instanceVolumes } from './volume.js';
 import { checkDeviceName, defaultRootVolume, findSnapshot, resolveShape, type VolumeShape } from './volume-rules.js';
 
@@ -56,24 +58,54 @@ export interface LaunchStorage {
 
 const EPHEMERAL = /^ephemeral([0-9]|1[0-9]|2[0-3])$/;
 
-/** The image's root volume: from the catalogue, or the documented default for other images. */
-export function imageRoot(region: string, imageId: string) {
-  const image = findImage(region, imageId);
-  return image
+/** An image's block devices: the account's own image's mappings; a catalogue image's root, or the documented default for others. */
+export function imageDevices(region: RegionState, imageId: string): { rootDeviceName: string; devices: readonly ImageBlockDevice[] } {
+  const own = region.images.get(imageId);
+  if (own) return { rootDeviceName: own.rootDeviceName, devices: own.blockDevices };
+  const image = findImage(region.name, imageId);
+  const root = image
     ? { rootDeviceName: image.rootDeviceName, snapshotId: image.rootVolume.snapshotId, sizeGiB: image.rootVolume.sizeGiB, type: image.rootVolume.type }
-    : defaultRootVolume(region, imageId);
+    : defaultRootVolume(region.name, imageId);
+  const ebs = { snapshotId: root.snapshotId, size: root.sizeGiB, volumeType: root.type, deleteOnTermination: true, encrypted: false };
+  return { rootDeviceName: root.rootDeviceName, devices: [{ device: root.rootDeviceName, ebs }] };
+}
+
+type ImageEbs = NonNullable<ImageBlockDevice['ebs']>;
+
+/** The volume an image's EBS mapping gives, as a request's mapping for the same device changes it. */
+function fromImage(region: RegionState, device: string, d: ImageEbs, e: BlockDeviceRequest['Ebs'] = {}): PlannedVolume {
+  const snapshot = d.snapshotId === undefined ? undefined : { id: d.snapshotId, size: findSnapshot(region, d.snapshotId)?.size ?? d.size };
+  const sameType = e.VolumeType === undefined || e.VolumeType === d.volumeType;
+  return {
+    device,
+    shape: resolveShape(
+      {
+        size: e.VolumeSize,
+        volumeType: e.VolumeType ?? d.volumeType,
+        iops: e.Iops ?? (sameType ? d.iops : undefined),
+        throughput: e.Throughput ?? (sameType ? d.throughput : undefined),
+      },
+      d.volumeType,
+      d.size,
+      snapshot,
+      true,
+    ),
+    snapshotId: d.snapshotId,
+    encrypted: e.Encrypted ?? d.encrypted,
+    kmsKeyId: e.KmsKeyId ?? d.kmsKeyId,
+    deleteOnTermination: e.DeleteOnTermination ?? d.deleteOnTermination,
+  };
 }
 
 export function planLaunchStorage(region: RegionState, imageId: string, mappings: readonly BlockDeviceRequest[] | undefined): LaunchStorage {
-  const root = imageRoot(region.name, imageId);
+  const image = imageDevices(region, imageId);
+  const rootDeviceName = image.rootDeviceName;
+  // The image's own EBS volumes, root first; a request's mapping may change, drop or add to them.
+  const fromTheImage = new Map<string, PlannedVolume>();
+  for (const d of image.devices) if (d.ebs && d.device === rootDeviceName) fromTheImage.set(d.device, fromImage(region, d.device, d.ebs));
+  for (const d of image.devices) if (d.ebs && d.device !== rootDeviceName) fromTheImage.set(d.device, fromImage(region, d.device, d.ebs));
+  const imageEbs = new Map(image.devices.flatMap((d) => (d.ebs ? [[d.device, d.ebs] as const] : [])));
   const seen = new Set<string>();
-  let rootPlan: PlannedVolume = {
-    device: root.rootDeviceName,
-    shape: resolveShape({}, root.type, root.sizeGiB, { id: root.snapshotId, size: root.sizeGiB }, true),
-    snapshotId: root.snapshotId,
-    encrypted: false,
-    deleteOnTermination: true,
-  };
   const others: PlannedVolume[] = [];
   for (const m of mappings ?? []) {
     const device = m.DeviceName;
@@ -83,9 +115,10 @@ export function planLaunchStorage(region: RegionState, imageId: string, mappings
       throw new Ec2Error('InvalidBlockDeviceMapping', `The device '${device}' is used in more than one block-device mapping`);
     }
     seen.add(device);
-    const isRoot = device === root.rootDeviceName;
+    const isRoot = device === rootDeviceName;
     if (m.NoDevice !== undefined) {
       if (isRoot) throw new Ec2Error('InvalidBlockDeviceMapping', `The root device ${device} of the image cannot be suppressed with NoDevice.`);
+      fromTheImage.delete(device);
       continue;
     }
     if (m.VirtualName !== undefined) {
@@ -100,23 +133,13 @@ export function planLaunchStorage(region: RegionState, imageId: string, mappings
     if (e.KmsKeyId !== undefined && e.Encrypted !== true) {
       throw new Ec2Error('InvalidParameterDependency', 'The parameter KmsKeyId requires the parameter Encrypted to be set.');
     }
-    if (isRoot) {
-      rootPlan = {
-        device,
-        shape: resolveShape(
-          { size: e.VolumeSize, volumeType: e.VolumeType ?? root.type, iops: e.Iops, throughput: e.Throughput },
-          root.type,
-          root.sizeGiB,
-          { id: root.snapshotId, size: root.sizeGiB },
-          true,
-        ),
-        snapshotId: root.snapshotId,
-        encrypted: e.Encrypted ?? false,
-        kmsKeyId: e.KmsKeyId,
-        deleteOnTermination: e.DeleteOnTermination ?? true,
-      };
+    const ofImage = imageEbs.get(device);
+    // The root always starts from the image's snapshot; another image device does unless the mapping names another snapshot.
+    if (ofImage && (isRoot || e.SnapshotId === undefined || e.SnapshotId === ofImage.snapshotId)) {
+      fromTheImage.set(device, fromImage(region, device, ofImage, e));
       continue;
     }
+    fromTheImage.delete(device);
     let snapshot: { id: string; size: number } | undefined;
     if (e.SnapshotId !== undefined) {
       checkId(ID_KINDS.snapshot, e.SnapshotId);
@@ -135,8 +158,9 @@ export function planLaunchStorage(region: RegionState, imageId: string, mappings
       deleteOnTermination: e.DeleteOnTermination ?? true,
     });
   }
-  if (others.length + 1 > MAX_LAUNCH_VOLUMES) throw invalidValue(`At most ${MAX_LAUNCH_VOLUMES} EBS volumes can be attached at launch.`);
-  return { rootDeviceName: root.rootDeviceName, volumes: [rootPlan, ...others] };
+  const volumes = [...fromTheImage.values(), ...others];
+  if (volumes.length > MAX_LAUNCH_VOLUMES) throw invalidValue(`At most ${MAX_LAUNCH_VOLUMES} EBS volumes can be attached at launch.`);
+  return { rootDeviceName, volumes };
 }
 
 /** Nitro instances take at most 28 attachments in all; the root and 27 data volumes bound a launch here. */

@@ -353,3 +353,54 @@ export interface EbsSnapshot extends Taggable {
   state: 'pending' | 'completed';
   completionTime?: Date;
 }
+
+/** One block device mapping of an AMI: an EBS volume (from a snapshot, or blank with a size) or an instance store volume. */
+export interface ImageBlockDevice {
+  readonly device: string;
+  /** `ephemeral0`–`ephemeral23`: an instance store volume (no `ebs`). */
+  readonly virtualName?: string;
+  readonly ebs?: {
+    readonly snapshotId?: string;
+    readonly size: number;
+    readonly volumeType: VolumeType;
+    readonly iops?: number;
+    readonly throughput?: number;
+    readonly deleteOnTermination: boolean;
+    readonly encrypted: boolean;
+    readonly kmsKeyId?: string;
+  };
+}
+
+export type ImageArchitectureName = 'i386' | 'x86_64' | 'arm64' | 'x86_64_mac' | 'arm64_mac';
+
+/**
+ * An AMI the account made (CreateImage from an instance, RegisterImage from snapshots): `pending` →
+ * `available`; a deregistered one is kept a while as `deregistered` (named by id it is then an
+ * empty answer, not an error, as AWS answers for recently deregistered images).
+ */
+export interface AccountImage extends Taggable {
+  readonly resourceType: 'image';
+  readonly ownerId: string;
+  readonly name: string;
+  description: string;
+  readonly architecture: ImageArchitectureName;
+  readonly platform?: 'windows';
+  readonly rootDeviceName: string;
+  readonly virtualizationType: 'hvm' | 'paravirtual';
+  readonly enaSupport: boolean;
+  readonly sriovNetSupport?: 'simple';
+  readonly bootMode?: 'legacy-bios' | 'uefi' | 'uefi-preferred';
+  readonly tpmSupport?: 'v2.0';
+  imdsSupport?: 'v2.0';
+  readonly kernelId?: string;
+  readonly ramdiskId?: string;
+  readonly creationDate: Date;
+  readonly blockDevices: readonly ImageBlockDevice[];
+  readonly sourceInstanceId?: string;
+  readonly sourceImageId?: string;
+  state: 'pending' | 'available' | 'deregistered';
+  /** Launch permissions: groups (only `all`, which makes the image public) and account ids. */
+  readonly launchGroups: string[];
+  readonly launchUserIds: string[];
+  deregisteredAt?: Date;
+}

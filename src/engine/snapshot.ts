@@ -245,6 +245,15 @@ function regionJson(r: RegionState) {
       completionTime: s.completionTime?.toISOString(),
       tags: tagsJson(s.tags),
     })),
+    images: [...r.images.values()].map((i) => ({
+      ...i,
+      creationDate: i.creationDate.toISOString(),
+      deregisteredAt: i.deregisteredAt?.toISOString(),
+      blockDevices: i.blockDevices.map((b) => ({ ...b, ebs: b.ebs && { ...b.ebs } })),
+      launchGroups: [...i.launchGroups],
+      launchUserIds: [...i.launchUserIds],
+      tags: tagsJson(i.tags),
+    })),
     pendingTransitions: r.timers.map((t) => ({ ...t, at: new Date(t.at).toISOString() })),
   };
 }

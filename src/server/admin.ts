@@ -21,6 +21,8 @@ export interface AdminDeps {
   readonly importFile: (text: string) => void;
   /** Storage figures for the health route: the state's size, the log since the last snapshot, that snapshot's time. */
   readonly storage?: () => Record<string, unknown>;
+  /** HTTPS for the health route: the local CA's certificate file, or that the certificate is the user's; undefined when off. */
+  readonly tls?: () => Record<string, unknown> | undefined;
 }
 
 export class AdminRoutes {
@@ -40,6 +42,7 @@ export class AdminRoutes {
           version: this.deps.version,
           uptimeSeconds: Math.round((Date.now() - this.deps.startedAt) / 10) / 100,
           storage: this.deps.storage?.(),
+          tls: this.deps.tls?.(),
         });
       case 'POST /_ec2net/reset':
         this.deps.reset();

@@ -220,8 +220,12 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
       });
     api.journal = journal;
   }
+  /** HTTPS's certificates, once read or made (below, before listening). */
+  let certificates: CertificateSource | undefined;
   const admin = new AdminRoutes({
     version: VERSION,
+    tls: () =>
+      certificates && (certificates.kind === 'ca' ? { certificates: 'local CA', caFile: certificates.ca.certFile } : { certificates: 'own (--tls-cert)' }),
     startedAt: Date.now(),
     getCloud,
     reset: () => {
@@ -278,7 +282,6 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     throw e;
   };
   // HTTPS on the same port: the user's certificate, or the local CA's (made here on the first start).
-  let certificates: CertificateSource | undefined;
   if (config.tls) certificates = await certificateSource(config.tls, config.host).catch(abandon);
   if (certificates?.kind === 'ca' && certificates.ca.created)
     log.info({ caFile: certificates.ca.certFile }, `made a local CA for HTTPS: ${certificates.ca.certFile}`);

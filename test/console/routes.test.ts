@@ -211,6 +211,21 @@ describe('console routes', () => {
     assert.ok(t.interfaces.filter((e) => e.id !== id).every((e) => !e.requesterManaged));
   });
 
+  it("lists an interface's delegated prefixes, IPv4 /28s then IPv6 /80s", async () => {
+    const account = '444455558888';
+    const pd = h.ec2('eu-west-1', account);
+    const { Vpc } = await pd.send(new CreateVpcCommand({ CidrBlock: '10.7.0.0/16', AmazonProvidedIpv6CidrBlock: true }));
+    const { Vpcs } = await pd.send(new DescribeVpcsCommand({ VpcIds: [Vpc!.VpcId!] }));
+    const v6 = Vpcs![0]!.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!.replace('/56', '/64');
+    const { Subnet } = await pd.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId!, CidrBlock: '10.7.1.0/24', Ipv6CidrBlock: v6 }));
+    const { NetworkInterface: eni } = await pd.send(
+      new CreateNetworkInterfaceCommand({ SubnetId: Subnet!.SubnetId!, Ipv4Prefixes: [{ Ipv4Prefix: '10.7.1.32/28' }], Ipv6PrefixCount: 1 }),
+    );
+    const t = (await (await fetch(`${h.url}/console/api/topology?account=${account}&region=eu-west-1&vpc=${Vpc!.VpcId}`)).json()) as TopologyResponse;
+    const node = t.interfaces.find((e) => e.id === eni!.NetworkInterfaceId)!;
+    assert.deepEqual(node.prefixes, ['10.7.1.32/28', eni!.Ipv6Prefixes![0]!.Ipv6Prefix]);
+  });
+
   it('accepts only JSON, only its own actions, only 12-digit accounts', async () => {
     assert.equal(
       (await action(h.url, { account: ACCOUNT, region: 'eu-west-1', action: 'StopInstances', params: {} }, 'application/x-www-form-urlencoded')).status,

@@ -120,6 +120,26 @@ describe('planOf', () => {
     assert.ok(!plan.configure.get('ec2net-vpc-1')!.some((l) => l.startsWith('rule')));
   });
 
+  it('routes each delegated prefix (IPv4 /28, IPv6 /80) whole to its interface, with a source check rule; the OS configures none of it', () => {
+    // EC2 User Guide, "Assign prefixes": traffic to the prefix reaches the interface; "Prefixes are included in
+    // source/destination checks"; the instance's OS configures the addresses it uses ("configure your operating system").
+    const withPrefixes = eni({ ipv6Subnet: '2001:db8::/64', prefixes: ['10.0.0.16/28', '2001:db8:0:0:7::/80'] });
+    const plan = planOf(EMPTY_PICTURE, picture(withPrefixes), options);
+    const router = plan.configure.get('ec2net-vpc-1')!;
+    assert.ok(router.includes('route replace 10.0.0.16/28 dev v1'));
+    assert.ok(router.includes('route replace 2001:db8:0:0:7::/80 dev v1'));
+    assert.ok(!router.some((l) => l.startsWith('neigh') && l.includes('/')), 'no neighbour entry for a block');
+    assert.ok(router.includes('rule add pref 100 iif v1 from 10.0.0.16/28 lookup main'));
+    assert.ok(router.includes('-6 rule add pref 100 iif v1 from 2001:db8:0:0:7::/80 lookup main'));
+    assert.ok(!plan.configure.get('i-a')!.some((l) => l.includes('10.0.0.16') || l.includes(':7::')));
+    // Unassigned: the block's route and rule go.
+    const gone = planOf(picture(withPrefixes), picture({ ...withPrefixes, prefixes: ['10.0.0.16/28'] }), options);
+    assert.deepEqual(gone.configure.get('ec2net-vpc-1')!.sort(), [
+      '-6 rule del pref 100 iif v1 from 2001:db8:0:0:7::/80 lookup main',
+      'route del 2001:db8:0:0:7::/80 dev v1',
+    ]);
+  });
+
   it('gives an interface of an IPv6 subnet its first IPv6 address, routes via fe80::1, a /128 in the router and an IPv6 source check', () => {
     const v6 = eni({ ipv6: ['2001:db8::5', '2001:db8::6'], ipv6Subnet: '2001:db8::/64' });
     const plan = planOf(EMPTY_PICTURE, picture(v6), options);

@@ -10,7 +10,8 @@ describe('built-in images', () => {
     const east = regionImages('us-east-1');
     const west = regionImages('eu-west-1');
     assert.ok(east.length >= 12);
-    for (const i of east) assert.match(i.id, /^ami-0[0-9a-f]{16}$/);
+    // Derived ids are long-format; an image whose AWS ids are known keeps AWS's (8 hex digits for old ones).
+    for (const i of east) assert.match(i.id, i.name.startsWith('amzn-ami-hvm-2017') ? /^ami-[0-9a-f]{8}$/ : /^ami-0[0-9a-f]{16}$/);
     assert.equal(new Set(east.map((i) => i.id)).size, east.length);
     assert.deepEqual(
       regionImages('us-east-1').map((i) => i.id),
@@ -70,13 +71,26 @@ describe('built-in images', () => {
     }
   });
 
-  it('has exactly one deprecated image, judged against the given clock', () => {
+  it('has two deprecated images, judged against the given clock', () => {
     const deprecated = regionImages('us-east-1').filter((i) => i.deprecationTime !== undefined);
-    assert.equal(deprecated.length, 1);
+    assert.deepEqual(
+      deprecated.map((i) => i.name),
+      ['amzn-ami-hvm-2018.03.0.20231218.0-x86_64-gp2', 'amzn-ami-hvm-2017.09.0.20170930-x86_64-gp2'],
+    );
     const [old] = deprecated;
     assert.equal(isDeprecated(old!, new Date('2025-01-01T00:00:00Z')), false);
     assert.equal(isDeprecated(old!, new Date('2026-01-01T00:00:00Z')), true);
-    for (const i of regionImages('us-east-1')) if (i !== old) assert.equal(isDeprecated(i, new Date('2100-01-01T00:00:00Z')), false);
+    assert.equal(isDeprecated(deprecated[1]!, new Date('2020-01-01T00:00:00Z')), true);
+    for (const i of regionImages('us-east-1')) if (!deprecated.includes(i)) assert.equal(isDeprecated(i, new Date('2100-01-01T00:00:00Z')), false);
+  });
+
+  it("keeps AWS's own ids for Amazon Linux AMI 2017.09.0 where they are known", () => {
+    // amazon.aws 5.5.1's ec2_ami target names this image by the ids AWS gave it (its vars/main.yml).
+    const old = (region: string) => regionImages(region).find((i) => i.name === 'amzn-ami-hvm-2017.09.0.20170930-x86_64-gp2')!;
+    assert.equal(old('us-east-1').id, 'ami-8c1be5f6');
+    assert.equal(old('eu-west-1').id, 'ami-acd005d5');
+    assert.match(old('eu-north-1').id, /^ami-0[0-9a-f]{16}$/);
+    assert.equal(findImage('us-east-1', 'ami-8c1be5f6')?.ownerId, '137112412989');
   });
 
   it('checks id shapes: well formed for RunInstances, malformed vs not found for DescribeImages', () => {

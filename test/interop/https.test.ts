@@ -64,8 +64,10 @@ function rawExchange(port: number, request: string): Promise<string> {
 
 /** The environment of a CLI or boto3 run that knows nothing of ec2net but the proxy and the CA. */
 function proxyEnv(h: Harness, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_EC2', 'AWS_ENDPOINT_URL_STS', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'AWS_PROFILE']) delete env[k];
+  return {
+    ...env,
     AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'test-secret',
     AWS_DEFAULT_REGION: 'us-east-1',
@@ -78,14 +80,12 @@ function proxyEnv(h: Harness, extra: Record<string, string> = {}): NodeJS.Proces
     no_proxy: '',
     ...extra,
   };
-  for (const k of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_EC2', 'AWS_ENDPOINT_URL_STS', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'AWS_PROFILE']) delete env[k];
-  return env;
 }
 
 async function aws(h: Harness, args: string[], extra: Record<string, string> = {}): Promise<any> {
   const { stdout } = await run('aws', [...args, '--output', 'json'], { env: proxyEnv(h, extra), timeout: 60_000 }).catch(
     (e: { stderr?: string; message: string }) => {
-      throw new Error(e.stderr || e.message);
+      throw new Error(`aws ${args.join(' ')}: ${e.stderr || e.message}`);
     },
   );
   return stdout.trim() ? JSON.parse(stdout) : {};
@@ -177,6 +177,25 @@ describe('HTTPS and AWS endpoint names (interop)', () => {
     assert.equal(out.url, 'https://ec2.us-west-2.amazonaws.com');
     const { Vpcs } = await h.ec2('us-west-2').send(new DescribeVpcsCommand({ VpcIds: [out.id] }));
     assert.equal(Vpcs![0]!.CidrBlock, '10.9.0.0/16');
+  });
+
+  it('NO_PROXY and http:// endpoints work as before, whatever HTTPS_PROXY says', async () => {
+    // The proxy variables name a port where nothing listens: a client that used them would fail.
+    const elsewhere = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' };
+    const { Vpc } = await aws(h, ['--endpoint-url', h.url, 'ec2', 'create-vpc', '--cidr-block', '10.11.0.0/16'], {
+      ...elsewhere,
+      NO_PROXY: '127.0.0.1',
+      no_proxy: '127.0.0.1',
+    });
+    const viaHttps = await aws(h, ['--endpoint-url', h.server.httpsUrl!, 'ec2', 'describe-vpcs', '--vpc-ids', Vpc.VpcId], {
+      ...elsewhere,
+      NO_PROXY: '127.0.0.1',
+      no_proxy: '127.0.0.1',
+    });
+    assert.equal(viaHttps.Vpcs[0].CidrBlock, '10.11.0.0/16');
+    // An http:// endpoint with HTTPS_PROXY set: HTTPS_PROXY is only for https URLs.
+    const plain = await aws(h, ['--endpoint-url', h.url, 'ec2', 'describe-vpcs', '--vpc-ids', Vpc.VpcId], { HTTPS_PROXY: 'http://127.0.0.1:9' });
+    assert.equal(plain.Vpcs.length, 1);
   });
 
   it("curl through the proxy reaches ec2net's own routes (a reset, as test runners do)", async () => {

@@ -340,7 +340,7 @@ describe('images (interop)', () => {
     const pattern = [{ Name: 'name', Values: ['amzn-ami-hvm-*'] }];
     assert.deepEqual((await ec2.send(new DescribeImagesCommand({ Filters: pattern }))).Images, []);
     const withOld = await ec2.send(new DescribeImagesCommand({ Filters: pattern, IncludeDeprecated: true }));
-    assert.equal(withOld.Images!.length, 1);
+    assert.equal(withOld.Images!.length, 2);
     const old = withOld.Images![0]!;
     assert.ok(old.DeprecationTime);
     const named = await ec2.send(new DescribeImagesCommand({ ImageIds: [old.ImageId!] }));

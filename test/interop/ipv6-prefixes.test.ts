@@ -26,12 +26,15 @@ import {
   CreateVpcCommand,
   DescribeInstancesCommand,
   DisassociateSubnetCidrBlockCommand,
+  GetLaunchTemplateDataCommand,
+  ModifyInstanceAttributeCommand,
   RunInstancesCommand,
+  StopInstancesCommand,
   UnassignIpv6AddressesCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { formatIpv6, nthSubCidr6, parseIpv6, parseIpv6Cidr } from '../../src/engine/cidr.js';
-import { getEni, IMAGE, invariants, refusedUnchanged, useHarness } from './harness.js';
+import { getEni, getInstance, IMAGE, invariants, refusedUnchanged, until, useHarness } from './harness.js';
 
 interface Net {
   vpcId: string;
@@ -300,6 +303,76 @@ describe('IPv6 prefix delegation (interop)', () => {
     );
   });
 
+  it('RunInstances checks the IPv6 count, prefixes included, against the type (t3.micro: 2), and refuses explicit prefixes for several instances', async () => {
+    // [UG "Each prefix … counts as one IP address"] [ref "ENI-specific" errors: InvalidInterface.IpAddressLimitExceeded "at launch"]
+    const run = (spec: { Ipv6PrefixCount?: number; Ipv6Prefixes?: { Ipv6Prefix: string }[] }, count = 1) =>
+      ec2.send(
+        new RunInstancesCommand({
+          ImageId: IMAGE,
+          InstanceType: 't3.micro',
+          MinCount: count,
+          MaxCount: count,
+          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: net.subnetId, ...spec }],
+        }),
+      );
+    await refusedUnchanged(h, ec2, () => run({ Ipv6PrefixCount: 3 }), 'InvalidInterface.IpAddressLimitExceeded');
+    // A type without IPv6 (m3.medium: IPv6 not supported in instance-types.json) takes no prefix.
+    await refusedUnchanged(
+      h,
+      ec2,
+      () =>
+        ec2.send(
+          new RunInstancesCommand({
+            ImageId: IMAGE,
+            InstanceType: 'm3.medium',
+            MinCount: 1,
+            MaxCount: 1,
+            NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: net.subnetId, Ipv6PrefixCount: 1 }],
+          }),
+        ),
+      'InvalidInterface.IpAddressLimitExceeded',
+    );
+    // [ref §4.17 "PrivateIpAddress / PrivateIpAddresses / Ipv6Addresses cannot be used when launching more than one
+    // instance"]; a specific prefix is a block of specific addresses.
+    await refusedUnchanged(h, ec2, () => run({ Ipv6Prefixes: [{ Ipv6Prefix: nth80(net, 12) }] }, 2), 'InvalidParameterCombination');
+    const r = await run({ Ipv6PrefixCount: 2 });
+    assert.equal(r.Instances![0]!.NetworkInterfaces![0]!.Ipv6Prefixes!.length, 2);
+    await invariants(h);
+  });
+
+  it('a stopped instance whose interface holds more prefixes than the new type allows keeps its type', async () => {
+    // [EC2 User Guide, "Change the instance type": the new type must support the addresses] [UG "Each prefix … counts as
+    // one IP address"]: three /80s on an m5.large interface do not fit a t3.micro (2 IPv6 addresses per interface).
+    const r = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: IMAGE,
+        InstanceType: 'm5.large',
+        MinCount: 1,
+        MaxCount: 1,
+        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: net.subnetId, Ipv6PrefixCount: 3 }],
+      }),
+    );
+    const id = r.Instances![0]!.InstanceId!;
+    await until(
+      () => getInstance(ec2, id),
+      (i) => i.State!.Name === 'running',
+      `${id} running`,
+    );
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    await until(
+      () => getInstance(ec2, id),
+      (i) => i.State!.Name === 'stopped',
+      `${id} stopped`,
+    );
+    await refusedUnchanged(
+      h,
+      ec2,
+      () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: 't3.micro' } })),
+      'InvalidParameterValue',
+    );
+    await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: 'c5.large' } }));
+  });
+
   it('a launch template whose interface carries Ipv6PrefixCount launches with the prefix delegated', async () => {
     // [API LaunchTemplateInstanceNetworkInterfaceSpecificationRequest.Ipv6PrefixCount]; the VPC CNI's IPv6 mode and
     // Karpenter set it in templates (aws/karpenter-provider-aws#7275).
@@ -314,6 +387,10 @@ describe('IPv6 prefix delegation (interop)', () => {
     const got = await prefixesOf(ec2, eth0);
     assert.equal(got.length, 1);
     assertPrefix80(net, got[0]!);
+    // GetLaunchTemplateData gives the interface's prefixes back in the specification's Ipv6Prefixes
+    // [API LaunchTemplateInstanceNetworkInterfaceSpecification.Ipv6Prefixes].
+    const { LaunchTemplateData } = await ec2.send(new GetLaunchTemplateDataCommand({ InstanceId: r.Instances![0]!.InstanceId }));
+    assert.deepEqual(LaunchTemplateData!.NetworkInterfaces![0]!.Ipv6Prefixes, [{ Ipv6Prefix: got[0] }]);
     await invariants(h);
   });
 

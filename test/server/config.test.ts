@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { ConfigError, DEFAULTS, parseServeConfig, type ServeConfig } from '../../src/config.js';
@@ -99,8 +102,20 @@ interface Run {
  * files) and in memory only (no data directory left in the working tree).
  */
 const baseEnv = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...process.env, EC2NET_IMDS_PORT: 'off', EC2NET_EPHEMERAL: '1' };
-  for (const k of ['EC2NET_HOST', 'EC2NET_PORT', 'EC2NET_ACCOUNT_ID', 'EC2NET_LOG_LEVEL', 'EC2NET_DATA_DIR']) delete env[k];
+  // An ephemeral server's local CA goes under XDG_DATA_HOME: a temporary one, not the user's.
+  const env: NodeJS.ProcessEnv = { ...process.env, EC2NET_IMDS_PORT: 'off', EC2NET_EPHEMERAL: '1', XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'ec2net-xdg-')) };
+  for (const k of [
+    'EC2NET_HOST',
+    'EC2NET_PORT',
+    'EC2NET_ACCOUNT_ID',
+    'EC2NET_LOG_LEVEL',
+    'EC2NET_DATA_DIR',
+    'EC2NET_TLS',
+    'EC2NET_TLS_CA_DIR',
+    'EC2NET_TLS_CERT',
+    'EC2NET_TLS_KEY',
+  ])
+    delete env[k];
   return env;
 };
 

@@ -12,7 +12,7 @@ import { createSecureContext, createServer, type SecureContext, type Server as T
 import type { Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { issueLeaf, newKeyPair, type CertificateAuthority, type KeyPair } from './certificates.js';
+import { issueLeaf, loadForge, newKeyPair, type CertificateAuthority, type KeyPair } from './certificates.js';
 import { isAwsEndpointName, normalHost } from './endpoint-names.js';
 
 export type CertificateSource =
@@ -87,7 +87,7 @@ export class TlsTerminator {
   private async issue(names: readonly string[]): Promise<{ cert: string; key: string }> {
     if (this.source.kind !== 'ca') throw new Error('certificates are issued only by the local CA');
     this.leafKey ??= newKeyPair();
-    const key = await this.leafKey;
+    const [key] = await Promise.all([this.leafKey, loadForge()]);
     const leaf = await issueLeaf(this.source.ca, names, key);
     this.logger.debug({ names }, 'TLS certificate issued');
     // The chain: the leaf, then the CA (clients that trust the CA find the path either way).
