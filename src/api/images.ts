@@ -200,7 +200,7 @@ function imageView(i: ListedImage): ImageView {
 }
 
 /** One predicate for the `ExecutableUsers` list (ORed); throws on a value AWS would not accept. */
-function executableBy(users: readonly string[], self: string): (i: ListedImage) => boolean {
+function executableBy(users: readonly string[]): (i: ListedImage) => boolean {
   for (const u of users) if (u !== 'all' && u !== 'self' && !/^[0-9]{12}$/.test(u)) throw new Ec2Error('InvalidUserID.Malformed', `User ID '${u}' is invalid`);
   return (i) => users.some((u) => (u === 'all' ? i.public : u === 'self' || u === i.ownerId || i.launchUserIds.includes(u)));
 }
@@ -248,7 +248,7 @@ export const imageHandlers = handlers({
       for (const own of ctx.region.images.values()) if (own.state !== 'deregistered') chosen.push(fromAccount(own));
     }
 
-    const executable = input.ExecutableUsers?.length ? executableBy(input.ExecutableUsers, ctx.accountId) : undefined;
+    const executable = input.ExecutableUsers?.length ? executableBy(input.ExecutableUsers) : undefined;
     const selected = chosen.filter((i) => (!ownedBy || ownedBy(i)) && (!executable || executable(i)) && match(i));
     const page = paginate(ctx, selected, (i) => i.id, input, input.ImageIds, 'imageIds');
     return { Images: page.items.map(imageView), NextToken: page.nextToken };
