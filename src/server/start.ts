@@ -16,6 +16,7 @@ import { createApp } from './app.js';
 import { createFront } from './front.js';
 import { handleConnect, type ListenerIdentity } from './proxy.js';
 import { certificateSource } from './tls/setup.js';
+import { caKeyAhead } from './tls/certificates.js';
 import { TlsTerminator, type CertificateSource } from './tls/terminator.js';
 import { isLoopbackHost, loadCredentials, sigv4Authenticator } from './auth.js';
 import { ConsoleRoutes } from '../console/routes.js';
@@ -105,6 +106,8 @@ function openJournal(dataDir: string, lock: { release(): void } | undefined): Jo
 
 export async function startServer(config: ServerConfig, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? pino({ level: config.logLevel, base: { service: 'ec2net' } });
+  // A first start's CA key is made on the thread pool while the model and state load.
+  const caKey = config.tls && 'caDir' in config.tls ? caKeyAhead(config.tls.caDir) : undefined;
   // The credentials file is read first: a bad one stops the start before anything listens.
   const credentials = config.auth === 'sigv4' ? loadCredentials(config.credentialsFile!) : undefined;
   if (credentials) log.info({ credentialsFile: config.credentialsFile, keys: credentials.size }, 'signature checking on (SigV4)');
@@ -282,7 +285,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     throw e;
   };
   // HTTPS on the same port: the user's certificate, or the local CA's (made here on the first start).
-  if (config.tls) certificates = await certificateSource(config.tls, config.host).catch(abandon);
+  if (config.tls) certificates = await certificateSource(config.tls, config.host, caKey).catch(abandon);
   if (certificates?.kind === 'ca' && certificates.ca.created)
     log.info({ caFile: certificates.ca.certFile }, `made a local CA for HTTPS: ${certificates.ca.certFile}`);
   const tls = certificates && new TlsTerminator(certificates, server, log);

@@ -79,9 +79,9 @@ function signNatively(cert: Forge.pki.Certificate, key: KeyObject): void {
 }
 
 /** A new self-signed CA certificate and its key, valid from `now` for CA_VALIDITY_DAYS. */
-export async function makeCa(now = new Date()): Promise<{ certPem: string; key: KeyObject }> {
+export async function makeCa(now = new Date(), key?: Promise<KeyPair>): Promise<{ certPem: string; key: KeyObject }> {
   // The key is made on the thread pool while forge loads on this thread.
-  const made = newKeyPair();
+  const made = key ?? newKeyPair();
   const f = await forge();
   const keys = await made;
   const cert = f.pki.createCertificate();
@@ -143,15 +143,26 @@ export async function issueLeaf(
 }
 
 /**
+ * A key for a CA that `dir` lacks, started now on the thread pool (an RSA key takes 0.1–0.5 s):
+ * a start makes it while it loads the model and the state. Nothing is written.
+ */
+export function caKeyAhead(dir: string): Promise<KeyPair> | undefined {
+  if (existsSync(join(dir, CA_CERT_FILE))) return undefined;
+  const key = newKeyPair();
+  key.catch(() => undefined); // awaited later, or never when the start fails first
+  return key;
+}
+
+/**
  * The CA kept in `dir` (ca.pem and ca-key.pem): read when it is there (a CA of the user's own
- * may be put there), made and written once when it is not. Every problem is a ConfigError naming
+ * may be put there), made and written once when it is not (with `key` when one was started ahead). Every problem is a ConfigError naming
  * the file.
  */
-export async function loadOrMakeCa(dir: string, now = new Date()): Promise<CertificateAuthority> {
+export async function loadOrMakeCa(dir: string, now = new Date(), key?: Promise<KeyPair>): Promise<CertificateAuthority> {
   const certFile = join(dir, CA_CERT_FILE);
   const keyFile = join(dir, CA_KEY_FILE);
   if (!existsSync(certFile)) {
-    const made = await makeCa(now);
+    const made = await makeCa(now, key);
     if (writeCaOnce(dir, made.certPem, made.key)) return { ...made, certFile, created: true };
     // Another ec2net made one at the same moment: use that one.
   }

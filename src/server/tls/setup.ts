@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createSecureContext } from 'node:tls';
 import { ConfigError, type TlsConfig } from '../../config.js';
-import { loadOrMakeCa } from './certificates.js';
+import { loadOrMakeCa, type KeyPair } from './certificates.js';
 import type { CertificateSource } from './terminator.js';
 
 /** Addresses that mean "every interface": a certificate names the machine instead. */
@@ -20,7 +20,7 @@ export function defaultNames(host: string): string[] {
   return names;
 }
 
-export async function certificateSource(tls: TlsConfig, host: string): Promise<CertificateSource> {
+export async function certificateSource(tls: TlsConfig, host: string, caKey?: Promise<KeyPair>): Promise<CertificateSource> {
   if ('certFile' in tls) {
     const read = (file: string, flag: string) => {
       try {
@@ -38,5 +38,5 @@ export async function certificateSource(tls: TlsConfig, host: string): Promise<C
     }
     return { kind: 'own', certPem, keyPem };
   }
-  return { kind: 'ca', ca: await loadOrMakeCa(tls.caDir), defaultNames: defaultNames(host) };
+  return { kind: 'ca', ca: await loadOrMakeCa(tls.caDir, new Date(), caKey), defaultNames: defaultNames(host) };
 }
