@@ -9,7 +9,8 @@
  * - Owners: `self` (the caller's account), `amazon`,
  *   `aws-marketplace`, `aws-backup-vault` (by ImageOwnerAlias) and 12-digit account ids; values
  *   are ORed. Anything else is `InvalidUserID.Malformed`.
- * - ExecutableUsers is accepted and ignored: every catalogue image is public.
+ * - ExecutableUsers (ORed): `all` keeps public images, `self` those the caller may launch (all it
+ *   sees), an account id those with an explicit launch permission for it (the owner's own included).
  * - IncludeDeprecated (default false) hides images whose DeprecationTime has passed.
  * - MaxResults 5–1000 with NextToken; without MaxResults every match comes back at once.
  */
@@ -59,11 +60,13 @@ interface ListedImage {
   readonly kernelId?: string;
   readonly ramdiskId?: string;
   readonly freeTierEligible?: boolean;
+  /** Accounts with an explicit launch permission. */
+  readonly launchUserIds: readonly string[];
 }
 
 function fromCatalogue(i: ImageInfo): ListedImage {
   const root = { snapshotId: i.rootVolume.snapshotId, size: i.rootVolume.sizeGiB, volumeType: i.rootVolume.type, deleteOnTermination: true, encrypted: false };
-  return { ...i, devices: [{ device: i.rootDeviceName, ebs: root }], tags: NO_TAGS, freeTierEligible: true };
+  return { ...i, devices: [{ device: i.rootDeviceName, ebs: root }], tags: NO_TAGS, freeTierEligible: true, launchUserIds: [] };
 }
 
 function fromAccount(a: AccountImage): ListedImage {
@@ -93,6 +96,7 @@ function fromAccount(a: AccountImage): ListedImage {
     sourceInstanceId: a.sourceInstanceId,
     kernelId: a.kernelId,
     ramdiskId: a.ramdiskId,
+    launchUserIds: a.launchUserIds,
   };
 }
 
@@ -195,6 +199,12 @@ function imageView(i: ListedImage): ImageView {
   };
 }
 
+/** One predicate for the `ExecutableUsers` list (ORed); throws on a value AWS would not accept. */
+function executableBy(users: readonly string[]): (i: ListedImage) => boolean {
+  for (const u of users) if (u !== 'all' && u !== 'self' && !/^[0-9]{12}$/.test(u)) throw new Ec2Error('InvalidUserID.Malformed', `User ID '${u}' is invalid`);
+  return (i) => users.some((u) => (u === 'all' ? i.public : u === 'self' || u === i.ownerId || i.launchUserIds.includes(u)));
+}
+
 /** One predicate for the `Owners` list (ORed); throws on a value AWS would not accept. */
 function ownerMatcher(owners: readonly string[], self: string): (i: ListedImage) => boolean {
   const ids = new Set<string>();
@@ -238,7 +248,8 @@ export const imageHandlers = handlers({
       for (const own of ctx.region.images.values()) if (own.state !== 'deregistered') chosen.push(fromAccount(own));
     }
 
-    const selected = chosen.filter((i) => (!ownedBy || ownedBy(i)) && match(i));
+    const executable = input.ExecutableUsers?.length ? executableBy(input.ExecutableUsers) : undefined;
+    const selected = chosen.filter((i) => (!ownedBy || ownedBy(i)) && (!executable || executable(i)) && match(i));
     const page = paginate(ctx, selected, (i) => i.id, input, input.ImageIds, 'imageIds');
     return { Images: page.items.map(imageView), NextToken: page.nextToken };
   },

@@ -6,7 +6,8 @@
  */
 import { chooseTopology } from '../engine/cpu-options.js';
 import type { RegionState } from '../engine/cloud.js';
-import { Ec2Error, invalidCombination, invalidValue } from '../engine/errors.js';
+import { Ec2Error, invalidCombination, invalidValue, isEc2Error } from '../engine/errors.js';
+import { launchRoom, notEnoughRoom, type SubnetDemand } from '../engine/launch-capacity.js';
 import { ID_KINDS } from '../engine/ids.js';
 import { findInstanceType } from '../engine/instance-types.js';
 import { launchInstance, type LaunchInterface } from '../engine/instance.js';
@@ -202,21 +203,18 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
   const namedGroups = input.SecurityGroups?.length ? groupIdsByName(region, launchSubnet.vpcId, input.SecurityGroups) : [];
   if (namedGroups.length) (planned[0] as { groupIds?: string[] }).groupIds = [...new Set([...(input.SecurityGroupIds ?? []), ...namedGroups])];
 
-  // How many instances fit in the subnets' free addresses (each new interface takes its addresses).
-  const perInstance = new Map<Subnet, number>();
+  // How many instances fit in the subnets' free addresses and free /28 blocks (each new interface takes its own).
+  const demands = new Map<Subnet, SubnetDemand>();
   for (const p of planned) {
     if (p.existing) continue;
-    const n = 1 + (p.spec.SecondaryPrivateIpAddressCount ?? 0) + Math.max(0, (p.spec.PrivateIpAddresses?.length ?? 1) - 1);
-    perInstance.set(p.subnet, (perInstance.get(p.subnet) ?? 0) + n);
+    const d = demands.get(p.subnet) ?? { addresses: 0, prefixes: 0 };
+    d.addresses += 1 + (p.spec.SecondaryPrivateIpAddressCount ?? 0) + Math.max(0, (p.spec.PrivateIpAddresses?.length ?? 1) - 1);
+    d.prefixes += (p.spec.Ipv4PrefixCount ?? 0) + (p.spec.Ipv4Prefixes?.length ?? 0);
+    demands.set(p.subnet, d);
   }
-  let count = input.MaxCount;
-  for (const [subnet, n] of perInstance) count = Math.min(count, Math.floor(subnet.pool.freeCount / n));
-  if (count < input.MinCount) {
-    throw new Ec2Error(
-      'InsufficientFreeAddressesInSubnet',
-      `There are not enough free addresses in subnet '${[...perInstance.keys()][0]!.id}' to satisfy the requested number of instances.`,
-    );
-  }
+  const room = launchRoom(demands, input.MaxCount);
+  const count = room.count;
+  if (count < input.MinCount) throw notEnoughRoom(room.tightest!.id);
 
   const instanceTags = tagsFromSpecs(input.TagSpecifications, 'instance', ['instance', 'network-interface', 'volume', 'spot-instances-request', 'elastic-gpu']);
   const eniTags = tagsFromSpecs(input.TagSpecifications, 'network-interface', [
@@ -243,34 +241,51 @@ export function runInstances(region: RegionState, input: RunInput): LaunchResult
     zone,
     count,
   );
-  const reservationId = region.ids.next(ID_KINDS.reservation);
   const created: NetworkInterface[] = [];
+  /** Creates one new interface of an instance, or takes the existing one (cold attach). */
+  const launchInterface = (p: PlannedInterface): LaunchInterface => {
+    if (p.existing) return { eni: p.existing, deviceIndex: p.deviceIndex, networkCardIndex: p.spec.NetworkCardIndex ?? 0, deleteOnTermination: false };
+    const s = p.spec;
+    const primaryIp = s.PrivateIpAddress ?? s.PrivateIpAddresses?.find((a) => a.Primary)?.PrivateIpAddress;
+    const eni = createNetworkInterface(region, {
+      subnet: p.subnet,
+      description: s.Description,
+      primaryIp,
+      secondaryIps: (s.PrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress!).filter((a) => a !== primaryIp),
+      secondaryCount: s.SecondaryPrivateIpAddressCount,
+      ipv6Addresses: (s.Ipv6Addresses ?? []).map((a) => a.Ipv6Address ?? ''),
+      ipv6Count: s.Ipv6AddressCount,
+      ipv4Prefixes: (s.Ipv4Prefixes ?? []).map((x) => x.Ipv4Prefix ?? ''),
+      ipv4PrefixCount: s.Ipv4PrefixCount,
+      ipv6Prefixes: (s.Ipv6Prefixes ?? []).map((x) => x.Ipv6Prefix ?? ''),
+      ipv6PrefixCount: s.Ipv6PrefixCount,
+      groupIds: p.groupIds ?? s.Groups,
+      interfaceType: s.InterfaceType,
+      tags: new Map(eniTags),
+    });
+    created.push(eni);
+    return { eni, deviceIndex: p.deviceIndex, networkCardIndex: s.NetworkCardIndex ?? 0, deleteOnTermination: s.DeleteOnTermination ?? true };
+  };
+  const reservationId = region.ids.next(ID_KINDS.reservation);
   const instances: Instance[] = [];
   try {
     for (let k = 0; k < count; k++) {
-      const interfaces: LaunchInterface[] = planned.map((p) => {
-        if (p.existing) return { eni: p.existing, deviceIndex: p.deviceIndex, networkCardIndex: p.spec.NetworkCardIndex ?? 0, deleteOnTermination: false };
-        const s = p.spec;
-        const primaryIp = s.PrivateIpAddress ?? s.PrivateIpAddresses?.find((a) => a.Primary)?.PrivateIpAddress;
-        const eni = createNetworkInterface(region, {
-          subnet: p.subnet,
-          description: s.Description,
-          primaryIp,
-          secondaryIps: (s.PrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress!).filter((a) => a !== primaryIp),
-          secondaryCount: s.SecondaryPrivateIpAddressCount,
-          ipv6Addresses: (s.Ipv6Addresses ?? []).map((a) => a.Ipv6Address ?? ''),
-          ipv6Count: s.Ipv6AddressCount,
-          ipv4Prefixes: (s.Ipv4Prefixes ?? []).map((x) => x.Ipv4Prefix ?? ''),
-          ipv4PrefixCount: s.Ipv4PrefixCount,
-          ipv6Prefixes: (s.Ipv6Prefixes ?? []).map((x) => x.Ipv6Prefix ?? ''),
-          ipv6PrefixCount: s.Ipv6PrefixCount,
-          groupIds: p.groupIds ?? s.Groups,
-          interfaceType: s.InterfaceType,
-          tags: new Map(eniTags),
+      const mark = created.length;
+      let creating: Subnet | undefined;
+      let interfaces: LaunchInterface[];
+      try {
+        interfaces = planned.map((p) => {
+          creating = p.subnet;
+          return launchInterface(p);
         });
-        created.push(eni);
-        return { eni, deviceIndex: p.deviceIndex, networkCardIndex: s.NetworkCardIndex ?? 0, deleteOnTermination: s.DeleteOnTermination ?? true };
-      });
+      } catch (e) {
+        // The room counted above is an upper bound (addresses picked may spoil free /28 blocks):
+        // MaxCount launches as many as fit above MinCount, MinCount not met launches none.
+        if (!isEc2Error(e) || e.code !== 'InsufficientFreeAddressesInSubnet') throw e;
+        if (k < input.MinCount) throw notEnoughRoom(creating!.id);
+        for (const eni of created.splice(mark)) destroyNetworkInterface(region, eni);
+        break;
+      }
       const instance = launchInstance(region, {
         reservationId,
         imageId: input.ImageId!,

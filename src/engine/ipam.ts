@@ -95,6 +95,13 @@ export class Ipv4Pool {
     return this.prefixMap.size;
   }
 
+  /** Aligned /28 blocks with all 16 addresses free: how many prefixes `allocatePrefix28` could still give. */
+  get freePrefix28Count(): number {
+    let n = 0;
+    for (const v of this.occ) n += ((v & 0xffff) === 0 ? 1 : 0) + (v >>> 16 === 0 ? 1 : 0);
+    return n;
+  }
+
   canAllocateCount(n: number): boolean {
     return n <= this.freeCount;
   }

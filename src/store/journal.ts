@@ -69,6 +69,9 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 /** What the write-ahead log may keep between snapshots (emptied and cut to nothing by each snapshot). */
 export const WAL_LIMIT_BYTES = 4 * 1024 * 1024;
 
+/** How much of the database file reads map into memory (beyond it, SQLite reads as usual). */
+const MMAP_BYTES = 1024 * 1024 * 1024;
+
 export class Journal {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
@@ -98,6 +101,10 @@ export class Journal {
     // often cost durable throughput) and cut back to 4 MiB: between snapshots it adds at most
     // that constant to the directory, and every snapshot empties it.
     this.db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
+    // Reads through a memory map of the file: the snapshot (tens of MiB at scale) is copied once
+    // from the OS's page cache instead of through SQLite's own, which cut a restart's read of it
+    // by about a third (bench/RESULTS.md). Writes still go through the journal as before.
+    this.db.pragma(`mmap_size = ${MMAP_BYTES}`);
     this.openedVersion = this.db.pragma('user_version', { simple: true }) as number;
     // Freed pages (old snapshots, compacted log) can be returned to the file system; only settable before the first table.
     if (this.openedVersion === 0) this.db.pragma('auto_vacuum = INCREMENTAL');
@@ -241,8 +248,11 @@ export class Journal {
         this.db.exec('DELETE FROM meta');
         for (const [k, v] of Object.entries(meta)) this.set(k, v);
       }
+      // The old snapshot goes first: the new one is written into the pages it frees, so the
+      // compaction after has no pages to move (written after, it sat at the end of the file and
+      // every one of its pages was moved down: seconds at scale).
+      this.db.exec('DELETE FROM snapshots; DELETE FROM ops;');
       this.db.prepare('INSERT INTO snapshots (taken_at, bytes, image) VALUES (?, ?, ?)').run(Date.now(), image.length, image);
-      this.db.exec('DELETE FROM snapshots WHERE id < (SELECT MAX(id) FROM snapshots); DELETE FROM ops;');
       this.db.prepare('DELETE FROM segments WHERE id IS NOT ?').run(this.segment);
     })();
     this.tail = 0;

@@ -183,6 +183,26 @@ test('IPv4 /28 prefix delegation: alignment, reserved, conflicts', () => {
   assert.throws(() => small.allocatePrefix(ip4('10.0.0.0')), ec2Err('InvalidParameterValue', /reserved/));
 });
 
+test('freePrefix28Count: aligned /28 blocks with every address free, as allocatePrefix28 finds them', () => {
+  // A /26: the first block holds .0-.3, the last the broadcast address; the middle two are free.
+  const p = pool4('10.0.0.0/26');
+  assert.equal(p.freePrefix28Count, 2);
+  // One single address spoils its whole block; addresses in an already spoiled block change nothing.
+  p.allocate(ip4('10.0.0.17'));
+  assert.equal(p.freePrefix28Count, 1);
+  p.allocateLowest();
+  assert.equal(p.freePrefix28Count, 1);
+  assert.equal(formatIpv4(p.allocatePrefix28()!), '10.0.0.32');
+  assert.equal(p.freePrefix28Count, 0);
+  p.releasePrefix(ip4('10.0.0.32'));
+  p.release(ip4('10.0.0.17'));
+  assert.equal(p.freePrefix28Count, 2);
+  // A /16 counts every aligned block but the first and the last; a /28 subnet has none.
+  assert.equal(pool4('10.1.0.0/16').freePrefix28Count, 4096 - 2);
+  assert.equal(pool4('10.0.0.0/28').freePrefix28Count, 0);
+  assert.equal(pool4('10.0.0.0/27').freePrefix28Count, 0);
+});
+
 test('IPv4 prefixes of other lengths', () => {
   const p = pool4('10.0.0.0/22');
   p.allocatePrefix(ip4('10.0.1.0'), 24);

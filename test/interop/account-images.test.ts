@@ -239,6 +239,12 @@ result = [img[k] for k in ('Name', 'RootDeviceName', 'Architecture', 'Virtualiza
     // [api ModifyImageAttribute] LaunchPermission Add Group=all makes the image public; Remove makes it private.
     await h.cli(['modify-image-attribute', '--image-id', ImageId!, '--launch-permission', 'Add=[{Group=all},{UserId=210987654321}]']);
     assert.equal((await image(ImageId!))!.Public, true);
+    // [api DescribeImages] ExecutableUsers "all (public AMIs)", or an account id with explicit launch permissions.
+    const executable = async (users: string[]) =>
+      (await ec2.send(new DescribeImagesCommand({ Owners: ['self'], ExecutableUsers: users }))).Images!.map((x) => x.ImageId);
+    assert.deepEqual(await executable(['all']), [ImageId]);
+    assert.deepEqual(await executable(['210987654321']), [ImageId]);
+    assert.deepEqual(await executable(['111122223333']), []);
     const perms = await h.cli(['describe-image-attribute', '--image-id', ImageId!, '--attribute', 'launchPermission']);
     assert.deepEqual(perms.LaunchPermissions, [{ Group: 'all' }, { UserId: '210987654321' }]);
     // [ansible ec2_ami] sends Attribute='Description ' (trailing space) and Attribute='LaunchPermission', and
@@ -252,6 +258,7 @@ result = [ec2.describe_image_attribute(ImageId=${JSON.stringify(ImageId)}, Attri
           ec2.describe_image_attribute(ImageId=${JSON.stringify(ImageId)}, Attribute='productCodes')['ProductCodes']]`);
     assert.deepEqual(out, ['two', [], []]);
     assert.equal((await image(ImageId!))!.Public, false);
+    assert.deepEqual(await executable(['all']), []);
     await expectCode(ec2.send(new ModifyImageAttributeCommand({ ImageId, LaunchPermission: { Add: [{ UserId: 'someone' }] } })), 'InvalidUserID.Malformed');
     // Images of others: their attributes are AuthFailure [ansible ec2_ami_info: "describing launch permissions of
     // images owned by others is not permitted"].
