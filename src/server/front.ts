@@ -30,6 +30,8 @@ export function createFront(app: HttpServer, tls: TlsTerminator | undefined): Fr
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    // A reset before the first byte (nobody else listens yet) must not take the process down.
+    socket.on('error', () => socket.destroy());
     socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
     socket.once('data', (first: Buffer) => {
       socket.setTimeout(0);

@@ -52,7 +52,9 @@ export class TlsTerminator {
    */
   accept(socket: Duplex): void {
     this.ready().then(
-      () => this.server.emit('connection', socket),
+      () => {
+        if (!socket.destroyed) this.server.emit('connection', socket);
+      },
       (e: unknown) => {
         this.logger.error({ err: e }, 'no TLS certificate could be made');
         socket.destroy();
