@@ -18,13 +18,15 @@ import {
 import { getVpnGateway } from '../engine/vpn-gateway.js';
 import { describe } from './describe.js';
 import { handlers } from './handler.js';
+import type { S_VpnState } from '../protocol/generated/shapes.js';
 
 export function vpnConnectionView(region: RegionState, c: VpnConnection) {
   const cgw = region.customerGateways.get(c.customerGatewayId);
   const changed = new Date(c.lastStatusChange);
   return {
     VpnConnectionId: c.id,
-    State: c.state,
+    // `modifying` is AWS's answer during a modification, though the model's VpnState enum lacks it.
+    State: c.state as S_VpnState,
     Type: c.type,
     Category: 'VPN',
     CustomerGatewayId: c.customerGatewayId,
@@ -32,7 +34,9 @@ export function vpnConnectionView(region: RegionState, c: VpnConnection) {
     GatewayAssociationState: c.state === 'deleted' ? ('not-associated' as const) : ('associated' as const),
     // The document is shown while the connection is pending or available, as AWS shows it.
     CustomerGatewayConfiguration:
-      cgw && (c.state === 'pending' || c.state === 'available') ? customerGatewayConfiguration(c, cgw, region.vpnGateways.get(c.vpnGatewayId)) : undefined,
+      cgw && (c.state === 'pending' || c.state === 'available' || c.state === 'modifying')
+        ? customerGatewayConfiguration(c, cgw, region.vpnGateways.get(c.vpnGatewayId))
+        : undefined,
     Options: {
       EnableAcceleration: false,
       StaticRoutesOnly: c.staticRoutesOnly,
@@ -128,7 +132,7 @@ export const vpnConnectionHandlers = handlers({
 
   ModifyVpnConnectionOptions: (ctx, input) => {
     const vpn = getVpnConnection(ctx.region, input.VpnConnectionId);
-    modifyVpnConnectionOptions(vpn, {
+    modifyVpnConnectionOptions(ctx.region, vpn, {
       local: input.LocalIpv4NetworkCidr,
       remote: input.RemoteIpv4NetworkCidr,
       localIpv6: input.LocalIpv6NetworkCidr,

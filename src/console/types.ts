@@ -104,7 +104,7 @@ export interface PeeringNode {
 export interface VpnConnectionNode {
   readonly id: string;
   readonly name?: string;
-  /** pending, available, deleting, deleted. */
+  /** pending, available, modifying, deleting, deleted. */
   readonly state: string;
   readonly vpnGatewayId: string;
   readonly customerGatewayId: string;

@@ -1,7 +1,10 @@
 /**
  * Site-to-Site VPN connections: a customer gateway joined to a virtual private gateway by two IPsec
  * tunnels. Made `pending`, `available` shortly after; deleted through `deleting` to `deleted`, then
- * listed a while (the VpnState values). Transit gateways are not emulated: a connection to one is
+ * listed a while (the VpnState values). A modification (ModifyVpnConnection, ModifyVpnConnectionOptions)
+ * holds it `modifying` for a while, and another one is refused meanwhile: AWS answers `modifying`
+ * (the CLI's modify-vpn-connection-options example), a state the service model's enum lacks and
+ * terraform-provider-aws waits out after each modification (waitVPNConnectionUpdated). Transit gateways are not emulated: a connection to one is
  * refused as to an unknown transit gateway.
  *
  * Rules, from the Site-to-Site VPN User Guide ("Tunnel options for your Site-to-Site VPN
@@ -25,7 +28,9 @@ import type { Route, RouteTable } from './routing-model.js';
 import { TIMER_HANDLERS } from './timers.js';
 import type { VpnGateway } from './vpn-gateway.js';
 
-export type VpnState = 'pending' | 'available' | 'deleting' | 'deleted';
+/** A static route's states; a connection's add `modifying`. */
+export type VpnRouteState = 'pending' | 'available' | 'deleting' | 'deleted';
+export type VpnState = VpnRouteState | 'modifying';
 
 export interface VpnTunnel {
   /** The AWS end's outside address, drawn from the region's public pool. */
@@ -37,7 +42,7 @@ export interface VpnTunnel {
 
 export interface VpnStaticRoute {
   readonly destinationCidr: string;
-  state: VpnState;
+  state: VpnRouteState;
 }
 
 export interface VpnConnection extends Taggable {
@@ -218,6 +223,7 @@ function drawPreSharedKey(region: RegionState): string {
 export function deleteVpnConnection(region: RegionState, vpn: VpnConnection): void {
   if (vpn.state === 'deleting' || vpn.state === 'deleted') return;
   region.unschedule(vpn.id, 'vpn-connection-available');
+  region.unschedule(vpn.id, 'vpn-connection-modified');
   setState(region, vpn, 'deleting');
   region.schedule(region.cloud.nowMs() + region.cloud.timings.shuttingDownMs, 'vpn-connection-deleted', vpn.id);
 }
@@ -231,6 +237,19 @@ function requireModifiable(vpn: VpnConnection): void {
   if (vpn.state === 'deleting' || vpn.state === 'deleted') {
     throw new Ec2Error('IncorrectState', `The VPN connection ${vpn.id} is in state ${vpn.state}.`);
   }
+}
+
+/** A modification waits for the one under way to finish (the code as for the other states that refuse it). */
+function requireSettled(vpn: VpnConnection): void {
+  requireModifiable(vpn);
+  if (vpn.state === 'modifying') throw new Ec2Error('IncorrectState', `The VPN connection ${vpn.id} is in state ${vpn.state}.`);
+}
+
+/** A modification accepted: `modifying` now, `available` when it is done (after the pending time, as creation). */
+function startModifying(region: RegionState, vpn: VpnConnection): void {
+  region.unschedule(vpn.id, 'vpn-connection-available');
+  setState(region, vpn, 'modifying');
+  region.schedule(region.cloud.nowMs() + region.cloud.timings.pendingMs, 'vpn-connection-modified', vpn.id);
 }
 
 /** CreateVpnConnectionRoute: a static route of a StaticRoutesOnly connection, one per destination. */
@@ -288,23 +307,31 @@ export function moveVpnConnection(region: RegionState, vpn: VpnConnection, to: {
       `There is a conflict among the specified gateway IP addresses: ${vgw.id} already has a VPN connection to ${cgw.ipAddress}.`,
     );
   }
+  requireSettled(vpn);
   vpn.vpnGatewayId = vgw.id;
   vpn.customerGatewayId = cgw.id;
+  startModifying(region, vpn);
 }
 
 /**
  * ModifyVpnConnectionOptions: the IPv4 CIDRs on each side of the tunnels. IPv6 CIDRs belong to
  * connections with IPv6 inside addresses, which only a transit gateway has.
  */
-export function modifyVpnConnectionOptions(vpn: VpnConnection, o: { local?: string; remote?: string; localIpv6?: string; remoteIpv6?: string }): void {
+export function modifyVpnConnectionOptions(
+  region: RegionState,
+  vpn: VpnConnection,
+  o: { local?: string; remote?: string; localIpv6?: string; remoteIpv6?: string },
+): void {
   requireModifiable(vpn);
   if (o.localIpv6 !== undefined || o.remoteIpv6 !== undefined) {
     throw invalidValue(`IPv6 network CIDRs need IPv6 inside addresses, which are supported only for VPN connections on a transit gateway.`);
   }
   const local = o.local !== undefined ? networkCidr(o.local, 'LocalIpv4NetworkCidr') : vpn.localIpv4NetworkCidr;
   const remote = o.remote !== undefined ? networkCidr(o.remote, 'RemoteIpv4NetworkCidr') : vpn.remoteIpv4NetworkCidr;
+  requireSettled(vpn);
   vpn.localIpv4NetworkCidr = local;
   vpn.remoteIpv4NetworkCidr = remote;
+  startModifying(region, vpn);
 }
 
 // ---- route propagation ------------------------------------------------------------------------------
@@ -320,7 +347,8 @@ export function propagatedRoutes(region: RegionState, table: RouteTable): Route[
   for (const vgw of region.vpnGateways.values()) {
     if (!vgw.propagations.includes(table.id)) continue;
     for (const c of region.vpnConnections.values()) {
-      if (c.vpnGatewayId !== vgw.id || c.state !== 'available') continue;
+      // A connection being modified keeps its routes (its static routes are not what changes).
+      if (c.vpnGatewayId !== vgw.id || (c.state !== 'available' && c.state !== 'modifying')) continue;
       for (const r of c.routes) {
         if (r.state !== 'available' || taken.has(r.destinationCidr)) continue;
         taken.add(r.destinationCidr);
@@ -336,6 +364,11 @@ export function propagatedRoutes(region: RegionState, table: RouteTable): Route[
 TIMER_HANDLERS.set('vpn-connection-available', (region, id) => {
   const vpn = region.vpnConnections.get(id);
   if (vpn?.state === 'pending') setState(region, vpn, 'available');
+});
+
+TIMER_HANDLERS.set('vpn-connection-modified', (region, id) => {
+  const vpn = region.vpnConnections.get(id);
+  if (vpn?.state === 'modifying') setState(region, vpn, 'available');
 });
 
 TIMER_HANDLERS.set('vpn-connection-deleted', (region, id) => {

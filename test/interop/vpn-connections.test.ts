@@ -20,9 +20,14 @@
  *   InvalidCustomerGateway.DuplicateIpAddress, IncorrectState, InvalidTransitGatewayID.NotFound);
  * - [ansible]: community.aws ec2_customer_gateway retries DeleteCustomerGateway on IncorrectState
  *   (the gateway still in use by a connection being deleted).
+ * - [modify]: the AWS CLI's modify-vpn-connection-options example answers State "modifying"; the
+ *   Site-to-Site VPN User Guide ("Modify Site-to-Site VPN connection options") has a modification take
+ *   a while; terraform-provider-aws (internal/service/ec2/vpnsite_connection.go, waitVPNConnectionUpdated)
+ *   waits after every ModifyVpnConnection/ModifyVpnConnectionOptions/ModifyVpnTunnelOptions for
+ *   "modifying" to become "available" before sending the next modification.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   AttachVpnGatewayCommand,
   CreateCustomerGatewayCommand,
@@ -46,7 +51,7 @@ import {
   type EC2Client,
   type VpnConnection,
 } from '@aws-sdk/client-ec2';
-import { expectCode, expectRefusal, invariants, until, useHarness } from './harness.js';
+import { expectCode, expectRefusal, fastCliWaiters, invariants, until, useHarness } from './harness.js';
 
 const RESERVED = ['169.254.0.0/30', '169.254.1.0/30', '169.254.2.0/30', '169.254.3.0/30', '169.254.4.0/30', '169.254.5.0/30', '169.254.169.252/30'];
 
@@ -269,5 +274,77 @@ describe('VPN connections (interop)', () => {
       'InvalidParameterValue',
     );
     assert.equal((await connection(ec2, vpn)).Options!.LocalIpv4NetworkCidr, '192.168.0.0/16');
+  });
+});
+
+describe('VPN connection modifications take time (interop)', () => {
+  const h = useHarness();
+  const ec2 = h.ec2();
+  before(() => fastCliWaiters());
+
+  const available = (vpn: string) =>
+    until(
+      () => connection(ec2, vpn),
+      (c) => c.State === 'available',
+      `${vpn} available`,
+    );
+
+  it('ModifyVpnConnectionOptions: modifying, a second modification refused with IncorrectState, then available again (SDK)', async () => {
+    // [modify] the connection is "modifying" while a modification is under way and "available" after it;
+    // [codes] a modification then is refused with IncorrectState (terraform waits rather than send one).
+    const { vgw, cgw } = await setUp(ec2);
+    const vpn = (await ec2.send(new CreateVpnConnectionCommand({ Type: 'ipsec.1', CustomerGatewayId: cgw, VpnGatewayId: vgw }))).VpnConnection!
+      .VpnConnectionId!;
+    await available(vpn);
+    const out = await ec2.send(new ModifyVpnConnectionOptionsCommand({ VpnConnectionId: vpn, LocalIpv4NetworkCidr: '192.168.0.0/16' }));
+    assert.equal(out.VpnConnection!.State, 'modifying');
+    assert.equal((await connection(ec2, vpn)).State, 'modifying');
+    const filtered = await ec2.send(new DescribeVpnConnectionsCommand({ Filters: [{ Name: 'state', Values: ['modifying'] }] }));
+    assert.deepEqual(
+      filtered.VpnConnections!.map((c) => c.VpnConnectionId),
+      [vpn],
+    );
+    await expectRefusal(
+      h,
+      allConnections(ec2),
+      () => ec2.send(new ModifyVpnConnectionOptionsCommand({ VpnConnectionId: vpn, RemoteIpv4NetworkCidr: '10.0.0.0/16' })),
+      'IncorrectState',
+    );
+    const settled = await available(vpn);
+    assert.equal(settled.Options!.LocalIpv4NetworkCidr, '192.168.0.0/16');
+    await ec2.send(new ModifyVpnConnectionOptionsCommand({ VpnConnectionId: vpn, RemoteIpv4NetworkCidr: '10.0.0.0/16' }));
+    assert.equal((await available(vpn)).Options!.RemoteIpv4NetworkCidr, '10.0.0.0/16');
+    await invariants(h);
+  });
+
+  it('ModifyVpnConnection: modifying until the move is done; the CLI waiter vpn-connection-available waits it out; delete while modifying (CLI)', async () => {
+    // [modify] as above; [api] ModifyVpnConnection moves the connection to another customer gateway;
+    // the CLI's waiter (botocore's VpnConnectionAvailable) polls until the state is available.
+    const { vgw, cgw } = await setUp(ec2);
+    const other = (await ec2.send(new CreateCustomerGatewayCommand({ Type: 'ipsec.1', IpAddress: '198.51.100.8', BgpAsn: 65011 }))).CustomerGateway!
+      .CustomerGatewayId!;
+    const vpn = (await ec2.send(new CreateVpnConnectionCommand({ Type: 'ipsec.1', CustomerGatewayId: cgw, VpnGatewayId: vgw }))).VpnConnection!
+      .VpnConnectionId!;
+    await h.cli(['wait', 'vpn-connection-available', '--vpn-connection-ids', vpn]);
+    // Back to back (a CLI process starts too slowly to catch the short modification).
+    const moved = await ec2.send(new ModifyVpnConnectionCommand({ VpnConnectionId: vpn, CustomerGatewayId: other }));
+    assert.deepEqual([moved.VpnConnection!.State, moved.VpnConnection!.CustomerGatewayId], ['modifying', other]);
+    await expectCode(ec2.send(new ModifyVpnConnectionCommand({ VpnConnectionId: vpn, CustomerGatewayId: cgw })), 'IncorrectState');
+    await h.cli(['wait', 'vpn-connection-available', '--vpn-connection-ids', vpn]);
+    const settled = await connection(ec2, vpn);
+    assert.deepEqual([settled.State, settled.CustomerGatewayId], ['available', other]);
+    const back = await h.cli(['modify-vpn-connection', '--vpn-connection-id', vpn, '--customer-gateway-id', cgw]);
+    assert.deepEqual([back.VpnConnection.State, back.VpnConnection.CustomerGatewayId], ['modifying', cgw]);
+    await h.cli(['wait', 'vpn-connection-available', '--vpn-connection-ids', vpn]);
+    // A connection being modified can still be deleted; it does not come back to available.
+    await ec2.send(new ModifyVpnConnectionOptionsCommand({ VpnConnectionId: vpn, LocalIpv4NetworkCidr: '192.168.0.0/16' }));
+    await ec2.send(new DeleteVpnConnectionCommand({ VpnConnectionId: vpn }));
+    assert.equal((await connection(ec2, vpn)).State, 'deleting');
+    await until(
+      () => connection(ec2, vpn),
+      (c) => c.State === 'deleted',
+      `${vpn} deleted`,
+    );
+    await invariants(h);
   });
 });
