@@ -29,7 +29,7 @@ import { findImage } from './images.js';
 import type { AccountImage, ImageArchitectureName, ImageBlockDevice, Instance, Tags } from './model.js';
 import { TIMER_HANDLERS } from './timers.js';
 import { instanceVolumes } from './volume.js';
-import { checkDeviceName, findSnapshot, resolveShape } from './volume-rules.js';
+import { checkDeviceName, mappingSnapshot, resolveShape } from './volume-rules.js';
 import type { BlockDeviceRequest } from './launch-storage.js';
 
 const NAME = /^[A-Za-z0-9()[\] ./\-'@_]{3,128}$/;
@@ -111,15 +111,7 @@ function inherited(region: RegionState, imageId: string) {
 /** A requested mapping that adds a volume: its size, and the snapshot it starts from. */
 function newEbsMapping(region: RegionState, device: string, m: BlockDeviceRequest): ImageBlockDevice {
   const e = m.Ebs!;
-  let snapshot: { id: string; size: number } | undefined;
-  if (e.SnapshotId !== undefined) {
-    checkId(ID_KINDS.snapshot, e.SnapshotId);
-    snapshot = findSnapshot(region, e.SnapshotId);
-    if (!snapshot) throw notFound(ID_KINDS.snapshot, e.SnapshotId);
-  }
-  if (e.VolumeSize === undefined && !snapshot) {
-    throw new Ec2Error('InvalidBlockDeviceMapping', `The block device mapping for ${device} must specify a volume size or a snapshot.`);
-  }
+  const snapshot = mappingSnapshot(region, device, e);
   if (e.KmsKeyId !== undefined && e.Encrypted !== true) {
     throw new Ec2Error('InvalidParameterDependency', 'The parameter KmsKeyId requires the parameter Encrypted to be set.');
   }

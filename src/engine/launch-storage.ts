@@ -19,11 +19,11 @@
  */
 import type { RegionState } from './cloud.js';
 import { Ec2Error, invalidValue } from './errors.js';
-import { ID_KINDS, checkId, notFound } from './ids.js';
+import { ID_KINDS } from './ids.js';
 import { findImage } from './images.js';
 import type { ImageBlockDevice, Instance, Tags } from './model.js';
 import { createVolume, deleteVolume, instanceVolumes } from './volume.js';
-import { checkDeviceName, defaultRootVolume, findSnapshot, resolveShape, type VolumeShape } from './volume-rules.js';
+import { checkDeviceName, mappingSnapshot, defaultRootVolume, findSnapshot, resolveShape, type VolumeShape } from './volume-rules.js';
 
 export interface BlockDeviceRequest {
   readonly DeviceName?: string;
@@ -140,15 +140,7 @@ export function planLaunchStorage(region: RegionState, imageId: string, mappings
       continue;
     }
     fromTheImage.delete(device);
-    let snapshot: { id: string; size: number } | undefined;
-    if (e.SnapshotId !== undefined) {
-      checkId(ID_KINDS.snapshot, e.SnapshotId);
-      snapshot = findSnapshot(region, e.SnapshotId);
-      if (!snapshot) throw notFound(ID_KINDS.snapshot, e.SnapshotId);
-    }
-    if (e.VolumeSize === undefined && !snapshot) {
-      throw new Ec2Error('InvalidBlockDeviceMapping', `The block device mapping for ${device} must specify a volume size or a snapshot.`);
-    }
+    const snapshot = mappingSnapshot(region, device, e);
     others.push({
       device,
       shape: resolveShape({ size: e.VolumeSize, volumeType: e.VolumeType, iops: e.Iops, throughput: e.Throughput }, 'gp2', snapshot?.size, snapshot, true),

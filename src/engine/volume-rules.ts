@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Ec2Error, invalidCombination, invalidValue } from './errors.js';
+import { ID_KINDS, checkId, notFound } from './ids.js';
 import { regionImages } from './images.js';
 import type { RegionState } from './cloud.js';
 import type { VolumeType } from './model.js';
@@ -141,6 +142,27 @@ export function findSnapshot(region: RegionState, snapshotId: string): { id: str
     if (image.rootVolume.snapshotId === snapshotId) return { id: snapshotId, size: image.rootVolume.sizeGiB };
   }
   return undefined;
+}
+
+/**
+ * The snapshot a block device mapping that adds a volume starts from (checked and found), or none; a mapping
+ * needs a size or a snapshot (RunInstances, CreateImage and RegisterImage alike).
+ */
+export function mappingSnapshot(
+  region: RegionState,
+  device: string,
+  ebs: { readonly SnapshotId?: string; readonly VolumeSize?: number },
+): { id: string; size: number } | undefined {
+  let snapshot: { id: string; size: number } | undefined;
+  if (ebs.SnapshotId !== undefined) {
+    checkId(ID_KINDS.snapshot, ebs.SnapshotId);
+    snapshot = findSnapshot(region, ebs.SnapshotId);
+    if (!snapshot) throw notFound(ID_KINDS.snapshot, ebs.SnapshotId);
+  }
+  if (ebs.VolumeSize === undefined && !snapshot) {
+    throw new Ec2Error('InvalidBlockDeviceMapping', `The block device mapping for ${device} must specify a volume size or a snapshot.`);
+  }
+  return snapshot;
 }
 
 /** The root volume of an image outside the catalogue: `/dev/xvda`, 8 GiB gp2 (what most public Linux AMIs have), a snapshot id derived from the image id. */
