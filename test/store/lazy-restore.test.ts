@@ -133,7 +133,8 @@ describe('restart with lazily decoded large collections', () => {
       assert.ok(!lazy(s), 'decoded in the background once the first answer went out');
       const h = await health(s);
       assert.equal(h.decoding?.state, 'done');
-      assert.ok(h.decoding.steps! > 1 && h.decoding.longestStepMs! >= 0, JSON.stringify(h.decoding));
+      // At least one background step ran; a use on demand may finish what the steps began (on a loaded machine it often does).
+      assert.ok(h.decoding.steps! >= 1 && h.decoding.longestStepMs! >= 0, JSON.stringify(h.decoding));
       assert.equal(await state(s), before);
     } finally {
       await s.close();
